@@ -1,0 +1,10 @@
+package lantern.service;
+
+import io.quarkus.picocli.runtime.annotations.TopCommand;
+import picocli.CommandLine;
+
+@TopCommand
+@CommandLine.Command(name = "lantern", mixinStandardHelpOptions = true,
+        description = "Explains what the neurons and features inside a local language model do.")
+public class LanternCommand {
+}

@@ -1,0 +1,104 @@
+package lantern.subject;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one forward pass should do at its hook points: which activations to keep (cache) and which to replace
+ * (interventions). Only the hooks asked for are kept: caching every hook of every layer is the memory trap.
+ *
+ * <p>At a hook point the replacements run first, in the order they were added, then the result is cached, so the
+ * cache shows what actually flowed on. Cached arrays are attached to {@link #cacheManager} when one is given,
+ * otherwise they live as long as the forward pass's own manager.
+ */
+public final class Hooks {
+    private final Set<String> toCache = new HashSet<>();
+    private final Map<String, List<HookFunction>> replacements = new LinkedHashMap<>();
+    private final Map<String, NDArray> cache = new LinkedHashMap<>();
+    private NDManager cacheManager;
+
+    public static Hooks none() {
+        return new Hooks();
+    }
+
+    public Hooks cache(String... names) {
+        toCache.addAll(List.of(names));
+        return this;
+    }
+
+    public Hooks cache(Iterable<String> names) {
+        names.forEach(toCache::add);
+        return this;
+    }
+
+    /** Cached arrays are moved to this manager so they outlive the forward pass's temporaries. */
+    public Hooks cacheInto(NDManager manager) {
+        this.cacheManager = manager;
+        return this;
+    }
+
+    public Hooks replace(String name, HookFunction function) {
+        replacements.computeIfAbsent(name, k -> new ArrayList<>()).add(function);
+        return this;
+    }
+
+    public boolean isEmpty() {
+        return toCache.isEmpty() && replacements.isEmpty();
+    }
+
+    /** True when some hook at this point needs the activation (lets a model skip building it otherwise). */
+    public boolean wants(String name) {
+        return toCache.contains(name) || replacements.containsKey(name);
+    }
+
+    public Set<String> cachedNames() {
+        return Set.copyOf(toCache);
+    }
+
+    public Set<String> replacedNames() {
+        return Set.copyOf(replacements.keySet());
+    }
+
+    /** Called by a forward pass at each hook point; returns what flows on. */
+    public NDArray apply(String name, NDArray activation) {
+        NDArray x = activation;
+        List<HookFunction> fns = replacements.get(name);
+        if (fns != null) {
+            for (HookFunction f : fns) {
+                x = f.apply(x);
+            }
+        }
+        if (toCache.contains(name)) {
+            if (cacheManager != null) {
+                x.attach(cacheManager);
+            }
+            cache.put(name, x);
+        }
+        return x;
+    }
+
+    /** The cached activation, or an error naming what was cached. */
+    public NDArray get(String name) {
+        NDArray a = cache.get(name);
+        if (a == null) {
+            throw new IllegalStateException("hook '" + name + "' was not cached; cached: " + cache.keySet());
+        }
+        return a;
+    }
+
+    public Map<String, NDArray> cached() {
+        return cache;
+    }
+
+    /** Forgets cached arrays (they stay owned by their manager) so the same hooks serve another pass. */
+    public void clearCache() {
+        cache.clear();
+    }
+}
