@@ -2,6 +2,7 @@ package lantern.explainer.collect;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -96,8 +97,10 @@ public final class ActivationCollector {
         NDArray masked = act.add(penalty);
         float[] seqMax = masked.max(new int[] {1}).toFloatArray();          // [B,N]
         long[] seqArg = masked.argMax(1).toLongArray();                      // [B,N]
-        float[] sums = act.mul(mask).sum(new int[] {0, 1}).toFloatArray();  // [N]
-        float[] positive = act.gt(0f).toType(DataType.FLOAT32, false).mul(mask).sum(new int[] {0, 1}).toFloatArray();
+        // Sums as one matrix-vector product with the text mask; positives counted on the masked copy (-inf is not > 0).
+        NDArray flat = act.reshape(batch.size * batch.t, n);
+        float[] sums = mask.reshape(1, batch.size * batch.t).matMul(flat).toFloatArray();  // [N]
+        long[] positive = masked.gt(0f).sum(new int[] {0, 1}).toType(DataType.INT64, false).toLongArray();
         for (int j = 0; j < n; j++) {
             a.sum[j] += sums[j];
             a.positive[j] += positive[j];
@@ -136,24 +139,19 @@ public final class ActivationCollector {
             if (rs == null) continue;
             for (int r : rs) {
                 Window win = randomWindows.get(r);
-                long[] idx = new long[n * w];
-                for (int j = 0; j < n; j++) fillIndex(idx, j * w, w, win, b, batch.t, prefix, j, n);
-                float[] vals = act.take(m.create(idx)).toFloatArray();
+                int from0 = prefix + win.start();
+                float[] vals = act.get(new NDIndex("{}, {}:{}", b, from0, from0 + win.length())).toFloatArray();  // [len, N]
                 int rCount = randomWindows.size();
                 for (int j = 0; j < n; j++) {
-                    System.arraycopy(vals, j * w, a.random, (j * rCount + r) * w, win.length());
+                    for (int i = 0; i < win.length(); i++) a.random[(j * rCount + r) * w + i] = vals[i * n + j];
                 }
             }
         }
 
         // Uniform token sample (all neurons at once) for the quantile estimate.
         if (!sampled.isEmpty()) {
-            long[] idx = new long[sampled.size() * n];
-            for (int i = 0; i < sampled.size(); i++) {
-                long row = sampled.get(i) * n;
-                for (int j = 0; j < n; j++) idx[i * n + j] = row + j;
-            }
-            a.samples.add(act.take(m.create(idx)).toFloatArray());
+            long[] rows = sampled.stream().mapToLong(Long::longValue).toArray();
+            a.samples.add(flat.get(new NDIndex("{}", m.create(rows))).toFloatArray());  // [S, N]
         }
 
         // Per-sequence max of the sequences sampled for quantile windows.
