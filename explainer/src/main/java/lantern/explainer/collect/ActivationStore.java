@@ -60,6 +60,7 @@ public final class ActivationStore {
             Files.createDirectories(target.getParent());
             Path tmp = Files.createTempDirectory(target.getParent(), "." + name + ".tmp-");
             try {
+                readableByAll(tmp);  // temp folders start private (rwx------); the finished cache is not a secret
                 writeStream(tmp, result, tokenString);
                 for (LayerResult l : result.layerResults()) writeLayer(tmp.resolve("layer-" + l.layer + ".bin"), l, result);
                 writeJson(tmp.resolve("manifest.json"), manifest(name, result));
@@ -71,6 +72,12 @@ public final class ActivationStore {
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the collection to " + target, e);
+        }
+    }
+
+    private static void readableByAll(Path dir) throws IOException {
+        if (dir.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
 

@@ -1,0 +1,31 @@
+package lantern.service.cli;
+
+import lantern.explainer.ActivationRecord;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CollectCliTest {
+    @Test
+    void layerSpecs() {
+        assertThat(ModelLoader.layers("0-5", 6)).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(ModelLoader.layers("1,3", 6)).containsExactly(1, 3);
+        assertThat(ModelLoader.layers("2, 4-5", 6)).containsExactly(2, 4, 5);
+        assertThat(ModelLoader.layers(null, 3)).containsExactly(0, 1, 2);
+        assertThatThrownBy(() -> ModelLoader.layers("a-b", 6)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ModelLoader.layers("5-2", 6)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ModelLoader.load("gpt-9")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minilm-l6");
+    }
+
+    @Test
+    void rendersWordPiecesWithMarkersOrColour() {
+        ActivationRecord r = new ActivationRecord(List.of("the", "air", "##port", "is", "new"), new float[] {0f, 2f, 1f, 0.1f, -0.1f});
+        assertThat(ShowCommand.render(r, 2f, false)).isEqualTo("the [[air]][[port]] is new");
+        String ansi = ShowCommand.render(r, 2f, true);
+        assertThat(ansi).contains("\u001b[48;5;46mair\u001b[0m").startsWith("the ").endsWith(" new");
+        assertThat(ansi.replaceAll("\u001b\\[[0-9;]*m", "")).isEqualTo("the airport is new");
+    }
+}
