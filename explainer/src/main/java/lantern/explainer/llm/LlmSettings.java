@@ -35,7 +35,7 @@ public record LlmSettings(LlmProvider provider, String baseUrl, String apiKey, S
         }
         if (timeout == null || timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("lantern.llm.timeout must be positive");
         if (maxRetries < 0) throw new IllegalArgumentException("lantern.llm.max-retries must be >= 0");
-        if (maxConcurrentCalls < 1) throw new IllegalArgumentException("lantern.llm.max-concurrent-calls must be >= 1");
+        if (maxConcurrentCalls < 1) throw new IllegalArgumentException("lantern.llm.max-concurrent must be >= 1");
         if (topLogprobs < 1 || topLogprobs > 20) throw new IllegalArgumentException("lantern.llm.top-logprobs must be 1..20");
         if (apiKey == null || apiKey.isBlank()) apiKey = "none";
     }
@@ -62,8 +62,8 @@ public record LlmSettings(LlmProvider provider, String baseUrl, String apiKey, S
     }
 
     /**
-     * Reads {@code lantern.llm.provider, base-url, api-key, model, temperature, timeout (ISO-8601 or seconds),
-     * max-retries, max-concurrent-calls, json-schema, top-logprobs}. Returns empty when no LLM is configured at all
+     * Reads {@code lantern.llm.provider, base-url, api-key, model, temperature, timeout-seconds (or timeout: seconds
+     * or ISO-8601), max-retries, max-concurrent, json-schema, top-logprobs} (the names of LanternConfig.Llm). Returns empty when no LLM is configured at all
      * (neither base-url nor model); throws {@link LlmNotConfiguredException} naming what is missing when it is
      * configured halfway.
      */
@@ -80,9 +80,9 @@ public record LlmSettings(LlmProvider provider, String baseUrl, String apiKey, S
         if (!missing.isEmpty()) throw new LlmNotConfiguredException(missing);
         return Optional.of(new LlmSettings(provider, baseUrl.get(), get.apply("api-key").orElse(""), model.get(),
                 get.apply("temperature").map(Double::parseDouble).orElse(0.0),
-                get.apply("timeout").map(LlmSettings::duration).orElse(Duration.ofSeconds(60)),
+                get.apply("timeout-seconds").or(() -> get.apply("timeout")).map(LlmSettings::duration).orElse(Duration.ofSeconds(60)),
                 get.apply("max-retries").map(Integer::parseInt).orElse(3),
-                get.apply("max-concurrent-calls").map(Integer::parseInt).orElse(8),
+                get.apply("max-concurrent").or(() -> get.apply("max-concurrent-calls")).map(Integer::parseInt).orElse(8),
                 get.apply("json-schema").map(Boolean::parseBoolean).orElse(provider == LlmProvider.OPENAI),
                 get.apply("top-logprobs").map(Integer::parseInt).orElse(15)));
     }
