@@ -31,6 +31,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Explains a feature from its records, scores the explanation on held-out windows and keeps it:
@@ -79,9 +83,16 @@ public final class ExplanationService {
         }
         RecordSplit split = splitter.split(records);
         Explanation explanation = explainerFor(ex).explain(split);
-        SimulationScorer.Result simulation = new SimulationScorer().score(explanation, split, simulatorFor(sim));
+        Simulator simulatorImpl = simulatorFor(sim);
         Detector detector = sim.equals("statistical") ? new StatisticalDetector() : new LlmDetector(requireLlm());
-        DetectionScorer.Result detection = new DetectionScorer().score(explanation, split, detector);
+        // simulation and detection are independent: run them side by side so their LLM calls share the pipe
+        SimulationScorer.Result simulation;
+        DetectionScorer.Result detection;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<DetectionScorer.Result> det = pool.submit(() -> new DetectionScorer().score(explanation, split, detector));
+            simulation = new SimulationScorer().score(explanation, split, simulatorImpl);
+            detection = join(det);
+        }
         EmbeddingScore embedding = embedder == null ? null : new EmbeddingScorer(embedder, embedderName).score(explanation, split);
 
         LlmUsage usage = explanation.usage().plus(simulation.usage()).plus(detection.usage());
@@ -94,6 +105,18 @@ public final class ExplanationService {
                 scores, Instant.now(clock).toString(), usage, explanation.rule());
         store.append(records.id(), result);
         return result;
+    }
+
+    private static <T> T join(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** Every stored explanation of the feature, newest first. */
