@@ -5,7 +5,7 @@ import picocli.CommandLine;
 
 @TopCommand
 @CommandLine.Command(name = "lantern", mixinStandardHelpOptions = true,
-        subcommands = {lantern.service.cli.ServeCommand.class},
+        subcommands = {lantern.service.cli.ServeCommand.class, lantern.service.cli.ExplainCommand.class},
         description = "Explains what the neurons and features inside a local language model do.")
 public class LanternCommand {
 }
