@@ -1,7 +1,9 @@
 package lantern.service;
 
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -17,6 +19,11 @@ import java.util.List;
 public class FeaturesResource {
     @Inject
     FeatureRecordsService records;
+    @Inject
+    ExplanationService explanations;
+
+    public record ExplainRequest(String explainer, String simulator) {
+    }
 
     public record Stats(float max, float mean, float fractionNonZero, List<Double> quantileLevels, float[] quantiles, long tokens) {
     }
@@ -28,7 +35,7 @@ public class FeaturesResource {
     }
 
     public record Feature(String id, String model, int layer, String kind, int index, Stats stats, List<Window> top,
-                          List<Window> random, List<List<Window>> quantiles) {
+                          List<Window> random, List<List<Window>> quantiles, List<ExplanationResult> explanations) {
     }
 
     /** A feature's statistics and windows; the id contains slashes (minilm-l6/3/mlp/17). */
@@ -42,6 +49,18 @@ public class FeaturesResource {
         return new Feature(fid.toString(), fid.model(), fid.layer(), fid.kind(), fid.index(),
                 new Stats(s.max(), s.mean(), s.fractionNonZero(), levels, s.quantiles(), s.tokens()),
                 r.top().stream().map(Window::of).toList(), r.random().stream().map(Window::of).toList(),
-                r.quantileBins().stream().map(bin -> bin.stream().map(Window::of).toList()).toList());
+                r.quantileBins().stream().map(bin -> bin.stream().map(Window::of).toList()).toList(),
+                explanations.history(fid));
+    }
+
+    /** Explains the feature from its collected records, scores the explanation on held-out windows, keeps it. */
+    @POST
+    @Path("/{id: .+}/explain")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ExplanationResult explain(@PathParam("id") String id, ExplainRequest request) {
+        FeatureId fid = FeatureId.parse(id);
+        FeatureRecords r = records.require(fid);
+        String explainer = request == null || request.explainer() == null ? "statistical" : request.explainer();
+        return explanations.explain(r, explainer, request == null ? null : request.simulator());
     }
 }
