@@ -28,9 +28,9 @@ public final class DecoderModels {
 
     /** A registered name, else a path. */
     public static DecoderModel load(String nameOrPath, Path dataDir) {
-        ModelRegistry registry = new ModelRegistry(dataDir);
+        DecoderRegistry registry = new DecoderRegistry(dataDir);
         if (registry.contains(nameOrPath)) {
-            ModelRegistry.Entry e = registry.get(nameOrPath);
+            DecoderRegistry.Entry e = registry.get(nameOrPath);
             return load(nameOrPath, Path.of(e.path()), e.tokenizer() == null ? null : Path.of(e.tokenizer()));
         }
         Path p = Path.of(nameOrPath);

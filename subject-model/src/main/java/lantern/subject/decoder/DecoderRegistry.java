@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * Names for local model files: {@code <dataDir>/models.json}, {@code {"models": {"name": {"path": "...",
  * "tokenizer": "..." or null}}}}. Written to a temp file then renamed, so a crash never leaves half a registry.
  */
-public final class ModelRegistry {
+public final class DecoderRegistry {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -29,7 +29,7 @@ public final class ModelRegistry {
 
     private final Path file;
 
-    public ModelRegistry(Path dataDir) {
+    public DecoderRegistry(Path dataDir) {
         this.file = dataDir.resolve("models.json");
     }
 
