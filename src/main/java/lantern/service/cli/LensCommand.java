@@ -41,7 +41,7 @@ public class LensCommand implements Callable<Integer> {
                 for (LensResult.Layer layer : r.layers()) {
                     StringBuilder line = new StringBuilder();
                     for (TokenProb t : layer.top()) {
-                        line.append(String.format("%-18s", quote(t.token()) + " " + String.format("%.3f", t.prob())));
+                        line.append(String.format("%-22s ", quote(t.token()) + " " + String.format("%.3g", t.prob())));
                     }
                     System.out.printf("%-6d %s%n", layer.layer(), line.toString().stripTrailing());
                 }

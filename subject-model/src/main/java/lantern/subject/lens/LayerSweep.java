@@ -71,23 +71,23 @@ public final class LayerSweep {
         List<Row> rows = new ArrayList<>();
         double[][] grid = fullGrid ? new double[layers][layers] : null;
         try (NDManager run = NDManager.newBaseManager("PyTorch")) {
-        for (int src = 0; src < layers; src++) {
-            double same = 0;
-            for (int dst = 0; dst < layers; dst++) {
-                if (!fullGrid && dst != src) continue;
-                double hits = 0;
-                for (int i = 0; i < pos.size(); i++) {
-                    Hooks patch = Hooks.none().replace(HookNames.residPost(dst),
-                            Patchscope.writeAt(tPos, states[src][i]));
-                    float[] first = model.nextTokenLogits(run, tgt, null, patch);
-                    if (Sampling0.argmax(first) == predicted[i]) hits++;
+            for (int src = 0; src < layers; src++) {
+                double same = 0;
+                for (int dst = 0; dst < layers; dst++) {
+                    if (!fullGrid && dst != src) continue;
+                    double hits = 0;
+                    for (int i = 0; i < pos.size(); i++) {
+                        Hooks patch = Hooks.none().replace(HookNames.residPost(dst),
+                                Patchscope.writeAt(tPos, states[src][i]));
+                        float[] first = model.nextTokenLogits(run, tgt, null, patch);
+                        if (Sampling0.argmax(first) == predicted[i]) hits++;
+                    }
+                    double precision = hits / pos.size();
+                    if (grid != null) grid[src][dst] = precision;
+                    if (dst == src) same = precision;
                 }
-                double precision = hits / pos.size();
-                if (grid != null) grid[src][dst] = precision;
-                if (dst == src) same = precision;
+                rows.add(new Row(src, same, lensHits[src] / pos.size()));
             }
-            rows.add(new Row(src, same, lensHits[src] / pos.size()));
-        }
         }
         return new Result(model.info().id(), LogitLens.tokenStrings(model, ids), pos, targetPrompt, tPos, rows, grid);
     }
