@@ -11,6 +11,10 @@ import picocli.CommandLine;
                 CollectCommand.class,
                 ShowCommand.class,
                 ExplainCommand.class,
+                GenerateCommand.class,
+                LensCommand.class,
+                PatchscopeCommand.class,
+                ModelsCommand.class,
                 BenchCommand.class,
         },
         description = "Explains what the neurons and features inside a local language model do.")
