@@ -92,6 +92,8 @@ public final class FeatureIndex implements Closeable {
     private final SearcherManager searchers;   // null for a read-only index that does not exist yet
     private final double minCosine;
     private volatile boolean stale;
+    private final Object commitLock = new Object();
+    private long committedSeq = -1;
 
     private FeatureIndex(Directory directory, IndexWriter writer, Analyzer analyzer, SearcherManager searchers,
                          double minCosine) {
@@ -147,12 +149,16 @@ public final class FeatureIndex implements Closeable {
 
     // ---------------------------------------------------------------- writing
 
-    /** Adds or replaces the explanation's document. Not durable until {@link #commit()}. */
-    public void add(IndexedExplanation e) {
+    /**
+     * Adds or replaces the explanation's document. Not durable until {@link #commit()} or {@link #commitThrough}.
+     * Returns the write's sequence number.
+     */
+    public long add(IndexedExplanation e) {
         requireWritable();
         try {
-            writer.updateDocument(new Term(F_KEY, e.key()), toDocument(e));
+            long seq = writer.updateDocument(new Term(F_KEY, e.key()), toDocument(e));
             stale = true;
+            return seq;
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
@@ -167,10 +173,28 @@ public final class FeatureIndex implements Closeable {
     /** Makes every write so far durable. */
     public void commit() {
         requireWritable();
-        try {
-            writer.commit();
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+        synchronized (commitLock) {
+            try {
+                committedSeq = Math.max(committedSeq, writer.commit());
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+        }
+    }
+
+    /**
+     * Group commit: returns once the write with sequence number {@code seq} (from {@link #add}) is durable. Threads
+     * arriving together share one commit (one round of fsyncs) instead of committing one after another.
+     */
+    public void commitThrough(long seq) {
+        requireWritable();
+        synchronized (commitLock) {
+            if (committedSeq >= seq) return;
+            try {
+                committedSeq = Math.max(committedSeq, writer.commit());
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
         }
     }
 
