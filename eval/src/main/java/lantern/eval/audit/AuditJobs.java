@@ -111,7 +111,10 @@ public final class AuditJobs implements Closeable {
                 .map(Job::status).toList();
     }
 
-    /** Stops a job: no new features start, running ones finish or are interrupted, the state becomes cancelled. */
+    /**
+     * Stops a job: no new feature starts; those running finish and are logged (threads are not interrupted: an
+     * interrupt inside Lucene or a file channel would close it under the other workers). The state becomes cancelled.
+     */
     public AuditStatus cancel(String id) {
         Job job = job(id);
         job.cancel();
@@ -184,7 +187,6 @@ public final class AuditJobs implements Closeable {
         final AtomicInteger done = new AtomicInteger(), failed = new AtomicInteger();
         volatile boolean cancelRequested, stopRequested;
         volatile Thread runner;
-        volatile ExecutorService pool;
         volatile long resumedAtNanos;
         final AtomicInteger processedSinceResume = new AtomicInteger();
 
@@ -237,11 +239,8 @@ public final class AuditJobs implements Closeable {
             List<RuntimeException> fatal = new CopyOnWriteArrayList<>();
             ExecutorService workers = Executors.newFixedThreadPool(request.concurrency(),
                     Thread.ofPlatform().name("audit-" + record.id() + "-", 0).factory());
-            pool = workers;
-            if (cancelRequested || stopRequested) workers.shutdownNow();
-            try {
-                for (int w = 0; w < request.concurrency(); w++) {
-                    workers.execute(() -> {
+            for (int w = 0; w < request.concurrency(); w++) {
+                workers.execute(() -> {
                         while (!cancelRequested && !stopRequested && fatal.isEmpty()) {
                             int i = next.getAndIncrement();
                             if (i >= remaining.size()) return;
@@ -252,7 +251,6 @@ public final class AuditJobs implements Closeable {
                                 if (r == null) throw new IllegalStateException("feature task returned no result");
                                 entry = ProgressEntry.success(feature, r, System.currentTimeMillis());
                             } catch (Exception | LinkageError | AssertionError e) {
-                                if (cancelRequested || stopRequested) return; // interrupted, not finished: not logged
                                 entry = ProgressEntry.failure(feature, e.getClass().getSimpleName() + ": " + e.getMessage(),
                                         System.currentTimeMillis());
                             }
@@ -266,20 +264,20 @@ public final class AuditJobs implements Closeable {
                             processedSinceResume.incrementAndGet();
                             fire(new AuditEvent("feature", feature, entry.ok(), status()));
                         }
-                    });
-                }
-                workers.shutdown();
-            } catch (java.util.concurrent.RejectedExecutionException e) {
-                // cancelled or stopped before all workers started
+                });
             }
-            try {
-                while (!workers.awaitTermination(1, TimeUnit.SECONDS)) {
-                    // keep waiting: cancellation interrupts the workers
+            workers.shutdown();
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    // workers stop by themselves after their current feature once cancelled or stopped
+                    if (workers.awaitTermination(1, TimeUnit.SECONDS)) break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    stopRequested = true;
                 }
-            } catch (InterruptedException e) {
-                workers.shutdownNow();
-                Thread.currentThread().interrupt();
             }
+            if (interrupted) Thread.currentThread().interrupt();
             if (!fatal.isEmpty()) throw fatal.getFirst();
         }
 
@@ -287,16 +285,12 @@ public final class AuditJobs implements Closeable {
             synchronized (this) {
                 if (record.state().finished()) return;
                 cancelRequested = true;
-                ExecutorService p = pool;
-                if (p != null) p.shutdownNow();
                 if (runner == null) finish(JobState.CANCELLED, null); // never started in this process
             }
         }
 
         void stop() {
             stopRequested = true;
-            ExecutorService p = pool;
-            if (p != null) p.shutdownNow();
         }
 
         private void finish(JobState state, String error) {

@@ -3,12 +3,10 @@ package lantern.eval.audit;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,23 +18,24 @@ import java.util.Set;
  */
 final class ProgressLog implements Closeable {
     private static final System.Logger LOG = System.getLogger(ProgressLog.class.getName());
-    private final FileChannel channel;
+    // RandomAccessFile, not FileChannel: an interrupted thread must not close the log under everyone else
+    private final RandomAccessFile file;
 
-    private ProgressLog(FileChannel channel) {
-        this.channel = channel;
+    private ProgressLog(RandomAccessFile file) {
+        this.file = file;
     }
 
     /** Opens for appending, after cutting off a torn last line. */
     static ProgressLog openForAppend(Path file) {
         try {
             long valid = scan(file, new ArrayList<>());
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            if (ch.size() > valid) {
-                ch.truncate(valid);
-                ch.force(true);
+            RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw");
+            if (raf.length() > valid) {
+                raf.setLength(valid);
+                raf.getFD().sync();
             }
-            ch.position(valid);
-            return new ProgressLog(ch);
+            raf.seek(valid);
+            return new ProgressLog(raf);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open progress log " + file, e);
         }
@@ -76,9 +75,8 @@ final class ProgressLog implements Closeable {
 
     synchronized void append(ProgressEntry entry) {
         try {
-            ByteBuffer buf = ByteBuffer.wrap((Json.MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8));
-            while (buf.hasRemaining()) channel.write(buf);
-            channel.force(false);
+            file.write((Json.MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8));
+            file.getFD().sync();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to progress log", e);
         }
@@ -87,7 +85,7 @@ final class ProgressLog implements Closeable {
     @Override
     public synchronized void close() {
         try {
-            channel.close();
+            file.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
