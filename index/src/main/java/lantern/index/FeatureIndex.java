@@ -290,7 +290,16 @@ public final class FeatureIndex implements Closeable {
      * Runs a query. {@code queryVector} is the query text's MiniLM embedding, or null for full text only.
      */
     public SearchResult search(SearchQuery q, float[] queryVector) {
-        return withSearcher(s -> q.browsing() ? browse(s, q) : fused(s, q, queryVector));
+        return search(q, queryVector, Side.BOTH);
+    }
+
+    /** Which side of a text query runs: both (fused), BM25 only, or kNN only. */
+    public enum Side { BOTH, TEXT, VECTOR }
+
+    /** As {@link #search(SearchQuery, float[])}, restricted to one side (benchmarks and comparisons). */
+    public SearchResult search(SearchQuery q, float[] queryVector, Side side) {
+        return withSearcher(s -> q.browsing() ? browse(s, q)
+                : fused(s, q, side == Side.TEXT ? null : queryVector, side != Side.VECTOR));
     }
 
     private SearchResult browse(IndexSearcher s, SearchQuery q) throws IOException {
@@ -310,10 +319,10 @@ public final class FeatureIndex implements Closeable {
         return new SearchResult(hits, total, facets);
     }
 
-    private SearchResult fused(IndexSearcher s, SearchQuery q, float[] queryVector) throws IOException {
+    private SearchResult fused(IndexSearcher s, SearchQuery q, float[] queryVector, boolean withText) throws IOException {
         int window = Math.max(100, q.offset() + q.limit());
         Query filter = filter(q);
-        Query textQuery = textQuery(q.text());
+        Query textQuery = withText ? textQuery(q.text()) : null;
         TopDocs text;
         if (textQuery == null) {
             text = new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
