@@ -86,6 +86,15 @@ public final class FeatureIndex implements Closeable {
             F_DETECTION = "detection", F_EMBEDDING_SCORE = "embeddingScore", F_TOKENS = "tokens",
             F_TOKEN = "topToken", F_VECTOR = "vector", F_CREATED = "createdAt";
 
+    /** HNSW graph: 16 links per node; a 64-wide build beam (Lucene's default is 100) builds faster at little recall cost. */
+    static final int HNSW_M = 16, HNSW_BEAM_WIDTH = 64;
+    private static final org.apache.lucene.codecs.Codec CODEC = new org.apache.lucene.codecs.lucene104.Lucene104Codec() {
+        @Override
+        public org.apache.lucene.codecs.KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return new org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat(HNSW_M, HNSW_BEAM_WIDTH);
+        }
+    };
+
     private final Directory directory;
     private final IndexWriter writer;          // null when read-only
     private final Analyzer analyzer;
@@ -115,6 +124,7 @@ public final class FeatureIndex implements Closeable {
             Directory directory = FSDirectory.open(dir);
             Analyzer analyzer = analyzer();
             IndexWriterConfig config = new IndexWriterConfig(analyzer)
+                    .setCodec(CODEC)
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setRAMBufferSizeMB(128)
                     // a close is not an acknowledgement: what was not committed is dropped, exactly as in a crash
@@ -347,23 +357,35 @@ public final class FeatureIndex implements Closeable {
         Set<Integer> textDocs = docs(text), vectorDocs = docs(vector);
 
         StoredFields stored = s.storedFields();
-        SortedMap<Integer, Long> facets = new TreeMap<>();
         List<SearchHit> hits = new ArrayList<>();
-        for (int i = 0; i < fused.scoreDocs.length; i++) {
+        for (int i = q.offset(); i < Math.min(fused.scoreDocs.length, q.offset() + q.limit()); i++) {
             ScoreDoc sd = fused.scoreDocs[i];
-            if (i >= q.offset() && i < q.offset() + q.limit()) {
-                boolean t = textDocs.contains(sd.doc), v = vectorDocs.contains(sd.doc);
-                hits.add(toHit(stored.document(sd.doc), t && v ? "both" : t ? "text" : "vector", sd.score));
-                facets.merge(hits.getLast().layer(), 1L, Long::sum);
-            } else {
-                facets.merge(layerOf(stored, sd.doc), 1L, Long::sum);
-            }
+            boolean t = textDocs.contains(sd.doc), v = vectorDocs.contains(sd.doc);
+            hits.add(toHit(stored.document(sd.doc), t && v ? "both" : t ? "text" : "vector", sd.score));
         }
-        return new SearchResult(hits, fused.scoreDocs.length, facets);
+        return new SearchResult(hits, fused.scoreDocs.length, layerCounts(s, fused.scoreDocs));
     }
 
-    private static int layerOf(StoredFields stored, int doc) throws IOException {
-        return stored.document(doc, Set.of(F_LAYER)).getField(F_LAYER).numericValue().intValue();
+    /** Layer counts of the given hits from doc values (stored fields would decompress a block per hit). */
+    private static SortedMap<Integer, Long> layerCounts(IndexSearcher s, ScoreDoc[] hits) throws IOException {
+        int[] docs = new int[hits.length];
+        for (int i = 0; i < hits.length; i++) docs[i] = hits[i].doc;
+        java.util.Arrays.sort(docs);
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        SortedMap<Integer, Long> counts = new TreeMap<>();
+        int leafIndex = -1;
+        SortedNumericDocValues layers = null;
+        for (int doc : docs) {
+            int li = org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves);
+            if (li != leafIndex) {
+                leafIndex = li;
+                layers = leaves.get(li).reader().getSortedNumericDocValues(F_LAYER);
+            }
+            if (layers != null && layers.advanceExact(doc - leaves.get(li).docBase)) {
+                counts.merge((int) layers.nextValue(), 1L, Long::sum);
+            }
+        }
+        return counts;
     }
 
     private static Set<Integer> docs(TopDocs td) {

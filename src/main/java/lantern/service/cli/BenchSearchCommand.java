@@ -41,7 +41,7 @@ public class BenchSearchCommand implements Callable<Integer> {
     int queries;
     @CommandLine.Option(names = "--threads", defaultValue = "0", description = "Indexing threads (default: number of cores).")
     int threads;
-    @CommandLine.Option(names = "--batch", defaultValue = "5000", description = "Documents per committed batch (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--batch", defaultValue = "10000", description = "Documents per committed batch (default: ${DEFAULT-VALUE}).")
     int batch;
     @CommandLine.Option(names = "--dir", description = "Where to build the bench index (default: a temporary folder, deleted after).")
     Path dir;
@@ -103,8 +103,10 @@ public class BenchSearchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "query embedding (one text): p50 %.2f ms%n", pct(one, 50));
         }
 
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
         try (FeatureIndex index = FeatureIndex.open(indexDir)) {
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), cpu0 = os.getProcessCpuTime();
             ExecutorService pool2 = Executors.newFixedThreadPool(nThreads);
             List<Future<?>> work = new ArrayList<>();
             for (int t = 0; t < nThreads; t++) {
@@ -126,8 +128,10 @@ public class BenchSearchCommand implements Callable<Integer> {
             for (Future<?> f : work) f.get();
             pool2.shutdown();
             double secs = (System.nanoTime() - t0) / 1e9;
-            double rate = docs / secs;
-            System.out.printf(Locale.ROOT, "indexed %,d docs in %.1f s: %,.0f docs/s (goal >= 5,000: %.2fx)%n", docs, secs, rate, rate / 5000);
+            double rate = docs / secs, cpuSecs = (os.getProcessCpuTime() - cpu0) / 1e9;
+            System.out.printf(Locale.ROOT, "indexed %,d docs in %.1f s: %,.0f docs/s (goal >= 5,000: %.2fx); %.1f CPU-s used, "
+                    + "%,.0f docs per CPU-second; system load average %.1f on %d cores%n", docs, secs, rate, rate / 5000,
+                    cpuSecs, docs / cpuSecs, os.getSystemLoadAverage(), cores);
             if (index.size() != docs) throw new IllegalStateException("index holds " + index.size() + " docs, expected " + docs);
 
             // a sanity check that the bench measures real searches: the plural-nouns query finds plural explanations

@@ -241,29 +241,29 @@ public final class AuditJobs implements Closeable {
                     Thread.ofPlatform().name("audit-" + record.id() + "-", 0).factory());
             for (int w = 0; w < request.concurrency(); w++) {
                 workers.execute(() -> {
-                        while (!cancelRequested && !stopRequested && fatal.isEmpty()) {
-                            int i = next.getAndIncrement();
-                            if (i >= remaining.size()) return;
-                            String feature = remaining.get(i);
-                            ProgressEntry entry;
-                            try {
-                                FeatureResult r = task.run(request, feature);
-                                if (r == null) throw new IllegalStateException("feature task returned no result");
-                                entry = ProgressEntry.success(feature, r, System.currentTimeMillis());
-                            } catch (Exception | LinkageError | AssertionError e) {
-                                entry = ProgressEntry.failure(feature, e.getClass().getSimpleName() + ": " + e.getMessage(),
-                                        System.currentTimeMillis());
-                            }
-                            try {
-                                log.append(entry);
-                            } catch (RuntimeException e) {
-                                fatal.add(e);
-                                return;
-                            }
-                            (entry.ok() ? done : failed).incrementAndGet();
-                            processedSinceResume.incrementAndGet();
-                            fire(new AuditEvent("feature", feature, entry.ok(), status()));
+                    while (!cancelRequested && !stopRequested && fatal.isEmpty()) {
+                        int i = next.getAndIncrement();
+                        if (i >= remaining.size()) return;
+                        String feature = remaining.get(i);
+                        ProgressEntry entry;
+                        try {
+                            FeatureResult r = task.run(request, feature);
+                            if (r == null) throw new IllegalStateException("feature task returned no result");
+                            entry = ProgressEntry.success(feature, r, System.currentTimeMillis());
+                        } catch (Exception | LinkageError | AssertionError e) {
+                            entry = ProgressEntry.failure(feature, e.getClass().getSimpleName() + ": " + e.getMessage(),
+                                    System.currentTimeMillis());
                         }
+                        try {
+                            log.append(entry);
+                        } catch (RuntimeException e) {
+                            fatal.add(e);
+                            return;
+                        }
+                        (entry.ok() ? done : failed).incrementAndGet();
+                        processedSinceResume.incrementAndGet();
+                        fire(new AuditEvent("feature", feature, entry.ok(), status()));
+                    }
                 });
             }
             workers.shutdown();

@@ -57,6 +57,8 @@ public sealed interface FeatureSelection {
         throw new IllegalArgumentException("features must be \"all\", a range like \"0-99\" or {\"sample\":200,\"seed\":1}");
     }
 
+    /** The request form: "all", "from-to" or {"sample":n,"seed":s}. */
+    @com.fasterxml.jackson.annotation.JsonValue
     default JsonNode toJson() {
         JsonNodeFactory f = JsonNodeFactory.instance;
         return switch (this) {
