@@ -16,6 +16,7 @@ import picocli.CommandLine;
                 PatchscopeCommand.class,
                 ModelsCommand.class,
                 BenchCommand.class,
+                SearchCommand.class,
         },
         description = "Explains what the neurons and features inside a local language model do.")
 public class LanternCommand {

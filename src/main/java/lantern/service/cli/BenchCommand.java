@@ -8,6 +8,7 @@ import picocli.CommandLine;
                 BenchForwardCommand.class,
                 BenchExplainCommand.class,
                 BenchGenerateCommand.class,
+                BenchSearchCommand.class,
         })
 public class BenchCommand implements Runnable {
     @CommandLine.Spec
