@@ -1,12 +1,23 @@
 package lantern.service;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
+import lantern.service.cli.*;
 import picocli.CommandLine;
 
 @TopCommand
 @CommandLine.Command(name = "lantern", mixinStandardHelpOptions = true,
-        subcommands = {lantern.service.cli.CollectCommand.class, lantern.service.cli.ShowCommand.class,
-                lantern.service.cli.BenchCommand.class},
+        subcommands = {
+                ServeCommand.class,
+                CollectCommand.class,
+                ShowCommand.class,
+                ExplainCommand.class,
+                GenerateCommand.class,
+                LensCommand.class,
+                PatchscopeCommand.class,
+                ModelsCommand.class,
+                BenchCommand.class,
+                SearchCommand.class,
+        },
         description = "Explains what the neurons and features inside a local language model do.")
 public class LanternCommand {
 }

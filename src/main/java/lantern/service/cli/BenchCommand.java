@@ -4,7 +4,12 @@ import picocli.CommandLine;
 
 /** Groups the benchmarks ({@code lantern bench forward}); other benchmarks can join as subcommands. */
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchForwardCommand.class})
+        subcommands = {
+                BenchForwardCommand.class,
+                BenchExplainCommand.class,
+                BenchGenerateCommand.class,
+                BenchSearchCommand.class,
+        })
 public class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

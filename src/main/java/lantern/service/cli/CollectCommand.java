@@ -1,9 +1,6 @@
 package lantern.service.cli;
 
-import lantern.explainer.collect.ActivationCollector;
-import lantern.explainer.collect.ActivationStore;
-import lantern.explainer.collect.BertActivationSource;
-import lantern.explainer.collect.Chunker;
+import lantern.explainer.collect.CollectionRun;
 import lantern.explainer.collect.CollectOptions;
 import lantern.explainer.collect.CollectionResult;
 import lantern.explainer.collect.TokenStream;
@@ -57,14 +54,12 @@ public class CollectCommand implements Callable<Integer> {
             CollectOptions opt = CollectOptions.defaults().withLayers(ModelLoader.layers(layers, m.info().layers()))
                     .withTopK(topK).withSeed(seed).withBatchSize(batchSize);
             System.err.printf("loaded %s in %.1f s; chunking %s ...%n", m.info().id(), (System.nanoTime() - t0) / 1e9, c.name());
-            long tc = System.nanoTime();
-            TokenStream stream = new Chunker(m.tokenizer(), seqLen).chunk(c, maxTokens);
-            System.err.printf("%,d tokens in %,d sequences from %,d documents (%.1f s)%n", stream.tokens(), stream.sequences(),
-                    stream.docIds().size(), (System.nanoTime() - tc) / 1e9);
             ProgressBar bar = new ProgressBar(System.err);
-            CollectionResult result = new ActivationCollector(new BertActivationSource(m), opt).collect(stream, c.name(), bar);
+            var outcome = new CollectionRun(c, collection, opt, maxTokens, seqLen).run(m, data, bar);
             bar.finish();
-            Path dir = ActivationStore.write(data, collection, result, m.tokenizer()::token);
+            TokenStream stream = outcome.stream();
+            CollectionResult result = outcome.result();
+            Path dir = outcome.dir();
             int neurons = result.layers().length * result.width();
             System.out.printf("collected %,d neurons over %,d tokens in %.1f s (%,.0f tokens/s) -> %s%n", neurons,
                     stream.tokens(), result.seconds(), stream.tokens() / result.seconds(), dir);

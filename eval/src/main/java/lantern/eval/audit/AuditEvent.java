@@ -1,0 +1,5 @@
+package lantern.eval.audit;
+
+/** Pushed to listeners: {@code type} is "feature" (one finished; {@code feature}, {@code ok} set) or "state". */
+public record AuditEvent(String type, String feature, Boolean ok, AuditStatus status) {
+}

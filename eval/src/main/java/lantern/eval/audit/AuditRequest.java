@@ -1,0 +1,121 @@
+package lantern.eval.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What an audit covers and how: the model's layers (empty = all), which features, the explainer and simulator by name,
+ * how many features run at once, and concepts to watch for in the explanations.
+ */
+public record AuditRequest(String model, List<Integer> layers, String kind, FeatureSelection features, String explainer,
+                           String simulator, int concurrency, List<String> watchedConcepts) {
+    public static final int MAX_CONCURRENCY = 64;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    private static final Set<String> FIELDS = Set.of("model", "layers", "kind", "features", "explainer", "simulator",
+            "concurrency", "watchedConcepts");
+
+    public AuditRequest {
+        name(model, "model");
+        layers = layers == null ? List.of() : List.copyOf(layers);
+        for (int l : layers) if (l < 0) throw new IllegalArgumentException("layers must be >= 0: " + l);
+        if (layers.stream().distinct().count() != layers.size()) throw new IllegalArgumentException("layers repeat: " + layers);
+        kind = kind == null ? "mlp" : kind;
+        name(kind, "kind");
+        features = features == null ? new FeatureSelection.All() : features;
+        explainer = explainer == null ? "statistical" : explainer;
+        simulator = simulator == null ? "statistical" : simulator;
+        name(explainer, "explainer");
+        name(simulator, "simulator");
+        if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+            throw new IllegalArgumentException("concurrency must lie in [1, " + MAX_CONCURRENCY + "]: " + concurrency);
+        }
+        watchedConcepts = watchedConcepts == null ? List.of() : List.copyOf(watchedConcepts);
+        for (String c : watchedConcepts) {
+            if (c == null || c.isBlank() || c.length() > 200) throw new IllegalArgumentException("watched concepts must be 1-200 characters");
+        }
+    }
+
+    private static void name(String s, String what) {
+        if (s == null || !NAME.matcher(s).matches()) throw new IllegalArgumentException("bad " + what + ": " + s);
+    }
+
+    /** The layers to audit: those asked for, or every layer of the model. */
+    public List<Integer> layersOf(FeatureSpace space) {
+        if (!layers.isEmpty()) {
+            int n = space.layers(model);
+            for (int l : layers) if (l >= n) throw new IllegalArgumentException("model " + model + " has " + n + " layers; no layer " + l);
+            return layers;
+        }
+        List<Integer> all = new ArrayList<>();
+        for (int l = 0; l < space.layers(model); l++) all.add(l);
+        return all;
+    }
+
+    public List<String> resolve(FeatureSpace space) {
+        return features.resolve(model, layersOf(space), kind, space);
+    }
+
+    /** Parses a request strictly: unknown fields and wrong types are errors. */
+    public static AuditRequest fromJson(JsonNode n) {
+        if (n == null || !n.isObject()) throw new IllegalArgumentException("audit request must be a JSON object");
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!FIELDS.contains(f)) throw new IllegalArgumentException("unknown field in audit request: " + f);
+        }
+        List<Integer> layers = new ArrayList<>();
+        JsonNode ls = n.get("layers");
+        if (ls != null && !ls.isNull()) {
+            if (ls.isIntegralNumber()) layers.add(ls.intValue());
+            else if (ls.isArray()) {
+                for (JsonNode l : ls) {
+                    if (!l.isIntegralNumber()) throw new IllegalArgumentException("layers must be integers");
+                    layers.add(l.intValue());
+                }
+            } else throw new IllegalArgumentException("layers must be an array of integers");
+        }
+        List<String> concepts = new ArrayList<>();
+        JsonNode cs = n.get("watchedConcepts");
+        if (cs != null && !cs.isNull()) {
+            if (!cs.isArray()) throw new IllegalArgumentException("watchedConcepts must be an array of strings");
+            for (JsonNode c : cs) {
+                if (!c.isTextual()) throw new IllegalArgumentException("watchedConcepts must be strings");
+                concepts.add(c.asText());
+            }
+        }
+        JsonNode conc = n.get("concurrency");
+        if (conc != null && !conc.isNull() && !conc.isIntegralNumber()) throw new IllegalArgumentException("concurrency must be an integer");
+        return new AuditRequest(text(n, "model"), layers, text(n, "kind"), FeatureSelection.parse(n.get("features")),
+                text(n, "explainer"), text(n, "simulator"), conc == null || conc.isNull() ? 1 : conc.intValue(), concepts);
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) throw new IllegalArgumentException(field + " must be a string");
+        return v.asText();
+    }
+
+    public ObjectNode toJson() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode o = f.objectNode();
+        o.put("model", model);
+        ArrayNode ls = o.putArray("layers");
+        layers.forEach(ls::add);
+        o.put("kind", kind);
+        o.set("features", features.toJson());
+        o.put("explainer", explainer);
+        o.put("simulator", simulator);
+        o.put("concurrency", concurrency);
+        ArrayNode cs = o.putArray("watchedConcepts");
+        watchedConcepts.forEach(cs::add);
+        return o;
+    }
+}

@@ -1,0 +1,26 @@
+package lantern.eval.audit;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+
+/**
+ * What auditing one feature produced: its explanation and scores (null when not measured), the feature's max
+ * activation over the corpus slice (0 for a dead feature) and the tokens it fires on most.
+ */
+@JsonIgnoreProperties(value = {"dead"}, allowGetters = true)
+public record FeatureResult(String explanation, String explainer, Double simulation, Double detection,
+                            Double embeddingScore, double maxActivation, List<String> topTokens) {
+    public FeatureResult {
+        if (explanation == null) explanation = "";
+        topTokens = topTokens == null ? List.of() : List.copyOf(topTokens);
+        if (Double.isNaN(maxActivation)) throw new IllegalArgumentException("maxActivation is NaN");
+    }
+
+    /** A dead feature never activates (max activation 0, or below: GELU neurons can be negative everywhere). */
+    @JsonProperty("dead")
+    public boolean dead() {
+        return maxActivation <= 0;
+    }
+}

@@ -1,0 +1,13 @@
+package lantern.eval.audit;
+
+/**
+ * The work an audit does for one feature (collect records, explain, score, index). Plugged in by the service.
+ *
+ * <p>Contract: make any side effects durable before returning (e.g. commit the index), and be idempotent — after a
+ * crash the engine re-runs features whose result it had not logged yet. Throw to record the feature as failed; the
+ * job goes on. Called from {@code concurrency} threads at once.
+ */
+@FunctionalInterface
+public interface FeatureTask {
+    FeatureResult run(AuditRequest request, String featureId) throws Exception;
+}

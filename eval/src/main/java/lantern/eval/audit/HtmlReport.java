@@ -1,0 +1,148 @@
+package lantern.eval.audit;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders an {@link AuditReport} as one self-contained HTML page (inline CSS and SVG, no scripts, no external
+ * resources). Every piece of text from the model or the request is escaped.
+ */
+public final class HtmlReport {
+    private HtmlReport() {
+    }
+
+    public static String render(AuditReport r) {
+        StringBuilder h = new StringBuilder(16_384);
+        AuditStatus s = r.status();
+        h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Lantern audit ")
+                .append(esc(s.id())).append("</title><style>")
+                .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}")
+                .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}")
+                .append("th{background:#f4f4f4}.num{text-align:right;font-variant-numeric:tabular-nums}")
+                .append(".grid{display:flex;flex-wrap:wrap;gap:1em}.card{border:1px solid #ddd;border-radius:6px;padding:.5em}")
+                .append("svg text{font-size:10px;fill:#444}code{font-size:90%}")
+                .append("</style></head><body>");
+        h.append("<h1>Audit ").append(esc(s.id())).append("</h1>");
+        h.append("<p>Model <code>").append(esc(r.request().model())).append("</code>, kind <code>")
+                .append(esc(r.request().kind())).append("</code>, explainer <code>").append(esc(r.request().explainer()))
+                .append("</code>, simulator <code>").append(esc(r.request().simulator())).append("</code>.</p>");
+        h.append("<table><tr><th>State</th><th>Done</th><th>Failed</th><th>Total</th><th>Scored</th><th>Dead</th><th>Mean score</th><th>Started</th></tr><tr>")
+                .append(td(s.state().json())).append(num(s.done())).append(num(s.failed())).append(num(s.total()))
+                .append(num(r.scored())).append(num(r.dead().size())).append(num(fmt(r.meanScore())))
+                .append(td(s.startedAt() == null ? "" : s.startedAt())).append("</tr></table>");
+
+        h.append("<h2>Interpretability by layer</h2>").append(meanByLayer(r));
+        h.append("<h2>Score histogram per layer</h2><div class=\"grid\">");
+        r.layers().values().forEach(l -> h.append("<div class=\"card\"><b>Layer ").append(l.layer()).append("</b> (")
+                .append(l.scored()).append(" scored)<br>").append(histogram(l.histogram())).append("</div>"));
+        h.append("</div>");
+
+        h.append("<h2>Best explained features</h2>").append(lines(r.best()));
+        h.append("<h2>Worst explained features</h2>").append(lines(r.worst()));
+        h.append("<h2>Dead features (").append(r.dead().size()).append(")</h2>");
+        if (r.dead().isEmpty()) h.append("<p>None: every audited feature activates somewhere.</p>");
+        else {
+            h.append("<p>");
+            for (AuditReport.FeatureLine d : r.dead()) h.append("<code>").append(esc(d.feature())).append("</code> ");
+            h.append("</p>");
+        }
+        if (!r.watched().isEmpty()) {
+            h.append("<h2>Watched concepts</h2>");
+            for (Map.Entry<String, List<AuditReport.FeatureLine>> w : r.watched().entrySet()) {
+                h.append("<h3>“").append(esc(w.getKey())).append("” (").append(w.getValue().size()).append(")</h3>")
+                        .append(w.getValue().isEmpty() ? "<p>No explanation mentions it.</p>" : lines(w.getValue()));
+            }
+        }
+        if (!r.failures().isEmpty()) {
+            h.append("<h2>Failures (").append(r.failures().size()).append(")</h2><table><tr><th>Feature</th><th>Error</th></tr>");
+            r.failures().stream().limit(100).forEach(f -> h.append("<tr>").append(td(f.feature())).append(td(f.error())).append("</tr>"));
+            h.append("</table>");
+        }
+        return h.append("</body></html>").toString();
+    }
+
+    private static String lines(List<AuditReport.FeatureLine> lines) {
+        if (lines.isEmpty()) return "<p>No scored features yet.</p>";
+        StringBuilder b = new StringBuilder("<table><tr><th>Feature</th><th>Score</th><th>Max act.</th><th>Explanation</th></tr>");
+        for (AuditReport.FeatureLine l : lines) {
+            b.append("<tr>").append(td(l.feature())).append(num(fmt(l.score()))).append(num(fmt(l.maxActivation())))
+                    .append(td(l.explanation())).append("</tr>");
+        }
+        return b.append("</table>").toString();
+    }
+
+    /** Bars of the mean simulation score per layer on a [-0.2, 1] axis. */
+    private static String meanByLayer(AuditReport r) {
+        int n = r.layers().size();
+        if (n == 0) return "<p>No results yet.</p>";
+        int w = 60 + 50 * n, h = 180, top = 10, bottom = 150;
+        double lo = -0.2, hi = 1.0;
+        StringBuilder b = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + w + "\" height=\"" + h
+                + "\" role=\"img\" aria-label=\"mean score by layer\">");
+        for (double t = lo; t <= hi + 1e-9; t += 0.2) {
+            double y = bottom - (t - lo) / (hi - lo) * (bottom - top);
+            b.append(String.format(Locale.ROOT, "<line x1=\"40\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>", w, y, y))
+                    .append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%.1f\">%.1f</text>", y + 3, t));
+        }
+        double zero = bottom - (0 - lo) / (hi - lo) * (bottom - top);
+        int i = 0;
+        for (AuditReport.LayerSummary l : r.layers().values()) {
+            int x = 50 + 50 * i++;
+            if (l.meanScore() != null) {
+                double v = Math.max(lo, Math.min(hi, l.meanScore()));
+                double y = bottom - (v - lo) / (hi - lo) * (bottom - top);
+                b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"30\" height=\"%.1f\" fill=\"%s\"><title>layer %d: %.3f</title></rect>",
+                        x, Math.min(y, zero), Math.abs(zero - y), v >= 0 ? "#4a7bd0" : "#d0604a", l.layer(), l.meanScore()));
+            }
+            b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">L%d</text>", x + 8, bottom + 15, l.layer()));
+        }
+        b.append(String.format(Locale.ROOT, "<line x1=\"40\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#888\"/>", w, zero, zero));
+        return b.append("</svg>").toString();
+    }
+
+    private static String histogram(int[] counts) {
+        int max = 1;
+        for (int c : counts) max = Math.max(max, c);
+        int bw = 18, h = 110, bottom = 90;
+        StringBuilder b = new StringBuilder("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + (counts.length * bw + 10)
+                + "\" height=\"" + h + "\" role=\"img\" aria-label=\"score histogram\">");
+        for (int i = 0; i < counts.length; i++) {
+            double bh = 80.0 * counts[i] / max;
+            b.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"%d\" height=\"%.1f\" fill=\"#4a7bd0\"><title>%s: %d</title></rect>",
+                    5 + i * bw, bottom - bh, bw - 2, bh, AuditReport.BINS.get(i), counts[i]));
+            if (i % 2 == 0 || i == 0) {
+                b.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">%s</text>", 5 + i * bw, bottom + 12, AuditReport.BINS.get(i)));
+            }
+        }
+        return b.append("</svg>").toString();
+    }
+
+    private static String td(String s) {
+        return "<td>" + esc(s) + "</td>";
+    }
+
+    private static String num(Object v) {
+        return "<td class=\"num\">" + esc(String.valueOf(v)) + "</td>";
+    }
+
+    private static String fmt(Double d) {
+        return d == null ? "–" : String.format(Locale.ROOT, "%.3f", d);
+    }
+
+    static String esc(String s) {
+        if (s == null) return "";
+        StringBuilder b = new StringBuilder(s.length() + 16);
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,212 @@
+package lantern.eval.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AuditJobsTest {
+    static final FeatureSpace SPACE = new FixedFeatureSpace("toy", 4, 50);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** Deterministic work from the id: the score falls with the index, every 10th feature fails. */
+    static FeatureResult work(String featureId) {
+        int n = Integer.parseInt(featureId.substring(featureId.lastIndexOf('/') + 1));
+        if (n % 10 == 9) throw new IllegalStateException("no records for " + featureId);
+        return new FeatureResult("explains " + featureId, "statistical", 1 - n / 50.0, null, null, n % 7 == 6 ? 0 : 2, List.of());
+    }
+
+    static AuditRequest request(String features, int concurrency, List<Integer> layers) throws Exception {
+        return AuditRequest.fromJson(JSON.readTree("""
+                {"model":"toy","layers":%s,"features":%s,"concurrency":%d,"watchedConcepts":["toy/1/"]}"""
+                .formatted(JSON.writeValueAsString(layers), features, concurrency)));
+    }
+
+    @Test
+    void resolvesAllRangesAndSeededSamples() throws Exception {
+        assertThat(request("\"all\"", 1, List.of()).resolve(SPACE)).hasSize(200).startsWith("toy/0/mlp/0").endsWith("toy/3/mlp/49");
+        assertThat(request("\"5-7\"", 1, List.of(2, 0)).resolve(SPACE))
+                .containsExactly("toy/2/mlp/5", "toy/2/mlp/6", "toy/2/mlp/7", "toy/0/mlp/5", "toy/0/mlp/6", "toy/0/mlp/7");
+        List<String> a = request("{\"sample\":30,\"seed\":1}", 1, List.of()).resolve(SPACE);
+        assertThat(a).hasSize(30).doesNotHaveDuplicates()
+                .isEqualTo(request("{\"sample\":30,\"seed\":1}", 1, List.of()).resolve(SPACE))
+                .isNotEqualTo(request("{\"sample\":30,\"seed\":2}", 1, List.of()).resolve(SPACE));
+        assertThat(a.stream().map(f -> f.split("/")[1]).distinct().count()).as("spread over layers").isGreaterThan(1);
+        // a request survives its JSON round trip
+        AuditRequest r = request("{\"sample\":30,\"seed\":1}", 3, List.of(1));
+        assertThat(AuditRequest.fromJson(r.toJson())).isEqualTo(r);
+    }
+
+    @Test
+    void badRequestsAreRejectedWithAMessage() {
+        assertThatThrownBy(() -> request("\"0-50\"", 1, List.of(0)).resolve(SPACE)).hasMessageContaining("exceeds layer 0");
+        assertThatThrownBy(() -> request("\"x\"", 1, List.of())).hasMessageContaining("features must be");
+        assertThatThrownBy(() -> request("{\"sample\":300}", 1, List.of()).resolve(SPACE)).hasMessageContaining("larger than");
+        assertThatThrownBy(() -> request("\"all\"", 0, List.of())).hasMessageContaining("concurrency");
+        assertThatThrownBy(() -> request("\"all\"", 1, List.of(9)).resolve(SPACE)).hasMessageContaining("no layer 9");
+        assertThatThrownBy(() -> AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"colour\":1}")))
+                .hasMessageContaining("unknown field");
+        assertThatThrownBy(() -> AuditRequest.fromJson(JSON.readTree("{\"model\":\"../etc\"}"))).hasMessageContaining("bad model");
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, (r, f) -> work(f))) {
+            assertThatThrownBy(() -> jobs.status("nope")).isInstanceOf(NoSuchElementException.class);
+            assertThatThrownBy(() -> jobs.status("../x")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void runsToTheEndCountingFailuresAndTellsListeners() throws Exception {
+        List<AuditEvent> events = new CopyOnWriteArrayList<>();
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, (r, f) -> work(f))) {
+            String id;
+            CountDownLatch gate = new CountDownLatch(1);
+            // hold the first feature until the listener is registered, so it sees every event
+            try (AuditJobs gated = new AuditJobs(dir.resolve("g"), SPACE, (r, f) -> {
+                gate.await();
+                return work(f);
+            })) {
+                id = gated.submit(request("\"0-19\"", 3, List.of(0, 1)));
+                gated.listen(id, events::add);
+                gate.countDown();
+                assertThat(gated.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+                AuditStatus s = gated.status(id);
+                assertThat(s.state()).isEqualTo(JobState.DONE);
+                assertThat(s.total()).isEqualTo(40);
+                assertThat(s.failed()).isEqualTo(4);
+                assertThat(s.done()).isEqualTo(36);
+                assertThat(s.etaSeconds()).isNull();
+                assertThat(s.startedAt()).isNotNull();
+            }
+            assertThat(events.stream().filter(e -> e.type().equals("feature"))).hasSize(40);
+            assertThat(events.getLast().type()).isEqualTo("state");
+            assertThat(events.getLast().status().state()).isEqualTo(JobState.DONE);
+            assertThat(jobs.list()).isEmpty(); // a different directory
+        }
+    }
+
+    @Test
+    void cancelStopsAJobForGood() throws Exception {
+        AtomicInteger started = new AtomicInteger();
+        FeatureTask slow = (r, f) -> {
+            started.incrementAndGet();
+            Thread.sleep(30);
+            return work(f);
+        };
+        String id;
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, slow)) {
+            id = jobs.submit(request("\"all\"", 2, List.of()));
+            while (jobs.status(id).done() + jobs.status(id).failed() < 5) Thread.sleep(5);
+            assertThat(jobs.status(id).etaSeconds()).isNotNull().isPositive();
+            jobs.cancel(id);
+            assertThat(jobs.awaitFinished(id, Duration.ofSeconds(10))).isTrue();
+            AuditStatus s = jobs.status(id);
+            assertThat(s.state()).isEqualTo(JobState.CANCELLED);
+            assertThat(s.done() + s.failed()).isLessThan(200);
+        }
+        int before = started.get();
+        try (AuditJobs again = new AuditJobs(dir, SPACE, slow)) {
+            assertThat(again.resumeUnfinished()).isEmpty();
+            assertThat(again.status(id).state()).isEqualTo(JobState.CANCELLED);
+        }
+        assertThat(started.get()).isEqualTo(before);
+    }
+
+    @Test
+    void aShutDownJobResumesWhereItStopped() throws Exception {
+        List<String> runs = new CopyOnWriteArrayList<>();
+        FeatureTask task = (r, f) -> {
+            runs.add(f);
+            Thread.sleep(5);
+            return work(f);
+        };
+        String id;
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, task)) {
+            id = jobs.submit(request("\"0-24\"", 2, List.of()));
+            while (jobs.status(id).done() + jobs.status(id).failed() < 20) Thread.sleep(2);
+        } // close: the job stays "running" on disk
+        int logged = ProgressLog.read(dir.resolve(id).resolve("progress.log")).size();
+        assertThat(logged).isBetween(20, 99);
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, task)) {
+            assertThat(jobs.status(id).state()).isEqualTo(JobState.RUNNING);
+            assertThat(jobs.resumeUnfinished()).containsExactly(id);
+            assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+            AuditResults results = jobs.results(id);
+            assertThat(results.status().state()).isEqualTo(JobState.DONE);
+            assertThat(results.entries()).hasSize(100).extracting(ProgressEntry::feature).doesNotHaveDuplicates();
+        }
+        // features running at the shutdown were finished and logged: nothing ran twice
+        assertThat(runs).hasSize(100);
+    }
+
+    @Test
+    void aTornLastLineIsIgnoredAndCutOff() throws Exception {
+        Path log = dir.resolve("progress.log");
+        try (ProgressLog p = ProgressLog.openForAppend(log)) {
+            p.append(ProgressEntry.success("toy/0/mlp/1", work("toy/0/mlp/1"), 1));
+            p.append(ProgressEntry.failure("toy/0/mlp/9", "boom", 2));
+        }
+        Files.write(log, "{\"feature\":\"toy/0/mlp/2\",\"ok\":tr".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+        assertThat(ProgressLog.read(log)).extracting(ProgressEntry::feature).containsExactly("toy/0/mlp/1", "toy/0/mlp/9");
+        try (ProgressLog p = ProgressLog.openForAppend(log)) {
+            p.append(ProgressEntry.success("toy/0/mlp/2", work("toy/0/mlp/2"), 3));
+        }
+        List<ProgressEntry> entries = ProgressLog.read(log);
+        assertThat(entries).extracting(ProgressEntry::feature).containsExactly("toy/0/mlp/1", "toy/0/mlp/9", "toy/0/mlp/2");
+        assertThat(entries.getFirst().result()).isEqualTo(work("toy/0/mlp/1"));
+        assertThat(entries.get(1).error()).isEqualTo("boom");
+        assertThat(Files.readAllLines(log)).hasSize(3).allMatch(l -> l.startsWith("{") && l.endsWith("}"));
+    }
+
+    @Test
+    void reportSummarisesLayersBestWorstDeadAndWatchedConcepts() throws Exception {
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, (r, f) -> {
+            if (f.equals("toy/1/mlp/3")) {
+                return new FeatureResult("<script>alert(1)</script> tags", "statistical", 0.95, null, null, 1, List.of());
+            }
+            return work(f);
+        })) {
+            String id = jobs.submit(request("\"0-19\"", 2, List.of(0, 1)));
+            assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+            AuditReport report = AuditReport.of(jobs.results(id));
+            // per layer: 20 features, 2 failures (9, 19), dead ones are 6 and 13 (n % 7 == 6)
+            assertThat(report.layers()).containsOnlyKeys(0, 1);
+            AuditReport.LayerSummary l0 = report.layers().get(0);
+            assertThat(l0.features()).isEqualTo(20);
+            assertThat(l0.dead()).isEqualTo(2);
+            assertThat(l0.scored()).isEqualTo(16);
+            assertThat(java.util.Arrays.stream(l0.histogram()).sum()).isEqualTo(16);
+            List<Double> scores = new ArrayList<>();
+            for (int n = 0; n < 20; n++) if (n % 10 != 9 && n % 7 != 6) scores.add(1 - n / 50.0);
+            assertThat(l0.meanScore()).isCloseTo(scores.stream().mapToDouble(d -> d).average().orElseThrow(),
+                    org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(report.best().getFirst().feature()).isEqualTo("toy/0/mlp/0");
+            assertThat(report.worst().getFirst().score()).isEqualTo(1 - 18 / 50.0);
+            assertThat(report.dead()).extracting(AuditReport.FeatureLine::feature)
+                    .containsExactly("toy/0/mlp/13", "toy/0/mlp/6", "toy/1/mlp/13", "toy/1/mlp/6");
+            assertThat(report.watched().get("toy/1/")).hasSize(15); // "explains toy/1/..." minus 2 failed, 2 dead, 1 reworded
+            assertThat(report.failures()).hasSize(4);
+
+            String html = HtmlReport.render(report);
+            assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("Layer 0").contains("Dead features (4)")
+                    .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>")
+                    .doesNotContain("http://cdn").doesNotContain("src=");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package lantern.index;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One feature explanation as the index holds it: the feature's coordinates, the explanation text, who wrote it, its
+ * scores (null when not measured), the tokens the feature fires on most, and a MiniLM sentence embedding of the text
+ * (384 dims; null when none was computed — the document then only takes part in full-text search).
+ *
+ * <p>The index keeps exactly one document per (featureId, explainer): indexing the same pair again replaces it.
+ */
+public record IndexedExplanation(String featureId, String model, int layer, String kind, int index, String text,
+                                 String explainer, Double simulation, Double detection, Double embeddingScore,
+                                 List<String> topTokens, float[] embedding, long createdAt) {
+
+    public IndexedExplanation {
+        requireWord(model, "model");
+        requireWord(kind, "kind");
+        requireWord(explainer, "explainer");
+        if (layer < 0) throw new IllegalArgumentException("layer must be >= 0: " + layer);
+        if (index < 0) throw new IllegalArgumentException("index must be >= 0: " + index);
+        String expected = model + "/" + layer + "/" + kind + "/" + index;
+        if (!expected.equals(featureId)) {
+            throw new IllegalArgumentException("featureId " + featureId + " does not match its parts " + expected);
+        }
+        if (text == null || text.isBlank()) throw new IllegalArgumentException("explanation text is empty for " + featureId);
+        topTokens = topTokens == null ? List.of() : List.copyOf(topTokens);
+        checkScore(simulation, "simulation");
+        checkScore(detection, "detection");
+        checkScore(embeddingScore, "embedding");
+    }
+
+    /** Builds one from a feature id {@code model/layer/kind/index}. */
+    public static IndexedExplanation of(String featureId, String text, String explainer, Double simulation,
+                                        Double detection, Double embeddingScore, List<String> topTokens,
+                                        float[] embedding, long createdAt) {
+        String[] p = Objects.requireNonNull(featureId, "featureId").split("/");
+        if (p.length != 4) throw new IllegalArgumentException("feature id must look like model/layer/kind/index: " + featureId);
+        try {
+            return new IndexedExplanation(featureId, p[0], Integer.parseInt(p[1]), p[2], Integer.parseInt(p[3]), text,
+                    explainer, simulation, detection, embeddingScore, topTokens, embedding, createdAt);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("layer and index must be integers: " + featureId);
+        }
+    }
+
+    /** The unique key of the document: one per feature and explainer. */
+    public String key() {
+        return key(featureId, explainer);
+    }
+
+    static String key(String featureId, String explainer) {
+        return featureId + "#" + explainer;
+    }
+
+    private static void requireWord(String s, String what) {
+        if (s == null || s.isBlank() || s.contains("/") || s.contains("#")) {
+            throw new IllegalArgumentException("bad " + what + ": " + s);
+        }
+    }
+
+    private static void checkScore(Double v, String what) {
+        if (v != null && (v.isNaN() || v.isInfinite())) throw new IllegalArgumentException(what + " score must be finite");
+    }
+}

@@ -1,0 +1,49 @@
+package lantern.index;
+
+/**
+ * A search: free text (BM25 over explanations and top tokens, fused with a kNN search of its embedding), filters and
+ * a page. Blank text browses the filtered set by simulation score, best first.
+ */
+public record SearchQuery(String text, String model, Integer layer, String kind, String explainer, Double minScore,
+                          int offset, int limit) {
+    /** The deepest hit a query may page to: fusion works on a window of this many hits per side. */
+    public static final int MAX_WINDOW = 1000;
+    public static final int MAX_LIMIT = 100;
+
+    public SearchQuery {
+        text = text == null ? "" : text.strip();
+        if (text.length() > 1000) throw new IllegalArgumentException("query text is longer than 1000 characters");
+        model = blankToNull(model);
+        kind = blankToNull(kind);
+        explainer = blankToNull(explainer);
+        if (layer != null && layer < 0) throw new IllegalArgumentException("layer must be >= 0: " + layer);
+        if (minScore != null && (minScore.isNaN() || minScore < -1 || minScore > 1)) {
+            throw new IllegalArgumentException("minScore must lie in [-1, 1]: " + minScore);
+        }
+        if (limit < 1 || limit > MAX_LIMIT) throw new IllegalArgumentException("limit must lie in [1, " + MAX_LIMIT + "]: " + limit);
+        if (offset < 0) throw new IllegalArgumentException("offset must be >= 0: " + offset);
+        if (offset + limit > MAX_WINDOW) {
+            throw new IllegalArgumentException("offset + limit must be <= " + MAX_WINDOW + ": " + (offset + limit));
+        }
+    }
+
+    public static SearchQuery text(String text, int limit) {
+        return new SearchQuery(text, null, null, null, null, null, 0, limit);
+    }
+
+    public SearchQuery withPage(int offset, int limit) {
+        return new SearchQuery(text, model, layer, kind, explainer, minScore, offset, limit);
+    }
+
+    public SearchQuery withLayer(Integer layer) {
+        return new SearchQuery(text, model, layer, kind, explainer, minScore, offset, limit);
+    }
+
+    public boolean browsing() {
+        return text.isEmpty();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,143 @@
+package lantern.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import lantern.subject.SubjectModel;
+import lantern.subject.decoder.DecoderModel;
+import lantern.subject.lens.LayerSweep;
+import lantern.subject.lens.Patchscope;
+import lantern.subject.lens.PatchscopePreset;
+import lantern.subject.lens.PatchscopeRequest;
+import lantern.subject.lens.PatchscopeResult;
+import lantern.subject.lens.StateMapping;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /api/patchscopes}: patch a source hidden state into a target prompt and generate;
+ * {@code POST /api/patchscopes/sweep}: precision@1 per layer against the logit lens. Bodies are read field by field
+ * so a malformed one gets a message naming the field.
+ */
+@Path("/api/patchscopes")
+@Consumes(MediaType.APPLICATION_JSON)
+@Produces(MediaType.APPLICATION_JSON)
+public class PatchscopesResource {
+    @Inject
+    DecoderModelCache models;
+
+    @POST
+    public PatchscopeResult patch(JsonNode body) {
+        requireObject(body, "request body");
+        String modelId = text(body, "model", null);
+        JsonNode src = body.get("source");
+        requireObject(src, "\"source\"");
+        JsonNode tgt = body.path("target");
+        SubjectModel source = models.get(modelId);
+        SubjectModel target = tgt.hasNonNull("model") ? models.get(text(tgt, "model", null)) : source;
+
+        PatchscopePreset preset = body.hasNonNull("preset") ? PatchscopePreset.parse(text(body, "preset", null))
+                : PatchscopePreset.FREE_FORM;
+        String targetPrompt = text(tgt, "prompt", preset.prompt());
+        if (targetPrompt == null) throw new IllegalArgumentException("\"target.prompt\" is required (or a preset)");
+        int sourceLayer = integer(src, "layer", null);
+        Integer defaultTargetPos = preset != PatchscopePreset.FREE_FORM && !tgt.hasNonNull("prompt")
+                && target instanceof DecoderModel d ? preset.targetPosition(d) : -1;
+        var request = new PatchscopeRequest(text(src, "prompt", null), sourceLayer, integer(src, "position", -1),
+                targetPrompt, integer(tgt, "layer", sourceLayer), integer(tgt, "position", defaultTargetPos),
+                mapping(body.get("mapping")), integer(body, "maxTokens", 20),
+                (float) number(body, "temperature", 0), body.path("patchEveryStep").asBoolean(false),
+                (long) number(body, "seed", 0));
+        return Patchscope.run(source, target, request);
+    }
+
+    @POST
+    @Path("/sweep")
+    public LayerSweep.Result sweep(JsonNode body) {
+        requireObject(body, "request body");
+        SubjectModel model = models.get(text(body, "model", null));
+        String prompt = text(body, "prompt", null);
+        if (prompt == null) throw new IllegalArgumentException("\"prompt\" is required");
+        PatchscopePreset preset = PatchscopePreset.parse(text(body, "preset", "identity"));
+        String targetPrompt = text(body, "targetPrompt", preset.prompt());
+        if (targetPrompt == null) throw new IllegalArgumentException("\"targetPrompt\" is required for free-form");
+        int targetPos = body.hasNonNull("targetPosition") ? integer(body, "targetPosition", -1)
+                : (model instanceof DecoderModel d && preset != PatchscopePreset.FREE_FORM
+                && !body.hasNonNull("targetPrompt") ? preset.targetPosition(d) : -1);
+        List<Integer> positions = new ArrayList<>();
+        JsonNode ps = body.get("positions");
+        if (ps == null || ps.isNull()) {
+            int n = model.tokenizer().encode(prompt, true).length();
+            for (int i = 0; i < n; i++) positions.add(i);
+        } else {
+            if (!ps.isArray()) throw new IllegalArgumentException("\"positions\" must be an array of integers");
+            for (JsonNode p : ps) {
+                if (!p.canConvertToInt()) throw new IllegalArgumentException("\"positions\" must hold integers");
+                positions.add(p.asInt());
+            }
+        }
+        return LayerSweep.run(model, prompt, positions, targetPrompt, targetPos,
+                body.path("grid").asBoolean(false));
+    }
+
+    static StateMapping mapping(JsonNode m) {
+        if (m == null || m.isNull() || (m.isTextual() && m.asText().equals("identity"))) {
+            return new StateMapping.Identity();
+        }
+        JsonNode a = m.get("affine");
+        if (!m.isObject() || a == null || !a.isObject() || !a.path("weight").isArray()) {
+            throw new IllegalArgumentException("\"mapping\" must be \"identity\" or {\"affine\": {\"weight\": [[..]], "
+                    + "\"bias\": [..]}}");
+        }
+        JsonNode w = a.get("weight");
+        float[][] weight = new float[w.size()][];
+        for (int i = 0; i < w.size(); i++) weight[i] = floats(w.get(i), "mapping.affine.weight row " + i);
+        float[] bias = a.hasNonNull("bias") ? floats(a.get("bias"), "mapping.affine.bias") : null;
+        return new StateMapping.Affine(weight, bias);
+    }
+
+    private static float[] floats(JsonNode n, String what) {
+        if (n == null || !n.isArray()) throw new IllegalArgumentException(what + " must be an array of numbers");
+        float[] out = new float[n.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!n.get(i).isNumber()) throw new IllegalArgumentException(what + " must hold only numbers");
+            out[i] = n.get(i).floatValue();
+        }
+        return out;
+    }
+
+    private static void requireObject(JsonNode n, String what) {
+        if (n == null || !n.isObject()) throw new IllegalArgumentException(what + " must be a JSON object");
+    }
+
+    private static String text(JsonNode n, String field, String fallback) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isTextual()) throw new IllegalArgumentException("\"" + field + "\" must be a string");
+        return v.asText();
+    }
+
+    private static int integer(JsonNode n, String field, Integer fallback) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) {
+            if (fallback == null) throw new IllegalArgumentException("\"" + field + "\" is required");
+            return fallback;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw new IllegalArgumentException("\"" + field + "\" must be an integer");
+        }
+        return v.asInt();
+    }
+
+    private static double number(JsonNode n, String field, double fallback) {
+        JsonNode v = n.get(field);
+        if (v == null || v.isNull()) return fallback;
+        if (!v.isNumber()) throw new IllegalArgumentException("\"" + field + "\" must be a number");
+        return v.asDouble();
+    }
+}

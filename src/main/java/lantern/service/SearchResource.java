@@ -1,0 +1,112 @@
+package lantern.service;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import lantern.index.FeatureActivation;
+import lantern.index.FeatureActivationFinder;
+import lantern.index.SearchHit;
+import lantern.index.SearchQuery;
+import lantern.index.SearchResult;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Search over feature explanations: full text + MiniLM vectors (fused), filters, paging, layer facets. */
+@Path("/api/search")
+@Produces(MediaType.APPLICATION_JSON)
+public class SearchResource {
+    @Inject
+    SearchService search;
+    @Inject
+    Instance<FeatureActivationFinder> finders;
+
+    /** One hit; {@code score} is the explanation's simulation score, {@code relevance} the fused rank score. */
+    public record Hit(String feature, String text, Double score, int layer, String kind, int index, String model,
+                      String explainer, String match, double relevance, Double detection, Double embeddingScore,
+                      List<String> topTokens) {
+        static Hit of(SearchHit h) {
+            return new Hit(h.featureId(), h.text(), h.simulation(), h.layer(), h.kind(), h.index(), h.model(),
+                    h.explainer(), h.match(), h.relevance(), h.detection(), h.embeddingScore(), h.topTokens());
+        }
+    }
+
+    public record SearchResponse(List<Hit> hits, long total, Map<String, Map<String, Long>> facets) {
+    }
+
+    /** A feature that fires on the text, joined with its best explanation (null fields when it has none). */
+    public record ActivationHit(String feature, double activation, String token, String text, Double score,
+                                String explainer) {
+    }
+
+    public record ActivationResponse(String model, String text, List<ActivationHit> hits) {
+    }
+
+    @GET
+    public SearchResponse search(@QueryParam("q") String q, @QueryParam("model") String model,
+                            @QueryParam("layer") String layer, @QueryParam("kind") String kind,
+                            @QueryParam("explainer") String explainer, @QueryParam("minScore") String minScore,
+                            @QueryParam("limit") @DefaultValue("20") String limit,
+                            @QueryParam("offset") @DefaultValue("0") String offset) {
+        SearchQuery query = new SearchQuery(q, model, optInt(layer, "layer"), kind, explainer,
+                optDouble(minScore, "minScore"), integer(offset, "offset"), integer(limit, "limit"));
+        SearchResult r = search.search(query);
+        Map<String, Long> layers = new LinkedHashMap<>();
+        r.layerFacets().forEach((l, n) -> layers.put(String.valueOf(l), n));
+        return new SearchResponse(r.hits().stream().map(Hit::of).toList(), r.total(), Map.of("layer", layers));
+    }
+
+    /** "Search by inference": the features that fire most on the text, with their explanations. */
+    @GET
+    @Path("/by-text")
+    public ActivationResponse byText(@QueryParam("text") String text, @QueryParam("model") @DefaultValue("minilm-l6") String model,
+                                     @QueryParam("limit") @DefaultValue("20") String limit) {
+        if (text == null || text.isBlank()) throw new IllegalArgumentException("text is required");
+        if (text.length() > 5000) throw new IllegalArgumentException("text is longer than 5000 characters");
+        int n = integer(limit, "limit");
+        if (n < 1 || n > 100) throw new IllegalArgumentException("limit must lie in [1, 100]: " + n);
+        if (!finders.isResolvable()) {
+            throw new WebApplicationException("search by inference is not available: no FeatureActivationFinder",
+                    Response.Status.SERVICE_UNAVAILABLE);
+        }
+        List<FeatureActivation> fired = finders.get().find(model, text, n);
+        Map<String, SearchHit> explained = search.index().explanationsFor(fired.stream().map(FeatureActivation::featureId).toList());
+        List<ActivationHit> hits = new ArrayList<>();
+        for (FeatureActivation a : fired) {
+            SearchHit h = explained.get(a.featureId());
+            hits.add(new ActivationHit(a.featureId(), a.activation(), a.token(), h == null ? null : h.text(),
+                    h == null ? null : h.simulation(), h == null ? null : h.explainer()));
+        }
+        return new ActivationResponse(model, text, hits);
+    }
+
+    static int integer(String s, String name) {
+        try {
+            return Integer.parseInt(s.strip());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw new IllegalArgumentException(name + " must be an integer: " + s);
+        }
+    }
+
+    static Integer optInt(String s, String name) {
+        return s == null || s.isBlank() ? null : integer(s, name);
+    }
+
+    static Double optDouble(String s, String name) {
+        if (s == null || s.isBlank()) return null;
+        try {
+            return Double.parseDouble(s.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number: " + s);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package lantern.service;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import lantern.index.FeatureIndex;
+import lantern.index.IndexedExplanation;
+import lantern.index.SearchQuery;
+import lantern.index.SearchResult;
+
+import java.util.List;
+
+/**
+ * Holds the feature index at {@code {dataDir}/index} (opened on first use, for writing) and embeds queries and
+ * explanations with MiniLM. Index an explanation with {@link #put}, then {@link FeatureIndex#commitThrough} its
+ * sequence number (or {@link FeatureIndex#commit()}) to make it durable.
+ */
+@ApplicationScoped
+public class SearchService {
+    @Inject
+    LanternConfig config;
+    @Inject
+    ModelRegistry models;
+
+    private volatile FeatureIndex index;
+
+    public FeatureIndex index() {
+        FeatureIndex i = index;
+        if (i == null) {
+            synchronized (this) {
+                if (index == null) index = FeatureIndex.open(config.dataDir().resolve("index"));
+                i = index;
+            }
+        }
+        return i;
+    }
+
+    /** The query's MiniLM embedding; null for browsing. */
+    public SearchResult search(SearchQuery q) {
+        return index().search(q, q.browsing() ? null : embed(q.text()));
+    }
+
+    public float[] embed(String text) {
+        return models.minilm().embed(text);
+    }
+
+    /** Embeds and indexes one explanation (replacing the same feature and explainer). Not durable until committed. */
+    public long put(String featureId, String text, String explainer, Double simulation, Double detection,
+                    Double embeddingScore, List<String> topTokens) {
+        return index().add(IndexedExplanation.of(featureId, text, explainer, simulation, detection, embeddingScore,
+                topTokens, embed(text), System.currentTimeMillis()));
+    }
+
+    @PreDestroy
+    void close() {
+        if (index != null) index.close();
+    }
+}

@@ -1,0 +1,56 @@
+package lantern.service.cli;
+
+import lantern.subject.decoder.DecoderModel;
+import lantern.subject.lens.LensResult;
+import lantern.subject.lens.LogitLens;
+import lantern.subject.lens.TokenProb;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@CommandLine.Command(name = "lens", mixinStandardHelpOptions = true,
+        description = "Logit lens: per layer, the top-k next tokens of softmax(W_U LN_final(resid_post)).")
+public class LensCommand implements Callable<Integer> {
+    @CommandLine.Option(names = "--model", required = true)
+    String model;
+
+    @CommandLine.Option(names = "--tokenizer")
+    Path tokenizer;
+
+    @CommandLine.Option(names = "--prompt", required = true)
+    String prompt;
+
+    @CommandLine.Option(names = "--position", defaultValue = "-1", description = "Token position; negative counts from the end.")
+    int position;
+
+    @CommandLine.Option(names = "--k", defaultValue = "5")
+    int k;
+
+    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}")
+    Path data;
+
+    @Override
+    public Integer call() {
+        return DecoderCli.run(() -> {
+            try (DecoderModel m = DecoderCli.load(model, tokenizer, data, "logit lens")) {
+                LensResult r = LogitLens.run(m, prompt, position, k);
+                System.out.printf("model %s, position %d of %d (token %s)%n", r.model(), r.position(),
+                        r.tokens().size(), quote(r.tokens().get(r.position())));
+                System.out.printf("%-6s %s%n", "layer", "top " + k + " next tokens (probability)");
+                for (LensResult.Layer layer : r.layers()) {
+                    StringBuilder line = new StringBuilder();
+                    for (TokenProb t : layer.top()) {
+                        line.append(String.format("%-22s ", quote(t.token()) + " " + String.format("%.3g", t.prob())));
+                    }
+                    System.out.printf("%-6d %s%n", layer.layer(), line.toString().stripTrailing());
+                }
+            }
+            return 0;
+        });
+    }
+
+    static String quote(String token) {
+        return "'" + DecoderCli.oneLine(token) + "'";
+    }
+}

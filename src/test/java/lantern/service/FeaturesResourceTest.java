@@ -1,0 +1,88 @@
+package lantern.service;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.*;
+
+@QuarkusTest
+class FeaturesResourceTest {
+    @Inject
+    ModelRegistry models;
+    @Inject
+    LanternConfig config;
+
+    @BeforeEach
+    void collect() {
+        TestCollections.ensure(models.minilm(), config.dataDir());
+    }
+
+    @Test
+    void featureRecordsFromTheCollection() {
+        given().get("/api/features/minilm-l6/3/mlp/17").then().statusCode(200)
+                .body("id", equalTo("minilm-l6/3/mlp/17"))
+                .body("model", equalTo("minilm-l6"))
+                .body("layer", equalTo(3))
+                .body("kind", equalTo("mlp"))
+                .body("index", equalTo(17))
+                .body("stats.max", greaterThan(0f))
+                .body("stats.fractionNonZero", allOf(greaterThan(0f), lessThanOrEqualTo(1f)))
+                .body("top.size()", equalTo(20))
+                .body("top[0].tokens.size()", greaterThan(3))
+                .body("random.size()", greaterThan(0));
+    }
+
+    @Test
+    void topWindowsAreStrongestFirstAndMatchTheStatsMax() {
+        var json = given().get("/api/features/minilm-l6/0/mlp/221").then().statusCode(200).extract().jsonPath();
+        float max = json.getFloat("stats.max");
+        java.util.List<java.util.List<Float>> acts = json.getList("top.activations");
+        float prev = Float.MAX_VALUE;
+        for (var w : acts) {
+            float m = (float) w.stream().mapToDouble(Float::doubleValue).max().orElseThrow();
+            org.assertj.core.api.Assertions.assertThat(m).isLessThanOrEqualTo(prev + 1e-6f);
+            prev = m;
+        }
+        float first = (float) acts.get(0).stream().mapToDouble(Float::doubleValue).max().orElseThrow();
+        org.assertj.core.api.Assertions.assertThat(first).isCloseTo(max, org.assertj.core.api.Assertions.within(1e-4f));
+    }
+
+    @Test
+    void explainStatisticallyThenListed() {
+        given().contentType(ContentType.JSON).body("{\"explainer\":\"statistical\"}")
+                .post("/api/features/minilm-l6/3/mlp/17/explain").then().statusCode(200)
+                .body("feature", equalTo("minilm-l6/3/mlp/17"))
+                .body("explainer", equalTo("statistical"))
+                .body("text", not(emptyOrNullString()))
+                .body("scores.simulator", equalTo("statistical"))
+                .body("scores.nHeldOutTop", greaterThan(0))
+                .body("scores.nRandom", greaterThan(0));
+        given().get("/api/features/minilm-l6/3/mlp/17").then().statusCode(200)
+                .body("explanations.size()", greaterThanOrEqualTo(1))
+                .body("explanations[0].explainer", equalTo("statistical"));
+    }
+
+    @Test
+    void llmWithoutConfigurationSaysWhatToSet() {
+        given().contentType(ContentType.JSON).body("{\"explainer\":\"llm\"}")
+                .post("/api/features/minilm-l6/3/mlp/17/explain").then().statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("lantern.llm"));
+    }
+
+    @Test
+    void missingAndInvalidFeatures() {
+        given().get("/api/features/minilm-l6/5/mlp/17").then().statusCode(404)
+                .contentType("application/problem+json").body("detail", containsString("lantern collect"));
+        given().get("/api/features/minilm-l6/9/mlp/17").then().statusCode(400);
+        given().get("/api/features/minilm-l6/3/mlp/5000").then().statusCode(400);
+        given().get("/api/features/not-a-feature").then().statusCode(400);
+        given().get("/api/features/nope/3/mlp/1").then().statusCode(404);
+        given().contentType(ContentType.JSON).body("{\"explainer\":\"oracle\"}")
+                .post("/api/features/minilm-l6/3/mlp/17/explain").then().statusCode(400);
+    }
+}
