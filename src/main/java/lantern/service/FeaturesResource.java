@@ -21,6 +21,8 @@ public class FeaturesResource {
     FeatureRecordsService records;
     @Inject
     ExplanationService explanations;
+    @Inject
+    SearchService search;
 
     public record ExplainRequest(String explainer, String simulator) {
     }
@@ -61,6 +63,10 @@ public class FeaturesResource {
         FeatureId fid = FeatureId.parse(id);
         FeatureRecords r = records.require(fid);
         String explainer = request == null || request.explainer() == null ? "statistical" : request.explainer();
-        return explanations.explain(r, explainer, request == null ? null : request.simulator());
+        ExplanationResult e = explanations.explain(r, explainer, request == null ? null : request.simulator());
+        long seq = search.put(fid.toString(), e.text(), e.explainer(), e.scores().simulation(), e.scores().detection(),
+                e.scores().embedding(), AuditFeatureTask.topTokens(r, 8));
+        search.index().commitThrough(seq);
+        return e;
     }
 }

@@ -1,0 +1,69 @@
+package lantern.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import lantern.eval.audit.AuditRequest;
+import lantern.eval.audit.FeatureResult;
+import lantern.eval.audit.FeatureTask;
+import lantern.explainer.ActivationRecord;
+import lantern.explainer.FeatureId;
+import lantern.explainer.FeatureRecords;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * An audit's work for one feature: make sure its records exist (collecting the layer over Brown when missing),
+ * explain, score, index, commit. Idempotent: a re-run replaces the feature's document in the index.
+ */
+@ApplicationScoped
+public class AuditFeatureTask implements FeatureTask {
+    private static final Logger LOG = Logger.getLogger(AuditFeatureTask.class);
+
+    @Inject
+    FeatureRecordsService records;
+    @Inject
+    CollectionService collections;
+    @Inject
+    ExplanationService explanations;
+    @Inject
+    SearchService search;
+    @ConfigProperty(name = "lantern.audit.collect-tokens", defaultValue = "200000")
+    long collectTokens;
+
+    @Override
+    public FeatureResult run(AuditRequest request, String featureId) {
+        FeatureId id = records.validate(FeatureId.parse(featureId));
+        FeatureRecords r = records.load(id).orElse(null);
+        if (r == null) {
+            LOG.infof("no records for layer %d of %s: collecting %,d Brown tokens", id.layer(), id.model(), collectTokens);
+            collections.ensureLayers(id.model(), request.layers(), collectTokens);
+            r = records.require(id);
+        }
+        List<String> topTokens = topTokens(r, 8);
+        if (r.stats().max() <= 0) {
+            // A dead neuron: nothing to explain; it is reported, not indexed.
+            return new FeatureResult("", request.explainer(), null, null, null, r.stats().max(), topTokens);
+        }
+        ExplanationResult e = explanations.explain(r, request.explainer(), request.simulator());
+        long seq = search.put(featureId, e.text(), e.explainer(), e.scores().simulation(), e.scores().detection(),
+                e.scores().embedding(), topTokens);
+        search.index().commitThrough(seq);
+        return new FeatureResult(e.text(), e.explainer(), e.scores().simulation(), e.scores().detection(),
+                e.scores().embedding(), r.stats().max(), topTokens);
+    }
+
+    /** The tokens at the max of the strongest windows, distinct, strongest first. */
+    static List<String> topTokens(FeatureRecords r, int limit) {
+        Set<String> out = new LinkedHashSet<>();
+        for (ActivationRecord w : r.top()) {
+            if (out.size() >= limit) break;
+            out.add(w.tokens().get(w.argMax()));
+        }
+        return new ArrayList<>(out);
+    }
+}

@@ -1,0 +1,57 @@
+package lantern.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import lantern.explainer.collect.CollectOptions;
+import lantern.explainer.collect.CollectionRun;
+import lantern.explainer.collect.Manifest;
+import lantern.explainer.collect.Progress;
+import lantern.explainer.corpus.Corpora;
+import lantern.subject.bert.BertModel;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Runs collections inside the service (audits collect what they need); one at a time. */
+@ApplicationScoped
+public class CollectionService {
+    private static final Logger LOG = Logger.getLogger(CollectionService.class);
+
+    @Inject
+    LanternConfig config;
+    @Inject
+    ModelRegistry models;
+    @Inject
+    FeatureRecordsService records;
+
+    /** Collects the given layers (all when null or empty) over Brown unless a collection already holds them. */
+    public synchronized void ensureLayers(String modelId, List<Integer> layers, long maxTokens) {
+        BertModel model = models.encoder(modelId);
+        int[] wanted = layers == null || layers.isEmpty()
+                ? java.util.stream.IntStream.range(0, model.info().layers()).toArray()
+                : layers.stream().mapToInt(Integer::intValue).toArray();
+        boolean missing = false;
+        for (int l : wanted) {
+            final int layer = l;
+            boolean held = records.collections().stream()
+                    .anyMatch((Manifest m) -> m.model().equals(modelId) && m.layers().contains(layer));
+            missing |= !held;
+        }
+        if (!missing) return;
+        run(model, wanted, maxTokens, p -> LOG.debugf("%s %,d/%,d tokens", p.phase(), p.tokensDone(), p.tokensTotal()));
+    }
+
+    public CollectionRun.Outcome run(BertModel model, int[] layers, long maxTokens, Consumer<Progress> progress) {
+        var corpus = Corpora.open("brown", config.dataDir());
+        String name = "brown-" + layersName(layers);
+        CollectOptions opt = CollectOptions.defaults().withLayers(layers);
+        return new CollectionRun(corpus, name, opt, maxTokens, 64).run(model, config.dataDir(), progress);
+    }
+
+    private static String layersName(int[] layers) {
+        StringBuilder sb = new StringBuilder("l");
+        for (int i = 0; i < layers.length; i++) sb.append(i == 0 ? "" : "_").append(layers[i]);
+        return sb.toString();
+    }
+}

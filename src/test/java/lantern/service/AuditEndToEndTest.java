@@ -1,0 +1,57 @@
+package lantern.service;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.*;
+
+/** A real audit: records from a real Brown collection, the statistical explainer and scorer, the Lucene index. */
+@QuarkusTest
+class AuditEndToEndTest {
+    @Inject
+    ModelRegistry models;
+    @Inject
+    LanternConfig config;
+
+    @BeforeEach
+    void collect() {
+        TestCollections.ensure(models.minilm(), config.dataDir());
+    }
+
+    @Test
+    void auditExplainsScoresAndIndexesEveryChosenNeuron() throws Exception {
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"model\":\"minilm-l6\",\"layers\":[0],\"features\":\"0-7\",\"explainer\":\"statistical\",\"simulator\":\"statistical\",\"concurrency\":2}")
+                .post("/api/audits").then().statusCode(anyOf(is(200), is(202))).extract().path("id");
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        String state;
+        do {
+            Thread.sleep(500);
+            state = given().get("/api/audits/" + id).then().statusCode(200).extract().path("state");
+        } while (!state.equals("done") && !state.equals("failed") && System.nanoTime() < deadline);
+        assertThat(state).isEqualTo("done");
+        given().get("/api/audits/" + id).then().body("done", equalTo(8)).body("total", equalTo(8));
+        given().get("/api/audits/" + id + "/report").then().statusCode(200);
+        given().accept("text/html").get("/api/audits/" + id + "/report?format=html").then().statusCode(200)
+                .contentType(containsString("text/html")).body(containsString("<svg"));
+        // every audited neuron that is alive is searchable, filtered to its layer
+        var hits = given().get("/api/search?q=tokens&model=minilm-l6&layer=0&limit=50").then().statusCode(200)
+                .extract().jsonPath().getList("hits.feature", String.class);
+        assertThat(hits).isNotEmpty().allMatch(f -> f.startsWith("minilm-l6/0/mlp/"));
+        // the feature page lists the audit's explanation
+        given().get("/api/features/minilm-l6/0/mlp/3").then().statusCode(200)
+                .body("explanations.size()", greaterThanOrEqualTo(1));
+    }
+
+    @Test
+    void searchByInferenceJoinsExplanations() {
+        given().get("/api/search/by-text?text=The jury praised the election&model=minilm-l6").then().statusCode(200);
+    }
+}
