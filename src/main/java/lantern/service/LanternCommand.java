@@ -17,6 +17,7 @@ import picocli.CommandLine;
                 ModelsCommand.class,
                 BenchCommand.class,
                 SearchCommand.class,
+                AuditCommand.class,
         },
         description = "Explains what the neurons and features inside a local language model do.")
 public class LanternCommand {

@@ -12,6 +12,12 @@ final class ModelLoader {
         throw new IllegalArgumentException("unknown model '" + id + "' (collection supports: " + BertModel.MINILM_ID + ")");
     }
 
+    /** Parses a layer spec without knowing the model; empty for "all" (null or blank). */
+    static java.util.List<Integer> layerList(String spec) {
+        if (spec == null || spec.isBlank()) return java.util.List.of();
+        return java.util.Arrays.stream(layers(spec, Integer.MAX_VALUE)).boxed().toList();
+    }
+
     /** Parses "0-5", "1,3,4" or "2". */
     static int[] layers(String spec, int modelLayers) {
         if (spec == null || spec.isBlank()) return java.util.stream.IntStream.range(0, modelLayers).toArray();

@@ -1,0 +1,116 @@
+package lantern.service.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import jakarta.inject.Inject;
+import lantern.eval.audit.AuditReport;
+import lantern.eval.audit.AuditRequest;
+import lantern.eval.audit.AuditStatus;
+import lantern.eval.audit.FeatureSelection;
+import lantern.eval.audit.HtmlReport;
+import lantern.service.AuditService;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Runs a batch audit in-process (same engine and files as POST /api/audits) and writes the report files. */
+@CommandLine.Command(name = "audit", mixinStandardHelpOptions = true,
+        description = "Explain, score and index a model's features; writes report.json and report.html.")
+public class AuditCommand implements Callable<Integer> {
+    @Inject
+    AuditService audits;
+
+    @CommandLine.Option(names = "--model", defaultValue = "minilm-l6", description = "Model id (default: ${DEFAULT-VALUE}).")
+    String model;
+    @CommandLine.Option(names = "--layers", description = "Layers, e.g. 0-5 or 1,3 (default: all).")
+    String layers;
+    @CommandLine.Option(names = "--features", defaultValue = "all",
+            description = "all, a range like 0-99, or sample:N[:SEED] (default: ${DEFAULT-VALUE}).")
+    String features;
+    @CommandLine.Option(names = "--explainer", defaultValue = "statistical", description = "statistical or llm.")
+    String explainer;
+    @CommandLine.Option(names = "--simulator", defaultValue = "statistical", description = "statistical, llm-json or llm-logprob.")
+    String simulator;
+    @CommandLine.Option(names = "--concurrency", defaultValue = "2", description = "Features worked on at once.")
+    int concurrency;
+    @CommandLine.Option(names = "--watch", split = ",", description = "Concepts to look for in the explanations, comma separated.")
+    List<String> watched = new ArrayList<>();
+    @CommandLine.Option(names = "--out", description = "Folder for report.json and report.html (default: the audit's folder).")
+    Path out;
+    @CommandLine.Option(names = "--resume", description = "Resume an unfinished audit by id instead of starting one.")
+    String resume;
+
+    @Override
+    public Integer call() throws Exception {
+        String id;
+        if (resume != null) {
+            audits.resumeUnfinished();
+            id = resume;
+        } else {
+            AuditRequest request = new AuditRequest(model, ModelLoader.layerList(layers), "mlp", selection(features),
+                    explainer, simulator, concurrency, watched);
+            id = audits.submit(request);
+        }
+        System.err.println("audit " + id + " (resume with: lantern audit --resume " + id + ")");
+        long t0 = System.nanoTime();
+        AuditStatus s;
+        while (true) {
+            s = audits.jobs().status(id);
+            printProgress(s, t0);
+            if (s.state().finished()) break;
+            if (audits.jobs().awaitFinished(id, Duration.ofMillis(1000))) continue;
+        }
+        System.err.println();
+        AuditReport report = AuditReport.of(audits.jobs().results(id));
+        Path dir = out != null ? out : Path.of(System.getProperty("lantern.data-dir", "./lantern-data"), "audits", id);
+        Files.createDirectories(dir);
+        var json = new ObjectMapper().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT);
+        write(dir.resolve("report.json"), json.writeValueAsString(report));
+        write(dir.resolve("report.html"), HtmlReport.render(report));
+        System.out.printf("audit %s %s: %d done, %d failed of %d in %.0f s; mean simulation score %s%n", id, s.state(),
+                s.done(), s.failed(), s.total(), (System.nanoTime() - t0) / 1e9,
+                report.meanScore() == null ? "n/a" : String.format("%.3f", report.meanScore()));
+        System.out.println("report: " + dir.resolve("report.html").toAbsolutePath());
+        return s.state().name().equalsIgnoreCase("done") ? 0 : 1;
+    }
+
+    private static void write(Path file, String content) throws java.io.IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, content);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void printProgress(AuditStatus s, long t0) {
+        int width = 30;
+        double f = s.total() == 0 ? 0 : (double) (s.done() + s.failed()) / s.total();
+        int filled = (int) Math.round(f * width);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.err.printf("\raudit [%s%s] %5.1f%% %,d/%,d features (%d failed) %.1f/min ETA %s   ",
+                "#".repeat(filled), ".".repeat(width - filled), 100 * f, s.done() + s.failed(), s.total(), s.failed(),
+                secs > 0 ? 60 * (s.done() + s.failed()) / secs : 0.0,
+                s.etaSeconds() == null ? "?" : Duration.ofSeconds(s.etaSeconds()).toString().substring(2).toLowerCase());
+    }
+
+    static FeatureSelection selection(String spec) {
+        if (spec == null || spec.equals("all")) return new FeatureSelection.All();
+        if (spec.startsWith("sample:")) {
+            String[] p = spec.split(":");
+            try {
+                return new FeatureSelection.Sample(Integer.parseInt(p[1]), p.length > 2 ? Long.parseLong(p[2]) : 1L);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("--features sample:N[:SEED], e.g. sample:200:1: " + spec);
+            }
+        }
+        String[] r = spec.split("-");
+        try {
+            return new FeatureSelection.Range(Integer.parseInt(r[0]), Integer.parseInt(r[1]));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--features must be all, FROM-TO or sample:N[:SEED]: " + spec);
+        }
+    }
+}
