@@ -8,6 +8,7 @@ import picocli.CommandLine;
 @CommandLine.Command(name = "lantern", mixinStandardHelpOptions = true,
         subcommands = {
                 ServeCommand.class,
+                QuickstartCommand.class,
                 CollectCommand.class,
                 ShowCommand.class,
                 ExplainCommand.class,

@@ -1,0 +1,94 @@
+package lantern.service.cli;
+
+import io.quarkus.runtime.Quarkus;
+import jakarta.inject.Inject;
+import lantern.eval.audit.AuditRequest;
+import lantern.eval.audit.AuditStatus;
+import lantern.explainer.collect.Manifest;
+import lantern.service.AuditService;
+import lantern.service.CollectionService;
+import lantern.service.FeatureRecordsService;
+import lantern.service.ModelRegistry;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import picocli.CommandLine;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * The main job on the embedded default: collect MiniLM's 9,216 MLP neurons over a Brown slice, explain, score and
+ * index them with the offline statistical explainer, then keep serving the result. Each step is skipped when its
+ * result is already on disk, so a second run goes straight to serving.
+ */
+@CommandLine.Command(name = "quickstart", mixinStandardHelpOptions = true,
+        description = "Collect MiniLM's neurons over Brown, explain, score and index them, then serve (http://127.0.0.1:8080).")
+public class QuickstartCommand implements Callable<Integer> {
+    @Inject
+    ModelRegistry models;
+    @Inject
+    CollectionService collections;
+    @Inject
+    FeatureRecordsService records;
+    @Inject
+    AuditService audits;
+    @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
+    int port;
+
+    @CommandLine.Option(names = "--max-tokens", defaultValue = "100000", description = "Brown tokens to collect over (default: ${DEFAULT-VALUE}; 0: the whole corpus).")
+    long maxTokens;
+    @CommandLine.Option(names = "--features", defaultValue = "sample:600:1",
+            description = "Neurons to explain: all, FROM-TO per layer, or sample:N[:SEED] (default: ${DEFAULT-VALUE}).")
+    String features;
+    @CommandLine.Option(names = "--no-serve", description = "Stop after the audit instead of serving.")
+    boolean noServe;
+
+    @Override
+    public Integer call() throws Exception {
+        var model = models.minilm();
+        int layers = model.info().layers();
+        boolean collected = records.collections().stream()
+                .anyMatch((Manifest m) -> m.model().equals(model.info().id()) && m.layers().size() == layers);
+        if (!collected) {
+            System.err.printf("1/3 collecting all %,d neurons of %s over %,d Brown tokens%n",
+                    layers * model.info().neuronsPerLayer(), model.info().id(), maxTokens);
+            ProgressBar bar = new ProgressBar(System.err);
+            int[] all = java.util.stream.IntStream.range(0, layers).toArray();
+            var outcome = collections.run(model, all, maxTokens, bar);
+            bar.finish();
+            System.err.printf("    %,d tokens in %.0f s (%,.0f tokens/s) -> %s%n", outcome.stream().tokens(),
+                    outcome.result().seconds(), outcome.stream().tokens() / outcome.result().seconds(), outcome.dir());
+        } else {
+            System.err.println("1/3 collection found on disk: skipping");
+        }
+        System.err.println("2/3 explaining, scoring and indexing (" + features + ", statistical explainer)");
+        String id = audits.jobs().list().stream()
+                .filter(s -> s.state().finished() && s.state().name().equalsIgnoreCase("done"))
+                .map(AuditStatus::id).findFirst().orElse(null);
+        if (id == null) {
+            id = audits.submit(new AuditRequest(model.info().id(), List.of(), "mlp", AuditCommand.selection(features),
+                    "statistical", "statistical", 2, List.of("plural nouns", "past tense verbs", "numbers", "names")));
+            long t0 = System.nanoTime();
+            AuditStatus s;
+            do {
+                audits.jobs().awaitFinished(id, Duration.ofSeconds(1));
+                s = audits.jobs().status(id);
+                System.err.printf("\r    %,d/%,d features explained (%d failed), %.0f s   ", s.done(), s.total(), s.failed(),
+                        (System.nanoTime() - t0) / 1e9);
+            } while (!s.state().finished());
+            System.err.println();
+        } else {
+            System.err.println("    audit " + id + " found: skipping");
+        }
+        String base = "http://127.0.0.1:" + port;
+        System.out.println("3/3 ready:");
+        System.out.println("    " + base + "/api/audits/" + id + "/report?format=html   (the audit report)");
+        System.out.println("    " + base + "/api/search?q=plural%20nouns            (search the explanations)");
+        System.out.println("    " + base + "/api/features/minilm-l6/0/mlp/17          (a neuron's windows and explanations)");
+        System.out.println("    " + base + "/q/swagger-ui                          (every endpoint)");
+        if (noServe) return 0;
+        System.out.println("serving; Ctrl-C to stop");
+        Quarkus.waitForExit();
+        return 0;
+    }
+}
