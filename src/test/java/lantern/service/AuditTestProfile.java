@@ -13,7 +13,9 @@ public class AuditTestProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         try {
-            return Map.of("lantern.data-dir", Files.createTempDirectory("lantern-rest-test").toString());
+            // a random port: other test runs may hold 8081 on a shared machine
+            return Map.of("lantern.data-dir", Files.createTempDirectory("lantern-rest-test").toString(),
+                    "quarkus.http.test-port", "0");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
