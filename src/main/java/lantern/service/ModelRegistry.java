@@ -25,16 +25,38 @@ public class ModelRegistry {
         return minilm;
     }
 
-    /** Every model's description, without loading anything that is not loaded. */
+    @jakarta.inject.Inject
+    LanternConfig config;
+
+    /** MiniLM plus every decoder registered with {@code lantern models add}, described from its config only. */
     public List<ModelInfo> list() {
         List<ModelInfo> out = new ArrayList<>();
         out.add(minilm().info());
+        if (config == null) return out;
+        var registry = new lantern.subject.decoder.DecoderRegistry(config.dataDir());
+        registry.list().forEach((name, entry) -> {
+            try {
+                var c = lantern.subject.decoder.DecoderModels.describe(java.nio.file.Path.of(entry.path()),
+                        entry.tokenizer() == null ? null : java.nio.file.Path.of(entry.tokenizer()));
+                out.add(new ModelInfo(name, c.family(), c.layers(), c.dModel(), c.heads(), c.dMlp(), c.vocabSize(),
+                        c.contextLength(), false, entry.path()));
+            } catch (RuntimeException e) {
+                // a registered folder that went missing must not break the listing; it is reported by its own calls
+                org.jboss.logging.Logger.getLogger(ModelRegistry.class).warnf("model %s: %s", name, e.getMessage());
+            }
+        });
         return out;
+    }
+
+    /** Just the ids, for error messages (loads nothing). */
+    private List<String> ids() {
+        return List.of(BertModel.MINILM_ID);
     }
 
     public SubjectModel get(String id) {
         if (BertModel.MINILM_ID.equals(id)) return minilm();
-        throw new NoSuchElementException("unknown model '" + id + "'; known: " + list().stream().map(ModelInfo::id).toList());
+        throw new NoSuchElementException("unknown model '" + id + "'; encoders here: " + ids()
+                + " (decoders are registered with: lantern models add NAME DIR)");
     }
 
     /** The encoder named {@code id}, or a clear error when it is not one. */
