@@ -17,6 +17,13 @@ import java.util.NoSuchElementException;
 @ApplicationScoped
 public class ModelRegistry {
     private volatile BertModel minilm;
+    private volatile lantern.subject.SentenceEmbedder embedder;
+
+    /** MiniLM sentence embeddings behind a cache (shared random windows and repeated queries become lookups). */
+    public synchronized lantern.subject.SentenceEmbedder embedder() {
+        if (embedder == null) embedder = new lantern.subject.CachingEmbedder(minilm(), 20_000);
+        return embedder;
+    }
 
     public synchronized BertModel minilm() {
         if (minilm == null) {

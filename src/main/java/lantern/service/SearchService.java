@@ -41,7 +41,7 @@ public class SearchService {
     }
 
     public float[] embed(String text) {
-        return models.minilm().embed(text);
+        return models.embedder().embed(text);
     }
 
     /** Embeds and indexes one explanation (replacing the same feature and explainer). Not durable until committed. */

@@ -16,6 +16,6 @@ public class Services {
     @Produces
     @ApplicationScoped
     ExplanationService explanationService() {
-        return new ExplanationService(config.dataDir(), LlmSettingsFactory.from(config.llm()), models.minilm());
+        return new ExplanationService(config.dataDir(), LlmSettingsFactory.from(config.llm()), models.embedder());
     }
 }
