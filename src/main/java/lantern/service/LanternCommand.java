@@ -1,10 +1,18 @@
 package lantern.service;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
+import lantern.service.cli.*;
 import picocli.CommandLine;
 
 @TopCommand
 @CommandLine.Command(name = "lantern", mixinStandardHelpOptions = true,
+        subcommands = {
+                ServeCommand.class,
+                CollectCommand.class,
+                ShowCommand.class,
+                ExplainCommand.class,
+                BenchCommand.class,
+        },
         description = "Explains what the neurons and features inside a local language model do.")
 public class LanternCommand {
 }

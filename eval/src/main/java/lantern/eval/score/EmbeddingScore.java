@@ -1,0 +1,8 @@
+package lantern.eval.score;
+
+/**
+ * ROC AUC of the cosine similarity between the explanation's sentence embedding and each window's text, firing
+ * windows as positives.
+ */
+public record EmbeddingScore(double auc, String embedder, int nPositive, int nNegative) {
+}

@@ -1,0 +1,68 @@
+package lantern.eval.score;
+
+import lantern.explainer.ActivationRecord;
+import lantern.explainer.explain.Explanation;
+import lantern.explainer.explain.RecordSplit;
+import lantern.explainer.llm.LlmUsage;
+import lantern.explainer.simulate.Simulation;
+import lantern.explainer.simulate.Simulator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Simulates every scoring window (concurrently, on virtual threads: the LLM client's semaphore is what bounds the
+ * load) and correlates the predictions with the true activations.
+ */
+public final class SimulationScorer {
+    public record Result(SimulationScore score, LlmUsage usage) {
+    }
+
+    public Result score(Explanation explanation, RecordSplit split, Simulator simulator) {
+        List<ActivationRecord> windows = split.scoring();
+        List<Simulation> sims = simulateAll(explanation, windows, simulator);
+        List<Double> truth = new ArrayList<>(), predicted = new ArrayList<>();
+        int failed = 0, top = 0, random = 0;
+        LlmUsage usage = LlmUsage.NONE;
+        for (int w = 0; w < windows.size(); w++) {
+            Simulation s = sims.get(w);
+            usage = usage.plus(s.usage());
+            if (!s.isOk()) {
+                failed++;
+                continue;
+            }
+            if (w < split.heldOutTop().size()) top++; else random++;
+            ActivationRecord r = windows.get(w);
+            for (int i = 0; i < r.size(); i++) {
+                truth.add((double) r.activations()[i]);
+                predicted.add(s.predicted()[i]);
+            }
+        }
+        double r = Pearson.of(truth.stream().mapToDouble(Double::doubleValue).toArray(),
+                predicted.stream().mapToDouble(Double::doubleValue).toArray());
+        return new Result(new SimulationScore(r, simulator.name(), top, random, failed), usage);
+    }
+
+    static List<Simulation> simulateAll(Explanation e, List<ActivationRecord> windows, Simulator simulator) {
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Simulation>> futures = new ArrayList<>();
+            for (ActivationRecord w : windows) futures.add(pool.submit(() -> simulator.simulate(e, w)));
+            List<Simulation> out = new ArrayList<>();
+            for (Future<Simulation> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException ex) {
+                    if (ex.getCause() instanceof IllegalArgumentException iae) throw iae;
+                    out.add(Simulation.failed(String.valueOf(ex.getCause()), LlmUsage.NONE));
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while simulating", ex);
+                }
+            }
+            return out;
+        }
+    }
+}

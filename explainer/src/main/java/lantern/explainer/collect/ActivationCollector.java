@@ -1,0 +1,398 @@
+package lantern.explainer.collect;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Consumer;
+
+/**
+ * Streams a token stream through the model once, in batches, and keeps for every neuron of the chosen layers its
+ * statistics, top-K windows, the activations in shared random windows, a uniform token sample for quantiles and
+ * the per-sequence max of a few sampled sequences; a second, small pass over those sequences fetches the windows by
+ * activation quantile.
+ *
+ * <p>Work per batch stays in tensor ops: masked max and argmax per (sequence, neuron) {@code [B,N]}, sums and
+ * positive counts {@code [N]}. Only (sequence, neuron) pairs whose max beats the neuron's current K-th best reach
+ * Java, and for those only the window's activations are copied out (one {@code take} per layer and batch).
+ *
+ * <p>Special tokens ([CLS], [SEP]) are excluded from statistics and windows: they are not text. (OpenAI's
+ * neuron-explainer counts every token the model sees; on BERT the special tokens carry outsized activations that
+ * would crowd out the text.) Each sequence gives a neuron at most one top window, at its max token, so no two top
+ * windows show the same event.
+ */
+public final class ActivationCollector {
+    private final ActivationSource source;
+    private final CollectOptions opt;
+
+    public ActivationCollector(ActivationSource source, CollectOptions options) {
+        this.source = source;
+        this.opt = options;
+    }
+
+    public CollectionResult collect(TokenStream stream, String corpusName, Consumer<Progress> progress) {
+        long t0 = System.nanoTime();
+        int[] layers = opt.resolveLayers(source.layers());
+        int n = source.width();
+        int sequences = stream.sequences();
+        Random rnd = new Random(opt.seed());
+        List<Window> randomWindows = randomWindows(stream, rnd);
+        int[] quantileSeqs = sampleSequences(sequences, Math.min(opt.quantileSequences(), sequences), new Random(opt.seed() + 1));
+        Map<Integer, Integer> quantileIndex = new HashMap<>();
+        for (int i = 0; i < quantileSeqs.length; i++) quantileIndex.put(quantileSeqs[i], i);
+        Map<Integer, List<Integer>> randomBySeq = new HashMap<>();
+        for (int r = 0; r < randomWindows.size(); r++) randomBySeq.computeIfAbsent(randomWindows.get(r).sequence(), x -> new ArrayList<>()).add(r);
+        double sampleRate = Math.min(1.0, (double) opt.quantileSamples() / Math.max(1, stream.tokens()));
+        Random sampleRnd = new Random(opt.seed() + 2);
+
+        Layer[] acc = new Layer[layers.length];
+        for (int i = 0; i < layers.length; i++) acc[i] = new Layer(layers[i], n, randomWindows.size(), quantileSeqs.length);
+
+        int prefix = stream.prefix().length;
+        long done = 0;
+        for (int from = 0; from < sequences; from += opt.batchSize()) {
+            Batch batch = Batch.of(stream, from, Math.min(opt.batchSize(), sequences - from));
+            List<Long> sampled = new ArrayList<>();
+            for (int b = 0; b < batch.size; b++) {
+                for (int t = 0; t < stream.length(from + b); t++) {
+                    if (sampleRate >= 1 || sampleRnd.nextDouble() < sampleRate) sampled.add((long) (b * batch.t + prefix + t));
+                }
+            }
+            try (NDManager m = source.manager().newSubManager()) {
+                List<NDArray> acts = source.neurons(m, batch.ids, batch.lengths, layers);
+                NDArray penalty = m.create(batch.penalty, new Shape(batch.size, batch.t, 1));
+                NDArray mask = m.create(batch.mask, new Shape(batch.size, batch.t, 1));
+                for (int li = 0; li < layers.length; li++) {
+                    NDArray act = acts.get(li).toType(DataType.FLOAT32, false);
+                    mainPass(acc[li], act, penalty, mask, batch, from, stream, randomWindows, randomBySeq, quantileIndex, sampled, m);
+                }
+            }
+            done += batch.textTokens;
+            report(progress, "collect", done, stream.tokens(), t0);
+        }
+
+        quantilePass(acc, layers, stream, quantileSeqs, progress, t0);
+
+        List<LayerResult> results = new ArrayList<>();
+        for (Layer a : acc) results.add(a.finish(stream.tokens()));
+        return new CollectionResult(source.modelId(), corpusName, stream, opt, layers, n, randomWindows, results,
+                (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The per-batch work for one layer. */
+    private void mainPass(Layer a, NDArray act, NDArray penalty, NDArray mask, Batch batch, int from, TokenStream stream,
+                          List<Window> randomWindows, Map<Integer, List<Integer>> randomBySeq,
+                          Map<Integer, Integer> quantileIndex, List<Long> sampled, NDManager m) {
+        int n = a.n;
+        int w = opt.windowWidth();
+        int prefix = stream.prefix().length;
+        NDArray masked = act.add(penalty);
+        float[] seqMax = masked.max(new int[] {1}).toFloatArray();          // [B,N]
+        long[] seqArg = masked.argMax(1).toLongArray();                      // [B,N]
+        float[] sums = act.mul(mask).sum(new int[] {0, 1}).toFloatArray();  // [N]
+        float[] positive = act.gt(0f).toType(DataType.FLOAT32, false).mul(mask).sum(new int[] {0, 1}).toFloatArray();
+        for (int j = 0; j < n; j++) {
+            a.sum[j] += sums[j];
+            a.positive[j] += positive[j];
+        }
+        for (int b = 0; b < batch.size; b++) {
+            for (int j = 0; j < n; j++) a.max[j] = Math.max(a.max[j], seqMax[b * n + j]);
+        }
+
+        // Top windows: find the (sequence, neuron) pairs that beat the neuron's K-th best, copy only their windows.
+        int candidates = 0;
+        int[] cand = new int[16];
+        for (int b = 0; b < batch.size; b++) {
+            for (int j = 0; j < n; j++) {
+                if (seqMax[b * n + j] > a.top.threshold[j]) {
+                    if (candidates == cand.length) cand = Arrays.copyOf(cand, cand.length * 2);
+                    cand[candidates++] = b * n + j;
+                }
+            }
+        }
+        if (candidates > 0) {
+            Window[] wins = new Window[candidates];
+            long[] idx = new long[candidates * w];
+            for (int c = 0; c < candidates; c++) {
+                int b = cand[c] / n, j = cand[c] % n;
+                int s = from + b;
+                wins[c] = Window.around(s, (int) seqArg[cand[c]] - prefix, stream.length(s), opt.halfWindow());
+                fillIndex(idx, c * w, w, wins[c], b, batch.t, prefix, j, n);
+            }
+            float[] vals = act.take(m.create(idx)).toFloatArray();
+            for (int c = 0; c < candidates; c++) a.top.offer(cand[c] % n, wins[c], seqMax[cand[c]], vals, c * w);
+        }
+
+        // Random windows: every neuron's activations at the shared positions.
+        for (int b = 0; b < batch.size; b++) {
+            List<Integer> rs = randomBySeq.get(from + b);
+            if (rs == null) continue;
+            for (int r : rs) {
+                Window win = randomWindows.get(r);
+                long[] idx = new long[n * w];
+                for (int j = 0; j < n; j++) fillIndex(idx, j * w, w, win, b, batch.t, prefix, j, n);
+                float[] vals = act.take(m.create(idx)).toFloatArray();
+                int rCount = randomWindows.size();
+                for (int j = 0; j < n; j++) {
+                    System.arraycopy(vals, j * w, a.random, (j * rCount + r) * w, win.length());
+                }
+            }
+        }
+
+        // Uniform token sample (all neurons at once) for the quantile estimate.
+        if (!sampled.isEmpty()) {
+            long[] idx = new long[sampled.size() * n];
+            for (int i = 0; i < sampled.size(); i++) {
+                long row = sampled.get(i) * n;
+                for (int j = 0; j < n; j++) idx[i * n + j] = row + j;
+            }
+            a.samples.add(act.take(m.create(idx)).toFloatArray());
+        }
+
+        // Per-sequence max of the sequences sampled for quantile windows.
+        for (int b = 0; b < batch.size; b++) {
+            Integer qi = quantileIndex.get(from + b);
+            if (qi == null) continue;
+            System.arraycopy(seqMax, b * n, a.qMax, qi * n, n);
+            for (int j = 0; j < n; j++) a.qCenter[qi * n + j] = (int) seqArg[b * n + j] - prefix;
+        }
+    }
+
+    /** Linear indices into a [B,T,N] array of neuron {@code j}'s activations over a window (padded by repeats). */
+    private static void fillIndex(long[] idx, int at, int w, Window win, int b, int t, int prefix, int j, int n) {
+        for (int i = 0; i < w; i++) {
+            int pos = prefix + win.start() + Math.min(i, win.length() - 1);
+            idx[at + i] = ((long) b * t + pos) * n + j;
+        }
+    }
+
+    /**
+     * Windows by activation quantile: per neuron, the sampled sequences whose max is positive are sorted by that
+     * max and cut into equal-count bins; {@code perBin} are drawn from each and fetched in a second pass.
+     */
+    private void quantilePass(Layer[] acc, int[] layers, TokenStream stream, int[] quantileSeqs, Consumer<Progress> progress, long t0) {
+        int bins = opt.quantileBins(), perBin = opt.perBin();
+        if (bins == 0 || perBin == 0 || quantileSeqs.length == 0) return;
+        int n = source.width();
+        int w = opt.windowWidth();
+        int prefix = stream.prefix().length;
+        java.util.TreeSet<Integer> needed = new java.util.TreeSet<>();
+        for (Layer a : acc) {
+            a.qSlot = new int[n * bins * perBin];
+            Arrays.fill(a.qSlot, -1);
+            for (int j = 0; j < n; j++) {
+                List<Integer> positive = new ArrayList<>();
+                for (int q = 0; q < quantileSeqs.length; q++) if (a.qMax[q * n + j] > 0) positive.add(q);
+                final int jj = j;
+                positive.sort((x, y) -> {
+                    int c = Float.compare(a.qMax[x * n + jj], a.qMax[y * n + jj]);
+                    return c != 0 ? c : Integer.compare(x, y);
+                });
+                Random r = new Random(opt.seed() * 1_000_003L + a.layer * 100_003L + j);
+                int m = positive.size();
+                for (int bin = 0; bin < bins; bin++) {
+                    List<Integer> members = new ArrayList<>(positive.subList(bin * m / bins, (bin + 1) * m / bins));
+                    java.util.Collections.shuffle(members, r);
+                    for (int k = 0; k < Math.min(perBin, members.size()); k++) {
+                        int q = members.get(k);
+                        a.qSlot[(j * bins + bin) * perBin + k] = q;
+                        needed.add(quantileSeqs[q]);
+                    }
+                }
+            }
+        }
+        int[] seqs = needed.stream().mapToInt(Integer::intValue).toArray();
+        Map<Integer, Integer> batchRow = new HashMap<>();
+        for (int from = 0; from < seqs.length; from += opt.batchSize()) {
+            int[] part = Arrays.copyOfRange(seqs, from, Math.min(seqs.length, from + opt.batchSize()));
+            Batch batch = Batch.of(stream, part);
+            batchRow.clear();
+            for (int b = 0; b < part.length; b++) batchRow.put(part[b], b);
+            try (NDManager m = source.manager().newSubManager()) {
+                List<NDArray> acts = source.neurons(m, batch.ids, batch.lengths, layers);
+                for (int li = 0; li < layers.length; li++) {
+                    Layer a = acc[li];
+                    NDArray act = acts.get(li).toType(DataType.FLOAT32, false);
+                    List<Integer> slots = new ArrayList<>();
+                    List<Window> wins = new ArrayList<>();
+                    List<Integer> centers = new ArrayList<>();
+                    for (int slot = 0; slot < a.qSlot.length; slot++) {
+                        if (a.qSlot[slot] < 0) continue;
+                        int seq = quantileSeqs[a.qSlot[slot]];
+                        Integer b = batchRow.get(seq);
+                        if (b == null) continue;
+                        int j = slot / (bins * perBin);
+                        int center = a.qCenter[a.qSlot[slot] * n + j];
+                        slots.add(slot);
+                        centers.add(center);
+                        wins.add(Window.around(seq, center, stream.length(seq), opt.halfWindow()));
+                    }
+                    if (slots.isEmpty()) continue;
+                    long[] idx = new long[slots.size() * w];
+                    for (int c = 0; c < slots.size(); c++) {
+                        int j = slots.get(c) / (bins * perBin);
+                        fillIndex(idx, c * w, w, wins.get(c), batchRow.get(wins.get(c).sequence()), batch.t, prefix, j, n);
+                    }
+                    float[] vals = act.take(m.create(idx)).toFloatArray();
+                    for (int c = 0; c < slots.size(); c++) {
+                        Window win = wins.get(c);
+                        float v = vals[c * w + centers.get(c) - win.start()];
+                        a.quantileWindows.set(slots.get(c), win, v, vals, c * w);
+                    }
+                }
+            }
+            report(progress, "quantile windows", stream.tokens(), stream.tokens(), t0);
+        }
+    }
+
+    private List<Window> randomWindows(TokenStream stream, Random rnd) {
+        int count = Math.min(opt.randomWindows(), stream.sequences());
+        int[] seqs = sampleSequences(stream.sequences(), count, rnd);
+        Arrays.sort(seqs);
+        List<Window> out = new ArrayList<>();
+        for (int s : seqs) {
+            int center = rnd.nextInt(stream.length(s));
+            out.add(Window.around(s, center, stream.length(s), opt.halfWindow()));
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code count} distinct sequence indices out of {@code total}, ascending. */
+    static int[] sampleSequences(int total, int count, Random rnd) {
+        int[] all = new int[total];
+        for (int i = 0; i < total; i++) all[i] = i;
+        for (int i = 0; i < count; i++) {
+            int j = i + rnd.nextInt(total - i);
+            int tmp = all[i];
+            all[i] = all[j];
+            all[j] = tmp;
+        }
+        int[] out = Arrays.copyOf(all, count);
+        Arrays.sort(out);
+        return out;
+    }
+
+    private static void report(Consumer<Progress> progress, String phase, long done, long total, long t0) {
+        if (progress == null) return;
+        double secs = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
+        double rate = done / secs;
+        long etaSecs = rate > 0 ? (long) ((total - done) / rate) : 0;
+        progress.accept(new Progress(phase, done, total, rate, java.time.Duration.ofSeconds(etaSecs)));
+    }
+
+    /** One batch of sequences, right-padded, with masks over the text tokens. */
+    private static final class Batch {
+        final int size;
+        final int t;
+        final long[][] ids;
+        final int[] lengths;
+        final float[] penalty;
+        final float[] mask;
+        final long textTokens;
+
+        private Batch(TokenStream stream, int[] seqs) {
+            size = seqs.length;
+            int prefix = stream.prefix().length;
+            int extra = prefix + stream.suffix().length;
+            int maxT = 0;
+            for (int s : seqs) maxT = Math.max(maxT, stream.length(s) + extra);
+            t = maxT;
+            ids = new long[size][t];
+            lengths = new int[size];
+            penalty = new float[size * t];
+            mask = new float[size * t];
+            Arrays.fill(penalty, Float.NEGATIVE_INFINITY);
+            long text = 0;
+            for (int b = 0; b < size; b++) {
+                long[] row = stream.modelIds(seqs[b]);
+                System.arraycopy(row, 0, ids[b], 0, row.length);
+                lengths[b] = row.length;
+                int len = stream.length(seqs[b]);
+                text += len;
+                for (int i = 0; i < len; i++) {
+                    penalty[b * t + prefix + i] = 0f;
+                    mask[b * t + prefix + i] = 1f;
+                }
+            }
+            textTokens = text;
+        }
+
+        static Batch of(TokenStream stream, int from, int count) {
+            int[] seqs = new int[count];
+            for (int i = 0; i < count; i++) seqs[i] = from + i;
+            return new Batch(stream, seqs);
+        }
+
+        static Batch of(TokenStream stream, int[] seqs) {
+            return new Batch(stream, seqs);
+        }
+    }
+
+    /** Running state for one layer. */
+    private final class Layer {
+        final int layer;
+        final int n;
+        final double[] sum;
+        final double[] positive;
+        final float[] max;
+        final TopWindows top;
+        final float[] random;
+        final List<float[]> samples = new ArrayList<>();
+        final float[] qMax;
+        final int[] qCenter;
+        int[] qSlot = new int[0];
+        final LayerResult.Slots quantileWindows;
+
+        Layer(int layer, int n, int randomCount, int quantileSeqs) {
+            this.layer = layer;
+            this.n = n;
+            sum = new double[n];
+            positive = new double[n];
+            max = new float[n];
+            Arrays.fill(max, Float.NEGATIVE_INFINITY);
+            top = new TopWindows(n, opt.topK(), opt.windowWidth());
+            random = new float[n * randomCount * opt.windowWidth()];
+            qMax = new float[quantileSeqs * n];
+            qCenter = new int[quantileSeqs * n];
+            quantileWindows = new LayerResult.Slots(n, opt.quantileBins() * opt.perBin(), opt.windowWidth());
+        }
+
+        LayerResult finish(long tokens) {
+            float[] mean = new float[n];
+            float[] frac = new float[n];
+            for (int j = 0; j < n; j++) {
+                mean[j] = (float) (sum[j] / tokens);
+                frac[j] = (float) (positive[j] / tokens);
+            }
+            double[] levels = opt.quantileLevels();
+            float[] quantiles = new float[n * levels.length];
+            int count = samples.stream().mapToInt(s -> s.length / n).sum();
+            if (count > 0) {
+                float[] column = new float[count];
+                for (int j = 0; j < n; j++) {
+                    int at = 0;
+                    for (float[] s : samples) for (int r = 0; r < s.length / n; r++) column[at++] = s[r * n + j];
+                    Arrays.sort(column);
+                    for (int q = 0; q < levels.length; q++) quantiles[j * levels.length + q] = quantile(column, levels[q]);
+                }
+            }
+            return new LayerResult(layer, n, opt.topK(), opt.windowWidth(), max, mean, frac, quantiles, top.sorted(),
+                    random, quantileWindows);
+        }
+    }
+
+    /** Linear interpolation between the order statistics of a sorted sample. */
+    static float quantile(float[] sorted, double level) {
+        double pos = level * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        return (float) (sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]));
+    }
+}

@@ -1,0 +1,214 @@
+package lantern.explainer.collect;
+
+import lantern.explainer.corpus.Corpus;
+import lantern.explainer.corpus.Document;
+import lantern.explainer.corpus.Sentence;
+import lantern.subject.Encoding;
+import lantern.subject.TextTokenizer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Packs whole sentences of a document into model sequences of at most {@code maxSequenceLength} tokens, special
+ * tokens included; a sentence longer than a sequence is cut, at a word start where one is near. Sequences never
+ * cross documents. Every word piece is mapped back to its corpus word through the tokenizer's character spans, so
+ * it carries that word's tag family and a word-start flag.
+ *
+ * <p>Sentences are tokenized one at a time, words joined by spaces: for WordPiece this gives the same pieces as
+ * tokenizing the packed sequence at once.
+ */
+public final class Chunker {
+    private final TextTokenizer tokenizer;
+    private final int maxSequenceLength;
+    private final long[] prefix;
+    private final long[] suffix;
+    private final int capacity;
+
+    public Chunker(TextTokenizer tokenizer, int maxSequenceLength) {
+        this.tokenizer = tokenizer;
+        this.maxSequenceLength = maxSequenceLength;
+        Encoding probe = tokenizer.encode("a", true);
+        int lead = 0;
+        while (lead < probe.length() && probe.special()[lead]) lead++;
+        int trail = 0;
+        while (trail < probe.length() - lead && probe.special()[probe.length() - 1 - trail]) trail++;
+        prefix = Arrays.copyOfRange(probe.ids(), 0, lead);
+        suffix = Arrays.copyOfRange(probe.ids(), probe.length() - trail, probe.length());
+        capacity = maxSequenceLength - lead - trail;
+        if (capacity < 4) throw new IllegalArgumentException("sequence length " + maxSequenceLength + " is too short");
+    }
+
+    public int maxSequenceLength() {
+        return maxSequenceLength;
+    }
+
+    /** Chunks the corpus, stopping before {@code maxTokens} text tokens would be exceeded (≤ 0: no limit). */
+    public TokenStream chunk(Corpus corpus, long maxTokens) {
+        try (Stream<Document> docs = corpus.documents()) {
+            return chunk(docs.iterator(), maxTokens <= 0 ? Long.MAX_VALUE : maxTokens);
+        }
+    }
+
+    private TokenStream chunk(java.util.Iterator<Document> docs, long maxTokens) {
+        Builder b = new Builder();
+        outer:
+        while (docs.hasNext()) {
+            Document doc = docs.next();
+            int docIndex = b.doc(doc);
+            for (Sentence s : doc.sentences()) {
+                Pieces p = pieces(s, b);
+                if (b.ids.size() + b.current() + p.size() > maxTokens) {
+                    b.flush(docIndex);
+                    break outer;
+                }
+                if (b.current() + p.size() > capacity) b.flush(docIndex);
+                int from = 0;
+                while (p.size() - from > capacity) {  // a sentence longer than a sequence: cut it
+                    int cut = from + capacity;
+                    for (int c = cut; c > from + capacity / 2; c--) {
+                        if (p.wordStart[c]) { cut = c; break; }
+                    }
+                    b.append(p, from, cut);
+                    b.flush(docIndex);
+                    from = cut;
+                }
+                b.append(p, from, p.size());
+            }
+            b.flush(docIndex);
+        }
+        if (b.seqDoc.size() == 0) throw new IllegalArgumentException("the corpus yielded no tokens (max tokens too small?)");
+        return b.build(prefix, suffix);
+    }
+
+    /** The word pieces of one sentence with their word's tag and word-start flag. */
+    Pieces pieces(Sentence s, Builder b) {
+        Sentence.Text text = s.text();
+        Encoding e = tokenizer.encode(text.text(), false);
+        int n = e.length();
+        Pieces p = new Pieces(new int[n], new short[n], new boolean[n]);
+        int previousWord = -1;
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            if (e.special()[i]) continue;
+            int word = e.charStart()[i] >= 0 ? text.wordAt(e.charStart()[i]) : -1;
+            if (word < 0 && e.charEnd()[i] > 0) word = text.wordAt(e.charEnd()[i] - 1);
+            if (word < 0) word = Math.max(previousWord, 0);
+            p.ids[kept] = Math.toIntExact(e.ids()[i]);
+            p.tags[kept] = b.tag(s.family(word));
+            p.wordStart[kept] = word != previousWord;
+            previousWord = word;
+            kept++;
+        }
+        return kept == n ? p : new Pieces(Arrays.copyOf(p.ids, kept), Arrays.copyOf(p.tags, kept), Arrays.copyOf(p.wordStart, kept));
+    }
+
+    record Pieces(int[] ids, short[] tags, boolean[] wordStart) {
+        int size() {
+            return ids.length;
+        }
+    }
+
+    /** Grows the stream's arrays. */
+    static final class Builder {
+        final IntList ids = new IntList();
+        final IntList tags = new IntList();
+        final IntList starts = new IntList();
+        final IntList seqStart = new IntList();
+        final IntList seqDoc = new IntList();
+        final List<String> docIds = new ArrayList<>();
+        final List<String> genres = new ArrayList<>();
+        final List<String> tagNames = new ArrayList<>();
+        final Map<String, Short> tagIndex = new HashMap<>();
+        final IntList pendingIds = new IntList();
+        final IntList pendingTags = new IntList();
+        final IntList pendingStarts = new IntList();
+
+        int doc(Document d) {
+            docIds.add(d.id());
+            genres.add(d.genre());
+            return docIds.size() - 1;
+        }
+
+        short tag(String family) {
+            if (family == null) return -1;
+            return tagIndex.computeIfAbsent(family, f -> {
+                if (tagNames.size() >= Short.MAX_VALUE) throw new IllegalStateException("too many tag families");
+                tagNames.add(f);
+                return (short) (tagNames.size() - 1);
+            });
+        }
+
+        int current() {
+            return pendingIds.size();
+        }
+
+        void append(Pieces p, int from, int to) {
+            for (int i = from; i < to; i++) {
+                pendingIds.add(p.ids[i]);
+                pendingTags.add(p.tags[i]);
+                pendingStarts.add(p.wordStart[i] ? 1 : 0);
+            }
+        }
+
+        void flush(int docIndex) {
+            if (pendingIds.size() == 0) return;
+            seqStart.add(ids.size());
+            seqDoc.add(docIndex);
+            ids.addAll(pendingIds);
+            tags.addAll(pendingTags);
+            starts.addAll(pendingStarts);
+            pendingIds.clear();
+            pendingTags.clear();
+            pendingStarts.clear();
+        }
+
+        TokenStream build(long[] prefix, long[] suffix) {
+            int n = ids.size();
+            short[] t = new short[n];
+            boolean[] ws = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                t[i] = (short) tags.get(i);
+                ws[i] = starts.get(i) != 0;
+            }
+            int[] ss = Arrays.copyOf(seqStart.toArray(), seqStart.size() + 1);
+            ss[ss.length - 1] = n;
+            return new TokenStream(ids.toArray(), t, ws, ss, seqDoc.toArray(), tagNames, docIds, genres, prefix, suffix);
+        }
+    }
+
+    /** A growable int array. */
+    static final class IntList {
+        private int[] a = new int[1024];
+        private int size;
+
+        void add(int v) {
+            if (size == a.length) a = Arrays.copyOf(a, a.length * 2);
+            a[size++] = v;
+        }
+
+        void addAll(IntList o) {
+            for (int i = 0; i < o.size; i++) add(o.a[i]);
+        }
+
+        int get(int i) {
+            return a[i];
+        }
+
+        int size() {
+            return size;
+        }
+
+        void clear() {
+            size = 0;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(a, size);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package lantern.explainer.collect;
+
+import java.util.List;
+
+/** The small JSON file that describes a stored collection ({@code manifest.json}). */
+public record Manifest(int formatVersion, String model, String corpus, String name, String created, long tokens,
+                       int sequences, int maxSequenceLength, List<Integer> layers, int width, int topK,
+                       int halfWindow, int windowWidth, long seed, int randomWindows, List<Double> quantileLevels,
+                       int quantileBins, int perBin, double seconds, double tokensPerSecond) {
+    public static final int FORMAT_VERSION = 1;
+
+    public Manifest {
+        layers = List.copyOf(layers);
+        quantileLevels = List.copyOf(quantileLevels);
+    }
+}

@@ -1,0 +1,75 @@
+package lantern.explainer.collect;
+
+import java.util.Arrays;
+
+/**
+ * The K strongest windows of every neuron of one layer, one per sequence. A neuron's slots form an unsorted set
+ * whose weakest member is replaced when a stronger sequence arrives; {@link #threshold} holds each neuron's entry
+ * bar (-inf until its K slots are full) so a batch's candidates can be found with one comparison per
+ * (sequence, neuron). Ties keep the earlier sequence, so the result equals "sort by (max desc, sequence asc),
+ * take K".
+ */
+final class TopWindows {
+    final LayerResult.Slots slots;
+    final float[] threshold;
+    private final int k;
+    private final int[] count;
+
+    TopWindows(int neurons, int k, int windowWidth) {
+        this.k = k;
+        this.slots = new LayerResult.Slots(neurons, k, windowWidth);
+        this.threshold = new float[neurons];
+        Arrays.fill(threshold, Float.NEGATIVE_INFINITY);
+        this.count = new int[neurons];
+    }
+
+    /** Offers a window of neuron {@code n}; sequences must arrive in ascending order. */
+    void offer(int n, Window win, float value, float[] acts, int offset) {
+        int base = n * k;
+        if (count[n] < k) {
+            slots.set(base + count[n], win, value, acts, offset);
+            if (++count[n] == k) threshold[n] = slots.value[weakest(n)];
+            return;
+        }
+        int weakest = weakest(n);
+        if (!(value > slots.value[weakest])) return;
+        slots.set(weakest, win, value, acts, offset);
+        threshold[n] = slots.value[weakest(n)];
+    }
+
+    /** The weakest slot: lowest value, and among equals the latest sequence. */
+    private int weakest(int n) {
+        int base = n * k;
+        int w = base;
+        for (int j = base + 1; j < base + count[n]; j++) {
+            float v = slots.value[j];
+            if (v < slots.value[w] || (v == slots.value[w] && slots.seq[j] > slots.seq[w])) w = j;
+        }
+        return w;
+    }
+
+    /** Sorts every neuron's slots strongest first (empty slots last). */
+    LayerResult.Slots sorted() {
+        int neurons = threshold.length;
+        LayerResult.Slots out = new LayerResult.Slots(neurons, k, slots.windowWidth);
+        Integer[] order = new Integer[k];
+        for (int n = 0; n < neurons; n++) {
+            int base = n * k;
+            int c = count[n];
+            for (int j = 0; j < c; j++) order[j] = base + j;
+            Arrays.sort(order, 0, c, (a, b) -> {
+                int byValue = Float.compare(slots.value[b], slots.value[a]);
+                return byValue != 0 ? byValue : Integer.compare(slots.seq[a], slots.seq[b]);
+            });
+            for (int j = 0; j < c; j++) {
+                int from = order[j];
+                out.seq[base + j] = slots.seq[from];
+                out.start[base + j] = slots.start[from];
+                out.length[base + j] = slots.length[from];
+                out.value[base + j] = slots.value[from];
+                System.arraycopy(slots.activations, from * slots.windowWidth, out.activations, (base + j) * slots.windowWidth, slots.windowWidth);
+            }
+        }
+        return out;
+    }
+}

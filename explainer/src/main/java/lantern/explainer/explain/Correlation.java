@@ -1,0 +1,34 @@
+package lantern.explainer.explain;
+
+/**
+ * Pearson correlation that never throws: NaN when it is undefined (fewer than two pairs, a constant side).
+ * Pairs where either value is NaN are skipped, so one missing prediction does not poison the rest.
+ */
+public final class Correlation {
+    private Correlation() {
+    }
+
+    public static double pearson(double[] x, double[] y) {
+        if (x.length != y.length) throw new IllegalArgumentException("correlation needs equal lengths: " + x.length + " vs " + y.length);
+        int n = 0;
+        double sx = 0, sy = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isNaN(x[i]) || Double.isNaN(y[i])) continue;
+            n++;
+            sx += x[i];
+            sy += y[i];
+        }
+        if (n < 2) return Double.NaN;
+        double mx = sx / n, my = sy / n, cxy = 0, cxx = 0, cyy = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isNaN(x[i]) || Double.isNaN(y[i])) continue;
+            double dx = x[i] - mx, dy = y[i] - my;
+            cxy += dx * dy;
+            cxx += dx * dx;
+            cyy += dy * dy;
+        }
+        if (cxx == 0 || cyy == 0 || Double.isInfinite(cxx) || Double.isInfinite(cyy)) return Double.NaN;
+        double r = cxy / Math.sqrt(cxx * cyy);
+        return Math.max(-1, Math.min(1, r));
+    }
+}

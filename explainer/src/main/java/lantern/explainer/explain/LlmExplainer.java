@@ -1,0 +1,94 @@
+package lantern.explainer.explain;
+
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
+import lantern.explainer.ActivationRecord;
+import lantern.explainer.llm.LlmClient;
+import lantern.explainer.llm.LlmReply;
+import lantern.explainer.llm.LlmRequest;
+import lantern.explainer.llm.LlmResult;
+import lantern.explainer.llm.MalformedAnswerException;
+import lantern.explainer.llm.Prompts;
+import lantern.explainer.llm.StrictJson;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Asks an LLM for one short description of what the explain windows have in common, shown as
+ * {@code token<TAB>activation} lines on the 0..10 scale. The answer is read strictly: a JSON object
+ * {@code {"explanation": "..."}} under a JSON-schema response format, or else exactly one line starting with
+ * {@value #PREFIX}.
+ */
+public final class LlmExplainer implements Explainer {
+    public static final String PREFIX = "Explanation:";
+    static final int MAX_CHARS = 300;
+    static final JsonSchema SCHEMA = JsonSchema.builder().name("explanation").rootElement(JsonObjectSchema.builder()
+            .addStringProperty("explanation", "one short phrase: what the neuron looks for")
+            .required("explanation").additionalProperties(false).build()).build();
+
+    private final LlmClient client;
+    private final String featureLabel;
+
+    public LlmExplainer(LlmClient client) {
+        this(client, "1");
+    }
+
+    private LlmExplainer(LlmClient client, String featureLabel) {
+        this.client = client;
+        this.featureLabel = featureLabel;
+    }
+
+    @Override
+    public String name() {
+        return client.label();
+    }
+
+    public LlmRequest request(RecordSplit split) {
+        StringBuilder records = new StringBuilder();
+        for (ActivationRecord r : split.explain()) {
+            records.append("<start>\n");
+            int[] d = DiscreteActivations.scale(r, split.maxActivation());
+            for (int i = 0; i < r.size(); i++) records.append(Prompts.showToken(r.tokens().get(i))).append('\t').append(d[i]).append('\n');
+            records.append("<end>\n\n");
+        }
+        boolean json = client.settings().jsonSchema();
+        String answerFormat = json
+                ? "Answer with JSON only, of the form {\"explanation\": \"<one short phrase>\"}."
+                : "Answer with exactly one line that starts with \"" + PREFIX + " \" followed by one short phrase.";
+        String user = Prompts.render("explain-user", Map.of("feature", featureLabel, "records", records.toString(), "answer_format", answerFormat));
+        return new LlmRequest(Prompts.template("explain-system"), user, json ? SCHEMA : null, false);
+    }
+
+    @Override
+    public Explanation explain(RecordSplit split) {
+        LlmResult<String> result = client.call(request(split), this::parse);
+        if (!result.isOk()) {
+            throw new LlmCallFailedException("the LLM gave no usable explanation: " + result.error(), result.usage());
+        }
+        return new Explanation(result.value(), name(), null, Double.NaN, result.usage());
+    }
+
+    String parse(LlmReply reply) throws MalformedAnswerException {
+        String text;
+        if (client.settings().jsonSchema()) {
+            var node = StrictJson.object(reply.text(), Set.of("explanation")).get("explanation");
+            if (!node.isTextual()) throw new MalformedAnswerException("explanation is not a string");
+            text = node.textValue();
+        } else {
+            text = null;
+            for (String line : reply.text().split("\\R")) {
+                if (line.strip().startsWith(PREFIX)) {
+                    if (text != null) throw new MalformedAnswerException("more than one line starts with " + PREFIX);
+                    text = line.strip().substring(PREFIX.length());
+                }
+            }
+            if (text == null) throw new MalformedAnswerException("no line starts with " + PREFIX);
+        }
+        text = text.strip();
+        if (text.isEmpty()) throw new MalformedAnswerException("the explanation is empty");
+        if (text.contains("\n")) throw new MalformedAnswerException("the explanation spans several lines");
+        if (text.length() > MAX_CHARS) throw new MalformedAnswerException("the explanation is longer than " + MAX_CHARS + " characters");
+        return text;
+    }
+}

@@ -1,0 +1,112 @@
+package lantern.service;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDArrays;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import lantern.explainer.FeatureId;
+import lantern.subject.Encoding;
+import lantern.subject.HookNames;
+import lantern.subject.Hooks;
+import lantern.subject.ModelInfo;
+import lantern.subject.bert.BertModel;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/** Runs a text through a model and reads feature activations: chosen features, or the strongest at each token. */
+@ApplicationScoped
+public class ActivationService {
+    @Inject
+    ModelRegistry models;
+    @Inject
+    LanternConfig config;
+
+    public record FeatureActivation(String feature, float activation) {
+    }
+
+    public record Chosen(String model, List<String> tokens, Map<String, float[]> activations) {
+    }
+
+    public record Strongest(String model, List<String> tokens, List<List<FeatureActivation>> top) {
+    }
+
+    public Chosen chosen(String modelId, String text, List<String> featureIds) {
+        BertModel model = models.encoder(modelId);
+        Encoding e = encode(model, text);
+        List<FeatureId> features = featureIds.stream().map(f -> checkNeuron(model.info(), FeatureId.parse(f))).toList();
+        TreeSet<Integer> layers = new TreeSet<>();
+        features.forEach(f -> layers.add(f.layer()));
+        Hooks hooks = Hooks.none();
+        layers.forEach(l -> hooks.cache(HookNames.mlpPost(l)));
+        Map<String, float[]> out = new LinkedHashMap<>();
+        try (NDManager m = model.manager().newSubManager()) {
+            model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, hooks);
+            for (FeatureId f : features) {
+                NDArray column = hooks.get(HookNames.mlpPost(f.layer())).get("0, :, " + f.index());
+                out.put(f.toString(), column.toFloatArray());
+            }
+        }
+        return new Chosen(modelId, Arrays.asList(e.tokens()), out);
+    }
+
+    /** The {@code k} strongest MLP neurons over all layers at each token ("search by inference"). */
+    public Strongest strongest(String modelId, String text, int k) {
+        BertModel model = models.encoder(modelId);
+        Encoding e = encode(model, text);
+        ModelInfo info = model.info();
+        Hooks hooks = Hooks.none();
+        for (int l = 0; l < info.layers(); l++) hooks.cache(HookNames.mlpPost(l));
+        List<List<FeatureActivation>> top = new ArrayList<>();
+        try (NDManager m = model.manager().newSubManager()) {
+            model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, hooks);
+            NDList perLayer = new NDList();
+            for (int l = 0; l < info.layers(); l++) perLayer.add(hooks.get(HookNames.mlpPost(l)).get(0));
+            NDArray all = NDArrays.concat(perLayer, 1); // [T, layers * neurons]
+            NDList best = all.topK(k, 1, true, true);
+            float[] values = best.get(0).toFloatArray();
+            long[] indices = best.get(1).toLongArray();
+            int n = info.neuronsPerLayer();
+            for (int t = 0; t < e.length(); t++) {
+                List<FeatureActivation> row = new ArrayList<>(k);
+                for (int j = 0; j < k; j++) {
+                    long flat = indices[t * k + j];
+                    row.add(new FeatureActivation(FeatureId.mlp(modelId, (int) (flat / n), (int) (flat % n)).toString(),
+                            values[t * k + j]));
+                }
+                top.add(row);
+            }
+        }
+        return new Strongest(modelId, Arrays.asList(e.tokens()), top);
+    }
+
+    private Encoding encode(BertModel model, String text) {
+        if (text == null || text.isBlank()) throw new IllegalArgumentException("text is empty");
+        if (text.length() > config.maxTextChars()) {
+            throw new IllegalArgumentException("text has " + text.length() + " characters; the limit is " + config.maxTextChars()
+                    + " (lantern.max-text-chars)");
+        }
+        return model.encode(text);
+    }
+
+    /** Checks a neuron id against the model's shape; the message says what is valid. */
+    static FeatureId checkNeuron(ModelInfo info, FeatureId f) {
+        if (!f.model().equals(info.id())) {
+            throw new IllegalArgumentException("feature " + f + " belongs to model '" + f.model() + "', not '" + info.id() + "'");
+        }
+        if (!f.isNeuron()) throw new IllegalArgumentException("feature kind '" + f.kind() + "' is not served here (use mlp)");
+        if (f.layer() >= info.layers()) {
+            throw new IllegalArgumentException("layer " + f.layer() + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
+        }
+        if (f.index() >= info.neuronsPerLayer()) {
+            throw new IllegalArgumentException("neuron " + f.index() + " out of range: layers have neurons 0.." + (info.neuronsPerLayer() - 1));
+        }
+        return f;
+    }
+}

@@ -1,0 +1,157 @@
+package lantern.service;
+
+import lantern.eval.score.DetectionScorer;
+import lantern.eval.score.Detector;
+import lantern.eval.score.EmbeddingScore;
+import lantern.eval.score.EmbeddingScorer;
+import lantern.eval.score.LlmDetector;
+import lantern.eval.score.SimulationScorer;
+import lantern.eval.score.StatisticalDetector;
+import lantern.explainer.FeatureId;
+import lantern.explainer.FeatureRecords;
+import lantern.explainer.explain.Explainer;
+import lantern.explainer.explain.Explanation;
+import lantern.explainer.explain.LlmExplainer;
+import lantern.explainer.explain.RecordSplit;
+import lantern.explainer.explain.RecordSplitter;
+import lantern.explainer.explain.StatisticalExplainer;
+import lantern.explainer.llm.LlmClient;
+import lantern.explainer.llm.LlmNotConfiguredException;
+import lantern.explainer.llm.LlmSettings;
+import lantern.explainer.llm.LlmUsage;
+import lantern.explainer.simulate.LlmJsonSimulator;
+import lantern.explainer.simulate.LlmLogprobSimulator;
+import lantern.explainer.simulate.Simulator;
+import lantern.explainer.simulate.StatisticalSimulator;
+import lantern.subject.SentenceEmbedder;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Explains a feature from its records, scores the explanation on held-out windows and keeps it:
+ * split → explain → simulate (correlation) → detect (balanced accuracy) → embed (AUC) → store.
+ * One instance per process: its LLM client's concurrency limit is then global. Thread-safe.
+ */
+public final class ExplanationService {
+    public static final List<String> EXPLAINERS = List.of("statistical", "llm");
+    public static final List<String> SIMULATORS = List.of("statistical", "llm-json", "llm-logprob");
+
+    private final ExplanationStore store;
+    private final LlmClient llm;
+    private final SentenceEmbedder embedder;
+    private final String embedderName;
+    private final RecordSplitter splitter;
+    private final Clock clock;
+
+    /**
+     * @param llm      empty when no LLM is configured (then only the statistical path works)
+     * @param embedder MiniLM sentence embedder for the embedding AUC; null to skip that score
+     */
+    public ExplanationService(Path dataDir, Optional<LlmSettings> llm, SentenceEmbedder embedder, String embedderName,
+                              RecordSplitter splitter, Clock clock) {
+        this.store = new ExplanationStore(dataDir);
+        this.llm = llm.map(LlmClient::create).orElse(null);
+        this.embedder = embedder;
+        this.embedderName = embedderName;
+        this.splitter = splitter;
+        this.clock = clock;
+    }
+
+    public ExplanationService(Path dataDir, Optional<LlmSettings> llm, SentenceEmbedder embedder) {
+        this(dataDir, llm, embedder, "minilm-l6", RecordSplitter.defaults(), Clock.systemUTC());
+    }
+
+    /**
+     * @param explainer "statistical" or "llm"
+     * @param simulator "statistical", "llm-json", "llm-logprob", or null for the explainer's natural partner
+     *                  (statistical → statistical, llm → llm-json)
+     */
+    public ExplanationResult explain(FeatureRecords records, String explainer, String simulator) {
+        String ex = normalize(explainer, "statistical", EXPLAINERS, "explainer");
+        String sim = normalize(simulator, ex.equals("llm") ? "llm-json" : "statistical", SIMULATORS, "simulator");
+        if (ex.equals("llm") && sim.equals("statistical")) {
+            throw new IllegalArgumentException("the statistical simulator applies a statistical rule; an llm explanation has none: use llm-json or llm-logprob");
+        }
+        RecordSplit split = splitter.split(records);
+        Explanation explanation = explainerFor(ex).explain(split);
+        Simulator simulatorImpl = simulatorFor(sim);
+        Detector detector = sim.equals("statistical") ? new StatisticalDetector() : new LlmDetector(requireLlm());
+        // simulation and detection are independent: run them side by side so their LLM calls share the pipe
+        SimulationScorer.Result simulation;
+        DetectionScorer.Result detection;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<DetectionScorer.Result> det = pool.submit(() -> new DetectionScorer().score(explanation, split, detector));
+            simulation = new SimulationScorer().score(explanation, split, simulatorImpl);
+            detection = join(det);
+        }
+        EmbeddingScore embedding = embedder == null ? null : new EmbeddingScorer(embedder, embedderName).score(explanation, split);
+
+        LlmUsage usage = explanation.usage().plus(simulation.usage()).plus(detection.usage());
+        var s = simulation.score();
+        ExplanationScores scores = new ExplanationScores(ExplanationScores.finite(s.correlation()), s.simulator(),
+                ExplanationScores.finite(detection.score().balancedAccuracy()), detection.score().detector(),
+                embedding == null ? null : ExplanationScores.finite(embedding.auc()), embedding == null ? null : embedding.embedder(),
+                s.nHeldOutTop(), s.nRandom(), s.nFailed());
+        ExplanationResult result = new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
+                scores, Instant.now(clock).toString(), usage, explanation.rule());
+        store.append(records.id(), result);
+        return result;
+    }
+
+    private static <T> T join(Future<T> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** Every stored explanation of the feature, newest first. */
+    public List<ExplanationResult> history(FeatureId id) {
+        return store.list(id);
+    }
+
+    public Optional<ExplanationResult> latest(FeatureId id) {
+        return store.list(id).stream().findFirst();
+    }
+
+    private Explainer explainerFor(String name) {
+        return name.equals("llm") ? new LlmExplainer(requireLlm()) : new StatisticalExplainer();
+    }
+
+    private Simulator simulatorFor(String name) {
+        return switch (name) {
+            case "llm-json" -> new LlmJsonSimulator(requireLlm());
+            case "llm-logprob" -> new LlmLogprobSimulator(requireLlm());
+            default -> new StatisticalSimulator();
+        };
+    }
+
+    private LlmClient requireLlm() {
+        if (llm == null) {
+            throw new LlmNotConfiguredException(List.of(LlmSettings.PREFIX + "base-url", LlmSettings.PREFIX + "model",
+                    LlmSettings.PREFIX + "api-key", LlmSettings.PREFIX + "provider"));
+        }
+        return llm;
+    }
+
+    private static String normalize(String value, String dflt, List<String> allowed, String what) {
+        if (value == null || value.isBlank()) return dflt;
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(v)) throw new IllegalArgumentException("unknown " + what + " '" + value + "': use one of " + allowed);
+        return v;
+    }
+}

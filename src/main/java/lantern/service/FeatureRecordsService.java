@@ -1,0 +1,80 @@
+package lantern.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import lantern.explainer.FeatureId;
+import lantern.explainer.FeatureRecordSource;
+import lantern.explainer.FeatureRecords;
+import lantern.explainer.collect.ActivationStore;
+import lantern.explainer.collect.Manifest;
+import lantern.explainer.collect.StoredCollection;
+import lantern.explainer.collect.StoredFeatureRecords;
+import lantern.subject.ModelInfo;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Collected records of features, read from the activation caches in the data directory (newest collection that
+ * holds the feature's layer first). A collection rewritten on disk is reopened.
+ */
+@ApplicationScoped
+public class FeatureRecordsService implements FeatureRecordSource {
+    @Inject
+    LanternConfig config;
+    @Inject
+    ModelRegistry models;
+
+    private record Opened(FileTime stamp, StoredFeatureRecords records) {
+    }
+
+    private final Map<Path, Opened> open = new ConcurrentHashMap<>();
+
+    /** Checks that the id names a real feature of a known model (400 / 404 otherwise). */
+    public FeatureId validate(FeatureId id) {
+        ModelInfo info = models.get(id.model()).info();
+        if (id.isNeuron()) return ActivationService.checkNeuron(info, id);
+        if (id.layer() >= info.layers()) {
+            throw new IllegalArgumentException("layer " + id.layer() + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
+        }
+        return id;
+    }
+
+    @Override
+    public Optional<FeatureRecords> load(FeatureId id) {
+        for (Manifest m : ActivationStore.list(config.dataDir())) {
+            if (!m.model().equals(id.model()) || !m.layers().contains(id.layer())) continue;
+            Optional<FeatureRecords> r = collection(ActivationStore.dir(config.dataDir(), m.model(), m.name())).load(id);
+            if (r.isPresent()) return r;
+        }
+        return Optional.empty();
+    }
+
+    /** The records, or a 404 that says how to collect them. */
+    public FeatureRecords require(FeatureId id) {
+        validate(id);
+        return load(id).orElseThrow(() -> new NoSuchElementException("no collected records for feature " + id
+                + "; collect them first: ./lantern collect --model " + id.model() + " --layers " + id.layer()));
+    }
+
+    public List<Manifest> collections() {
+        return ActivationStore.list(config.dataDir());
+    }
+
+    private StoredFeatureRecords collection(Path dir) {
+        FileTime stamp;
+        try {
+            stamp = Files.getLastModifiedTime(dir.resolve("manifest.json"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return open.compute(dir, (k, old) -> old != null && old.stamp().equals(stamp) ? old
+                : new Opened(stamp, new StoredFeatureRecords(StoredCollection.open(dir)))).records();
+    }
+}

@@ -1,0 +1,47 @@
+package lantern.service;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import lantern.explainer.ActivationRecord;
+import lantern.explainer.FeatureId;
+import lantern.explainer.FeatureRecords;
+
+import java.util.List;
+
+@Path("/api/features")
+@Produces(MediaType.APPLICATION_JSON)
+public class FeaturesResource {
+    @Inject
+    FeatureRecordsService records;
+
+    public record Stats(float max, float mean, float fractionNonZero, List<Double> quantileLevels, float[] quantiles, long tokens) {
+    }
+
+    public record Window(List<String> tokens, float[] activations, List<String> tags) {
+        static Window of(ActivationRecord r) {
+            return new Window(r.tokens(), r.activations(), r.tags());
+        }
+    }
+
+    public record Feature(String id, String model, int layer, String kind, int index, Stats stats, List<Window> top,
+                          List<Window> random, List<List<Window>> quantiles) {
+    }
+
+    /** A feature's statistics and windows; the id contains slashes (minilm-l6/3/mlp/17). */
+    @GET
+    @Path("/{id: .+}")
+    public Feature get(@PathParam("id") String id) {
+        FeatureId fid = FeatureId.parse(id);
+        FeatureRecords r = records.require(fid);
+        var s = r.stats();
+        List<Double> levels = java.util.Arrays.stream(s.quantileLevels()).boxed().toList();
+        return new Feature(fid.toString(), fid.model(), fid.layer(), fid.kind(), fid.index(),
+                new Stats(s.max(), s.mean(), s.fractionNonZero(), levels, s.quantiles(), s.tokens()),
+                r.top().stream().map(Window::of).toList(), r.random().stream().map(Window::of).toList(),
+                r.quantileBins().stream().map(bin -> bin.stream().map(Window::of).toList()).toList());
+    }
+}

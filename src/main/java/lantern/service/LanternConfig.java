@@ -1,0 +1,45 @@
+package lantern.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Typed view of the {@code lantern.*} settings in application.properties (or LANTERN_* environment variables). */
+@ConfigMapping(prefix = "lantern")
+public interface LanternConfig {
+    /** Where corpora, activation caches, the index, explanations and audit jobs live. */
+    @WithDefault("./lantern-data")
+    Path dataDir();
+
+    /** The longest text (in characters) the activation endpoints accept. */
+    @WithDefault("20000")
+    int maxTextChars();
+
+    Llm llm();
+
+    interface Llm {
+        /** openai (any OpenAI-compatible server) or anthropic. */
+        @WithDefault("openai")
+        String provider();
+
+        Optional<String> baseUrl();
+
+        Optional<String> apiKey();
+
+        Optional<String> model();
+
+        @WithDefault("0.0")
+        double temperature();
+
+        @WithDefault("60")
+        int timeoutSeconds();
+
+        @WithDefault("3")
+        int maxRetries();
+
+        @WithDefault("8")
+        int maxConcurrent();
+    }
+}

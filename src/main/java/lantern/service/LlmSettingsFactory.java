@@ -1,0 +1,51 @@
+package lantern.service;
+
+import lantern.explainer.llm.LlmProvider;
+import lantern.explainer.llm.LlmSettings;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Maps the {@code lantern.llm.*} settings (LanternConfig.Llm, application.properties or LANTERN_LLM_* environment
+ * variables) onto {@link LlmSettings}. Empty when no LLM is configured; a half-configured LLM is an error naming
+ * the missing keys.
+ */
+public final class LlmSettingsFactory {
+    private LlmSettingsFactory() {
+    }
+
+    public static Optional<LlmSettings> from(LanternConfig.Llm c) {
+        if (c.baseUrl().isEmpty() && c.model().isEmpty()) return Optional.empty();
+        Map<String, String> m = new java.util.HashMap<>();
+        m.put("lantern.llm.provider", c.provider());
+        c.baseUrl().ifPresent(v -> m.put("lantern.llm.base-url", v));
+        c.model().ifPresent(v -> m.put("lantern.llm.model", v));
+        c.apiKey().ifPresent(v -> m.put("lantern.llm.api-key", v));
+        m.put("lantern.llm.temperature", Double.toString(c.temperature()));
+        m.put("lantern.llm.timeout-seconds", Integer.toString(c.timeoutSeconds()));
+        m.put("lantern.llm.max-retries", Integer.toString(c.maxRetries()));
+        m.put("lantern.llm.max-concurrent", Integer.toString(c.maxConcurrent()));
+        // json-schema and top-logprobs are not in LanternConfig yet: read them from the raw config when present
+        fromMicroProfile("lantern.llm.json-schema").ifPresent(v -> m.put("lantern.llm.json-schema", v));
+        fromMicroProfile("lantern.llm.top-logprobs").ifPresent(v -> m.put("lantern.llm.top-logprobs", v));
+        if (!m.containsKey("lantern.llm.json-schema")) {
+            m.put("lantern.llm.json-schema", Boolean.toString(LlmProvider.parse(c.provider()) == LlmProvider.OPENAI));
+        }
+        return LlmSettings.fromConfig(k -> Optional.ofNullable(m.get(k)));
+    }
+
+    /** Straight from MicroProfile Config (works in and outside Quarkus): application.properties, env, -D. */
+    public static Optional<LlmSettings> fromMicroProfile(Map<String, String> overrides) {
+        return LlmSettings.fromConfig(k -> Optional.ofNullable(overrides.get(k)).or(() -> fromMicroProfile(k)));
+    }
+
+    private static Optional<String> fromMicroProfile(String key) {
+        try {
+            return ConfigProvider.getConfig().getOptionalValue(key, String.class);
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

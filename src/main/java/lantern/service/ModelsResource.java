@@ -1,0 +1,47 @@
+package lantern.service;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import lantern.subject.ModelInfo;
+
+import java.util.List;
+
+@Path("/api/models")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelsResource {
+    @Inject
+    ModelRegistry models;
+    @Inject
+    ActivationService activations;
+
+    public record ActivationsRequest(String text, List<String> features) {
+    }
+
+    @GET
+    public List<ModelInfo> list() {
+        return models.list();
+    }
+
+    /**
+     * With {@code features}: each feature's activation at every token (special tokens included). Without: the 10
+     * strongest neurons at each token.
+     */
+    @POST
+    @Path("/{model}/activations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Object activations(@PathParam("model") String model, ActivationsRequest request) {
+        if (request == null) throw new IllegalArgumentException("body must be JSON like {\"text\":\"...\"}");
+        models.get(model);
+        if (request.features() == null || request.features().isEmpty()) {
+            return activations.strongest(model, request.text(), 10);
+        }
+        if (request.features().size() > 1000) throw new IllegalArgumentException("at most 1000 features per request");
+        return activations.chosen(model, request.text(), request.features());
+    }
+}

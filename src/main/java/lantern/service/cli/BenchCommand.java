@@ -1,0 +1,19 @@
+package lantern.service.cli;
+
+import picocli.CommandLine;
+
+/** Groups the benchmarks ({@code lantern bench forward}); other benchmarks can join as subcommands. */
+@CommandLine.Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
+        subcommands = {
+                BenchForwardCommand.class,
+                BenchExplainCommand.class,
+        })
+public class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+}

@@ -1,0 +1,93 @@
+package lantern.service.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.langchain4j.data.segment.TextSegment;
+import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
+import lantern.explainer.collect.ActivationCollector;
+import lantern.explainer.collect.BertActivationSource;
+import lantern.explainer.collect.Chunker;
+import lantern.explainer.collect.CollectOptions;
+import lantern.explainer.collect.TokenStream;
+import lantern.explainer.corpus.Corpora;
+import lantern.subject.Hooks;
+import lantern.subject.bert.BertModel;
+import picocli.CommandLine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@CommandLine.Command(name = "forward", mixinStandardHelpOptions = true,
+        description = "Tokens/s on the same Brown sequences: (a) ONNX Runtime embedAll, (b) our forward pass, "
+                + "(c) our forward pass with all MLP neurons captured and top-k, stats, random windows and samples updated.")
+public class BenchForwardCommand implements Callable<Integer> {
+    @CommandLine.Option(names = "--tokens", defaultValue = "20000", description = "Text tokens to run (default: ${DEFAULT-VALUE}).")
+    long tokens;
+
+    @CommandLine.Option(names = "--batch-size", defaultValue = "32", description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Override
+    public Integer call() {
+        try (BertModel model = BertModel.loadMiniLm()) {
+            TokenStream stream = new Chunker(model.tokenizer(), 64).chunk(Corpora.open("brown", data), tokens);
+            List<String> texts = new ArrayList<>();
+            for (int s = 0; s < stream.sequences(); s++) {
+                int[] ids = java.util.Arrays.copyOfRange(stream.ids(), stream.seqStart()[s], stream.seqStart()[s + 1]);
+                texts.add(model.tokenizer().decode(java.util.Arrays.stream(ids).asLongStream().toArray()));
+            }
+            long n = stream.tokens();
+            System.out.printf("%,d Brown text tokens in %,d sequences of <= 64, batches of %d, %d CPU threads available%n",
+                    n, stream.sequences(), batchSize, Runtime.getRuntime().availableProcessors());
+
+            AllMiniLmL6V2EmbeddingModel onnx = new AllMiniLmL6V2EmbeddingModel();
+            List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
+            onnx.embedAll(segments.subList(0, Math.min(32, segments.size())));  // warm up
+            double a = time(() -> onnx.embedAll(segments));
+
+            runForward(model, stream, Math.min(batchSize, stream.sequences()));  // warm up
+            double b = time(() -> runForward(model, stream, stream.sequences()));
+
+            CollectOptions opt = CollectOptions.defaults().withBatchSize(batchSize);
+            // The quantile-window pass is left out: it reruns a fixed 100 sequences whatever the corpus size.
+            CollectOptions noSecondPass = new CollectOptions(opt.layers(), opt.topK(), opt.halfWindow(), opt.batchSize(),
+                    opt.seed(), opt.randomWindows(), opt.quantileLevels(), opt.quantileSamples(), opt.quantileBins(), opt.perBin(), 0);
+            double c = time(() -> new ActivationCollector(new BertActivationSource(model), noSecondPass).collect(stream, "brown", null));
+
+            System.out.printf("(a) ONNX Runtime embedAll          %10.0f tokens/s%n", n / a);
+            System.out.printf("(b) our forward pass               %10.0f tokens/s   b/a = %.2f%n", n / b, a / b);
+            System.out.printf("(c) forward + %,d neurons top-k   %10.0f tokens/s   c/a = %.2f   c/b = %.2f%n",
+                    model.info().layers() * model.info().neuronsPerLayer(), n / c, a / c, b / c);
+            return 0;
+        }
+    }
+
+    private void runForward(BertModel model, TokenStream stream, int sequences) {
+        for (int from = 0; from < sequences; from += batchSize) {
+            int count = Math.min(batchSize, sequences - from);
+            int t = 0;
+            long[][] rows = new long[count][];
+            int[] lengths = new int[count];
+            for (int i = 0; i < count; i++) {
+                rows[i] = stream.modelIds(from + i);
+                lengths[i] = rows[i].length;
+                t = Math.max(t, lengths[i]);
+            }
+            long[][] ids = new long[count][t];
+            for (int i = 0; i < count; i++) System.arraycopy(rows[i], 0, ids[i], 0, lengths[i]);
+            try (NDManager m = model.manager().newSubManager()) {
+                model.forward(m, ids, lengths, Hooks.none()).toFloatArray();  // force the result to the JVM, as (a) does
+            }
+        }
+    }
+
+    private static double time(Runnable r) {
+        long t0 = System.nanoTime();
+        r.run();
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}

@@ -1,0 +1,124 @@
+package lantern.service.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import lantern.explainer.FeatureId;
+import lantern.explainer.FeatureRecordSource;
+import lantern.explainer.FeatureRecords;
+import lantern.explainer.collect.ActivationStore;
+import lantern.explainer.collect.Manifest;
+import lantern.explainer.collect.StoredFeatureRecords;
+import lantern.explainer.openai.NeuronRecordJson;
+import lantern.service.ExplanationResult;
+import lantern.service.ExplanationService;
+import lantern.service.LlmSettingsFactory;
+import lantern.subject.SentenceEmbedder;
+import lantern.subject.bert.BertModel;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
+
+/** {@code lantern explain minilm-l6/0/mlp/221 [--explainer llm --simulator llm-json]}. */
+@CommandLine.Command(name = "explain", mixinStandardHelpOptions = true,
+        description = "Explains a collected feature, scores the explanation on held-out windows and stores it.")
+public class ExplainCommand implements Callable<Integer> {
+    @CommandLine.Parameters(index = "0", description = "Feature id, e.g. minilm-l6/0/mlp/221.")
+    String feature;
+
+    @CommandLine.Option(names = "--explainer", defaultValue = "statistical", description = "statistical (offline) or llm (default: ${DEFAULT-VALUE}).")
+    String explainer;
+
+    @CommandLine.Option(names = "--simulator", description = "statistical, llm-json or llm-logprob (default: statistical for the statistical explainer, llm-json for llm).")
+    String simulator;
+
+    @CommandLine.Option(names = "--records", description = "Read the records from an OpenAI neuron-explainer JSON file (NeuronRecord) instead of a collection.")
+    Path recordsFile;
+
+    @CommandLine.Option(names = "--name", description = "Collection name (default: the newest holding the layer).")
+    String name;
+
+    @CommandLine.Option(names = "--no-embedding", description = "Skip the embedding AUC (saves loading MiniLM).")
+    boolean noEmbedding;
+
+    @CommandLine.Option(names = "--json", description = "Print the stored result as JSON.")
+    boolean json;
+
+    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
+    Path data;
+
+    @CommandLine.Option(names = "--provider", description = "Overrides lantern.llm.provider (openai or anthropic).")
+    String provider;
+    @CommandLine.Option(names = "--base-url", description = "Overrides lantern.llm.base-url, e.g. http://localhost:11434/v1.")
+    String baseUrl;
+    @CommandLine.Option(names = "--model", description = "Overrides lantern.llm.model.")
+    String model;
+    @CommandLine.Option(names = "--api-key", description = "Overrides lantern.llm.api-key (better: LANTERN_LLM_API_KEY).")
+    String apiKey;
+
+    @Override
+    public Integer call() throws Exception {
+        FeatureId id = FeatureId.parse(feature);
+        FeatureRecords records = recordsFile != null
+                ? NeuronRecordJson.read(Files.readString(recordsFile), id.model(), id)
+                : source(id).load(id).orElseThrow(() -> new NoSuchElementException("no records for " + id + " in the collection"));
+        Map<String, String> overrides = new HashMap<>();
+        if (provider != null) overrides.put("lantern.llm.provider", provider);
+        if (baseUrl != null) overrides.put("lantern.llm.base-url", baseUrl);
+        if (model != null) overrides.put("lantern.llm.model", model);
+        if (apiKey != null) overrides.put("lantern.llm.api-key", apiKey);
+        try (EmbedderHandle embedder = noEmbedding ? new EmbedderHandle(null) : new EmbedderHandle(BertModel.loadMiniLm())) {
+            var service = new ExplanationService(data, LlmSettingsFactory.fromMicroProfile(overrides), embedder.embedder());
+            ExplanationResult r = service.explain(records, explainer, simulator);
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            } else {
+                print(r);
+            }
+        }
+        return 0;
+    }
+
+    private FeatureRecordSource source(FeatureId id) {
+        String collection = name != null ? name : ActivationStore.list(data).stream()
+                .filter(m -> m.model().equals(id.model()) && m.layers().contains(id.layer()))
+                .findFirst().map(Manifest::name)
+                .orElseThrow(() -> new NoSuchElementException("no collection of " + id.model() + " layer " + id.layer()
+                        + " in " + data + " (run: lantern collect --model " + id.model() + ", or pass --records file.json)"));
+        return StoredFeatureRecords.open(data, id.model(), collection);
+    }
+
+    static void print(ExplanationResult r) {
+        var s = r.scores();
+        System.out.println(r.feature() + "  [" + r.explainer() + "]");
+        System.out.println("  " + r.text());
+        System.out.printf("  simulation %s (%s, %d held-out top + %d random windows%s)%n", fmt(s.simulation()), s.simulator(),
+                s.nHeldOutTop(), s.nRandom(), s.nFailed() > 0 ? ", " + s.nFailed() + " failed" : "");
+        System.out.printf("  detection  %s (%s)%n", fmt(s.detection()), s.detector());
+        if (s.embedder() != null) System.out.printf("  embedding  %s (%s)%n", fmt(s.embedding()), s.embedder());
+        if (r.usage().calls() > 0) {
+            System.out.printf("  LLM: %d calls (%d failed, %d retries), %d input + %d output tokens%n", r.usage().calls(),
+                    r.usage().failedCalls(), r.usage().retries(), r.usage().inputTokens(), r.usage().outputTokens());
+        }
+    }
+
+    private static String fmt(Double d) {
+        return d == null ? "n/a" : String.format("%.3f", d);
+    }
+
+    /** Closes the MiniLM model (native memory) when the command ends. */
+    private record EmbedderHandle(BertModel model) implements AutoCloseable {
+        SentenceEmbedder embedder() {
+            return model;
+        }
+
+        @Override
+        public void close() {
+            if (model != null) model.close();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package lantern.service;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** Dependencies point one way: service → index, eval → explainer → subject; subject imports nothing of ours. */
+class ArchitectureTest {
+    static final JavaClasses CLASSES = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("lantern");
+
+    @Test
+    void subjectImportsNothingOfOurs() {
+        noClasses().that().resideInAPackage("lantern.subject..")
+                .should().dependOnClassesThat().resideInAnyPackage("lantern.explainer..", "lantern.eval..", "lantern.index..", "lantern.service..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void explainerDependsOnlyOnSubject() {
+        noClasses().that().resideInAPackage("lantern.explainer..")
+                .should().dependOnClassesThat().resideInAnyPackage("lantern.eval..", "lantern.index..", "lantern.service..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void evalAndIndexDoNotReachIntoTheService() {
+        noClasses().that().resideInAnyPackage("lantern.eval..", "lantern.index..")
+                .should().dependOnClassesThat().resideInAPackage("lantern.service..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void indexDoesNotDependOnEval() {
+        noClasses().that().resideInAPackage("lantern.index..")
+                .should().dependOnClassesThat().resideInAPackage("lantern.eval..")
+                .check(CLASSES);
+    }
+}

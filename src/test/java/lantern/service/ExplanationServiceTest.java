@@ -1,0 +1,131 @@
+package lantern.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import lantern.eval.score.OnnxMiniLm;
+import lantern.explainer.FeatureRecords;
+import lantern.explainer.explain.RecordSplitter;
+import lantern.explainer.explain.Rule;
+import lantern.explainer.llm.LlmNotConfiguredException;
+import lantern.explainer.llm.LlmSettings;
+import lantern.explainer.testing.Records;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Optional;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ExplanationServiceTest {
+    @TempDir
+    Path data;
+
+    private static FeatureRecords nnsFeature() {
+        return Records.build("ca01", "cb02", 40, 20, (w, i) -> w.get(i).tag().equals("NNS") ? 3f : 0f);
+    }
+
+    @Test
+    void statisticalExplanationIsScoredStoredAndListedNewestFirst() throws Exception {
+        Clock clock = Clock.fixed(Instant.parse("2025-01-02T03:04:05Z"), ZoneOffset.UTC);
+        var service = new ExplanationService(data, Optional.empty(), OnnxMiniLm.get(), "minilm-l6", RecordSplitter.defaults(), clock);
+        FeatureRecords fr = nnsFeature();
+        ExplanationResult r = service.explain(fr, "statistical", null);
+
+        assertThat(r.feature()).isEqualTo("test/0/mlp/1");
+        assertThat(r.text()).startsWith("plural nouns (Brown tag NNS)");
+        assertThat(r.rule()).isEqualTo(Rule.tag("NNS"));
+        assertThat(r.scores().simulation()).isEqualTo(1.0);
+        assertThat(r.scores().simulator()).isEqualTo("statistical");
+        assertThat(r.scores().detection()).isEqualTo(1.0);
+        assertThat(r.scores().embedding()).isNotNull();
+        assertThat(r.scores().nHeldOutTop()).isEqualTo(20);
+        assertThat(r.scores().nRandom()).isEqualTo(20);
+        assertThat(r.createdAt()).isEqualTo("2025-01-02T03:04:05Z");
+
+        JsonNode json = new ObjectMapper().valueToTree(r);
+        assertThat(json.at("/scores/simulation").asDouble()).isEqualTo(1.0);
+        assertThat(json.at("/scores/nHeldOutTop").asInt()).isEqualTo(20);
+        assertThat(json.at("/usage/calls").asInt()).isZero();
+
+        var later = new ExplanationService(data, Optional.empty(), null, "minilm-l6", RecordSplitter.defaults(),
+                Clock.fixed(Instant.parse("2025-02-01T00:00:00Z"), ZoneOffset.UTC));
+        later.explain(fr, "statistical", "statistical");
+        var history = later.history(fr.id());
+        assertThat(history).extracting(ExplanationResult::createdAt).containsExactly("2025-02-01T00:00:00Z", "2025-01-02T03:04:05Z");
+        assertThat(history.get(1)).isEqualTo(r);
+        assertThat(later.latest(fr.id()).orElseThrow().scores().embedding()).isNull();
+        try (var files = Files.list(data.resolve("explanations/test/0/mlp"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("1.json");
+        }
+    }
+
+    @Test
+    void llmPathsWithoutAnLlmNameTheSettingsToSet() {
+        var service = new ExplanationService(data, Optional.empty(), null);
+        assertThatThrownBy(() -> service.explain(nnsFeature(), "llm", null))
+                .isInstanceOf(LlmNotConfiguredException.class)
+                .hasMessageContaining("lantern.llm.base-url").hasMessageContaining("lantern.llm.model")
+                .hasMessageContaining("lantern.llm.api-key").hasMessageContaining("lantern.llm.provider");
+        assertThatThrownBy(() -> service.explain(nnsFeature(), "gpt", null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown explainer");
+        assertThatThrownBy(() -> LlmSettings.fromConfig(k -> Optional.ofNullable(Map.of("lantern.llm.base-url", "http://x").get(k))))
+                .isInstanceOf(LlmNotConfiguredException.class).hasMessageContaining("lantern.llm.model");
+        assertThat(LlmSettings.fromConfig(k -> Optional.empty())).isEmpty();
+    }
+
+    @Test
+    void llmExplainSimulateDetectWithAFailedCallThatLosesNothingElse() {
+        WireMockServer server = new WireMockServer(options().dynamicPort());
+        server.start();
+        try {
+            // explanation
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("Neuron 1"))
+                    .willReturn(okJson(chat("{\\\"explanation\\\": \\\"plural nouns\\\"}"))));
+            // detection: all windows said to fire, in batches of 10
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\\"fires\\\""))
+                    .willReturn(okJson(chat("{\\\"fires\\\": [true,true,true,true,true,true,true,true,true,true]}"))));
+            // simulation: a 500 for every window holding the word 'jury', 16 zeros otherwise
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("activations"))
+                    .willReturn(okJson(chat("{\\\"activations\\\": [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}"))));
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\tjury\\n"))
+                    .atPriority(1).willReturn(aResponse().withStatus(500)));
+
+            LlmSettings s = LlmSettings.openAi(server.baseUrl() + "/v1", "k", "stub-model").withMaxRetries(0).withTimeout(Duration.ofSeconds(5));
+            var service = new ExplanationService(data, Optional.of(s), null);
+            ExplanationResult r = service.explain(nnsFeature(), "llm", "llm-json");
+            assertThat(r.text()).isEqualTo("plural nouns");
+            assertThat(r.explainer()).isEqualTo("llm:stub-model");
+            assertThat(r.scores().simulator()).isEqualTo("llm-json:stub-model");
+            assertThat(r.scores().nFailed()).isPositive();
+            assertThat(r.scores().nHeldOutTop() + r.scores().nRandom() + r.scores().nFailed()).isEqualTo(40);
+            assertThat(r.scores().detection()).isEqualTo(0.5); // always "yes": balanced accuracy one half
+            assertThat(r.usage().calls()).isEqualTo(1 + 40 + 4);
+            assertThat(r.usage().failedCalls()).isEqualTo(r.scores().nFailed());
+            // failed calls report no tokens
+            assertThat(r.usage().inputTokens()).isEqualTo((45L - r.usage().failedCalls()) * 120);
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static String chat(String content) {
+        return "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"stub-model\",\"choices\":[{\"index\":0,"
+                + "\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},\"finish_reason\":\"stop\"}],"
+                + "\"usage\":{\"prompt_tokens\":120,\"completion_tokens\":7,\"total_tokens\":127}}";
+    }
+}

@@ -1,0 +1,57 @@
+package lantern.service.cli;
+
+import lantern.explainer.FeatureRecords;
+import lantern.explainer.openai.NeuronRecordJson;
+import lantern.explainer.testing.BrownWindows;
+import lantern.explainer.testing.Records;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ExplainCommandTest {
+    @TempDir
+    Path dir;
+
+    private String run(Object command, String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        try {
+            int rc = new CommandLine(command).execute(args);
+            assertThat(rc).as(out.toString()).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString();
+    }
+
+    @Test
+    void explainsRecordsFromAnOpenAiFileAndStoresTheResult() throws Exception {
+        FeatureRecords fr = Records.build("ca01", "cb02", 40, 20, (w, i) -> w.get(i).tag().equals("NNS") ? 3f : 0f);
+        Path file = dir.resolve("neuron.json");
+        Files.writeString(file, NeuronRecordJson.write(fr));
+        // OpenAI's files carry no tags: the statistical explainer falls back to tokens and positions
+        String out = run(new ExplainCommand(), "test/0/mlp/1", "--records", file.toString(), "--no-embedding",
+                "--data", dir.resolve("data").toString());
+        assertThat(out).contains("test/0/mlp/1  [statistical]").contains("simulation ").contains("20 held-out top + 20 random windows");
+        assertThat(dir.resolve("data/explanations/test/0/mlp/1.json")).exists();
+
+        String json = run(new ExplainCommand(), "test/0/mlp/1", "--records", file.toString(), "--no-embedding", "--json",
+                "--data", dir.resolve("data").toString());
+        assertThat(json).contains("\"feature\" : \"test/0/mlp/1\"").contains("\"nHeldOutTop\" : 20");
+    }
+
+    @Test
+    void benchRunsAgainstTheStub() {
+        Path data = BrownWindows.dir().getParent().getParent();
+        String out = run(new BenchExplainCommand(), "--neurons", "2", "--delay-ms", "5", "--concurrency", "4", "--data", data.toString());
+        assertThat(out).contains("90 LLM calls (45.0 per neuron), 0 failed").contains("neurons/min").contains("ratio");
+    }
+}
