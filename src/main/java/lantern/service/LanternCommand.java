@@ -12,6 +12,8 @@ import picocli.CommandLine;
                 ShowCommand.class,
                 ExplainCommand.class,
                 BenchCommand.class,
+                SaeCommand.class,
+                SteerCommand.class,
         },
         description = "Explains what the neurons and features inside a local language model do.")
 public class LanternCommand {

@@ -7,6 +7,7 @@ import picocli.CommandLine;
         subcommands = {
                 BenchForwardCommand.class,
                 BenchExplainCommand.class,
+                BenchInterpretabilityCommand.class,
         })
 public class BenchCommand implements Runnable {
     @CommandLine.Spec
