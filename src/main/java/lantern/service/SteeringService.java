@@ -36,6 +36,7 @@ public class SteeringService {
     }
 
     public Direction createDirection(String name, String model, String hook, List<String> positive, List<String> negative) {
+        DirectionStore.checkName(name);
         BertModel m = models.encoder(model == null ? BertModel.MINILM_ID : model);
         checkTexts("positive", positive);
         checkTexts("negative", negative);

@@ -27,7 +27,7 @@ public final class DirectionStore {
         this.dir = dataDir.resolve("directions");
     }
 
-    static void checkName(String name) {
+    public static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("direction name must be 1-100 letters, digits, '.', '_' or '-': " + name);
         }
