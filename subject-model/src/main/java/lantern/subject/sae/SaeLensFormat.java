@@ -80,6 +80,7 @@ public final class SaeLensFormat {
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
         try {
             JSON.writeValue(tmp.toFile(), value);
+            SafeTensorsWriter.readableByAll(tmp);
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

@@ -79,9 +79,19 @@ public final class SafeTensorsWriter {
                 }
                 out.write(buf.array(), 0, buf.position());
             }
+            readableByAll(tmp);
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Temp files are created owner-only; a saved SAE should be readable like any other file. */
+    static void readableByAll(Path p) {
+        try {
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException | IOException e) {
+            // not a POSIX file system: keep the default
         }
     }
 }
