@@ -18,7 +18,9 @@ import picocli.CommandLine;
                 ModelsCommand.class,
                 BenchCommand.class,
                 SearchCommand.class,
-                AuditCommand.class,
+                AuditCommand.class,                SaeCommand.class,
+                SteerCommand.class,
+
         },
         description = "Explains what the neurons and features inside a local language model do.")
 public class LanternCommand {

@@ -8,7 +8,8 @@ import picocli.CommandLine;
                 BenchForwardCommand.class,
                 BenchExplainCommand.class,
                 BenchGenerateCommand.class,
-                BenchSearchCommand.class,
+                BenchSearchCommand.class,                BenchInterpretabilityCommand.class,
+
         })
 public class BenchCommand implements Runnable {
     @CommandLine.Spec

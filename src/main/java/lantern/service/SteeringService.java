@@ -1,0 +1,80 @@
+package lantern.service;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import lantern.eval.causal.Direction;
+import lantern.eval.causal.DirectionStore;
+import lantern.eval.causal.InterventionPlanner;
+import lantern.eval.causal.InterventionSpec;
+import lantern.eval.causal.MeanDifference;
+import lantern.eval.causal.Steering;
+import lantern.subject.bert.BertModel;
+import lantern.subject.sae.SaeStore;
+
+import java.util.List;
+
+/** Directions, SAEs and interventions over the registry's models; SAEs load on first use and stay open. */
+@ApplicationScoped
+public class SteeringService {
+    private static final int MAX_TEXTS = 2000;
+
+    @Inject
+    ModelRegistry models;
+    @Inject
+    LanternConfig config;
+
+    private volatile SaeStore saes;
+
+    synchronized SaeStore saes() {
+        if (saes == null) saes = new SaeStore(config.dataDir(), models.minilm().manager());
+        return saes;
+    }
+
+    DirectionStore directions() {
+        return new DirectionStore(config.dataDir());
+    }
+
+    public Direction createDirection(String name, String model, String hook, List<String> positive, List<String> negative) {
+        DirectionStore.checkName(name);
+        BertModel m = models.encoder(model == null ? BertModel.MINILM_ID : model);
+        checkTexts("positive", positive);
+        checkTexts("negative", negative);
+        if (hook == null) throw new IllegalArgumentException("hook is missing (e.g. blocks.3.hook_resid_post)");
+        Direction d = MeanDifference.compute(m, name, hook, positive, negative);
+        directions().save(d);
+        return d;
+    }
+
+    public Direction direction(String name) {
+        return directions().load(name);
+    }
+
+    public List<String> directionNames() {
+        return directions().names();
+    }
+
+    public Steering.Result steer(String model, String prompt, List<InterventionSpec> interventions, List<String> candidates, int topN) {
+        BertModel m = models.encoder(model == null ? BertModel.MINILM_ID : model);
+        if (prompt != null && prompt.length() > config.maxTextChars()) throw new IllegalArgumentException("prompt longer than " + config.maxTextChars() + " characters");
+        if (candidates != null) checkTexts("candidates", candidates);
+        if (interventions == null || interventions.isEmpty()) throw new IllegalArgumentException("give at least one intervention");
+        InterventionPlanner planner = new InterventionPlanner(m, saes(), directions());
+        List<InterventionPlanner.Planned> planned = planner.plan(interventions);
+        return Steering.run(m, prompt, planned, planner.hooks(planned), candidates, topN);
+    }
+
+    private void checkTexts(String what, List<String> texts) {
+        if (texts == null) return;
+        if (texts.size() > MAX_TEXTS) throw new IllegalArgumentException("at most " + MAX_TEXTS + " " + what + " texts");
+        for (String t : texts) {
+            if (t == null || t.isBlank()) throw new IllegalArgumentException(what + " holds an empty text");
+            if (t.length() > config.maxTextChars()) throw new IllegalArgumentException(what + " text longer than " + config.maxTextChars() + " characters");
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        if (saes != null) saes.close();
+    }
+}

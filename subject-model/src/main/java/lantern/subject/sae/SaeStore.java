@@ -1,0 +1,103 @@
+package lantern.subject.sae;
+
+import ai.djl.ndarray.NDManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * SAEs on disk under {@code {dataDir}/saes/{model}/{layer}/{kind}/} (SAELens folders), so a feature id
+ * {@code minilm-l6/3/sae-resid_post-k32/77} names its folder by its first three parts. Loaded SAEs are kept open
+ * (they are small) until {@link #close()}.
+ */
+public final class SaeStore implements AutoCloseable {
+    public static final String METRICS = "lantern_metrics.json";
+    private static final Pattern PART = Pattern.compile("[A-Za-z0-9._-]+");
+
+    /** An SAE on disk. */
+    public record Entry(String model, int layer, String kind, Path dir) {
+    }
+
+    private final Path root;
+    private final NDManager manager;
+    private final Map<Path, Sae> open = new ConcurrentHashMap<>();
+
+    public SaeStore(Path dataDir, NDManager manager) {
+        this.root = dataDir.resolve("saes");
+        this.manager = manager;
+    }
+
+    public Path dir(String model, int layer, String kind) {
+        for (String p : new String[]{model, kind}) {
+            if (p == null || !PART.matcher(p).matches() || p.equals("..") || p.equals(".")) {
+                throw new IllegalArgumentException("bad SAE name part: " + p);
+            }
+        }
+        if (layer < 0) throw new IllegalArgumentException("layer must be >= 0");
+        return root.resolve(model).resolve(Integer.toString(layer)).resolve(kind);
+    }
+
+    /** Saves the SAE (and its metrics and training notes, if given) under its id; returns the folder. */
+    public Path save(Sae sae, Map<String, Object> notes) throws IOException {
+        SaeConfig c = sae.config();
+        Path dir = dir(c.model(), Math.max(c.layer(), 0), c.kind());
+        SaeLensFormat.save(sae, dir);
+        if (notes != null) SaeLensFormat.writeJson(dir.resolve(METRICS), notes);
+        open.remove(dir.toAbsolutePath().normalize());
+        return dir;
+    }
+
+    /** The SAE behind a feature id's model/layer/kind; kept open. */
+    public Sae get(String model, int layer, String kind) {
+        Path dir = dir(model, layer, kind).toAbsolutePath().normalize();
+        return open.computeIfAbsent(dir, d -> {
+            if (!Files.isDirectory(d)) {
+                throw new NoSuchElementException("no SAE " + model + "/" + layer + "/" + kind + " (looked in " + d
+                        + "; train one with: lantern sae train)");
+            }
+            try {
+                Sae sae = SaeLensFormat.load(d, manager);
+                if (!sae.config().kind().equals(kind) || sae.config().layer() != layer) {
+                    sae.close();
+                    throw new IllegalArgumentException("SAE in " + d + " is " + sae.config().kind() + " at layer "
+                            + sae.config().layer() + ", not " + kind + " at layer " + layer);
+                }
+                return sae;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    public List<Entry> list() {
+        List<Entry> out = new ArrayList<>();
+        if (!Files.isDirectory(root)) return out;
+        try (Stream<Path> s = Files.find(root, 3, (p, a) -> Files.isRegularFile(p.resolve(SaeLensFormat.CFG)))) {
+            s.sorted().forEach(p -> {
+                Path rel = root.relativize(p);
+                if (rel.getNameCount() == 3 && rel.getName(1).toString().matches("\\d+")) {
+                    out.add(new Entry(rel.getName(0).toString(), Integer.parseInt(rel.getName(1).toString()),
+                            rel.getName(2).toString(), p));
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        open.values().forEach(Sae::close);
+        open.clear();
+    }
+}
