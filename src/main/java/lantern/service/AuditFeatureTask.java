@@ -41,7 +41,8 @@ public class AuditFeatureTask implements FeatureTask {
         FeatureRecords r = records.load(id).orElse(null);
         if (r == null) {
             LOG.infof("no records for layer %d of %s: collecting %,d Brown tokens", id.layer(), id.model(), collectTokens);
-            collections.ensureLayers(id.model(), request.layers(), collectTokens);
+            if (id.isNeuron()) collections.ensureLayers(id.model(), request.layers(), collectTokens);
+            else collections.ensureSae(id.model(), id.layer(), id.kind(), collectTokens);
             r = records.require(id);
         }
         List<String> topTokens = topTokens(r, 8);

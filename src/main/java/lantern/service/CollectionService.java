@@ -42,6 +42,19 @@ public class CollectionService {
         run(model, wanted, maxTokens, p -> LOG.debugf("%s %,d/%,d tokens", p.phase(), p.tokensDone(), p.tokensTotal()));
     }
 
+    /** Collects an SAE's features over Brown (collection named after the SAE kind) unless they are collected. */
+    public synchronized void ensureSae(String modelId, int layer, String kind, long maxTokens) {
+        boolean held = records.collections().stream().anyMatch((Manifest m) -> m.model().equals(modelId)
+                && m.kind().equals(kind) && m.layers().contains(layer));
+        if (held) return;
+        BertModel model = models.encoder(modelId);
+        var source = new lantern.eval.sae.SaeActivationSource(model,
+                new lantern.subject.sae.SaeFeatureSource(models.saes().get(modelId, layer, kind)));
+        var corpus = Corpora.open("brown", config.dataDir());
+        new CollectionRun(corpus, kind + "-l" + layer, CollectOptions.defaults().withLayers(layer), maxTokens, 64)
+                .run(model, source, config.dataDir(), p -> { });
+    }
+
     public CollectionRun.Outcome run(BertModel model, int[] layers, long maxTokens, Consumer<Progress> progress) {
         var corpus = Corpora.open("brown", config.dataDir());
         String name = "brown-" + layersName(layers);

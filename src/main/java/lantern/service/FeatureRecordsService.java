@@ -49,7 +49,7 @@ public class FeatureRecordsService implements FeatureRecordSource {
     @Override
     public Optional<FeatureRecords> load(FeatureId id) {
         for (Manifest m : ActivationStore.list(config.dataDir())) {
-            if (!m.model().equals(id.model()) || !m.layers().contains(id.layer())) continue;
+            if (!m.model().equals(id.model()) || !m.kind().equals(id.kind()) || !m.layers().contains(id.layer())) continue;
             Optional<FeatureRecords> r = collection(ActivationStore.dir(config.dataDir(), m.model(), m.name())).load(id);
             if (r.isPresent()) return r;
         }

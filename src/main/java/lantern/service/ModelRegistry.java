@@ -19,6 +19,14 @@ public class ModelRegistry {
     private volatile BertModel minilm;
     private volatile lantern.subject.SentenceEmbedder embedder;
 
+    private volatile lantern.subject.sae.SaeStore saes;
+
+    /** SAEs trained here or in SAELens format under {dataDir}/saes, loaded on first use and kept. */
+    public synchronized lantern.subject.sae.SaeStore saes() {
+        if (saes == null) saes = new lantern.subject.sae.SaeStore(config.dataDir(), minilm().manager());
+        return saes;
+    }
+
     /** MiniLM sentence embeddings behind a cache (shared random windows and repeated queries become lookups). */
     public synchronized lantern.subject.SentenceEmbedder embedder() {
         if (embedder == null) embedder = new lantern.subject.CachingEmbedder(minilm(), 20_000);

@@ -22,8 +22,15 @@ public class RegistryFeatureSpace implements FeatureSpace {
     public int width(String model, int layer, String kind) {
         ModelInfo info = info(model);
         if (layer < 0 || layer >= info.layers()) throw new IllegalArgumentException("model " + model + " has no layer " + layer);
-        if (!"mlp".equals(kind)) throw new IllegalArgumentException("unknown feature kind for audits: " + kind + " (known: mlp)");
-        return info.neuronsPerLayer();
+        if ("mlp".equals(kind)) return info.neuronsPerLayer();
+        if (kind.startsWith("sae-")) {
+            try {
+                return models.saes().get(model, layer, kind).config().dSae();
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("no SAE " + model + "/" + layer + "/" + kind + " (train one: lantern sae train): " + e.getMessage());
+            }
+        }
+        throw new IllegalArgumentException("unknown feature kind for audits: " + kind + " (known: mlp, sae-...)");
     }
 
     private ModelInfo info(String model) {

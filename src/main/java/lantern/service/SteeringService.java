@@ -27,7 +27,7 @@ public class SteeringService {
     private volatile SaeStore saes;
 
     synchronized SaeStore saes() {
-        if (saes == null) saes = new SaeStore(config.dataDir(), models.minilm().manager());
+        if (saes == null) saes = models.saes();
         return saes;
     }
 

@@ -27,6 +27,9 @@ public class CollectCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--layers", description = "Layers, e.g. 0-5 or 1,3 (default: all).")
     String layers;
 
+    @CommandLine.Option(names = "--sae", description = "Collect this SAE's features instead of MLP neurons, e.g. sae-resid_post-k32 (with --layers L: the SAE's layer).")
+    String sae;
+
     @CommandLine.Option(names = "--max-tokens", defaultValue = "0", description = "Stop after this many text tokens (0: whole corpus).")
     long maxTokens;
 
@@ -50,12 +53,23 @@ public class CollectCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (BertModel m = ModelLoader.load(model)) {
             Corpus c = Corpora.open(corpus, data);
-            String collection = name != null ? name : c.name();
+            String collection = name != null ? name : sae != null ? sae + "-l" + layers : c.name();
             CollectOptions opt = CollectOptions.defaults().withLayers(ModelLoader.layers(layers, m.info().layers()))
                     .withTopK(topK).withSeed(seed).withBatchSize(batchSize);
             System.err.printf("loaded %s in %.1f s; chunking %s ...%n", m.info().id(), (System.nanoTime() - t0) / 1e9, c.name());
             ProgressBar bar = new ProgressBar(System.err);
-            var outcome = new CollectionRun(c, collection, opt, maxTokens, seqLen).run(m, data, bar);
+            var run = new CollectionRun(c, collection, opt, maxTokens, seqLen);
+            CollectionRun.Outcome outcome;
+            if (sae != null) {
+                int[] l = ModelLoader.layers(layers, m.info().layers());
+                if (l.length != 1) throw new IllegalArgumentException("--sae needs exactly one layer: --layers L");
+                var saes = new lantern.subject.sae.SaeStore(data, m.manager());
+                var source = new lantern.eval.sae.SaeActivationSource(m,
+                        new lantern.subject.sae.SaeFeatureSource(saes.get(m.info().id(), l[0], sae)));
+                outcome = run.run(m, source, data, bar);
+            } else {
+                outcome = run.run(m, data, bar);
+            }
             bar.finish();
             TokenStream stream = outcome.stream();
             CollectionResult result = outcome.result();

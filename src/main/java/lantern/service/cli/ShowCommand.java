@@ -39,7 +39,6 @@ public class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FeatureId id = FeatureId.parse(feature);
-        if (!id.isNeuron()) throw new IllegalArgumentException("show reads collected MLP neurons (kind 'mlp'): " + id);
         StoredCollection collection = StoredCollection.open(data, id.model(), name != null ? name : newest(id));
         FeatureRecords rec = collection.records(id.layer(), id.index());
         boolean ansi = switch (color) {
@@ -54,9 +53,9 @@ public class ShowCommand implements Callable<Integer> {
 
     private String newest(FeatureId id) {
         return ActivationStore.list(data).stream()
-                .filter(m -> m.model().equals(id.model()) && m.layers().contains(id.layer()))
+                .filter(m -> m.model().equals(id.model()) && m.kind().equals(id.kind()) && m.layers().contains(id.layer()))
                 .findFirst().map(Manifest::name)
-                .orElseThrow(() -> new NoSuchElementException("no collection of " + id.model() + " layer " + id.layer()
+                .orElseThrow(() -> new NoSuchElementException("no collection of " + id.model() + " layer " + id.layer() + " kind " + id.kind()
                         + " in " + data + " (run: lantern collect --model " + id.model() + ")"));
     }
 

@@ -38,6 +38,11 @@ public final class SaeActivationSource implements ActivationSource {
     }
 
     @Override
+    public String kind() {
+        return features.kind();
+    }
+
+    @Override
     public int width() {
         return features.width();
     }

@@ -84,7 +84,7 @@ public final class ActivationCollector {
         List<LayerResult> results = new ArrayList<>();
         for (Layer a : acc) results.add(a.finish(stream.tokens()));
         return new CollectionResult(source.modelId(), corpusName, stream, opt, layers, n, randomWindows, results,
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9, source.kind());
     }
 
     /** The per-batch work for one layer. */

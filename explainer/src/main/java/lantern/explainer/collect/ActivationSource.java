@@ -22,4 +22,9 @@ public interface ActivationSource {
      * activations {@code [B, T, width]} (float32) attached to {@code m}.
      */
     List<NDArray> neurons(NDManager m, long[][] ids, int[] lengths, int[] layers);
+
+    /** The feature kind these activations are: "mlp" for neurons, the SAE's kind for SAE features. */
+    default String kind() {
+        return "mlp";
+    }
 }

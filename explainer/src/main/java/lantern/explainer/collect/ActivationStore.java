@@ -88,7 +88,7 @@ public final class ActivationStore {
                 r.stream().maxLength() + r.stream().prefix().length + r.stream().suffix().length,
                 Arrays.stream(r.layers()).boxed().toList(), r.width(), o.topK(), o.halfWindow(), o.windowWidth(),
                 o.seed(), r.randomWindows().size(), Arrays.stream(o.quantileLevels()).boxed().toList(),
-                o.quantileBins(), o.perBin(), r.seconds(), r.stream().tokens() / Math.max(1e-9, r.seconds()));
+                o.quantileBins(), o.perBin(), r.seconds(), r.stream().tokens() / Math.max(1e-9, r.seconds()), r.kind());
     }
 
     private static void writeStream(Path dir, CollectionResult r, IntFunction<String> tokenString) throws IOException {

@@ -9,7 +9,8 @@ import java.util.List;
  * @param seconds       wall time of the collection (both passes)
  */
 public record CollectionResult(String modelId, String corpus, TokenStream stream, CollectOptions options, int[] layers,
-                               int width, List<Window> randomWindows, List<LayerResult> layerResults, double seconds) {
+                               int width, List<Window> randomWindows, List<LayerResult> layerResults, double seconds,
+                               String kind) {
     public LayerResult layer(int layer) {
         for (LayerResult r : layerResults) if (r.layer == layer) return r;
         throw new java.util.NoSuchElementException("layer " + layer + " was not collected");

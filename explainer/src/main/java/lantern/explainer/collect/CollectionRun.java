@@ -23,8 +23,13 @@ public record CollectionRun(Corpus corpus, String name, CollectOptions options, 
     }
 
     public Outcome run(BertModel model, Path dataDir, Consumer<Progress> progress) {
+        return run(model, new BertActivationSource(model), dataDir, progress);
+    }
+
+    /** Collects what {@code source} reads (MLP neurons, SAE features) over text tokenized for {@code model}. */
+    public Outcome run(BertModel model, ActivationSource source, Path dataDir, Consumer<Progress> progress) {
         TokenStream stream = new Chunker(model.tokenizer(), seqLen).chunk(corpus, maxTokens);
-        CollectionResult result = new ActivationCollector(new BertActivationSource(model), options)
+        CollectionResult result = new ActivationCollector(source, options)
                 .collect(stream, corpus.name(), progress);
         Path dir = ActivationStore.write(dataDir, name, result, model.tokenizer()::token);
         return new Outcome(dir, stream, result);

@@ -130,7 +130,7 @@ public final class StoredCollection {
         for (int j = 0; j < quantileWindows.size(); j++) bins.get(slotBin.get(j)).add(quantileWindows.get(j));
         FeatureStats stats = new FeatureStats(max, mean, frac,
                 manifest.quantileLevels().stream().mapToDouble(Double::doubleValue).toArray(), quantiles, manifest.tokens());
-        return new FeatureRecords(FeatureId.mlp(manifest.model(), layer, index), stats, top, random,
+        return new FeatureRecords(new FeatureId(manifest.model(), layer, manifest.kind(), index), stats, top, random,
                 bins.stream().map(List::copyOf).toList());
     }
 

@@ -26,7 +26,7 @@ public final class StoredFeatureRecords implements FeatureRecordSource {
     @Override
     public Optional<FeatureRecords> load(FeatureId id) {
         Manifest m = collection.manifest();
-        if (!id.isNeuron() || !id.model().equals(m.model()) || !collection.hasLayer(id.layer()) || id.index() >= m.width()) {
+        if (!id.kind().equals(m.kind()) || !id.model().equals(m.model()) || !collection.hasLayer(id.layer()) || id.index() >= m.width()) {
             return Optional.empty();
         }
         return Optional.of(collection.records(id.layer(), id.index()));
