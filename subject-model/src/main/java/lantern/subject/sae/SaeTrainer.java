@@ -158,6 +158,10 @@ public final class SaeTrainer {
                 }
                 gc.backward(loss);
             }
+            // Grad mode is per thread in libtorch and DJL's collector restores this thread's previous mode, which is
+            // "on" for a thread other than the one that started the engine: the in-place Adam update below must run
+            // with it off (else "a leaf Variable that requires grad is being used in an in-place operation").
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
             NDArray gEnc = wEnc.getGradient(), gbEnc = bEnc.getGradient(), gDec = wDec.getGradient(), gbDec = bDec.getGradient();
             // remove the part of the decoder gradient along each (unit) row: renormalising would undo it anyway
             NDArray along = gDec.mul(wDec).sum(new int[]{1}, true);
