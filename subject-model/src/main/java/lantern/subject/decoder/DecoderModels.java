@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import lantern.subject.llama2c.Llama2cCheckpoint;
 import lantern.subject.llama2c.Llama2cTokenizer;
+import lantern.subject.tokenize.HfTextTokenizer;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -145,7 +146,8 @@ public final class DecoderModels {
 
     public static DecoderModel loadHf(String id, Path dir, Path tokenizerJson) {
         DecoderConfig c = HfCheckpoint.readConfig(dir);
-        HfTokenizer tok = HfTokenizer.load(tokenizerJson != null ? tokenizerJson : dir.resolve("tokenizer.json"));
+        HfTextTokenizer tok = HfTextTokenizer.load(tokenizerJson != null ? tokenizerJson : dir.resolve("tokenizer.json"),
+                HfTextTokenizer.Options.DECODER);
         try (TensorSource src = HfCheckpoint.tensors(dir, c)) {
             return build(id, c, src, tok, "hf:" + dir.toAbsolutePath(), eosIds(dir));
         } catch (RuntimeException e) {

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import lantern.subject.safetensors.SafetensorsFile;
+import lantern.subject.safetensors.SafetensorsWriter;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +38,8 @@ public final class SaeLensFormat {
 
     public static void save(SaeConfig cfg, SaeWeights w, Path dir) throws IOException {
         Files.createDirectories(dir);
-        SafeTensorsWriter st = new SafeTensorsWriter()
+        // name order, as SAELens's Python writer lays them out, so the same SAE always gives the same bytes
+        SafetensorsWriter st = new SafetensorsWriter().inNameOrder()
                 .add("W_enc", w.wEnc(), cfg.dIn(), cfg.dSae())
                 .add("b_enc", w.bEnc(), cfg.dSae())
                 .add("W_dec", w.wDec(), cfg.dSae(), cfg.dIn())
@@ -80,7 +83,7 @@ public final class SaeLensFormat {
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
         try {
             JSON.writeValue(tmp.toFile(), value);
-            SafeTensorsWriter.readableByAll(tmp);
+            SafetensorsWriter.readableByAll(tmp);
             Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
@@ -125,20 +128,22 @@ public final class SaeLensFormat {
     public static SaeWeights readWeights(Path dir, SaeConfig cfg) throws IOException {
         Path wPath = dir.resolve(WEIGHTS);
         if (!Files.isRegularFile(wPath)) throw new java.util.NoSuchElementException("no " + WEIGHTS + " in " + dir);
-        SafeTensorsReader r = SafeTensorsReader.open(wPath);
-        expectShape(r, "W_enc", cfg.dIn(), cfg.dSae());
-        expectShape(r, "b_enc", cfg.dSae());
-        expectShape(r, "W_dec", cfg.dSae(), cfg.dIn());
-        expectShape(r, "b_dec", cfg.dIn());
-        float[] threshold = null;
-        if (cfg.architecture() == SaeArchitecture.JUMPRELU) {
-            expectShape(r, "threshold", cfg.dSae());
-            threshold = r.floats("threshold");
+        try (SafetensorsFile r = SafetensorsFile.open(wPath)) {
+            expectShape(r, "W_enc", cfg.dIn(), cfg.dSae());
+            expectShape(r, "b_enc", cfg.dSae());
+            expectShape(r, "W_dec", cfg.dSae(), cfg.dIn());
+            expectShape(r, "b_dec", cfg.dIn());
+            float[] threshold = null;
+            if (cfg.architecture() == SaeArchitecture.JUMPRELU) {
+                expectShape(r, "threshold", cfg.dSae());
+                threshold = r.readFloats("threshold");
+            }
+            return new SaeWeights(r.readFloats("W_enc"), r.readFloats("b_enc"), r.readFloats("W_dec"),
+                    r.readFloats("b_dec"), threshold);
         }
-        return new SaeWeights(r.floats("W_enc"), r.floats("b_enc"), r.floats("W_dec"), r.floats("b_dec"), threshold);
     }
 
-    private static void expectShape(SafeTensorsReader r, String name, long... shape) {
+    private static void expectShape(SafetensorsFile r, String name, long... shape) {
         long[] got = r.info(name).shape();
         if (!Arrays.equals(got, shape)) {
             throw new IllegalArgumentException(name + " has shape " + Arrays.toString(got) + ", cfg.json implies "

@@ -8,25 +8,49 @@ import lantern.subject.TextTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * A Hugging Face {@code tokenizer.json} through DJL's binding, without truncation or padding (DJL would otherwise
  * cut at 512 tokens silently). DJL reports character spans in code points; we convert them to UTF-16 indices.
+ * One implementation serves the encoder (BERT) and the decoders; {@link Options} holds where they differ.
  */
 public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
-    private static final Map<String, String> OPTIONS = Map.of("truncation", "false", "padding", "false",
-            "addSpecialTokens", "true");
-    private final HuggingFaceTokenizer tokenizer;
+    /**
+     * How special tokens are treated.
+     *
+     * @param addSpecialTokensByDefault DJL's default for calls that do not say (ours always say)
+     * @param blankSpecialSpans         give special tokens span (-1, -1) even where DJL reports one (a special
+     *                                  token's text written literally in the input)
+     * @param decodeSkipsSpecialTokens  whether {@link #decode} leaves special tokens out of the text
+     */
+    public record Options(boolean addSpecialTokensByDefault, boolean blankSpecialSpans,
+                          boolean decodeSkipsSpecialTokens) {
+        /** For an encoder's tokenizer (sentence embeddings, activation collection). */
+        public static final Options ENCODER = new Options(true, false, true);
+        /** For a generating decoder: generated text keeps its special tokens (e.g. end-of-text) visible. */
+        public static final Options DECODER = new Options(false, true, false);
 
-    private HfTextTokenizer(HuggingFaceTokenizer tokenizer) {
+        Map<String, String> djlOptions() {
+            return Map.of("truncation", "false", "padding", "false",
+                    "addSpecialTokens", Boolean.toString(addSpecialTokensByDefault));
+        }
+    }
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final Options options;
+
+    private HfTextTokenizer(HuggingFaceTokenizer tokenizer, Options options) {
         this.tokenizer = tokenizer;
+        this.options = options;
     }
 
     public static HfTextTokenizer fromStream(InputStream json) {
         try {
-            return new HfTextTokenizer(HuggingFaceTokenizer.newInstance(json, OPTIONS));
+            return new HfTextTokenizer(HuggingFaceTokenizer.newInstance(json, Options.ENCODER.djlOptions()),
+                    Options.ENCODER);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read tokenizer.json", e);
         }
@@ -34,9 +58,22 @@ public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
 
     public static HfTextTokenizer fromFile(Path tokenizerJson) {
         try {
-            return new HfTextTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, OPTIONS));
+            return new HfTextTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, Options.ENCODER.djlOptions()),
+                    Options.ENCODER);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + tokenizerJson, e);
+        }
+    }
+
+    /** Loads a {@code tokenizer.json} file; a missing or unreadable file is an IllegalArgumentException. */
+    public static HfTextTokenizer load(Path tokenizerJson, Options options) {
+        if (!Files.isRegularFile(tokenizerJson)) {
+            throw new IllegalArgumentException("no tokenizer.json at " + tokenizerJson);
+        }
+        try {
+            return new HfTextTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options.djlOptions()), options);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
     }
 
@@ -53,9 +90,11 @@ public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
         boolean[] special = new boolean[n];
         int[] cpToChar = codePointToCharIndex(text);
         for (int i = 0; i < n; i++) {
-            CharSpan s = spans[i];
-            special[i] = specialMask[i] != 0 || s == null;
-            if (s == null) {
+            CharSpan s = spans == null || i >= spans.length ? null : spans[i];
+            boolean masked = specialMask != null && i < specialMask.length && specialMask[i] != 0;
+            // a token without a span (added by a post-processor) is special; with blank spans only the mask decides
+            special[i] = masked || (s == null && !options.blankSpecialSpans());
+            if (s == null || (masked && options.blankSpecialSpans())) {
                 start[i] = -1;
                 end[i] = -1;
             } else {
@@ -81,7 +120,7 @@ public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
 
     @Override
     public String decode(long[] ids) {
-        return tokenizer.decode(ids, true);
+        return tokenizer.decode(ids, options.decodeSkipsSpecialTokens());
     }
 
     @Override

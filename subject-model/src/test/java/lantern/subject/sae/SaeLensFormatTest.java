@@ -3,6 +3,7 @@ package lantern.subject.sae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import lantern.subject.safetensors.SafetensorsWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class SaeLensFormatTest {
 
     /** Writes an SAELens folder by hand with the given cfg.json text (as another tool would). */
     static Path writeForeign(Path dir, String cfgJson, SaeWeights w, int dIn, int dSae) throws IOException {
-        new SafeTensorsWriter().add("W_enc", w.wEnc(), dIn, dSae).add("b_enc", w.bEnc(), dSae)
+        new SafetensorsWriter().add("W_enc", w.wEnc(), dIn, dSae).add("b_enc", w.bEnc(), dSae)
                 .add("W_dec", w.wDec(), dSae, dIn).add("b_dec", w.bDec(), dIn).write(dir.resolve(SaeLensFormat.WEIGHTS));
         Files.writeString(dir.resolve(SaeLensFormat.CFG), cfgJson);
         return dir;
