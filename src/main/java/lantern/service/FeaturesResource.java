@@ -23,6 +23,8 @@ public class FeaturesResource {
     ExplanationService explanations;
     @Inject
     SearchService search;
+    @Inject
+    SteeringService steering;
 
     public record ExplainRequest(String explainer, String simulator) {
     }
@@ -68,5 +70,12 @@ public class FeaturesResource {
                 e.scores().embedding(), AuditFeatureTask.topTokens(r, 8));
         search.index().commitThrough(seq);
         return e;
+    }
+
+    /** Intervention check: ablate the feature; effect on its top windows' embeddings vs random windows'. */
+    @POST
+    @Path("/{id: .+}/causal")
+    public lantern.eval.causal.CausalScore causal(@PathParam("id") String id) {
+        return steering.causal(records.require(FeatureId.parse(id)));
     }
 }

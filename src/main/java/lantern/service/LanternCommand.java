@@ -18,7 +18,8 @@ import picocli.CommandLine;
                 ModelsCommand.class,
                 BenchCommand.class,
                 SearchCommand.class,
-                AuditCommand.class,                SaeCommand.class,
+                AuditCommand.class,
+                CausalCommand.class,                SaeCommand.class,
                 SteerCommand.class,
 
         },

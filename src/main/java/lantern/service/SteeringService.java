@@ -77,4 +77,16 @@ public class SteeringService {
     void close() {
         if (saes != null) saes.close();
     }
+
+    /**
+     * The causal check of a feature: ablate it (zero a neuron, zero an SAE feature) and compare how much the sentence
+     * embedding moves on texts of its top windows against its random windows (16 of each at most).
+     */
+    public lantern.eval.causal.CausalScore causal(lantern.explainer.FeatureRecords records) {
+        lantern.subject.bert.BertModel m = models.encoder(records.id().model());
+        InterventionPlanner planner = new InterventionPlanner(m, saes(), directions());
+        List<String> top = records.top().stream().limit(16).map(lantern.explainer.explain.WindowText::of).toList();
+        List<String> random = records.random().stream().limit(16).map(lantern.explainer.explain.WindowText::of).toList();
+        return new lantern.eval.causal.CausalScorer(m, planner).ablationScore(records.id().toString(), top, random);
+    }
 }

@@ -85,4 +85,14 @@ class FeaturesResourceTest {
         given().contentType(ContentType.JSON).body("{\"explainer\":\"oracle\"}")
                 .post("/api/features/minilm-l6/3/mlp/17/explain").then().statusCode(400);
     }
+
+    @Test
+    void causalCheckAblatesTheNeuron() {
+        given().post("/api/features/minilm-l6/3/mlp/17/causal").then().statusCode(200)
+                .body("feature", equalTo("minilm-l6/3/mlp/17"))
+                .body("topTexts", greaterThan(0))
+                .body("randomTexts", greaterThan(0))
+                .body("topEffect", greaterThan(0f));
+        given().post("/api/features/minilm-l6/5/mlp/17/causal").then().statusCode(404);
+    }
 }
