@@ -24,7 +24,8 @@ public record AuditReport(AuditStatus status, AuditRequest request, int scored, 
     public record LayerSummary(int layer, int features, int scored, int dead, Double meanScore, int[] histogram) {
     }
 
-    public record FeatureLine(String feature, String explanation, Double score, double maxActivation) {
+    /** @param topTokens the tokens at the max of the feature's strongest windows, strongest first */
+    public record FeatureLine(String feature, String explanation, Double score, double maxActivation, List<String> topTokens) {
     }
 
     public record Failure(String feature, String error) {
@@ -44,7 +45,7 @@ public record AuditReport(AuditStatus status, AuditRequest request, int scored, 
                 continue;
             }
             FeatureResult r = e.result();
-            FeatureLine line = new FeatureLine(e.feature(), r.explanation(), r.simulation(), r.maxActivation());
+            FeatureLine line = new FeatureLine(e.feature(), r.explanation(), r.simulation(), r.maxActivation(), r.topTokens());
             if (r.dead()) dead.add(line);
             else if (r.simulation() != null) scoredLines.add(line);
             String text = r.explanation().toLowerCase(Locale.ROOT);

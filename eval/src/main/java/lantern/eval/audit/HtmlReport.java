@@ -64,10 +64,10 @@ public final class HtmlReport {
 
     private static String lines(List<AuditReport.FeatureLine> lines) {
         if (lines.isEmpty()) return "<p>No scored features yet.</p>";
-        StringBuilder b = new StringBuilder("<table><tr><th>Feature</th><th>Score</th><th>Max act.</th><th>Explanation</th></tr>");
+        StringBuilder b = new StringBuilder("<table><tr><th>Feature</th><th>Score</th><th>Max act.</th><th>Explanation</th><th>Fires most on</th></tr>");
         for (AuditReport.FeatureLine l : lines) {
             b.append("<tr>").append(td(l.feature())).append(num(fmt(l.score()))).append(num(fmt(l.maxActivation())))
-                    .append(td(l.explanation())).append("</tr>");
+                    .append(td(l.explanation())).append(td(String.join(" · ", l.topTokens()))).append("</tr>");
         }
         return b.append("</table>").toString();
     }
