@@ -12,6 +12,7 @@ import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.ModelInfo;
 import lantern.subject.bert.BertModel;
+import lantern.subject.sae.SaeFeatureSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,16 +41,29 @@ public class ActivationService {
     public Chosen chosen(String modelId, String text, List<String> featureIds) {
         BertModel model = models.encoder(modelId);
         Encoding e = encode(model, text);
-        List<FeatureId> features = featureIds.stream().map(f -> checkNeuron(model.info(), FeatureId.parse(f))).toList();
-        TreeSet<Integer> layers = new TreeSet<>();
-        features.forEach(f -> layers.add(f.layer()));
+        List<FeatureId> features = featureIds.stream().map(f -> checkFeature(model.info(), FeatureId.parse(f))).toList();
+        // neurons read mlp.hook_post; SAE features read their SAE's hook and encode it
+        Map<FeatureId, SaeFeatureSource> saes = new LinkedHashMap<>();
         Hooks hooks = Hooks.none();
-        layers.forEach(l -> hooks.cache(HookNames.mlpPost(l)));
+        for (FeatureId f : features) {
+            if (f.isNeuron()) {
+                hooks.cache(HookNames.mlpPost(f.layer()));
+            } else {
+                SaeFeatureSource s = new SaeFeatureSource(models.saes().get(f.model(), f.layer(), f.kind()));
+                if (f.index() >= s.width()) {
+                    throw new IllegalArgumentException("feature " + f.index() + " out of range: " + f.kind() + " has features 0.." + (s.width() - 1));
+                }
+                saes.put(f, s);
+                hooks.cache(s.hook());
+            }
+        }
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager m = model.manager().newSubManager()) {
             model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, hooks);
             for (FeatureId f : features) {
-                NDArray column = hooks.get(HookNames.mlpPost(f.layer())).get("0, :, " + f.index());
+                NDArray column = f.isNeuron()
+                        ? hooks.get(HookNames.mlpPost(f.layer())).get("0, :, " + f.index())
+                        : saes.get(f).features(hooks.get(saes.get(f).hook())).get("0, :, " + f.index());
                 out.put(f.toString(), column.toFloatArray());
             }
         }
@@ -93,6 +107,18 @@ public class ActivationService {
                     + " (lantern.max-text-chars)");
         }
         return model.encode(text);
+    }
+
+    /** A neuron id checked against the model's shape, or an SAE feature id whose SAE exists. */
+    private FeatureId checkFeature(ModelInfo info, FeatureId f) {
+        if (f.isNeuron() || !f.kind().startsWith("sae-")) return checkNeuron(info, f);
+        if (!f.model().equals(info.id())) {
+            throw new IllegalArgumentException("feature " + f + " belongs to model '" + f.model() + "', not '" + info.id() + "'");
+        }
+        if (f.layer() >= info.layers()) {
+            throw new IllegalArgumentException("layer " + f.layer() + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
+        }
+        return f;
     }
 
     /** Checks a neuron id against the model's shape; the message says what is valid. */

@@ -9,6 +9,8 @@ import static org.hamcrest.Matchers.*;
 
 @QuarkusTest
 class ModelsResourceTest {
+    @jakarta.inject.Inject
+    ModelRegistry models;
 
     @Test
     void listsMiniLm() {
@@ -70,5 +72,31 @@ class ModelsResourceTest {
         given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/metrics").then().statusCode(200);
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/models"));
+    }
+
+    @Test
+    void saeFeaturesAreServedLikeNeurons() throws Exception {
+        int dIn = 384, dSae = 48, k = 6;
+        java.util.Random r = new java.util.Random(9);
+        float[] wEnc = new float[dIn * dSae], wDec = new float[dSae * dIn];
+        for (int i = 0; i < wEnc.length; i++) wEnc[i] = (float) r.nextGaussian() * 0.05f;
+        for (int i = 0; i < wDec.length; i++) wDec[i] = (float) r.nextGaussian() * 0.05f;
+        var cfg = new lantern.subject.sae.SaeConfig("minilm-l6", "blocks.2.hook_resid_post", dIn, dSae,
+                lantern.subject.sae.SaeArchitecture.TOPK, k, true, "none");
+        try (var sae = lantern.subject.sae.Sae.of(cfg, new lantern.subject.sae.SaeWeights(wEnc, new float[dSae], wDec, new float[dIn], null),
+                models.minilm().manager())) {
+            models.saes().save(sae, null);
+        }
+        var json = given().contentType(ContentType.JSON)
+                .body("{\"text\":\"The jury praised the city.\",\"features\":[\"minilm-l6/2/sae-resid_post-k6/7\",\"minilm-l6/2/mlp/7\"]}")
+                .post("/api/models/minilm-l6/activations").then().statusCode(200).extract().jsonPath();
+        int tokens = json.getList("tokens").size();
+        org.assertj.core.api.Assertions.assertThat(json.getList("activations.'minilm-l6/2/sae-resid_post-k6/7'")).hasSize(tokens);
+        // TopK features are never negative
+        org.assertj.core.api.Assertions.assertThat(json.getList("activations.'minilm-l6/2/sae-resid_post-k6/7'", Float.class)).allMatch(a -> a >= 0f);
+        given().contentType(ContentType.JSON).body("{\"text\":\"hi\",\"features\":[\"minilm-l6/2/sae-resid_post-k6/480\"]}")
+                .post("/api/models/minilm-l6/activations").then().statusCode(400).body("detail", containsString("out of range"));
+        given().contentType(ContentType.JSON).body("{\"text\":\"hi\",\"features\":[\"minilm-l6/4/sae-resid_post-k99/1\"]}")
+                .post("/api/models/minilm-l6/activations").then().statusCode(404).body("detail", containsString("no SAE"));
     }
 }
