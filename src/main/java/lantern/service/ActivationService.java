@@ -110,7 +110,7 @@ public class ActivationService {
     }
 
     /** A neuron id checked against the model's shape, or an SAE feature id whose SAE exists. */
-    private FeatureId checkFeature(ModelInfo info, FeatureId f) {
+    static FeatureId checkFeature(ModelInfo info, FeatureId f) {
         if (f.isNeuron() || !f.kind().startsWith("sae-")) return checkNeuron(info, f);
         if (!f.model().equals(info.id())) {
             throw new IllegalArgumentException("feature " + f + " belongs to model '" + f.model() + "', not '" + info.id() + "'");

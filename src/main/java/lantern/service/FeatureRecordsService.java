@@ -9,7 +9,6 @@ import lantern.explainer.collect.ActivationStore;
 import lantern.explainer.collect.Manifest;
 import lantern.explainer.collect.StoredCollection;
 import lantern.explainer.collect.StoredFeatureRecords;
-import lantern.subject.ModelInfo;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,12 +37,7 @@ public class FeatureRecordsService implements FeatureRecordSource {
 
     /** Checks that the id names a real feature of a known model (400 / 404 otherwise). */
     public FeatureId validate(FeatureId id) {
-        ModelInfo info = models.get(id.model()).info();
-        if (id.isNeuron()) return ActivationService.checkNeuron(info, id);
-        if (id.layer() >= info.layers()) {
-            throw new IllegalArgumentException("layer " + id.layer() + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
-        }
-        return id;
+        return ActivationService.checkFeature(models.get(id.model()).info(), id);
     }
 
     @Override
