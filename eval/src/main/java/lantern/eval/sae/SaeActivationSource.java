@@ -3,6 +3,7 @@ package lantern.eval.sae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import lantern.explainer.collect.ActivationSource;
+import lantern.explainer.collect.BertActivationSource;
 import lantern.subject.Hooks;
 import lantern.subject.bert.BertModel;
 import lantern.subject.sae.SaeFeatureSource;
@@ -18,6 +19,8 @@ import java.util.List;
 public final class SaeActivationSource implements ActivationSource {
     private final BertModel model;
     private final SaeFeatureSource features;
+    /** The same model read as MLP neurons: shares its identity, layer count and manager. */
+    private final BertActivationSource neurons;
 
     public SaeActivationSource(BertModel model, SaeFeatureSource features) {
         if (!features.model().equals(model.info().id())) {
@@ -25,16 +28,17 @@ public final class SaeActivationSource implements ActivationSource {
         }
         this.model = model;
         this.features = features;
+        this.neurons = new BertActivationSource(model);
     }
 
     @Override
     public String modelId() {
-        return model.info().id();
+        return neurons.modelId();
     }
 
     @Override
     public int layers() {
-        return model.info().layers();
+        return neurons.layers();
     }
 
     @Override
@@ -49,7 +53,7 @@ public final class SaeActivationSource implements ActivationSource {
 
     @Override
     public NDManager manager() {
-        return model.manager();
+        return neurons.manager();
     }
 
     public int saeLayer() {
