@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.subject.MklDispatch;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import lantern.service.cli.*;
 import picocli.CommandLine;
@@ -25,4 +26,8 @@ import picocli.CommandLine;
         },
         description = "Explains what the neurons and features inside a local language model do.")
 public class LanternCommand {
+    static {
+        MklDispatch.ensure();  // first thing the CLI and the service touch, before libtorch loads
+    }
+
 }

@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.subject.MklDispatch;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import lantern.subject.ModelInfo;
@@ -16,6 +17,10 @@ import java.util.NoSuchElementException;
  */
 @ApplicationScoped
 public class ModelRegistry {
+    static {
+        MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
+    }
+
     private volatile BertModel minilm;
     private volatile lantern.subject.SentenceEmbedder embedder;
 

@@ -1,6 +1,9 @@
 package lantern.subject.bert;
 
+import lantern.subject.MklDispatch;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -35,6 +38,10 @@ import java.util.List;
  * is the last block's output.
  */
 public final class BertModel implements SubjectModel, SentenceEmbedder {
+    static {
+        MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
+    }
+
     public static final String MINILM_ID = "minilm-l6";
     private static final String MINILM_ONNX = "/all-minilm-l6-v2.onnx";
     private static final String MINILM_TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
@@ -46,6 +53,7 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
     private final HfTextTokenizer tokenizer;
     private final int heads;
     private final int headDim;
+    private final List<PackedLayer> layers;
 
     private BertModel(ModelInfo info, NDManager manager, BertWeights weights, HfTextTokenizer tokenizer) {
         this.info = info;
@@ -54,6 +62,7 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
         this.tokenizer = tokenizer;
         this.heads = info.heads();
         this.headDim = info.dModel() / info.heads();
+        this.layers = weights.layers().stream().map(w -> PackedLayer.of(w, headDim)).toList();
     }
 
     /** all-MiniLM-L6-v2 from the ONNX file inside the MiniLM Maven artifact on the class path. */
@@ -125,12 +134,12 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
             NDArray type0 = weights.tokenTypeEmbeddings().get(0);
             type0.attach(sub);
             x = x.add(pos).add(type0);
-            x = layerNorm(x, weights.embedLnWeight(), weights.embedLnBias());
+            x = layerNorm(x, weights.embedLnWeight(), weights.embedLnBias()).reshape(b * t, info.dModel());
 
-            for (int l = 0; l < weights.layers().size(); l++) {
-                x = block(l, weights.layers().get(l), x, mask, b, t, hooks);
+            for (int l = 0; l < layers.size(); l++) {
+                x = block(l, layers.get(l), x, mask, b, t, hooks);
             }
-            x = hooks.apply(HookNames.LN_FINAL, x);
+            x = hooks.apply(HookNames.LN_FINAL, x.reshape(b, t, info.dModel()));
             x.attach(m);
             for (NDArray cached : hooks.cached().values()) {
                 if (cached.getManager() == sub) cached.attach(m);
@@ -139,28 +148,59 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
         }
     }
 
-    private NDArray block(int l, BertWeights.Layer w, NDArray x, NDArray mask, int b, int t, Hooks hooks) {
-        x = hooks.apply(HookNames.residPre(l), x);
-        NDArray q = heads(x.matMul(w.wq()).add(w.bq()), b, t);
-        NDArray k = heads(x.matMul(w.wk()).add(w.bk()), b, t);
-        NDArray v = heads(x.matMul(w.wv()).add(w.bv()), b, t);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div((float) Math.sqrt(headDim)).add(mask);
+    /**
+     * One block on token rows {@code x} [B*T, d]: plain 2-D GEMMs with the bias (and, where no hook watches the
+     * branch, the residual) added in place; Q, K and V come from one stacked [d, 3d] weight. Hook points see the
+     * usual [B, T, ·] shapes (reshapes of contiguous rows are views).
+     */
+    private NDArray block(int l, PackedLayer w, NDArray x, NDArray mask, int b, int t, Hooks hooks) {
+        int d = info.dModel();
+        x = hook(hooks, HookNames.residPre(l), x, b, t);
+        // [B*T, 3d] -> [3, B, H, T, hd]; the 1/sqrt(hd) score scale is already folded into the Q columns.
+        NDArray qkv = x.matMul(w.qkvWeight()).addi(w.qkvBias()).reshape(b, t, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
+        NDArray scores = qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2)).addi(mask);
         NDArray pattern = hooks.apply(HookNames.attnPattern(l), scores.softmax(-1));
-        NDArray context = pattern.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, info.dModel());
-        NDArray attnOut = hooks.apply(HookNames.attnOut(l), context.matMul(w.wo()).add(w.bo()));
-        NDArray mid = hooks.apply(HookNames.residMid(l), layerNorm(x.add(attnOut), w.ln1Weight(), w.ln1Bias()));
-        NDArray pre = hooks.apply(HookNames.mlpPre(l), mid.matMul(w.w1()).add(w.b1()));
-        NDArray post = hooks.apply(HookNames.mlpPost(l), Activation.gelu(pre));
-        NDArray mlpOut = hooks.apply(HookNames.mlpOut(l), post.matMul(w.w2()).add(w.b2()));
-        return hooks.apply(HookNames.residPost(l), layerNorm(mid.add(mlpOut), w.ln2Weight(), w.ln2Bias()));
+        NDArray context = pattern.matMul(qkv.get(2)).transpose(0, 2, 1, 3).reshape(b * t, d);
+        NDArray attnOut = hook(hooks, HookNames.attnOut(l), context.matMul(w.wo()).addi(w.bo()), b, t);
+        NDArray mid = hook(hooks, HookNames.residMid(l),
+                layerNorm(residual(hooks, HookNames.attnOut(l), attnOut, x), w.ln1Weight(), w.ln1Bias()), b, t);
+        NDArray pre = hook(hooks, HookNames.mlpPre(l), mid.matMul(w.w1()).addi(w.b1()), b, t);
+        NDArray post = hook(hooks, HookNames.mlpPost(l), Activation.gelu(pre), b, t);
+        NDArray mlpOut = hook(hooks, HookNames.mlpOut(l), post.matMul(w.w2()).addi(w.b2()), b, t);
+        return hook(hooks, HookNames.residPost(l),
+                layerNorm(residual(hooks, HookNames.mlpOut(l), mlpOut, mid), w.ln2Weight(), w.ln2Bias()), b, t);
     }
 
-    private NDArray heads(NDArray x, int b, int t) {
-        return x.reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
+    /** branch + stream; in place unless a hook holds the branch (a cached array must keep what flowed there). */
+    private static NDArray residual(Hooks hooks, String branchHook, NDArray branch, NDArray stream) {
+        return hooks.wants(branchHook) ? branch.add(stream) : branch.addi(stream);
+    }
+
+    /** Passes token rows [B*T, n] through a hook point as [B, T, n] (a view), and back. */
+    private static NDArray hook(Hooks hooks, String name, NDArray rows, int b, int t) {
+        if (!hooks.wants(name)) return rows;
+        NDArray out = hooks.apply(name, rows.reshape(b, t, -1));
+        return out.reshape(b * t, -1);
     }
 
     private NDArray layerNorm(NDArray x, NDArray gamma, NDArray beta) {
         return LayerNorm.layerNorm(x, new Shape(info.dModel()), gamma, beta, LN_EPS).singletonOrThrow();
+    }
+
+    /**
+     * A block's weights as the forward pass uses them: Q, K and V stacked into one [d, 3d] matrix (one GEMM instead of
+     * three) with the attention score scale 1/sqrt(hd) folded into the Q columns and bias.
+     */
+    private record PackedLayer(NDArray qkvWeight, NDArray qkvBias, NDArray wo, NDArray bo, NDArray ln1Weight,
+                               NDArray ln1Bias, NDArray w1, NDArray b1, NDArray w2, NDArray b2, NDArray ln2Weight,
+                               NDArray ln2Bias) {
+        static PackedLayer of(BertWeights.Layer w, int headDim) {
+            float scale = (float) (1 / Math.sqrt(headDim));
+            NDArray qkvW = NDArrays.concat(new NDList(w.wq().mul(scale), w.wk(), w.wv()), 1);
+            NDArray qkvB = NDArrays.concat(new NDList(w.bq().mul(scale), w.bk(), w.bv()), 0);
+            return new PackedLayer(qkvW, qkvB, w.wo(), w.bo(), w.ln1Weight(), w.ln1Bias(), w.w1(), w.b1(), w.w2(), w.b2(),
+                    w.ln2Weight(), w.ln2Bias());
+        }
     }
 
     /** Token ids of a text with [CLS]/[SEP], checked against the context length. */

@@ -1,5 +1,6 @@
 package lantern.subject.decoder;
 
+import lantern.subject.MklDispatch;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +23,10 @@ import java.util.stream.Stream;
  * registered in {@code <dataDir>/models.json}.
  */
 public final class DecoderModels {
+    static {
+        MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private DecoderModels() {
