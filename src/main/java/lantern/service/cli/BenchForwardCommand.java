@@ -49,8 +49,8 @@ public class BenchForwardCommand implements Callable<Integer> {
             onnx.embedAll(segments.subList(0, Math.min(32, segments.size())));  // warm up
             double a = time(() -> onnx.embedAll(segments));
 
-            runForward(model, stream, Math.min(batchSize, stream.sequences()));  // warm up
-            double b = time(() -> runForward(model, stream, stream.sequences()));
+            runForward(model, stream, 1);  // warm up
+            double b = time(() -> runForward(model, stream, Integer.MAX_VALUE));
 
             CollectOptions opt = CollectOptions.defaults().withBatchSize(batchSize);
             // The quantile-window pass is left out: it reruns a fixed 100 sequences whatever the corpus size.
@@ -66,14 +66,16 @@ public class BenchForwardCommand implements Callable<Integer> {
         }
     }
 
-    private void runForward(BertModel model, TokenStream stream, int sequences) {
-        for (int from = 0; from < sequences; from += batchSize) {
-            int count = Math.min(batchSize, sequences - from);
+    /** Our forward pass over the stream's first {@code maxBatches} batches, batched by length as the collector does. */
+    private void runForward(BertModel model, TokenStream stream, int maxBatches) {
+        List<int[]> batches = ActivationCollector.batchesByLength(stream, batchSize);
+        for (int[] seqs : batches.subList(0, Math.min(maxBatches, batches.size()))) {
+            int count = seqs.length;
             int t = 0;
             long[][] rows = new long[count][];
             int[] lengths = new int[count];
             for (int i = 0; i < count; i++) {
-                rows[i] = stream.modelIds(from + i);
+                rows[i] = stream.modelIds(seqs[i]);
                 lengths[i] = rows[i].length;
                 t = Math.max(t, lengths[i]);
             }

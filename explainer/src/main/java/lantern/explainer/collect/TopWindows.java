@@ -4,14 +4,15 @@ import java.util.Arrays;
 
 /**
  * The K strongest windows of every neuron of one layer, one per sequence. A neuron's slots form an unsorted set
- * whose weakest member is replaced when a stronger sequence arrives; {@link #threshold} holds each neuron's entry
- * bar (-inf until its K slots are full) so a batch's candidates can be found with one comparison per
- * (sequence, neuron). Ties keep the earlier sequence, so the result equals "sort by (max desc, sequence asc),
- * take K".
+ * whose weakest member is replaced when a stronger sequence arrives; {@link #beats} compares with each neuron's entry
+ * bar (its weakest member once its K slots are full) so a batch's candidates cost one comparison per
+ * (sequence, neuron). Windows are ordered by (max desc, sequence asc), whatever order sequences arrive in, so the
+ * result equals "sort by (max desc, sequence asc), take K".
  */
 final class TopWindows {
     final LayerResult.Slots slots;
-    final float[] threshold;
+    private final float[] threshold;
+    private final int[] thresholdSeq;
     private final int k;
     private final int[] count;
 
@@ -20,21 +21,32 @@ final class TopWindows {
         this.slots = new LayerResult.Slots(neurons, k, windowWidth);
         this.threshold = new float[neurons];
         Arrays.fill(threshold, Float.NEGATIVE_INFINITY);
+        this.thresholdSeq = new int[neurons];
         this.count = new int[neurons];
     }
 
-    /** Offers a window of neuron {@code n}; sequences must arrive in ascending order. */
+    /** True when a window of neuron {@code n} with this max in sequence {@code seq} would enter its top K. */
+    boolean beats(int n, float value, int seq) {
+        return count[n] < k || value > threshold[n] || (value == threshold[n] && seq < thresholdSeq[n]);
+    }
+
+    /** Offers a window of neuron {@code n}; a window that does not {@link #beats beat} the bar is ignored. */
     void offer(int n, Window win, float value, float[] acts, int offset) {
+        if (!beats(n, value, win.sequence())) return;
         int base = n * k;
         if (count[n] < k) {
             slots.set(base + count[n], win, value, acts, offset);
-            if (++count[n] == k) threshold[n] = slots.value[weakest(n)];
+            if (++count[n] == k) raiseBar(n);
             return;
         }
-        int weakest = weakest(n);
-        if (!(value > slots.value[weakest])) return;
-        slots.set(weakest, win, value, acts, offset);
-        threshold[n] = slots.value[weakest(n)];
+        slots.set(weakest(n), win, value, acts, offset);
+        raiseBar(n);
+    }
+
+    private void raiseBar(int n) {
+        int w = weakest(n);
+        threshold[n] = slots.value[w];
+        thresholdSeq[n] = slots.seq[w];
     }
 
     /** The weakest slot: lowest value, and among equals the latest sequence. */
