@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * An audit's work for one feature: make sure its records exist (collecting the layer over Brown when missing),
- * explain, score, index, commit. Idempotent: a re-run replaces the feature's document in the index.
+ * explain, score (with the causal check when the audit asks for it), index, commit. Idempotent: a re-run replaces
+ * the feature's document in the index.
  */
 @ApplicationScoped
 public class AuditFeatureTask implements FeatureTask {
@@ -32,6 +33,8 @@ public class AuditFeatureTask implements FeatureTask {
     ExplanationService explanations;
     @Inject
     SearchService search;
+    @Inject
+    SteeringService steering;
     @ConfigProperty(name = "lantern.audit.collect-tokens", defaultValue = "200000")
     long collectTokens;
 
@@ -48,14 +51,15 @@ public class AuditFeatureTask implements FeatureTask {
         List<String> topTokens = topTokens(r, 8);
         if (r.stats().max() <= 0) {
             // A dead neuron: nothing to explain; it is reported, not indexed.
-            return new FeatureResult("", request.explainer(), null, null, null, r.stats().max(), topTokens);
+            return new FeatureResult("", request.explainer(), null, null, null, null, r.stats().max(), topTokens);
         }
-        ExplanationResult e = explanations.explain(r, request.explainer(), request.simulator());
-        long seq = search.put(featureId, e.text(), e.explainer(), e.scores().simulation(), e.scores().detection(),
-                e.scores().embedding(), topTokens);
+        ExplanationResult e = explanations.explain(r, request.explainer(), request.simulator(),
+                request.causal() ? steering::causal : null);
+        long seq = search.put(e, topTokens);
         search.index().commitThrough(seq);
-        return new FeatureResult(e.text(), e.explainer(), e.scores().simulation(), e.scores().detection(),
-                e.scores().embedding(), r.stats().max(), topTokens);
+        ExplanationScores s = e.scores();
+        return new FeatureResult(e.text(), e.explainer(), s.simulation(), s.detection(), s.embedding(),
+                s.causal() == null ? null : s.causal().score(), r.stats().max(), topTokens);
     }
 
     /** The tokens at the max of the strongest windows, distinct, strongest first. */

@@ -2,6 +2,9 @@ package lantern.service.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import lantern.eval.causal.CausalScorer;
+import lantern.eval.causal.DirectionStore;
+import lantern.eval.causal.InterventionPlanner;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecordSource;
 import lantern.explainer.FeatureRecords;
@@ -14,6 +17,7 @@ import lantern.service.ExplanationService;
 import lantern.service.LlmSettingsFactory;
 import lantern.subject.SentenceEmbedder;
 import lantern.subject.bert.BertModel;
+import lantern.subject.sae.SaeStore;
 import picocli.CommandLine;
 
 import java.nio.file.Files;
@@ -42,8 +46,11 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--name", description = "Collection name (default: the newest holding the layer).")
     String name;
 
-    @CommandLine.Option(names = "--no-embedding", description = "Skip the embedding AUC (saves loading MiniLM).")
+    @CommandLine.Option(names = "--no-embedding", description = "Skip the embedding AUC.")
     boolean noEmbedding;
+
+    @CommandLine.Option(names = "--no-causal", description = "Skip the causal check (ablate the feature, compare the embedding change on its top vs random windows; about a second).")
+    boolean noCausal;
 
     @CommandLine.Option(names = "--json", description = "Print the stored result as JSON.")
     boolean json;
@@ -71,9 +78,15 @@ public class ExplainCommand implements Callable<Integer> {
         if (baseUrl != null) overrides.put("lantern.llm.base-url", baseUrl);
         if (model != null) overrides.put("lantern.llm.model", model);
         if (apiKey != null) overrides.put("lantern.llm.api-key", apiKey);
-        try (EmbedderHandle embedder = noEmbedding ? new EmbedderHandle(null) : new EmbedderHandle(BertModel.loadMiniLm())) {
-            var service = new ExplanationService(data, LlmSettingsFactory.fromMicroProfile(overrides), embedder.embedder());
-            ExplanationResult r = service.explain(records, explainer, simulator);
+        // MiniLM is the embedder and the model the causal check ablates; without either it is not loaded at all
+        boolean causal = !noCausal && BertModel.MINILM_ID.equals(id.model());
+        try (EmbedderHandle minilm = new EmbedderHandle(noEmbedding && !causal ? null : BertModel.loadMiniLm());
+             SaeStore saes = minilm.model() == null ? null : new SaeStore(data, minilm.model().manager())) {
+            var service = new ExplanationService(data, LlmSettingsFactory.fromMicroProfile(overrides),
+                    noEmbedding ? null : minilm.embedder());
+            ExplanationResult r = service.explain(records, explainer, simulator, !causal ? null
+                    : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
+                            new DirectionStore(data))).ablationScore(rec));
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
             } else {
@@ -100,6 +113,12 @@ public class ExplainCommand implements Callable<Integer> {
                 s.nHeldOutTop(), s.nRandom(), s.nFailed() > 0 ? ", " + s.nFailed() + " failed" : "");
         System.out.printf("  detection  %s (%s)%n", fmt(s.detection()), s.detector());
         if (s.embedder() != null) System.out.printf("  embedding  %s (%s)%n", fmt(s.embedding()), s.embedder());
+        if (s.causal() != null) {
+            var c = s.causal();
+            System.out.printf("  causal     %s (%s: embedding change %.5f on %d top vs %.5f on %d random windows, ratio %s)%n",
+                    fmt(c.score()), c.intervention(), c.topEffect(), c.topTexts(), c.randomEffect(), c.randomTexts(),
+                    c.ratio() == null ? "n/a" : String.format("%.2f", c.ratio()));
+        }
         if (r.usage().calls() > 0) {
             System.out.printf("  LLM: %d calls (%d failed, %d retries), %d input + %d output tokens%n", r.usage().calls(),
                     r.usage().failedCalls(), r.usage().retries(), r.usage().inputTokens(), r.usage().outputTokens());
