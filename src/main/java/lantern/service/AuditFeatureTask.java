@@ -8,7 +8,7 @@ import lantern.eval.audit.FeatureTask;
 import lantern.explainer.ActivationRecord;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import lantern.explainer.collect.StaleCollectionException;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -35,15 +35,23 @@ public class AuditFeatureTask implements FeatureTask {
     SearchService search;
     @Inject
     SteeringService steering;
-    @ConfigProperty(name = "lantern.audit.collect-tokens", defaultValue = "200000")
-    long collectTokens;
+    @Inject
+    LanternConfig config;
 
     @Override
     public FeatureResult run(AuditRequest request, String featureId) {
         FeatureId id = records.validate(FeatureId.parse(featureId));
-        FeatureRecords r = records.load(id).orElse(null);
+        FeatureRecords r;
+        try {
+            r = records.load(id).orElse(null);
+        } catch (StaleCollectionException e) {
+            // the SAE was retrained after its features were collected: collect them again below (ensureSae sees it)
+            LOG.info(e.getMessage());
+            r = null;
+        }
         if (r == null) {
-            LOG.infof("no records for layer %d of %s: collecting %,d Brown tokens", id.layer(), id.model(), collectTokens);
+            long collectTokens = config.audit().collectTokens();
+            LOG.infof("no current records for layer %d of %s: collecting %,d Brown tokens", id.layer(), id.model(), collectTokens);
             if (id.isNeuron()) collections.ensureLayers(id.model(), request.layers(), collectTokens);
             else collections.ensureSae(id.model(), id.layer(), id.kind(), collectTokens);
             r = records.require(id);

@@ -10,6 +10,7 @@ import lantern.explainer.FeatureRecordSource;
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.collect.ActivationStore;
 import lantern.explainer.collect.Manifest;
+import lantern.explainer.collect.SaeCollectionCheck;
 import lantern.explainer.collect.StoredFeatureRecords;
 import lantern.explainer.openai.NeuronRecordJson;
 import lantern.service.ExplanationResult;
@@ -23,6 +24,7 @@ import picocli.CommandLine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
@@ -96,13 +98,20 @@ public class ExplainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The named collection, or the newest of the feature's model, kind and layer that is current (not stale). */
     private FeatureRecordSource source(FeatureId id) {
-        String collection = name != null ? name : ActivationStore.list(data).stream()
-                .filter(m -> m.model().equals(id.model()) && m.layers().contains(id.layer()))
-                .findFirst().map(Manifest::name)
-                .orElseThrow(() -> new NoSuchElementException("no collection of " + id.model() + " layer " + id.layer()
-                        + " in " + data + " (run: lantern collect --model " + id.model() + ", or pass --records file.json)"));
-        return StoredFeatureRecords.open(data, id.model(), collection);
+        List<Manifest> candidates = ActivationStore.list(data).stream()
+                .filter(m -> m.model().equals(id.model()) && m.kind().equals(id.kind()) && m.layers().contains(id.layer()))
+                .filter(m -> name == null || m.name().equals(name)).toList();
+        if (candidates.isEmpty()) {
+            throw new NoSuchElementException("no collection of " + id.model() + " layer " + id.layer() + " (" + id.kind()
+                    + ")" + (name == null ? "" : " named " + name) + " in " + data + " (run: lantern collect --model "
+                    + id.model() + ", or pass --records file.json)");
+        }
+        Manifest chosen = candidates.stream().filter(m -> SaeCollectionCheck.isCurrent(data, m, id.layer())).findFirst()
+                .orElse(candidates.getFirst());
+        SaeCollectionCheck.requireCurrent(data, chosen, id.layer()); // all stale: say so, and how to recollect
+        return StoredFeatureRecords.open(data, id.model(), chosen.name());
     }
 
     static void print(ExplanationResult r) {
