@@ -8,7 +8,7 @@ import lantern.eval.audit.FeatureTask;
 import lantern.explainer.ActivationRecord;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import lantern.explainer.collect.StaleCollectionException;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * An audit's work for one feature: make sure its records exist (collecting the layer over Brown when missing),
- * explain, score, index, commit. Idempotent: a re-run replaces the feature's document in the index.
+ * explain, score (with the causal check when the audit asks for it), index, commit. Idempotent: a re-run replaces
+ * the feature's document in the index.
  */
 @ApplicationScoped
 public class AuditFeatureTask implements FeatureTask {
@@ -32,15 +33,25 @@ public class AuditFeatureTask implements FeatureTask {
     ExplanationService explanations;
     @Inject
     SearchService search;
-    @ConfigProperty(name = "lantern.audit.collect-tokens", defaultValue = "200000")
-    long collectTokens;
+    @Inject
+    SteeringService steering;
+    @Inject
+    LanternConfig config;
 
     @Override
     public FeatureResult run(AuditRequest request, String featureId) {
         FeatureId id = records.validate(FeatureId.parse(featureId));
-        FeatureRecords r = records.load(id).orElse(null);
+        FeatureRecords r;
+        try {
+            r = records.load(id).orElse(null);
+        } catch (StaleCollectionException e) {
+            // the SAE was retrained after its features were collected: collect them again below (ensureSae sees it)
+            LOG.info(e.getMessage());
+            r = null;
+        }
         if (r == null) {
-            LOG.infof("no records for layer %d of %s: collecting %,d Brown tokens", id.layer(), id.model(), collectTokens);
+            long collectTokens = config.audit().collectTokens();
+            LOG.infof("no current records for layer %d of %s: collecting %,d Brown tokens", id.layer(), id.model(), collectTokens);
             if (id.isNeuron()) collections.ensureLayers(id.model(), request.layers(), collectTokens);
             else collections.ensureSae(id.model(), id.layer(), id.kind(), collectTokens);
             r = records.require(id);
@@ -48,14 +59,15 @@ public class AuditFeatureTask implements FeatureTask {
         List<String> topTokens = topTokens(r, 8);
         if (r.stats().max() <= 0) {
             // A dead neuron: nothing to explain; it is reported, not indexed.
-            return new FeatureResult("", request.explainer(), null, null, null, r.stats().max(), topTokens);
+            return new FeatureResult("", request.explainer(), null, null, null, null, r.stats().max(), topTokens);
         }
-        ExplanationResult e = explanations.explain(r, request.explainer(), request.simulator());
-        long seq = search.put(featureId, e.text(), e.explainer(), e.scores().simulation(), e.scores().detection(),
-                e.scores().embedding(), topTokens);
+        ExplanationResult e = explanations.explain(r, request.explainer(), request.simulator(),
+                request.causal() ? steering::causal : null);
+        long seq = search.put(e, topTokens);
         search.index().commitThrough(seq);
-        return new FeatureResult(e.text(), e.explainer(), e.scores().simulation(), e.scores().detection(),
-                e.scores().embedding(), r.stats().max(), topTokens);
+        ExplanationScores s = e.scores();
+        return new FeatureResult(e.text(), e.explainer(), s.simulation(), s.detection(), s.embedding(),
+                s.causal() == null ? null : s.causal().score(), r.stats().max(), topTokens);
     }
 
     /** The tokens at the max of the strongest windows, distinct, strongest first. */

@@ -42,10 +42,13 @@ public class CollectionService {
         run(model, wanted, maxTokens, p -> LOG.debugf("%s %,d/%,d tokens", p.phase(), p.tokensDone(), p.tokensTotal()));
     }
 
-    /** Collects an SAE's features over Brown (collection named after the SAE kind) unless they are collected. */
+    /**
+     * Collects an SAE's features over Brown (collection named after the SAE kind) unless a collection made with the
+     * SAE's current weights holds them; a stale one (the SAE was retrained since) is replaced.
+     */
     public synchronized void ensureSae(String modelId, int layer, String kind, long maxTokens) {
         boolean held = records.collections().stream().anyMatch((Manifest m) -> m.model().equals(modelId)
-                && m.kind().equals(kind) && m.layers().contains(layer));
+                && m.kind().equals(kind) && m.layers().contains(layer) && records.isCurrent(m, layer));
         if (held) return;
         BertModel model = models.encoder(modelId);
         var source = new lantern.eval.sae.SaeActivationSource(model,

@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.eval.causal.CausalScore;
 import lantern.eval.score.DetectionScorer;
 import lantern.eval.score.Detector;
 import lantern.eval.score.EmbeddingScore;
@@ -35,10 +36,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 
 /**
  * Explains a feature from its records, scores the explanation on held-out windows and keeps it:
- * split → explain → simulate (correlation) → detect (balanced accuracy) → embed (AUC) → store.
+ * split → explain → simulate (correlation) → detect (balanced accuracy) → embed (AUC) → causal check (when asked)
+ * → store.
  * One instance per process: its LLM client's concurrency limit is then global. Thread-safe.
  */
 public final class ExplanationService {
@@ -76,6 +79,16 @@ public final class ExplanationService {
      *                  (statistical → statistical, llm → llm-json)
      */
     public ExplanationResult explain(FeatureRecords records, String explainer, String simulator) {
+        return explain(records, explainer, simulator, null);
+    }
+
+    /**
+     * As {@link #explain(FeatureRecords, String, String)}, with the feature's causal check stored beside the scores.
+     *
+     * @param causal runs the causal check on the records (e.g. {@code SteeringService::causal}); null to skip it
+     */
+    public ExplanationResult explain(FeatureRecords records, String explainer, String simulator,
+                                     Function<FeatureRecords, CausalScore> causal) {
         String ex = normalize(explainer, "statistical", EXPLAINERS, "explainer");
         String sim = normalize(simulator, ex.equals("llm") ? "llm-json" : "statistical", SIMULATORS, "simulator");
         if (ex.equals("llm") && sim.equals("statistical")) {
@@ -94,13 +107,14 @@ public final class ExplanationService {
             detection = join(det);
         }
         EmbeddingScore embedding = embedder == null ? null : new EmbeddingScorer(embedder, embedderName).score(explanation, split);
+        ExplanationScores.Causal causalScore = causal == null ? null : ExplanationScores.Causal.of(causal.apply(records));
 
         LlmUsage usage = explanation.usage().plus(simulation.usage()).plus(detection.usage());
         var s = simulation.score();
         ExplanationScores scores = new ExplanationScores(ExplanationScores.finite(s.correlation()), s.simulator(),
                 ExplanationScores.finite(detection.score().balancedAccuracy()), detection.score().detector(),
                 embedding == null ? null : ExplanationScores.finite(embedding.auc()), embedding == null ? null : embedding.embedder(),
-                s.nHeldOutTop(), s.nRandom(), s.nFailed());
+                causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed());
         ExplanationResult result = new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
                 scores, Instant.now(clock).toString(), usage, explanation.rule());
         store.append(records.id(), result);

@@ -7,6 +7,8 @@ import lantern.explainer.FeatureRecordSource;
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.collect.ActivationStore;
 import lantern.explainer.collect.Manifest;
+import lantern.explainer.collect.SaeCollectionCheck;
+import lantern.explainer.collect.StaleCollectionException;
 import lantern.explainer.collect.StoredCollection;
 import lantern.explainer.collect.StoredFeatureRecords;
 
@@ -21,7 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Collected records of features, read from the activation caches in the data directory (newest collection that
- * holds the feature's layer first). A collection rewritten on disk is reopened.
+ * holds the feature's layer first). A collection rewritten on disk is reopened. A collection of SAE features made
+ * with other weights than the SAE on disk now is never served: when no current collection holds the feature,
+ * {@link #load} throws {@link StaleCollectionException} (409) saying to collect again.
  */
 @ApplicationScoped
 public class FeatureRecordsService implements FeatureRecordSource {
@@ -42,12 +46,25 @@ public class FeatureRecordsService implements FeatureRecordSource {
 
     @Override
     public Optional<FeatureRecords> load(FeatureId id) {
+        StaleCollectionException stale = null;
         for (Manifest m : ActivationStore.list(config.dataDir())) {
             if (!m.model().equals(id.model()) || !m.kind().equals(id.kind()) || !m.layers().contains(id.layer())) continue;
+            try {
+                SaeCollectionCheck.requireCurrent(config.dataDir(), m, id.layer());
+            } catch (StaleCollectionException e) {
+                if (stale == null) stale = e;
+                continue; // another collection of the feature may be current
+            }
             Optional<FeatureRecords> r = collection(ActivationStore.dir(config.dataDir(), m.model(), m.name())).load(id);
             if (r.isPresent()) return r;
         }
+        if (stale != null) throw stale;
         return Optional.empty();
+    }
+
+    /** False for a collection of SAE features whose SAE has changed on disk since (see {@link SaeCollectionCheck}). */
+    public boolean isCurrent(Manifest m, int layer) {
+        return SaeCollectionCheck.isCurrent(config.dataDir(), m, layer);
     }
 
     /** The records, or a 404 that says how to collect them. */

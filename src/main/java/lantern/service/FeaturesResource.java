@@ -1,5 +1,6 @@
 package lantern.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -12,7 +13,9 @@ import lantern.explainer.ActivationRecord;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;
 
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
 @Path("/api/features")
 @Produces(MediaType.APPLICATION_JSON)
@@ -26,7 +29,32 @@ public class FeaturesResource {
     @Inject
     SteeringService steering;
 
-    public record ExplainRequest(String explainer, String simulator) {
+    /**
+     * The explain call's body, parsed strictly (unknown fields and wrong types are 400s, so a misspelt option is
+     * not silently ignored). {@code causal} (default true) runs the causal check beside the scores; it takes about
+     * a second.
+     */
+    public record ExplainRequest(String explainer, String simulator, boolean causal) {
+        private static final Set<String> FIELDS = Set.of("explainer", "simulator", "causal");
+
+        static ExplainRequest fromJson(JsonNode n) {
+            if (n == null || n.isNull() || n.isMissingNode()) return new ExplainRequest(null, null, true);
+            if (!n.isObject()) throw new IllegalArgumentException("explain request must be a JSON object");
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!FIELDS.contains(f)) throw new IllegalArgumentException("unknown field in explain request: " + f + " (known: " + FIELDS + ")");
+            }
+            JsonNode causal = n.get("causal");
+            if (causal != null && !causal.isNull() && !causal.isBoolean()) throw new IllegalArgumentException("causal must be true or false");
+            return new ExplainRequest(text(n, "explainer"), text(n, "simulator"), causal == null || causal.isNull() || causal.asBoolean());
+        }
+
+        private static String text(JsonNode n, String field) {
+            JsonNode v = n.get(field);
+            if (v == null || v.isNull()) return null;
+            if (!v.isTextual()) throw new IllegalArgumentException(field + " must be a string");
+            return v.asText();
+        }
     }
 
     public record Stats(float max, float mean, float fractionNonZero, List<Double> quantileLevels, float[] quantiles, long tokens) {
@@ -57,17 +85,21 @@ public class FeaturesResource {
                 explanations.history(fid));
     }
 
-    /** Explains the feature from its collected records, scores the explanation on held-out windows, keeps it. */
+    /**
+     * Explains the feature from its collected records, scores the explanation on held-out windows (and runs the
+     * causal check unless {@code "causal": false}), keeps it.
+     */
     @POST
     @Path("/{id: .+}/explain")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ExplanationResult explain(@PathParam("id") String id, ExplainRequest request) {
+    public ExplanationResult explain(@PathParam("id") String id, JsonNode body) {
+        ExplainRequest request = ExplainRequest.fromJson(body);
         FeatureId fid = FeatureId.parse(id);
         FeatureRecords r = records.require(fid);
-        String explainer = request == null || request.explainer() == null ? "statistical" : request.explainer();
-        ExplanationResult e = explanations.explain(r, explainer, request == null ? null : request.simulator());
-        long seq = search.put(fid.toString(), e.text(), e.explainer(), e.scores().simulation(), e.scores().detection(),
-                e.scores().embedding(), AuditFeatureTask.topTokens(r, 8));
+        String explainer = request.explainer() == null ? "statistical" : request.explainer();
+        ExplanationResult e = explanations.explain(r, explainer, request.simulator(),
+                request.causal() ? steering::causal : null);
+        long seq = search.put(e, AuditFeatureTask.topTokens(r, 8));
         search.index().commitThrough(seq);
         return e;
     }

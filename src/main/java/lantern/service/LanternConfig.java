@@ -19,6 +19,14 @@ public interface LanternConfig {
 
     Llm llm();
 
+    Audit audit();
+
+    interface Audit {
+        /** Brown tokens an audit collects when it finds no (current) collection of a feature's layer. */
+        @WithDefault("200000")
+        long collectTokens();
+    }
+
     interface Llm {
         /** openai (any OpenAI-compatible server) or anthropic. */
         @WithDefault("openai")

@@ -30,13 +30,16 @@ public class SearchResource {
     @Inject
     Instance<FeatureActivationFinder> finders;
 
-    /** One hit; {@code score} is the explanation's simulation score, {@code relevance} the fused rank score. */
+    /**
+     * One hit; {@code score} is the explanation's simulation score, {@code causal} the feature's causal selectivity
+     * (null when not measured), {@code relevance} the fused rank score.
+     */
     public record Hit(String feature, String text, Double score, int layer, String kind, int index, String model,
                       String explainer, String match, double relevance, Double detection, Double embeddingScore,
-                      List<String> topTokens) {
+                      Double causal, List<String> topTokens) {
         static Hit of(SearchHit h) {
             return new Hit(h.featureId(), h.text(), h.simulation(), h.layer(), h.kind(), h.index(), h.model(),
-                    h.explainer(), h.match(), h.relevance(), h.detection(), h.embeddingScore(), h.topTokens());
+                    h.explainer(), h.match(), h.relevance(), h.detection(), h.embeddingScore(), h.causal(), h.topTokens());
         }
     }
 
@@ -55,10 +58,12 @@ public class SearchResource {
     public SearchResponse search(@QueryParam("q") String q, @QueryParam("model") String model,
                             @QueryParam("layer") String layer, @QueryParam("kind") String kind,
                             @QueryParam("explainer") String explainer, @QueryParam("minScore") String minScore,
+                            @QueryParam("minCausal") String minCausal,
                             @QueryParam("limit") @DefaultValue("20") String limit,
                             @QueryParam("offset") @DefaultValue("0") String offset) {
         SearchQuery query = new SearchQuery(q, model, optInt(layer, "layer"), kind, explainer,
-                optDouble(minScore, "minScore"), integer(offset, "offset"), integer(limit, "limit"));
+                optDouble(minScore, "minScore"), optDouble(minCausal, "minCausal"), integer(offset, "offset"),
+                integer(limit, "limit"));
         SearchResult r = search.search(query);
         Map<String, Long> layers = new LinkedHashMap<>();
         r.layerFacets().forEach((l, n) -> layers.put(String.valueOf(l), n));

@@ -46,9 +46,16 @@ public class SearchService {
 
     /** Embeds and indexes one explanation (replacing the same feature and explainer). Not durable until committed. */
     public long put(String featureId, String text, String explainer, Double simulation, Double detection,
-                    Double embeddingScore, List<String> topTokens) {
+                    Double embeddingScore, Double causal, List<String> topTokens) {
         return index().add(IndexedExplanation.of(featureId, text, explainer, simulation, detection, embeddingScore,
-                topTokens, embed(text), System.currentTimeMillis()));
+                causal, topTokens, embed(text), System.currentTimeMillis()));
+    }
+
+    /** Indexes a stored explanation with all its scores (the causal one when it was measured). */
+    public long put(ExplanationResult e, List<String> topTokens) {
+        ExplanationScores s = e.scores();
+        return put(e.feature(), e.text(), e.explainer(), s.simulation(), s.detection(), s.embedding(),
+                s.causal() == null ? null : s.causal().score(), topTokens);
     }
 
     @PreDestroy

@@ -3,12 +3,15 @@ package lantern.service;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import lantern.eval.causal.CausalScore;
+import lantern.eval.causal.CausalScorer;
 import lantern.eval.causal.Direction;
 import lantern.eval.causal.DirectionStore;
 import lantern.eval.causal.InterventionPlanner;
 import lantern.eval.causal.InterventionSpec;
 import lantern.eval.causal.MeanDifference;
 import lantern.eval.causal.Steering;
+import lantern.explainer.FeatureRecords;
 import lantern.subject.bert.BertModel;
 import lantern.subject.sae.SaeStore;
 
@@ -80,13 +83,10 @@ public class SteeringService {
 
     /**
      * The causal check of a feature: ablate it (zero a neuron, zero an SAE feature) and compare how much the sentence
-     * embedding moves on texts of its top windows against its random windows (16 of each at most).
+     * embedding moves on texts of its top windows against its random windows (see {@link CausalScorer#ablationScore}).
      */
-    public lantern.eval.causal.CausalScore causal(lantern.explainer.FeatureRecords records) {
-        lantern.subject.bert.BertModel m = models.encoder(records.id().model());
-        InterventionPlanner planner = new InterventionPlanner(m, saes(), directions());
-        List<String> top = records.top().stream().limit(16).map(lantern.explainer.explain.WindowText::of).toList();
-        List<String> random = records.random().stream().limit(16).map(lantern.explainer.explain.WindowText::of).toList();
-        return new lantern.eval.causal.CausalScorer(m, planner).ablationScore(records.id().toString(), top, random);
+    public CausalScore causal(FeatureRecords records) {
+        BertModel m = models.encoder(records.id().model());
+        return new CausalScorer(m, new InterventionPlanner(m, saes(), directions())).ablationScore(records);
     }
 }

@@ -92,6 +92,12 @@ class AuditAndSearchResourceTest {
         given().get("/api/search?q=x&layer=abc").then().statusCode(400).body("detail", containsString("layer"));
         given().get("/api/search?q=x&limit=0").then().statusCode(400).body("detail", containsString("limit"));
         given().get("/api/search?q=x&minScore=5").then().statusCode(400).body("detail", containsString("minScore"));
+        given().get("/api/search?q=x&minCausal=1.5").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("minCausal"));
+        given().get("/api/search?q=x&minCausal=high").then().statusCode(400).body("detail", containsString("minCausal"));
+        given().contentType(ContentType.JSON).body("{\"model\":\"minilm-l6\",\"causal\":\"yes\"}")
+                .post("/api/audits").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", equalTo("causal must be true or false"));
         given().contentType(ContentType.JSON).body("{\"model\":\"minilm-l6\",\"features\":\"0-5000\"}")
                 .post("/api/audits").then().statusCode(400).body("detail", containsString("exceeds"));
         given().contentType(ContentType.JSON).body("{\"model\":\"minilm-l6\",\"bogus\":1}")

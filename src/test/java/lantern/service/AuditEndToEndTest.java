@@ -51,6 +51,34 @@ class AuditEndToEndTest {
     }
 
     @Test
+    void anAuditAskedForTheCausalCheckReportsItPerFeatureAndPerLayer() throws Exception {
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"model\":\"minilm-l6\",\"layers\":[3],\"features\":\"100-103\",\"causal\":true}")
+                .post("/api/audits").then().statusCode(202).extract().path("id");
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        String state;
+        do {
+            Thread.sleep(500);
+            state = given().get("/api/audits/" + id).then().statusCode(200).extract().path("state");
+        } while (!state.equals("done") && !state.equals("failed") && System.nanoTime() < deadline);
+        assertThat(state).isEqualTo("done");
+        var report = given().get("/api/audits/" + id + "/report?format=json").then().statusCode(200)
+                .body("request.causal", equalTo(true))
+                .body("meanCausal", notNullValue())
+                .extract().jsonPath();
+        int alive = 4 - report.getList("dead").size();
+        assertThat(report.getInt("layers.'3'.causalScored")).isEqualTo(alive).isPositive();
+        assertThat(report.getList("best.causal", Float.class)).isNotEmpty().allMatch(c -> c != null && c >= -1 && c <= 1);
+        given().get("/api/audits/" + id + "/report?format=html").then().statusCode(200)
+                .body(containsString("<th>Mean causal</th>")).body(containsString("Layer 3: mean causal"));
+        // the stored explanation and the index carry it too
+        given().get("/api/features/minilm-l6/3/mlp/100").then().statusCode(200)
+                .body("explanations[0].scores.causal.score", notNullValue());
+        given().get("/api/search?model=minilm-l6&layer=3&minCausal=-1&limit=100").then().statusCode(200)
+                .body("hits.feature", hasItems("minilm-l6/3/mlp/100"));
+    }
+
+    @Test
     void searchByInferenceJoinsExplanations() {
         given().get("/api/search/by-text?text=The jury praised the election&model=minilm-l6").then().statusCode(200);
     }

@@ -75,6 +75,40 @@ class ExplanationServiceTest {
     }
 
     @Test
+    void historiesStoredBeforeTheCausalScoreStillLoadAndNewOnesKeepIt() throws Exception {
+        var store = new ExplanationStore(data);
+        var id = lantern.explainer.FeatureId.parse("minilm-l6/3/sae-resid_post-k32/77");
+        Files.createDirectories(store.file(id).getParent());
+        Files.writeString(store.file(id), """
+                [ {
+                  "feature" : "minilm-l6/3/sae-resid_post-k32/77",
+                  "text" : "tokens right after 'action'",
+                  "explainer" : "statistical",
+                  "scores" : {
+                    "simulation" : 0.16017299273861804, "simulator" : "statistical",
+                    "detection" : 0.6538461538461539, "detector" : "statistical",
+                    "embedding" : 0.4807692307692308, "embedder" : "minilm-l6",
+                    "nHeldOutTop" : 10, "nRandom" : 18, "nFailed" : 0
+                  },
+                  "createdAt" : "2026-11-28T20:10:32.192004937Z",
+                  "usage" : { "calls" : 0, "failedCalls" : 0, "retries" : 0, "inputTokens" : 0, "outputTokens" : 0 },
+                  "rule" : { "kind" : "PRECEDED_BY", "values" : [ "action" ] }
+                } ]""");
+        ExplanationResult old = store.list(id).getFirst();
+        assertThat(old.scores().causal()).isNull();
+        assertThat(old.scores().simulation()).isEqualTo(0.16017299273861804);
+
+        var causal = new ExplanationScores.Causal(0.6, 4.0, 2e-4, 5e-5, 16, 16, "clamp minilm-l6/3/sae-resid_post-k32/77 to 0.0");
+        var s = old.scores();
+        var fresh = new ExplanationResult(old.feature(), old.text(), old.explainer(), new ExplanationScores(s.simulation(),
+                s.simulator(), s.detection(), s.detector(), s.embedding(), s.embedder(), causal, s.nHeldOutTop(), s.nRandom(),
+                s.nFailed()), "2026-11-29T00:00:00Z", old.usage(), old.rule());
+        store.append(id, fresh);
+        assertThat(store.list(id)).containsExactly(fresh, old);
+        assertThat(Files.readString(store.file(id))).contains("\"causal\" : null").contains("\"topEffect\" : 2.0E-4");
+    }
+
+    @Test
     void llmPathsWithoutAnLlmNameTheSettingsToSet() {
         var service = new ExplanationService(data, Optional.empty(), null);
         assertThatThrownBy(() -> service.explain(nnsFeature(), "llm", null))

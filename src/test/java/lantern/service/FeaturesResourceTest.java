@@ -67,6 +67,59 @@ class FeaturesResourceTest {
     }
 
     @Test
+    void explainStoresAndIndexesTheCausalCheckBesideTheScoresUnlessTurnedOff() {
+        String feature = "minilm-l6/0/mlp/221";
+        var scores = given().contentType(ContentType.JSON).body("{}").post("/api/features/" + feature + "/explain")
+                .then().statusCode(200)
+                .body("scores.simulation", notNullValue())
+                .body("scores.causal.score", allOf(greaterThanOrEqualTo(-1f), lessThanOrEqualTo(1f)))
+                .body("scores.causal.topTexts", equalTo(16))
+                .body("scores.causal.randomTexts", equalTo(16))
+                .body("scores.causal.topEffect", greaterThan(0f))
+                .body("scores.causal.intervention", equalTo("zero-ablate " + feature))
+                .extract().jsonPath();
+        float causal = scores.getFloat("scores.causal.score");
+        // the same check as POST /causal: same windows, same ablation, same number
+        var direct = given().post("/api/features/" + feature + "/causal").then().statusCode(200).extract().jsonPath();
+        org.assertj.core.api.Assertions.assertThat(direct.getFloat("selectivity"))
+                .isCloseTo(causal, org.assertj.core.api.Assertions.within(1e-5f));
+        org.assertj.core.api.Assertions.assertThat(direct.getFloat("ratio"))
+                .isCloseTo(scores.getFloat("scores.causal.ratio"), org.assertj.core.api.Assertions.within(1e-3f));
+        given().get("/api/features/" + feature).then().statusCode(200)
+                .body("explanations[0].scores.causal.score", equalTo(causal));
+        // indexed: the search hit carries it, and minCausal filters on it
+        given().get("/api/search?model=minilm-l6&layer=0&minCausal=" + (causal - 0.001f) + "&limit=100").then().statusCode(200)
+                .body("hits.feature", hasItem(feature))
+                .body("hits.find { it.feature == '" + feature + "' }.causal", equalTo(causal))
+                .body("hits.causal", everyItem(greaterThanOrEqualTo(causal - 0.001f)));
+        given().get("/api/search?model=minilm-l6&layer=0&minCausal=" + (causal + 0.001f) + "&limit=100").then().statusCode(200)
+                .body("hits.feature", not(hasItem(feature)));
+
+        given().contentType(ContentType.JSON).body("{\"explainer\":\"statistical\",\"causal\":false}")
+                .post("/api/features/" + feature + "/explain").then().statusCode(200)
+                .body("scores.simulation", notNullValue())
+                .body("scores", hasKey("causal"))
+                .body("scores.causal", nullValue());
+        given().get("/api/search?model=minilm-l6&layer=0&minCausal=-1&limit=100").then().statusCode(200)
+                .body("hits.feature", not(hasItem(feature))); // re-indexed without it
+    }
+
+    @Test
+    void explainRequestsAreParsedStrictly() {
+        String url = "/api/features/minilm-l6/3/mlp/17/explain";
+        given().contentType(ContentType.JSON).body("{\"casual\":false}").post(url).then().statusCode(400)
+                .contentType("application/problem+json").body("detail", containsString("unknown field in explain request: casual"));
+        given().contentType(ContentType.JSON).body("{\"causal\":\"no\"}").post(url).then().statusCode(400)
+                .body("detail", equalTo("causal must be true or false"));
+        given().contentType(ContentType.JSON).body("{\"explainer\":7}").post(url).then().statusCode(400)
+                .body("detail", equalTo("explainer must be a string"));
+        given().contentType(ContentType.JSON).body("[]").post(url).then().statusCode(400)
+                .body("detail", containsString("JSON object"));
+        given().contentType(ContentType.JSON).body("{\"causal\":").post(url).then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+
+    @Test
     void llmWithoutConfigurationSaysWhatToSet() {
         given().contentType(ContentType.JSON).body("{\"explainer\":\"llm\"}")
                 .post("/api/features/minilm-l6/3/mlp/17/explain").then().statusCode(400)

@@ -29,8 +29,8 @@ public class IndexingAuditTask implements FeatureTask {
         Thread.sleep(40); // slow enough for the event stream to see features finish
         String text = TEXTS.get(n % TEXTS.size());
         double score = 0.9 - 0.05 * n;
-        long seq = search.put(featureId, text, request.explainer(), score, null, null, List.of("tok"));
+        long seq = search.put(featureId, text, request.explainer(), score, null, null, null, List.of("tok"));
         search.index().commitThrough(seq);
-        return new FeatureResult(text, request.explainer(), score, null, null, n == 3 ? 0 : 1.5, List.of("tok"));
+        return new FeatureResult(text, request.explainer(), score, null, null, null, n == 3 ? 0 : 1.5, List.of("tok"));
     }
 }

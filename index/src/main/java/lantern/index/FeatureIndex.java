@@ -83,7 +83,7 @@ public final class FeatureIndex implements Closeable {
 
     static final String F_KEY = "key", F_FEATURE = "feature", F_MODEL = "model", F_LAYER = "layer", F_KIND = "kind",
             F_INDEX = "index", F_TEXT = "text", F_EXPLAINER = "explainer", F_SIMULATION = "simulation",
-            F_DETECTION = "detection", F_EMBEDDING_SCORE = "embeddingScore", F_TOKENS = "tokens",
+            F_DETECTION = "detection", F_EMBEDDING_SCORE = "embeddingScore", F_CAUSAL = "causal", F_TOKENS = "tokens",
             F_TOKEN = "topToken", F_VECTOR = "vector", F_CREATED = "createdAt";
 
     /** HNSW graph: 16 links per node; a 64-wide build beam (Lucene's default is 100) builds faster at little recall cost. */
@@ -236,6 +236,7 @@ public final class FeatureIndex implements Closeable {
         if (e.simulation() != null) d.add(new DoubleField(F_SIMULATION, e.simulation(), StoredField.Store.YES));
         if (e.detection() != null) d.add(new DoubleField(F_DETECTION, e.detection(), StoredField.Store.YES));
         if (e.embeddingScore() != null) d.add(new DoubleField(F_EMBEDDING_SCORE, e.embeddingScore(), StoredField.Store.YES));
+        if (e.causal() != null) d.add(new DoubleField(F_CAUSAL, e.causal(), StoredField.Store.YES));
         if (!e.topTokens().isEmpty()) {
             d.add(new TextField(F_TOKENS, String.join(" ", e.topTokens()), StoredField.Store.NO));
             for (String t : e.topTokens()) d.add(new StoredField(F_TOKEN, t));
@@ -416,6 +417,10 @@ public final class FeatureIndex implements Closeable {
             b.add(DoubleField.newRangeQuery(F_SIMULATION, q.minScore(), Double.POSITIVE_INFINITY), BooleanClause.Occur.FILTER);
             clauses++;
         }
+        if (q.minCausal() != null) {
+            b.add(DoubleField.newRangeQuery(F_CAUSAL, q.minCausal(), Double.POSITIVE_INFINITY), BooleanClause.Occur.FILTER);
+            clauses++;
+        }
         return clauses == 0 ? new MatchAllDocsQuery() : b.build();
     }
 
@@ -424,7 +429,7 @@ public final class FeatureIndex implements Closeable {
         for (IndexableField f : d.getFields(F_TOKEN)) tokens.add(f.stringValue());
         return new SearchHit(d.get(F_FEATURE), d.get(F_MODEL), intOf(d, F_LAYER), d.get(F_KIND), intOf(d, F_INDEX),
                 d.get(F_TEXT), d.get(F_EXPLAINER), doubleOf(d, F_SIMULATION), doubleOf(d, F_DETECTION),
-                doubleOf(d, F_EMBEDDING_SCORE), Collections.unmodifiableList(tokens),
+                doubleOf(d, F_EMBEDDING_SCORE), doubleOf(d, F_CAUSAL), Collections.unmodifiableList(tokens),
                 d.getField(F_CREATED).numericValue().longValue(), match, relevance);
     }
 

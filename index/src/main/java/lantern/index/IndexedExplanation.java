@@ -5,14 +5,15 @@ import java.util.Objects;
 
 /**
  * One feature explanation as the index holds it: the feature's coordinates, the explanation text, who wrote it, its
- * scores (null when not measured), the tokens the feature fires on most, and a MiniLM sentence embedding of the text
- * (384 dims; null when none was computed — the document then only takes part in full-text search).
+ * scores (null when not measured; {@code causal} is the causal check's selectivity in [−1, 1]), the tokens the feature
+ * fires on most, and a MiniLM sentence embedding of the text (384 dims; null when none was computed — the document
+ * then only takes part in full-text search).
  *
  * <p>The index keeps exactly one document per (featureId, explainer): indexing the same pair again replaces it.
  */
 public record IndexedExplanation(String featureId, String model, int layer, String kind, int index, String text,
                                  String explainer, Double simulation, Double detection, Double embeddingScore,
-                                 List<String> topTokens, float[] embedding, long createdAt) {
+                                 Double causal, List<String> topTokens, float[] embedding, long createdAt) {
 
     public IndexedExplanation {
         requireWord(model, "model");
@@ -29,17 +30,25 @@ public record IndexedExplanation(String featureId, String model, int layer, Stri
         checkScore(simulation, "simulation");
         checkScore(detection, "detection");
         checkScore(embeddingScore, "embedding");
+        checkScore(causal, "causal");
+    }
+
+    /** Builds one without a causal score from a feature id {@code model/layer/kind/index}. */
+    public static IndexedExplanation of(String featureId, String text, String explainer, Double simulation,
+                                        Double detection, Double embeddingScore, List<String> topTokens,
+                                        float[] embedding, long createdAt) {
+        return of(featureId, text, explainer, simulation, detection, embeddingScore, null, topTokens, embedding, createdAt);
     }
 
     /** Builds one from a feature id {@code model/layer/kind/index}. */
     public static IndexedExplanation of(String featureId, String text, String explainer, Double simulation,
-                                        Double detection, Double embeddingScore, List<String> topTokens,
+                                        Double detection, Double embeddingScore, Double causal, List<String> topTokens,
                                         float[] embedding, long createdAt) {
         String[] p = Objects.requireNonNull(featureId, "featureId").split("/");
         if (p.length != 4) throw new IllegalArgumentException("feature id must look like model/layer/kind/index: " + featureId);
         try {
             return new IndexedExplanation(featureId, p[0], Integer.parseInt(p[1]), p[2], Integer.parseInt(p[3]), text,
-                    explainer, simulation, detection, embeddingScore, topTokens, embedding, createdAt);
+                    explainer, simulation, detection, embeddingScore, causal, topTokens, embedding, createdAt);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("layer and index must be integers: " + featureId);
         }

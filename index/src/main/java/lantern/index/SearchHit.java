@@ -8,5 +8,5 @@ import java.util.List;
  */
 public record SearchHit(String featureId, String model, int layer, String kind, int index, String text,
                         String explainer, Double simulation, Double detection, Double embeddingScore,
-                        List<String> topTokens, long createdAt, String match, double relevance) {
+                        Double causal, List<String> topTokens, long createdAt, String match, double relevance) {
 }

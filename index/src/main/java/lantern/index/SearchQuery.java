@@ -2,10 +2,11 @@ package lantern.index;
 
 /**
  * A search: free text (BM25 over explanations and top tokens, fused with a kNN search of its embedding), filters and
- * a page. Blank text browses the filtered set by simulation score, best first.
+ * a page. Blank text browses the filtered set by simulation score, best first. {@code minScore} keeps simulation
+ * scores at or above it, {@code minCausal} causal selectivities at or above it (documents without one drop out).
  */
 public record SearchQuery(String text, String model, Integer layer, String kind, String explainer, Double minScore,
-                          int offset, int limit) {
+                          Double minCausal, int offset, int limit) {
     /** The deepest hit a query may page to: fusion works on a window of this many hits per side. */
     public static final int MAX_WINDOW = 1000;
     public static final int MAX_LIMIT = 100;
@@ -20,6 +21,9 @@ public record SearchQuery(String text, String model, Integer layer, String kind,
         if (minScore != null && (minScore.isNaN() || minScore < -1 || minScore > 1)) {
             throw new IllegalArgumentException("minScore must lie in [-1, 1]: " + minScore);
         }
+        if (minCausal != null && (minCausal.isNaN() || minCausal < -1 || minCausal > 1)) {
+            throw new IllegalArgumentException("minCausal must lie in [-1, 1]: " + minCausal);
+        }
         if (limit < 1 || limit > MAX_LIMIT) throw new IllegalArgumentException("limit must lie in [1, " + MAX_LIMIT + "]: " + limit);
         if (offset < 0) throw new IllegalArgumentException("offset must be >= 0: " + offset);
         if (offset + limit > MAX_WINDOW) {
@@ -27,16 +31,22 @@ public record SearchQuery(String text, String model, Integer layer, String kind,
         }
     }
 
+    /** Without a causal filter. */
+    public SearchQuery(String text, String model, Integer layer, String kind, String explainer, Double minScore,
+                       int offset, int limit) {
+        this(text, model, layer, kind, explainer, minScore, null, offset, limit);
+    }
+
     public static SearchQuery text(String text, int limit) {
-        return new SearchQuery(text, null, null, null, null, null, 0, limit);
+        return new SearchQuery(text, null, null, null, null, null, null, 0, limit);
     }
 
     public SearchQuery withPage(int offset, int limit) {
-        return new SearchQuery(text, model, layer, kind, explainer, minScore, offset, limit);
+        return new SearchQuery(text, model, layer, kind, explainer, minScore, minCausal, offset, limit);
     }
 
     public SearchQuery withLayer(Integer layer) {
-        return new SearchQuery(text, model, layer, kind, explainer, minScore, offset, limit);
+        return new SearchQuery(text, model, layer, kind, explainer, minScore, minCausal, offset, limit);
     }
 
     public boolean browsing() {

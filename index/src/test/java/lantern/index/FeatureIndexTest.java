@@ -24,7 +24,7 @@ class FeatureIndexTest {
     void roundTripKeepsEveryField() {
         float[] v = direction(3, 4, 0.5f);
         var e = new IndexedExplanation("minilm-l6/2/mlp/984", "minilm-l6", 2, "mlp", 984, "nouns in the plural form",
-                "statistical", 0.61, 0.8, 0.7, List.of("##s", "cats", "dogs"), v, 1234L);
+                "statistical", 0.61, 0.8, 0.7, 0.42, List.of("##s", "cats", "dogs"), v, 1234L);
         try (FeatureIndex index = FeatureIndex.open(dir)) {
             index.addAll(List.of(e));
         }
@@ -42,6 +42,7 @@ class FeatureIndexTest {
             assertThat(h.simulation()).isEqualTo(0.61);
             assertThat(h.detection()).isEqualTo(0.8);
             assertThat(h.embeddingScore()).isEqualTo(0.7);
+            assertThat(h.causal()).isEqualTo(0.42);
             assertThat(h.topTokens()).containsExactly("##s", "cats", "dogs");
             assertThat(h.createdAt()).isEqualTo(1234L);
             assertThat(h.match()).isEqualTo("text");
@@ -106,6 +107,31 @@ class FeatureIndexTest {
             List<SearchHit> browse = index.search(new SearchQuery("", "a", 0, null, null, null, 0, 10), null).hits();
             assertThat(browse).extracting(SearchHit::featureId).containsExactly("a/0/mlp/2", "a/0/mlp/1", "a/0/mlp/0", "a/0/mlp/3");
         }
+    }
+
+    @Test
+    void minCausalKeepsCausalScoresAtOrAboveItAndDropsUnmeasuredOnes() {
+        List<IndexedExplanation> all = new ArrayList<>();
+        Double[] causal = {null, -0.2, 0.3, 0.8};
+        for (int i = 0; i < causal.length; i++) {
+            all.add(IndexedExplanation.of("m/0/mlp/" + i, "commas " + i, "statistical", 0.5, null, null, causal[i],
+                    List.of(), direction(i, 10, 0.3f), 1L));
+        }
+        try (FeatureIndex index = FeatureIndex.open(dir)) {
+            index.addAll(all);
+            for (String q : new String[]{"", "commas"}) {
+                assertThat(ids(index, new SearchQuery(q, null, null, null, null, null, 0.3, 0, 100)))
+                        .containsExactlyInAnyOrder("m/0/mlp/2", "m/0/mlp/3");
+                assertThat(ids(index, new SearchQuery(q, null, null, null, null, null, -1.0, 0, 100)))
+                        .containsExactlyInAnyOrder("m/0/mlp/1", "m/0/mlp/2", "m/0/mlp/3");
+                assertThat(ids(index, new SearchQuery(q, null, null, null, null, null, 0, 100))).hasSize(4);
+            }
+            assertThat(index.explanationsFor(List.of("m/0/mlp/0", "m/0/mlp/3")).values())
+                    .extracting(SearchHit::causal).containsExactly(null, 0.8);
+        }
+        assertThatThrownBy(() -> new SearchQuery("x", null, null, null, null, null, 1.5, 0, 10)).hasMessageContaining("minCausal");
+        assertThatThrownBy(() -> IndexedExplanation.of("m/0/mlp/1", "t", "llm", null, null, null, Double.NaN, null, null, 0))
+                .hasMessageContaining("causal");
     }
 
     @Test

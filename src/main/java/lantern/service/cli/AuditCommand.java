@@ -38,6 +38,10 @@ public class AuditCommand implements Callable<Integer> {
     String simulator;
     @CommandLine.Option(names = "--concurrency", defaultValue = "2", description = "Features worked on at once.")
     int concurrency;
+    @CommandLine.Option(names = "--kind", defaultValue = "mlp", description = "Feature kind: mlp, or an SAE kind such as sae-resid_post-k32 (default: ${DEFAULT-VALUE}).")
+    String kind;
+    @CommandLine.Option(names = "--causal", description = "Also run the causal check (ablate each feature; about a second each).")
+    boolean causal;
     @CommandLine.Option(names = "--watch", split = ",", description = "Concepts to look for in the explanations, comma separated.")
     List<String> watched = new ArrayList<>();
     @CommandLine.Option(names = "--out", description = "Folder for report.json and report.html (default: the audit's folder).")
@@ -52,8 +56,8 @@ public class AuditCommand implements Callable<Integer> {
             audits.resumeUnfinished();
             id = resume;
         } else {
-            AuditRequest request = new AuditRequest(model, ModelLoader.layerList(layers), "mlp", selection(features),
-                    explainer, simulator, concurrency, watched);
+            AuditRequest request = new AuditRequest(model, ModelLoader.layerList(layers), kind, selection(features),
+                    explainer, simulator, concurrency, watched, causal);
             id = audits.submit(request);
         }
         System.err.println("audit " + id + " (resume with: lantern audit --resume " + id + ")");
@@ -72,11 +76,16 @@ public class AuditCommand implements Callable<Integer> {
         var json = new ObjectMapper().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT);
         write(dir.resolve("report.json"), json.writeValueAsString(report));
         write(dir.resolve("report.html"), HtmlReport.render(report));
-        System.out.printf("audit %s %s: %d done, %d failed of %d in %.0f s; mean simulation score %s%n", id, s.state(),
-                s.done(), s.failed(), s.total(), (System.nanoTime() - t0) / 1e9,
-                report.meanScore() == null ? "n/a" : String.format("%.3f", report.meanScore()));
+        System.out.printf("audit %s %s: %d done, %d failed of %d in %.0f s; mean simulation score %s%s%n", id, s.state(),
+                s.done(), s.failed(), s.total(), (System.nanoTime() - t0) / 1e9, fmt(report.meanScore()),
+                report.request().causal() ? "; mean causal " + fmt(report.meanCausal()) + ", simulation-causal r "
+                        + fmt(report.causalCorrelation()) : "");
         System.out.println("report: " + dir.resolve("report.html").toAbsolutePath());
         return s.state().name().equalsIgnoreCase("done") ? 0 : 1;
+    }
+
+    private static String fmt(Double d) {
+        return d == null ? "n/a" : String.format("%.3f", d);
     }
 
     private static void write(Path file, String content) throws java.io.IOException {

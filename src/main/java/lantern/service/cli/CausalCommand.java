@@ -27,7 +27,8 @@ public class CausalCommand implements Callable<Integer> {
         System.out.printf("%s  ablation: %s%n", s.feature(), s.intervention());
         System.out.printf("  effect on top windows    %.5f ± %.5f (%d texts)%n", s.topEffect(), s.topStd(), s.topTexts());
         System.out.printf("  effect on random windows %.5f ± %.5f (%d texts)%n", s.randomEffect(), s.randomStd(), s.randomTexts());
-        System.out.printf("  ratio %.2f  (effect = 1 - cosine of the sentence embedding with and without the ablation)%n", s.ratio());
+        System.out.printf("  ratio %.2f, selectivity %.3f = (top - random) / (top + random)  (effect = 1 - cosine of the"
+                + " sentence embedding with and without the ablation)%n", s.ratio(), s.selectivity());
         return 0;
     }
 }

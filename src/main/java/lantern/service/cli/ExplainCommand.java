@@ -2,11 +2,15 @@ package lantern.service.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import lantern.eval.causal.CausalScorer;
+import lantern.eval.causal.DirectionStore;
+import lantern.eval.causal.InterventionPlanner;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecordSource;
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.collect.ActivationStore;
 import lantern.explainer.collect.Manifest;
+import lantern.explainer.collect.SaeCollectionCheck;
 import lantern.explainer.collect.StoredFeatureRecords;
 import lantern.explainer.openai.NeuronRecordJson;
 import lantern.service.ExplanationResult;
@@ -14,11 +18,13 @@ import lantern.service.ExplanationService;
 import lantern.service.LlmSettingsFactory;
 import lantern.subject.SentenceEmbedder;
 import lantern.subject.bert.BertModel;
+import lantern.subject.sae.SaeStore;
 import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
@@ -42,8 +48,11 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--name", description = "Collection name (default: the newest holding the layer).")
     String name;
 
-    @CommandLine.Option(names = "--no-embedding", description = "Skip the embedding AUC (saves loading MiniLM).")
+    @CommandLine.Option(names = "--no-embedding", description = "Skip the embedding AUC.")
     boolean noEmbedding;
+
+    @CommandLine.Option(names = "--no-causal", description = "Skip the causal check (ablate the feature, compare the embedding change on its top vs random windows; about a second).")
+    boolean noCausal;
 
     @CommandLine.Option(names = "--json", description = "Print the stored result as JSON.")
     boolean json;
@@ -71,9 +80,15 @@ public class ExplainCommand implements Callable<Integer> {
         if (baseUrl != null) overrides.put("lantern.llm.base-url", baseUrl);
         if (model != null) overrides.put("lantern.llm.model", model);
         if (apiKey != null) overrides.put("lantern.llm.api-key", apiKey);
-        try (EmbedderHandle embedder = noEmbedding ? new EmbedderHandle(null) : new EmbedderHandle(BertModel.loadMiniLm())) {
-            var service = new ExplanationService(data, LlmSettingsFactory.fromMicroProfile(overrides), embedder.embedder());
-            ExplanationResult r = service.explain(records, explainer, simulator);
+        // MiniLM is the embedder and the model the causal check ablates; without either it is not loaded at all
+        boolean causal = !noCausal && BertModel.MINILM_ID.equals(id.model());
+        try (EmbedderHandle minilm = new EmbedderHandle(noEmbedding && !causal ? null : BertModel.loadMiniLm());
+             SaeStore saes = minilm.model() == null ? null : new SaeStore(data, minilm.model().manager())) {
+            var service = new ExplanationService(data, LlmSettingsFactory.fromMicroProfile(overrides),
+                    noEmbedding ? null : minilm.embedder());
+            ExplanationResult r = service.explain(records, explainer, simulator, !causal ? null
+                    : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
+                            new DirectionStore(data))).ablationScore(rec));
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
             } else {
@@ -83,13 +98,20 @@ public class ExplainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The named collection, or the newest of the feature's model, kind and layer that is current (not stale). */
     private FeatureRecordSource source(FeatureId id) {
-        String collection = name != null ? name : ActivationStore.list(data).stream()
-                .filter(m -> m.model().equals(id.model()) && m.layers().contains(id.layer()))
-                .findFirst().map(Manifest::name)
-                .orElseThrow(() -> new NoSuchElementException("no collection of " + id.model() + " layer " + id.layer()
-                        + " in " + data + " (run: lantern collect --model " + id.model() + ", or pass --records file.json)"));
-        return StoredFeatureRecords.open(data, id.model(), collection);
+        List<Manifest> candidates = ActivationStore.list(data).stream()
+                .filter(m -> m.model().equals(id.model()) && m.kind().equals(id.kind()) && m.layers().contains(id.layer()))
+                .filter(m -> name == null || m.name().equals(name)).toList();
+        if (candidates.isEmpty()) {
+            throw new NoSuchElementException("no collection of " + id.model() + " layer " + id.layer() + " (" + id.kind()
+                    + ")" + (name == null ? "" : " named " + name) + " in " + data + " (run: lantern collect --model "
+                    + id.model() + ", or pass --records file.json)");
+        }
+        Manifest chosen = candidates.stream().filter(m -> SaeCollectionCheck.isCurrent(data, m, id.layer())).findFirst()
+                .orElse(candidates.getFirst());
+        SaeCollectionCheck.requireCurrent(data, chosen, id.layer()); // all stale: say so, and how to recollect
+        return StoredFeatureRecords.open(data, id.model(), chosen.name());
     }
 
     static void print(ExplanationResult r) {
@@ -100,6 +122,12 @@ public class ExplainCommand implements Callable<Integer> {
                 s.nHeldOutTop(), s.nRandom(), s.nFailed() > 0 ? ", " + s.nFailed() + " failed" : "");
         System.out.printf("  detection  %s (%s)%n", fmt(s.detection()), s.detector());
         if (s.embedder() != null) System.out.printf("  embedding  %s (%s)%n", fmt(s.embedding()), s.embedder());
+        if (s.causal() != null) {
+            var c = s.causal();
+            System.out.printf("  causal     %s (%s: embedding change %.5f on %d top vs %.5f on %d random windows, ratio %s)%n",
+                    fmt(c.score()), c.intervention(), c.topEffect(), c.topTexts(), c.randomEffect(), c.randomTexts(),
+                    c.ratio() == null ? "n/a" : String.format("%.2f", c.ratio()));
+        }
         if (r.usage().calls() > 0) {
             System.out.printf("  LLM: %d calls (%d failed, %d retries), %d input + %d output tokens%n", r.usage().calls(),
                     r.usage().failedCalls(), r.usage().retries(), r.usage().inputTokens(), r.usage().outputTokens());

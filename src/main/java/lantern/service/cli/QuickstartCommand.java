@@ -67,7 +67,7 @@ public class QuickstartCommand implements Callable<Integer> {
                 .map(AuditStatus::id).findFirst().orElse(null);
         if (id == null) {
             id = audits.submit(new AuditRequest(model.info().id(), List.of(), "mlp", AuditCommand.selection(features),
-                    "statistical", "statistical", 2, List.of("plural nouns", "past tense verbs", "numbers", "names")));
+                    "statistical", "statistical", 2, List.of("plural nouns", "past tense verbs", "numbers", "names"), false));
             long t0 = System.nanoTime();
             AuditStatus s;
             do {

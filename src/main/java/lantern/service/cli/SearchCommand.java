@@ -27,6 +27,8 @@ public class SearchCommand implements Callable<Integer> {
     String explainer;
     @CommandLine.Option(names = "--min-score", description = "Only explanations with at least this simulation score.")
     Double minScore;
+    @CommandLine.Option(names = "--min-causal", description = "Only explanations whose feature has at least this causal selectivity (-1..1).")
+    Double minCausal;
     @CommandLine.Option(names = "--limit", defaultValue = "20", description = "Hits to show (default: ${DEFAULT-VALUE}).")
     int limit;
     @CommandLine.Option(names = "--offset", defaultValue = "0", description = "Hits to skip (default: ${DEFAULT-VALUE}).")
@@ -40,7 +42,7 @@ public class SearchCommand implements Callable<Integer> {
     public Integer call() {
         SearchQuery q;
         try {
-            q = new SearchQuery(query, model, layer, kind, explainer, minScore, offset, limit);
+            q = new SearchQuery(query, model, layer, kind, explainer, minScore, minCausal, offset, limit);
         } catch (IllegalArgumentException e) {
             System.err.println("lantern search: " + e.getMessage());
             return 2;

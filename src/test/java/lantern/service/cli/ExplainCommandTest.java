@@ -49,6 +49,21 @@ class ExplainCommandTest {
     }
 
     @Test
+    void aMiniLmFeatureGetsTheCausalCheckUnlessToldNot() throws Exception {
+        FeatureRecords fr = Records.build("ca01", "cb02", 40, 20, (w, i) -> w.get(i).tag().equals("NNS") ? 3f : 0f);
+        Path file = dir.resolve("neuron.json");
+        Files.writeString(file, NeuronRecordJson.write(fr));
+        String data = dir.resolve("data").toString();
+        // the windows are real Brown text: ablating MiniLM's neuron 0/mlp/1 (the file names it) on them is a real check
+        String out = run(new ExplainCommand(), "minilm-l6/0/mlp/1", "--records", file.toString(), "--no-embedding", "--data", data);
+        assertThat(out).containsPattern("causal +-?[01]\\.\\d{3} \\(zero-ablate minilm-l6/0/mlp/1: embedding change [0-9.]+ on 16 top vs [0-9.]+ on 16 random windows");
+        String json = run(new ExplainCommand(), "minilm-l6/0/mlp/1", "--records", file.toString(), "--no-embedding", "--json", "--data", data);
+        assertThat(json).contains("\"intervention\" : \"zero-ablate minilm-l6/0/mlp/1\"");
+        String off = run(new ExplainCommand(), "minilm-l6/0/mlp/1", "--records", file.toString(), "--no-embedding", "--no-causal", "--data", data);
+        assertThat(off).contains("simulation ").doesNotContain("causal");
+    }
+
+    @Test
     void benchRunsAgainstTheStub() {
         Path data = BrownWindows.dir().getParent().getParent();
         String out = run(new BenchExplainCommand(), "--neurons", "2", "--delay-ms", "5", "--concurrency", "4", "--data", data.toString());

@@ -12,20 +12,30 @@ import java.util.TreeMap;
  * What an audit found, computed from its log: score histograms and mean score per layer, best and worst explained
  * features, dead features, features whose explanation mentions a watched concept, and failures.
  * Scores are simulation scores; features without one count in the totals but not in the score statistics.
+ * When the audit ran the causal check: the mean causal selectivity (overall and per layer) and its Pearson
+ * correlation with the simulation score over the features that have both (null below 3 such features) — does a
+ * feature that is explained well also matter where it fires?
  */
-public record AuditReport(AuditStatus status, AuditRequest request, int scored, Double meanScore,
-                          SortedMap<Integer, LayerSummary> layers, List<FeatureLine> best, List<FeatureLine> worst,
-                          List<FeatureLine> dead, Map<String, List<FeatureLine>> watched, List<Failure> failures) {
+public record AuditReport(AuditStatus status, AuditRequest request, int scored, Double meanScore, Double meanCausal,
+                          Double causalCorrelation, SortedMap<Integer, LayerSummary> layers, List<FeatureLine> best,
+                          List<FeatureLine> worst, List<FeatureLine> dead, Map<String, List<FeatureLine>> watched,
+                          List<Failure> failures) {
 
     /** Histogram bins: [-1, 0) and ten bins of 0.1 over [0, 1]. */
     public static final List<String> BINS = List.of("<0", "0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9");
     public static final int TOP = 10;
 
-    public record LayerSummary(int layer, int features, int scored, int dead, Double meanScore, int[] histogram) {
+    /** @param causalScored features of the layer with a causal score; {@code meanCausal} is their mean */
+    public record LayerSummary(int layer, int features, int scored, int dead, Double meanScore, int[] histogram,
+                               int causalScored, Double meanCausal) {
     }
 
-    /** @param topTokens the tokens at the max of the feature's strongest windows, strongest first */
-    public record FeatureLine(String feature, String explanation, Double score, double maxActivation, List<String> topTokens) {
+    /**
+     * @param causal    the causal selectivity, null when not measured
+     * @param topTokens the tokens at the max of the feature's strongest windows, strongest first
+     */
+    public record FeatureLine(String feature, String explanation, Double score, Double causal, double maxActivation,
+                              List<String> topTokens) {
     }
 
     public record Failure(String feature, String error) {
@@ -45,7 +55,7 @@ public record AuditReport(AuditStatus status, AuditRequest request, int scored, 
                 continue;
             }
             FeatureResult r = e.result();
-            FeatureLine line = new FeatureLine(e.feature(), r.explanation(), r.simulation(), r.maxActivation(), r.topTokens());
+            FeatureLine line = new FeatureLine(e.feature(), r.explanation(), r.simulation(), r.causal(), r.maxActivation(), r.topTokens());
             if (r.dead()) dead.add(line);
             else if (r.simulation() != null) scoredLines.add(line);
             String text = r.explanation().toLowerCase(Locale.ROOT);
@@ -57,13 +67,17 @@ public record AuditReport(AuditStatus status, AuditRequest request, int scored, 
         SortedMap<Integer, LayerSummary> layers = new TreeMap<>();
         byLayer.forEach((layer, entries) -> {
             int[] hist = new int[BINS.size()];
-            int scored = 0, deadCount = 0;
-            double sum = 0;
+            int scored = 0, deadCount = 0, causalScored = 0;
+            double sum = 0, causalSum = 0;
             for (ProgressEntry e : entries) {
                 if (!e.ok()) continue;
                 if (e.result().dead()) {
                     deadCount++;
                     continue;
+                }
+                if (e.result().causal() != null) {
+                    causalScored++;
+                    causalSum += e.result().causal();
                 }
                 Double s = e.result().simulation();
                 if (s == null) continue;
@@ -71,7 +85,8 @@ public record AuditReport(AuditStatus status, AuditRequest request, int scored, 
                 sum += s;
                 hist[bin(s)]++;
             }
-            layers.put(layer, new LayerSummary(layer, entries.size(), scored, deadCount, scored == 0 ? null : sum / scored, hist));
+            layers.put(layer, new LayerSummary(layer, entries.size(), scored, deadCount, scored == 0 ? null : sum / scored, hist,
+                    causalScored, causalScored == 0 ? null : causalSum / causalScored));
         });
 
         Comparator<FeatureLine> byScore = Comparator.comparingDouble(FeatureLine::score);
@@ -79,8 +94,23 @@ public record AuditReport(AuditStatus status, AuditRequest request, int scored, 
         List<FeatureLine> worst = scoredLines.stream().sorted(byScore.thenComparing(FeatureLine::feature)).limit(TOP).toList();
         Double mean = scoredLines.isEmpty() ? null : scoredLines.stream().mapToDouble(FeatureLine::score).average().orElseThrow();
         dead.sort(Comparator.comparing(FeatureLine::feature));
-        return new AuditReport(results.status(), results.request(), scoredLines.size(), mean, layers, best, worst, dead,
-                watched, failures);
+        return new AuditReport(results.status(), results.request(), scoredLines.size(), mean, meanCausal(results),
+                causalCorrelation(scoredLines), layers, best, worst, dead, watched, failures);
+    }
+
+    private static Double meanCausal(AuditResults results) {
+        var causal = results.entries().stream().filter(ProgressEntry::ok).map(ProgressEntry::result)
+                .filter(r -> !r.dead() && r.causal() != null).mapToDouble(FeatureResult::causal).summaryStatistics();
+        return causal.getCount() == 0 ? null : causal.getAverage();
+    }
+
+    /** Pearson of simulation vs causal over scored features with both; null when fewer than 3 or undefined. */
+    static Double causalCorrelation(List<FeatureLine> scored) {
+        List<FeatureLine> both = scored.stream().filter(l -> l.causal() != null).toList();
+        if (both.size() < 3) return null;
+        double r = lantern.eval.score.Pearson.of(both.stream().mapToDouble(FeatureLine::score).toArray(),
+                both.stream().mapToDouble(FeatureLine::causal).toArray());
+        return Double.isFinite(r) ? r : null;
     }
 
     static int bin(double score) {

@@ -13,14 +13,15 @@ import java.util.regex.Pattern;
 
 /**
  * What an audit covers and how: the model's layers (empty = all), which features, the explainer and simulator by name,
- * how many features run at once, and concepts to watch for in the explanations.
+ * how many features run at once, concepts to watch for in the explanations, and whether to run the causal check
+ * (ablate each feature; about a second per feature, so it is asked for, not assumed).
  */
 public record AuditRequest(String model, List<Integer> layers, String kind, FeatureSelection features, String explainer,
-                           String simulator, int concurrency, List<String> watchedConcepts) {
+                           String simulator, int concurrency, List<String> watchedConcepts, boolean causal) {
     public static final int MAX_CONCURRENCY = 64;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Set<String> FIELDS = Set.of("model", "layers", "kind", "features", "explainer", "simulator",
-            "concurrency", "watchedConcepts");
+            "concurrency", "watchedConcepts", "causal");
 
     public AuditRequest {
         name(model, "model");
@@ -92,8 +93,11 @@ public record AuditRequest(String model, List<Integer> layers, String kind, Feat
         }
         JsonNode conc = n.get("concurrency");
         if (conc != null && !conc.isNull() && !conc.isIntegralNumber()) throw new IllegalArgumentException("concurrency must be an integer");
+        JsonNode causal = n.get("causal");
+        if (causal != null && !causal.isNull() && !causal.isBoolean()) throw new IllegalArgumentException("causal must be true or false");
         return new AuditRequest(text(n, "model"), layers, text(n, "kind"), FeatureSelection.parse(n.get("features")),
-                text(n, "explainer"), text(n, "simulator"), conc == null || conc.isNull() ? 1 : conc.intValue(), concepts);
+                text(n, "explainer"), text(n, "simulator"), conc == null || conc.isNull() ? 1 : conc.intValue(), concepts,
+                causal != null && causal.asBoolean());
     }
 
     private static String text(JsonNode n, String field) {
@@ -116,6 +120,7 @@ public record AuditRequest(String model, List<Integer> layers, String kind, Feat
         o.put("concurrency", concurrency);
         ArrayNode cs = o.putArray("watchedConcepts");
         watchedConcepts.forEach(cs::add);
+        o.put("causal", causal); // job.json keeps it, so a resumed audit still runs the check
         return o;
     }
 }

@@ -8,10 +8,13 @@ import java.util.List;
 /**
  * What auditing one feature produced: its explanation and scores (null when not measured), the feature's max
  * activation over the corpus slice (0 for a dead feature) and the tokens it fires on most.
+ *
+ * @param causal the causal check's selectivity in [−1, 1] (see {@code CausalScore}); null when the audit did not ask
+ *               for it, for dead features, and in log lines written before audits had it
  */
 @JsonIgnoreProperties(value = {"dead"}, allowGetters = true)
 public record FeatureResult(String explanation, String explainer, Double simulation, Double detection,
-                            Double embeddingScore, double maxActivation, List<String> topTokens) {
+                            Double embeddingScore, Double causal, double maxActivation, List<String> topTokens) {
     public FeatureResult {
         if (explanation == null) explanation = "";
         topTokens = topTokens == null ? List.of() : List.copyOf(topTokens);

@@ -27,19 +27,23 @@ public final class HtmlReport {
         h.append("<p>Model <code>").append(esc(r.request().model())).append("</code>, kind <code>")
                 .append(esc(r.request().kind())).append("</code>, explainer <code>").append(esc(r.request().explainer()))
                 .append("</code>, simulator <code>").append(esc(r.request().simulator())).append("</code>.</p>");
-        h.append("<table><tr><th>State</th><th>Done</th><th>Failed</th><th>Total</th><th>Scored</th><th>Dead</th><th>Mean score</th><th>Started</th></tr><tr>")
+        boolean causal = r.request().causal();
+        h.append("<table><tr><th>State</th><th>Done</th><th>Failed</th><th>Total</th><th>Scored</th><th>Dead</th><th>Mean score</th>")
+                .append(causal ? "<th>Mean causal</th><th>Simulation–causal r</th>" : "").append("<th>Started</th></tr><tr>")
                 .append(td(s.state().json())).append(num(s.done())).append(num(s.failed())).append(num(s.total()))
                 .append(num(r.scored())).append(num(r.dead().size())).append(num(fmt(r.meanScore())))
+                .append(causal ? num(fmt(r.meanCausal())) + num(fmt(r.causalCorrelation())) : "")
                 .append(td(s.startedAt() == null ? "" : s.startedAt())).append("</tr></table>");
 
         h.append("<h2>Interpretability by layer</h2>").append(meanByLayer(r));
+        if (causal) h.append(causalByLayer(r));
         h.append("<h2>Score histogram per layer</h2><div class=\"grid\">");
         r.layers().values().forEach(l -> h.append("<div class=\"card\"><b>Layer ").append(l.layer()).append("</b> (")
                 .append(l.scored()).append(" scored)<br>").append(histogram(l.histogram())).append("</div>"));
         h.append("</div>");
 
-        h.append("<h2>Best explained features</h2>").append(lines(r.best()));
-        h.append("<h2>Worst explained features</h2>").append(lines(r.worst()));
+        h.append("<h2>Best explained features</h2>").append(lines(r.best(), causal));
+        h.append("<h2>Worst explained features</h2>").append(lines(r.worst(), causal));
         h.append("<h2>Dead features (").append(r.dead().size()).append(")</h2>");
         if (r.dead().isEmpty()) h.append("<p>None: every audited feature activates somewhere.</p>");
         else {
@@ -51,7 +55,7 @@ public final class HtmlReport {
             h.append("<h2>Watched concepts</h2>");
             for (Map.Entry<String, List<AuditReport.FeatureLine>> w : r.watched().entrySet()) {
                 h.append("<h3>“").append(esc(w.getKey())).append("” (").append(w.getValue().size()).append(")</h3>")
-                        .append(w.getValue().isEmpty() ? "<p>No explanation mentions it.</p>" : lines(w.getValue()));
+                        .append(w.getValue().isEmpty() ? "<p>No explanation mentions it.</p>" : lines(w.getValue(), causal));
             }
         }
         if (!r.failures().isEmpty()) {
@@ -62,14 +66,29 @@ public final class HtmlReport {
         return h.append("</body></html>").toString();
     }
 
-    private static String lines(List<AuditReport.FeatureLine> lines) {
+    private static String lines(List<AuditReport.FeatureLine> lines, boolean causal) {
         if (lines.isEmpty()) return "<p>No scored features yet.</p>";
-        StringBuilder b = new StringBuilder("<table><tr><th>Feature</th><th>Score</th><th>Max act.</th><th>Explanation</th><th>Fires most on</th></tr>");
+        StringBuilder b = new StringBuilder("<table><tr><th>Feature</th><th>Score</th>")
+                .append(causal ? "<th>Causal</th>" : "")
+                .append("<th>Max act.</th><th>Explanation</th><th>Fires most on</th></tr>");
         for (AuditReport.FeatureLine l : lines) {
-            b.append("<tr>").append(td(l.feature())).append(num(fmt(l.score()))).append(num(fmt(l.maxActivation())))
-                    .append(td(l.explanation())).append(td(String.join(" · ", l.topTokens()))).append("</tr>");
+            b.append("<tr>").append(td(l.feature())).append(num(fmt(l.score())));
+            if (causal) b.append(num(fmt(l.causal())));
+            b.append(num(fmt(l.maxActivation()))).append(td(l.explanation()))
+                    .append(td(String.join(" · ", l.topTokens()))).append("</tr>");
         }
         return b.append("</table>").toString();
+    }
+
+    /** One line per layer: mean causal selectivity and how many features it averages. */
+    private static String causalByLayer(AuditReport r) {
+        StringBuilder b = new StringBuilder("<p>Causal check (ablate the feature; selectivity = (top − random) / "
+                + "(top + random) of the sentence-embedding change on its top vs random windows, in [−1, 1]):</p><ul>");
+        for (AuditReport.LayerSummary l : r.layers().values()) {
+            b.append("<li>Layer ").append(l.layer()).append(": mean causal ").append(esc(fmt(l.meanCausal())))
+                    .append(" over ").append(l.causalScored()).append(" features</li>");
+        }
+        return b.append("</ul>").toString();
     }
 
     /** Bars of the mean simulation score per layer on a [-0.2, 1] axis. */

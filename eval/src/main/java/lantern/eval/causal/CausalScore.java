@@ -2,8 +2,18 @@ package lantern.eval.causal;
 
 /**
  * The causal effect of an intervention on sentence embeddings: mean (1 − cosine(clean, intervened)) over texts
- * from the feature's top-activating windows and over random windows, their ratio, and the sample sizes.
+ * from the feature's top-activating windows and over random windows, their ratio, the selectivity, and the sample
+ * sizes.
+ *
+ * @param selectivity (top − random) / (top + random), in [−1, 1]: the ratio mapped monotonically onto a bounded
+ *                    scale ((ratio − 1) / (ratio + 1)), so that averages over many features and correlations with
+ *                    other scores are not ruled by the few whose random effect is near zero; 0 when neither moves
  */
 public record CausalScore(String feature, String intervention, double topEffect, double randomEffect, double ratio,
-                          double topStd, double randomStd, int topTexts, int randomTexts) {
+                          double selectivity, double topStd, double randomStd, int topTexts, int randomTexts) {
+
+    static double selectivity(double top, double random) {
+        double sum = top + random;
+        return sum > 0 ? (top - random) / sum : 0;
+    }
 }

@@ -1,5 +1,7 @@
 package lantern.eval.causal;
 
+import lantern.explainer.FeatureRecords;
+import lantern.explainer.explain.WindowText;
 import lantern.subject.Hooks;
 import lantern.subject.bert.BertModel;
 
@@ -11,6 +13,8 @@ import java.util.List;
  */
 public final class CausalScorer {
     private static final int BATCH = 32;
+    /** Texts per side: enough for a stable mean, few enough that a feature takes about a second. */
+    public static final int TEXTS = 16;
 
     private final BertModel model;
     private final InterventionPlanner planner;
@@ -18,6 +22,17 @@ public final class CausalScorer {
     public CausalScorer(BertModel model, InterventionPlanner planner) {
         this.model = model;
         this.planner = planner;
+    }
+
+    /**
+     * The causal check of a collected feature: ablate it and compare the embedding change on texts of its top
+     * windows (strongest first) against its random windows, {@link #TEXTS} of each at most. The explanation plays no
+     * part, so the same feature gives the same score whichever explanation it is shown beside.
+     */
+    public CausalScore ablationScore(FeatureRecords records) {
+        List<String> top = records.top().stream().limit(TEXTS).map(WindowText::of).toList();
+        List<String> random = records.random().stream().limit(TEXTS).map(WindowText::of).toList();
+        return ablationScore(records.id().toString(), top, random);
     }
 
     /** Zero-ablation of an MLP neuron, or of an SAE feature (error term kept). */
@@ -34,7 +49,7 @@ public final class CausalScorer {
         double[] rnd = effects(intervention, randomTexts);
         double mt = mean(top), mr = mean(rnd);
         return new CausalScore(feature, description, mt, mr, mr > 0 ? mt / mr : Double.POSITIVE_INFINITY,
-                std(top, mt), std(rnd, mr), top.length, rnd.length);
+                CausalScore.selectivity(mt, mr), std(top, mt), std(rnd, mr), top.length, rnd.length);
     }
 
     /** 1 − cosine between each text's clean and intervened embedding. */

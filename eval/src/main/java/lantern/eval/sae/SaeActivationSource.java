@@ -56,6 +56,11 @@ public final class SaeActivationSource implements ActivationSource {
         return neurons.manager();
     }
 
+    @Override
+    public String saeFingerprint() {
+        return features.sae().fingerprint();
+    }
+
     public int saeLayer() {
         return features.layer();
     }

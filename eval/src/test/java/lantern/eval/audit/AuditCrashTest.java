@@ -29,7 +29,7 @@ class AuditCrashTest {
 
     static AuditRequest request() {
         return new AuditRequest("toy", List.of(0, 2), "mlp", new FeatureSelection.Range(0, 59), "statistical",
-                "statistical", 4, List.of());
+                "statistical", 4, List.of(), true);
     }
 
     @TempDir
@@ -77,6 +77,8 @@ class AuditCrashTest {
             List<ProgressEntry> entries = jobs.results(id).entries();
             assertThat(entries).hasSize(120);
             assertThat(resultsOf(entries)).isEqualTo(reference);
+            // the causal flag lives in job.json: the resumed process computed it too
+            assertThat(entries).allSatisfy(e -> assertThat(e.result().causal() != null).isEqualTo(!e.result().dead()));
             // ... and exactly once in the Lucene index
             assertThat(index.size()).isEqualTo(120);
             for (String feature : reference.keySet()) assertThat(index.countFeature(feature)).as(feature).isEqualTo(1);

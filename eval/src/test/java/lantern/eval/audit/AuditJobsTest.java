@@ -31,7 +31,7 @@ class AuditJobsTest {
     static FeatureResult work(String featureId) {
         int n = Integer.parseInt(featureId.substring(featureId.lastIndexOf('/') + 1));
         if (n % 10 == 9) throw new IllegalStateException("no records for " + featureId);
-        return new FeatureResult("explains " + featureId, "statistical", 1 - n / 50.0, null, null, n % 7 == 6 ? 0 : 2, List.of());
+        return new FeatureResult("explains " + featureId, "statistical", 1 - n / 50.0, null, null, null, n % 7 == 6 ? 0 : 2, List.of());
     }
 
     static AuditRequest request(String features, int concurrency, List<Integer> layers) throws Exception {
@@ -175,10 +175,97 @@ class AuditJobsTest {
     }
 
     @Test
+    void theCausalFlagIsParsedStrictlyAndKeptInJobJson() throws Exception {
+        assertThat(AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\"}")).causal()).isFalse();
+        assertThat(AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"causal\":null}")).causal()).isFalse();
+        AuditRequest causal = AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"causal\":true}"));
+        assertThat(causal.causal()).isTrue();
+        assertThat(AuditRequest.fromJson(causal.toJson())).isEqualTo(causal);
+        for (String bad : new String[]{"\"yes\"", "1", "[true]", "{}"}) {
+            assertThatThrownBy(() -> AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"causal\":" + bad + "}")))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessage("causal must be true or false");
+        }
+        // a job.json written before the flag existed reads as "no causal check"
+        JobRecord before = JSON.readValue("""
+                {"id":"a1","request":{"model":"toy","layers":[],"kind":"mlp","features":"all","explainer":"statistical",
+                "simulator":"statistical","concurrency":1,"watchedConcepts":[]},"state":"running","total":3,"createdAt":1}""",
+                JobRecord.class);
+        assertThat(before.auditRequest().causal()).isFalse();
+
+        List<Boolean> seen = new CopyOnWriteArrayList<>();
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, (r, f) -> {
+            seen.add(r.causal());
+            return work(f);
+        })) {
+            String id = jobs.submit(AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"layers\":[0],\"features\":\"0-2\",\"causal\":true}")));
+            assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+            assertThat(JSON.readTree(dir.resolve(id).resolve("job.json").toFile()).at("/request/causal").asBoolean()).isTrue();
+            assertThat(jobs.results(id).request().causal()).isTrue();
+        }
+        assertThat(seen).containsExactly(true, true, true);
+    }
+
+    @Test
+    void progressLinesWrittenBeforeTheCausalFieldStillLoad() throws Exception {
+        Path log = dir.resolve("progress.log");
+        Files.writeString(log, """
+                {"feature":"toy/0/mlp/1","ok":true,"result":{"explanation":"commas","explainer":"statistical","simulation":0.5,"detection":null,"embeddingScore":null,"maxActivation":2.0,"topTokens":[","],"dead":false},"error":null,"finishedAt":1}
+                """);
+        List<ProgressEntry> entries = ProgressLog.read(log);
+        assertThat(entries).hasSize(1);
+        assertThat(entries.getFirst().result().causal()).isNull();
+        assertThat(entries.getFirst().result().simulation()).isEqualTo(0.5);
+        // and a new line round-trips its causal score
+        try (ProgressLog p = ProgressLog.openForAppend(log)) {
+            p.append(ProgressEntry.success("toy/0/mlp/2", new FeatureResult("x", "statistical", 0.4, null, null, 0.25, 1, List.of()), 2));
+        }
+        assertThat(ProgressLog.read(log).get(1).result().causal()).isEqualTo(0.25);
+    }
+
+    @Test
+    void aCausalAuditReportsMeanCausalByLayerAndItsCorrelationWithSimulation() throws Exception {
+        // causal falls with the index like the simulation score, but not linearly
+        FeatureTask task = (r, f) -> {
+            FeatureResult w = work(f);
+            int n = Integer.parseInt(f.substring(f.lastIndexOf('/') + 1));
+            Double causal = r.causal() && !w.dead() ? 0.9 - (n * n) / 400.0 : null;
+            return new FeatureResult(w.explanation(), w.explainer(), w.simulation(), null, null, causal, w.maxActivation(), w.topTokens());
+        };
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, task)) {
+            String id = jobs.submit(AuditRequest.fromJson(JSON.readTree(
+                    "{\"model\":\"toy\",\"layers\":[0,1],\"features\":\"0-19\",\"causal\":true,\"concurrency\":2}")));
+            assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+            AuditReport report = AuditReport.of(jobs.results(id));
+            List<Integer> alive = new ArrayList<>();
+            for (int n = 0; n < 20; n++) if (n % 10 != 9 && n % 7 != 6) alive.add(n);
+            double mean = alive.stream().mapToDouble(n -> 0.9 - (n * n) / 400.0).average().orElseThrow();
+            AuditReport.LayerSummary l1 = report.layers().get(1);
+            assertThat(l1.causalScored()).isEqualTo(alive.size());
+            assertThat(l1.meanCausal()).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(report.meanCausal()).isCloseTo(mean, org.assertj.core.data.Offset.offset(1e-9));
+            double[] sim = alive.stream().mapToDouble(n -> 1 - n / 50.0).toArray();
+            double[] cau = alive.stream().mapToDouble(n -> 0.9 - (n * n) / 400.0).toArray();
+            double[] simBoth = new double[sim.length * 2], cauBoth = new double[cau.length * 2];
+            for (int i = 0; i < sim.length; i++) {
+                simBoth[i] = simBoth[i + sim.length] = sim[i];
+                cauBoth[i] = cauBoth[i + cau.length] = cau[i];
+            }
+            assertThat(report.causalCorrelation()).isCloseTo(lantern.eval.score.Pearson.of(simBoth, cauBoth),
+                    org.assertj.core.data.Offset.offset(1e-9)).isBetween(0.9, 1.0).isLessThan(1.0);
+            assertThat(report.best().getFirst().causal()).isEqualTo(0.9);
+            assertThat(report.dead()).allSatisfy(d -> assertThat(d.causal()).isNull());
+
+            String html = HtmlReport.render(report);
+            assertThat(html).contains("<th>Mean causal</th>").contains("<th>Causal</th>")
+                    .contains("Layer 1: mean causal " + String.format(java.util.Locale.ROOT, "%.3f", mean));
+        }
+    }
+
+    @Test
     void reportSummarisesLayersBestWorstDeadAndWatchedConcepts() throws Exception {
         try (AuditJobs jobs = new AuditJobs(dir, SPACE, (r, f) -> {
             if (f.equals("toy/1/mlp/3")) {
-                return new FeatureResult("<script>alert(1)</script> tags", "statistical", 0.95, null, null, 1, List.of());
+                return new FeatureResult("<script>alert(1)</script> tags", "statistical", 0.95, null, null, null, 1, List.of());
             }
             return work(f);
         })) {
@@ -204,6 +291,10 @@ class AuditJobsTest {
             assertThat(report.failures()).hasSize(4);
 
             String html = HtmlReport.render(report);
+            assertThat(report.meanCausal()).isNull();
+            assertThat(report.causalCorrelation()).isNull();
+            assertThat(report.layers().get(0).meanCausal()).isNull();
+            assertThat(html).doesNotContain("causal").doesNotContain("Causal"); // not asked for: not shown
             assertThat(html).startsWith("<!DOCTYPE html>").contains("<svg").contains("Layer 0").contains("Dead features (4)")
                     .contains("&lt;script&gt;alert(1)&lt;/script&gt;").doesNotContain("<script>")
                     .doesNotContain("http://cdn").doesNotContain("src=");

@@ -33,9 +33,10 @@ final class IndexingFeatureTask implements FeatureTask {
         String text = "fires on " + TOPICS.get((n * 7 + layer) % TOPICS.size()) + " (variant " + n % 5 + ")";
         double score = ((n * 37 + layer * 11) % 100) / 100.0;
         double maxAct = dead ? 0 : 1 + (n % 9) * 0.5;
-        long seq = index.add(IndexedExplanation.of(featureId, text, request.explainer(), score, null, null,
+        Double causal = request.causal() && !dead ? ((n * 13 + layer) % 200) / 100.0 - 1 : null;
+        long seq = index.add(IndexedExplanation.of(featureId, text, request.explainer(), score, null, null, causal,
                 List.of("tok" + n % 4), null, 0L));
         index.commitThrough(seq); // durable before the engine logs the feature
-        return new FeatureResult(text, request.explainer(), score, null, null, maxAct, List.of("tok" + n % 4));
+        return new FeatureResult(text, request.explainer(), score, null, null, causal, maxAct, List.of("tok" + n % 4));
     }
 }

@@ -195,5 +195,16 @@ class CausalTest {
         assertThat(s.randomTexts()).isEqualTo(16);
         assertThat(s.topEffect()).isGreaterThan(s.randomEffect());
         assertThat(s.ratio()).isGreaterThan(1.0);
+        // selectivity is the ratio on a bounded scale: (r - 1) / (r + 1), positive exactly when the top texts move more
+        assertThat(s.selectivity()).isStrictlyBetween(0.0, 1.0)
+                .isCloseTo((s.ratio() - 1) / (s.ratio() + 1), org.assertj.core.data.Offset.offset(1e-12));
+    }
+
+    @Test
+    void selectivityIsBoundedAndSymmetric() {
+        assertThat(CausalScore.selectivity(3, 1)).isEqualTo(0.5);
+        assertThat(CausalScore.selectivity(1, 3)).isEqualTo(-0.5);
+        assertThat(CausalScore.selectivity(2e-4, 0)).isEqualTo(1.0);
+        assertThat(CausalScore.selectivity(0, 0)).isZero(); // nothing moved anywhere: not selective
     }
 }

@@ -27,4 +27,9 @@ public interface ActivationSource {
     default String kind() {
         return "mlp";
     }
+
+    /** The fingerprint of the SAE weights the features come from, recorded in the manifest; null for neurons. */
+    default String saeFingerprint() {
+        return null;
+    }
 }

@@ -55,6 +55,12 @@ public final class ActivationStore {
 
     /** Writes a collection under {@code dataDir}, replacing one of the same model and name; returns its folder. */
     public static Path write(Path dataDir, String name, CollectionResult result, IntFunction<String> tokenString) {
+        return write(dataDir, name, result, tokenString, null);
+    }
+
+    /** As {@link #write(Path, String, CollectionResult, IntFunction)}, recording the SAE weights' fingerprint. */
+    public static Path write(Path dataDir, String name, CollectionResult result, IntFunction<String> tokenString,
+                             String saeFingerprint) {
         Path target = dir(dataDir, result.modelId(), name);
         try {
             Files.createDirectories(target.getParent());
@@ -63,7 +69,7 @@ public final class ActivationStore {
                 readableByAll(tmp);  // temp folders start private (rwx------); the finished cache is not a secret
                 writeStream(tmp, result, tokenString);
                 for (LayerResult l : result.layerResults()) writeLayer(tmp.resolve("layer-" + l.layer + ".bin"), l, result);
-                writeJson(tmp.resolve("manifest.json"), manifest(name, result));
+                writeJson(tmp.resolve("manifest.json"), manifest(name, result, saeFingerprint));
                 replace(tmp, target);
             } catch (IOException | RuntimeException e) {
                 deleteTree(tmp);
@@ -81,14 +87,15 @@ public final class ActivationStore {
         }
     }
 
-    private static Manifest manifest(String name, CollectionResult r) {
+    private static Manifest manifest(String name, CollectionResult r, String saeFingerprint) {
         CollectOptions o = r.options();
         return new Manifest(Manifest.FORMAT_VERSION, r.modelId(), r.corpus(), name, Instant.now().toString(),
                 r.stream().tokens(), r.stream().sequences(),
                 r.stream().maxLength() + r.stream().prefix().length + r.stream().suffix().length,
                 Arrays.stream(r.layers()).boxed().toList(), r.width(), o.topK(), o.halfWindow(), o.windowWidth(),
                 o.seed(), r.randomWindows().size(), Arrays.stream(o.quantileLevels()).boxed().toList(),
-                o.quantileBins(), o.perBin(), r.seconds(), r.stream().tokens() / Math.max(1e-9, r.seconds()), r.kind());
+                o.quantileBins(), o.perBin(), r.seconds(), r.stream().tokens() / Math.max(1e-9, r.seconds()), r.kind(),
+                saeFingerprint);
     }
 
     private static void writeStream(Path dir, CollectionResult r, IntFunction<String> tokenString) throws IOException {

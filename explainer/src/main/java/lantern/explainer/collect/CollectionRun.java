@@ -31,7 +31,7 @@ public record CollectionRun(Corpus corpus, String name, CollectOptions options, 
         TokenStream stream = new Chunker(model.tokenizer(), seqLen).chunk(corpus, maxTokens);
         CollectionResult result = new ActivationCollector(source, options)
                 .collect(stream, corpus.name(), progress);
-        Path dir = ActivationStore.write(dataDir, name, result, model.tokenizer()::token);
+        Path dir = ActivationStore.write(dataDir, name, result, model.tokenizer()::token, source.saeFingerprint());
         return new Outcome(dir, stream, result);
     }
 }

@@ -24,6 +24,7 @@ public final class Sae implements AutoCloseable {
     private final NDArray wDec;
     private final NDArray bDec;
     private final NDArray threshold;
+    private volatile String fingerprint;
 
     private Sae(SaeConfig cfg, NDManager manager, NDArray wEnc, NDArray bEnc, NDArray wDec, NDArray bDec, NDArray threshold) {
         this.cfg = cfg;
@@ -123,6 +124,13 @@ public final class Sae implements AutoCloseable {
         if (feature < 0 || feature >= cfg.dSae()) {
             throw new IllegalArgumentException("feature " + feature + " out of range: this SAE has " + cfg.dSae() + " features");
         }
+    }
+
+    /** Which weights these are ({@link SaeFingerprint}); computed once, on first use. */
+    public String fingerprint() {
+        String f = fingerprint;
+        if (f == null) fingerprint = f = SaeFingerprint.of(cfg, weights());
+        return f;
     }
 
     /** A copy of the weights as flat arrays (for saving). */

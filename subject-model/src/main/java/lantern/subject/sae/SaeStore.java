@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * SAEs on disk under {@code {dataDir}/saes/{model}/{layer}/{kind}/} (SAELens folders), so a feature id
  * {@code minilm-l6/3/sae-resid_post-k32/77} names its folder by its first three parts. Loaded SAEs are kept open
- * (they are small) until {@link #close()}.
+ * (they are small) until {@link #close()}; one whose files change on disk (retrained, replaced by another process)
+ * is loaded again on its next use.
  */
 public final class SaeStore implements AutoCloseable {
     public static final String METRICS = "lantern_metrics.json";
@@ -27,23 +28,36 @@ public final class SaeStore implements AutoCloseable {
     public record Entry(String model, int layer, String kind, Path dir) {
     }
 
+    /** A loaded SAE and the state of its files when it was read ({@link SaeFingerprint#stamp}). */
+    private record Loaded(Sae sae, List<Object> stamp) {
+    }
+
+    private final Path dataDir;
     private final Path root;
     private final NDManager manager;
-    private final Map<Path, Sae> open = new ConcurrentHashMap<>();
+    private final Map<Path, Loaded> open = new ConcurrentHashMap<>();
+    /** SAEs replaced on disk: a request may still be using one, so they are freed at close(), not at once. */
+    private final List<Sae> replaced = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public SaeStore(Path dataDir, NDManager manager) {
+        this.dataDir = dataDir;
         this.root = dataDir.resolve("saes");
         this.manager = manager;
     }
 
     public Path dir(String model, int layer, String kind) {
+        return folder(dataDir, model, layer, kind);
+    }
+
+    /** The folder of an SAE under a data folder (no store, nothing loaded: for checks that only read files). */
+    public static Path folder(Path dataDir, String model, int layer, String kind) {
         for (String p : new String[]{model, kind}) {
             if (p == null || !PART.matcher(p).matches() || p.equals("..") || p.equals(".")) {
                 throw new IllegalArgumentException("bad SAE name part: " + p);
             }
         }
         if (layer < 0) throw new IllegalArgumentException("layer must be >= 0");
-        return root.resolve(model).resolve(Integer.toString(layer)).resolve(kind);
+        return dataDir.resolve("saes").resolve(model).resolve(Integer.toString(layer)).resolve(kind);
     }
 
     /** Saves the SAE (and its metrics and training notes, if given) under its id; returns the folder. */
@@ -52,30 +66,39 @@ public final class SaeStore implements AutoCloseable {
         Path dir = dir(c.model(), Math.max(c.layer(), 0), c.kind());
         SaeLensFormat.save(sae, dir);
         if (notes != null) SaeLensFormat.writeJson(dir.resolve(METRICS), notes);
-        open.remove(dir.toAbsolutePath().normalize());
+        Loaded old = open.remove(dir.toAbsolutePath().normalize());
+        if (old != null) replaced.add(old.sae());
         return dir;
     }
 
-    /** The SAE behind a feature id's model/layer/kind; kept open. */
+    /** The SAE behind a feature id's model/layer/kind as it is on disk now; kept open while its files are unchanged. */
     public Sae get(String model, int layer, String kind) {
         Path dir = dir(model, layer, kind).toAbsolutePath().normalize();
-        return open.computeIfAbsent(dir, d -> {
-            if (!Files.isDirectory(d)) {
-                throw new NoSuchElementException("no SAE " + model + "/" + layer + "/" + kind + " (looked in " + d
-                        + "; train one with: lantern sae train)");
+        List<Object> stamp = Files.isDirectory(dir) ? SaeFingerprint.stamp(dir) : null;
+        return open.compute(dir, (d, old) -> {
+            if (old != null && old.stamp() != null && old.stamp().equals(stamp)) return old;
+            Loaded loaded = new Loaded(load(d, model, layer, kind), stamp); // throws (keeping the old entry) when gone
+            if (old != null) replaced.add(old.sae());
+            return loaded;
+        }).sae();
+    }
+
+    private Sae load(Path d, String model, int layer, String kind) {
+        if (!Files.isDirectory(d)) {
+            throw new NoSuchElementException("no SAE " + model + "/" + layer + "/" + kind + " (looked in " + d
+                    + "; train one with: lantern sae train)");
+        }
+        try {
+            Sae sae = SaeLensFormat.load(d, manager);
+            if (!sae.config().kind().equals(kind) || sae.config().layer() != layer) {
+                sae.close();
+                throw new IllegalArgumentException("SAE in " + d + " is " + sae.config().kind() + " at layer "
+                        + sae.config().layer() + ", not " + kind + " at layer " + layer);
             }
-            try {
-                Sae sae = SaeLensFormat.load(d, manager);
-                if (!sae.config().kind().equals(kind) || sae.config().layer() != layer) {
-                    sae.close();
-                    throw new IllegalArgumentException("SAE in " + d + " is " + sae.config().kind() + " at layer "
-                            + sae.config().layer() + ", not " + kind + " at layer " + layer);
-                }
-                return sae;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+            return sae;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public List<Entry> list() {
@@ -97,7 +120,9 @@ public final class SaeStore implements AutoCloseable {
 
     @Override
     public void close() {
-        open.values().forEach(Sae::close);
+        open.values().forEach(l -> l.sae().close());
         open.clear();
+        replaced.forEach(Sae::close);
+        replaced.clear();
     }
 }
