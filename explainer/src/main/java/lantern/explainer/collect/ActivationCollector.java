@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -76,8 +77,7 @@ public final class ActivationCollector {
                 // One copy of each layer's [B,T,N] activations, digested in one pass; layers run in parallel (the
                 // forward pass has finished, so the cores are free).
                 IntStream.range(0, layers.length).parallel().forEach(li -> mainPass(acc[li],
-                        acts.get(li).toType(DataType.FLOAT32, false).toFloatArray(), batch, stream,
-                        randomWindows, randomBySeq, quantileIndex, rows));
+                        acc[li].copyOut(acts.get(li)), batch, stream, randomWindows, randomBySeq, quantileIndex, rows));
             }
             done += batch.textTokens;
             report(progress, "collect", done, stream.tokens(), t0);
@@ -85,8 +85,7 @@ public final class ActivationCollector {
 
         quantilePass(acc, layers, stream, quantileSeqs, progress, t0);
 
-        List<LayerResult> results = new ArrayList<>();
-        for (Layer a : acc) results.add(a.finish(stream.tokens()));
+        List<LayerResult> results = Arrays.stream(acc).parallel().map(a -> a.finish(stream.tokens())).toList();
         return new CollectionResult(source.modelId(), corpusName, stream, opt, layers, n, randomWindows, results,
                 (System.nanoTime() - t0) / 1e9, source.kind());
     }
@@ -119,7 +118,9 @@ public final class ActivationCollector {
                     float x = v[base + j];
                     seqSum[j] += x;
                     seqMax[j] = Math.max(seqMax[j], x);
-                    seqPositive[j] += x > 0f ? 1 : 0;
+                    // x > 0 as 0 or 1 in integer ops (a compare-and-add does not vectorize): max(x, +0) has the
+                    // bits of +0 unless x > 0; adding 0x7fffffff carries into the sign bit exactly when bits >= 1.
+                    seqPositive[j] += (Float.floatToRawIntBits(Math.max(x, 0f)) + 0x7fffffff) >>> 31;
                 }
             }
             Integer qi = quantileIndex.get(s);
@@ -361,6 +362,8 @@ public final class ActivationCollector {
         final int[] qCenter;
         int[] qSlot = new int[0];
         final LayerResult.Slots quantileWindows;
+        /** This layer's activations of the current batch, reused from batch to batch (only the prefix is valid). */
+        private float[] buffer = new float[0];
 
         Layer(int layer, int n, int randomCount, int quantileSeqs) {
             this.layer = layer;
@@ -374,6 +377,15 @@ public final class ActivationCollector {
             qMax = new float[quantileSeqs * n];
             qCenter = new int[quantileSeqs * n];
             quantileWindows = new LayerResult.Slots(n, opt.quantileBins() * opt.perBin(), opt.windowWidth());
+        }
+
+        /** Copies a batch's [B,T,N] activations into {@link #buffer} (one memcpy from the tensor's memory). */
+        float[] copyOut(NDArray act) {
+            NDArray f = act.toType(DataType.FLOAT32, false);
+            int size = Math.toIntExact(f.size());
+            if (buffer.length < size) buffer = new float[size];
+            f.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(buffer, 0, size);
+            return buffer;
         }
 
         LayerResult finish(long tokens) {

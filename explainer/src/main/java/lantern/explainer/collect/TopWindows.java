@@ -13,6 +13,7 @@ final class TopWindows {
     final LayerResult.Slots slots;
     private final float[] threshold;
     private final int[] thresholdSeq;
+    private final int[] weakestSlot;
     private final int k;
     private final int[] count;
 
@@ -22,6 +23,7 @@ final class TopWindows {
         this.threshold = new float[neurons];
         Arrays.fill(threshold, Float.NEGATIVE_INFINITY);
         this.thresholdSeq = new int[neurons];
+        this.weakestSlot = new int[neurons];
         this.count = new int[neurons];
     }
 
@@ -39,12 +41,13 @@ final class TopWindows {
             if (++count[n] == k) raiseBar(n);
             return;
         }
-        slots.set(weakest(n), win, value, acts, offset);
+        slots.set(weakestSlot[n], win, value, acts, offset);
         raiseBar(n);
     }
 
     private void raiseBar(int n) {
         int w = weakest(n);
+        weakestSlot[n] = w;
         threshold[n] = slots.value[w];
         thresholdSeq[n] = slots.seq[w];
     }
