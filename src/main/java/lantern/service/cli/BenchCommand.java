@@ -6,10 +6,11 @@ import picocli.CommandLine;
 @CommandLine.Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
         subcommands = {
                 BenchForwardCommand.class,
+                BenchGemmCommand.class,
                 BenchExplainCommand.class,
                 BenchGenerateCommand.class,
-                BenchSearchCommand.class,                BenchInterpretabilityCommand.class,
-
+                BenchSearchCommand.class,
+                BenchInterpretabilityCommand.class,
         })
 public class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -20,7 +20,7 @@ import java.util.logging.Logger;
  *
  * <p>MKL chooses kernels by vendor: where the CPU does not report "GenuineIntel" it runs its AVX2 path, whatever the
  * CPU supports. On this project's AMD EPYC (Zen 5) that halves fp32 GEMM: 65–85 GFLOP/s per core instead of 125–200
- * ({@code ./lantern bench gemm}). libtorch reaches MKL's vendor check, {@code mkl_serv_intel_cpu_true}, through its
+ * ({@code ./lantern bench gemm}, with and without {@code LANTERN_MKL_AVX512=false}). libtorch reaches MKL's vendor check, {@code mkl_serv_intel_cpu_true}, through its
  * dynamic symbol table, so a one-function library ({@code subject-model/src/main/native/mkl_vendor.c}, built by Maven
  * when a C compiler exists) opened with {@code RTLD_GLOBAL} before libtorch answers that check instead. Done only on
  * Linux x86-64 AMD CPUs with AVX-512 F, DQ, BW and VL; off with {@code -Dlantern.mkl-avx512=false} or
