@@ -8,8 +8,12 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +47,7 @@ public final class MklDispatch {
 
     private static final Logger LOG = Logger.getLogger(MklDispatch.class.getName());
     private static final String RESOURCE = "/native/linux-x86_64/liblantern_mkl_vendor.so";
+    private static final String FILE_PREFIX = "lantern-mkl-vendor";
     private static final int RTLD_NOW = 0x2;
     private static final int RTLD_GLOBAL = 0x100;
     private static final Set<String> NEEDED_FLAGS = Set.of("avx512f", "avx512dq", "avx512bw", "avx512vl");
@@ -75,6 +80,9 @@ public final class MklDispatch {
             return State.NOT_NEEDED;
         }
         if (!needsShim(cpuinfo)) return State.NOT_NEEDED;
+        // Loaded already in this process, e.g. by this class in another class loader (Quarkus tests run the app in
+        // its own): the process-wide symbol is in place.
+        if (maps.contains(FILE_PREFIX)) return State.ENABLED;
         if (maps.contains("libtorch_cpu.so")) {
             LOG.warning("libtorch was loaded before MklDispatch.ensure(): MKL keeps its AVX2 path (about half speed)");
             return State.TOO_LATE;
@@ -84,15 +92,34 @@ public final class MklDispatch {
                 LOG.info("MKL vendor shim not built (no C compiler at build time): libtorch GEMM runs MKL's AVX2 path");
                 return State.UNAVAILABLE;
             }
-            Path file = Files.createTempFile("lantern-mkl-vendor", ".so");
-            file.toFile().deleteOnExit();
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+            Path file = extract(in.readAllBytes());
             shim = NativeLibrary.getInstance(file.toString(), Map.of(Library.OPTION_OPEN_FLAGS, RTLD_NOW | RTLD_GLOBAL));
             return State.ENABLED;
         } catch (IOException | UnsatisfiedLinkError e) {
             LOG.warning("cannot load the MKL vendor shim (" + e.getMessage() + "): libtorch GEMM runs MKL's AVX2 path");
             return State.UNAVAILABLE;
         }
+    }
+
+    /**
+     * Writes the library to the temp folder under a name made of its content hash, once (temp file, then atomic
+     * rename), so processes share one copy and a killed process leaves no stray file behind.
+     */
+    private static Path extract(byte[] bytes) throws IOException {
+        String hash;
+        try {
+            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Path file = Path.of(System.getProperty("java.io.tmpdir"), FILE_PREFIX + "-" + hash + ".so");
+        if (Files.isRegularFile(file) && Files.size(file) == bytes.length) return file;
+        Path tmp = Files.createTempFile(file.getParent(), FILE_PREFIX, ".tmp");
+        Files.write(tmp, bytes);
+        // readable by other users' processes that find it under the same name (createTempFile makes it owner-only)
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return file;
     }
 
     /** True for an AMD CPU whose first processor entry lists every AVX-512 subset MKL's kernels use. */
