@@ -72,27 +72,59 @@ public class ActivationService {
 
     /** The {@code k} strongest MLP neurons over all layers at each token ("search by inference"). */
     public Strongest strongest(String modelId, String text, int k) {
+        return strongest(modelId, "mlp", null, text, k);
+    }
+
+    /**
+     * The {@code k} strongest features of one kind at each token: MLP neurons of one layer or of all ({@code layer}
+     * null), or the features of the SAE {@code kind} at {@code layer} (its hook encoded by the SAE).
+     */
+    public Strongest strongest(String modelId, String kind, Integer layer, String text, int k) {
         BertModel model = models.encoder(modelId);
-        Encoding e = encode(model, text);
         ModelInfo info = model.info();
+        if (layer != null && (layer < 0 || layer >= info.layers())) {
+            throw new IllegalArgumentException("layer " + layer + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
+        }
+        boolean neurons = kind == null || kind.equals("mlp");
+        if (!neurons && !kind.startsWith("sae-")) {
+            throw new IllegalArgumentException("kind must be mlp or an SAE kind such as sae-resid_post-k32: " + kind);
+        }
+        if (!neurons && layer == null) throw new IllegalArgumentException("an SAE kind needs a layer");
+        SaeFeatureSource sae = neurons ? null : new SaeFeatureSource(models.saes().get(modelId, layer, kind));
+        Encoding e = encode(model, text);
+        int[] layers = layer != null ? new int[] {layer} : java.util.stream.IntStream.range(0, info.layers()).toArray();
         Hooks hooks = Hooks.none();
-        for (int l = 0; l < info.layers(); l++) hooks.cache(HookNames.mlpPost(l));
+        if (neurons) {
+            for (int l : layers) hooks.cache(HookNames.mlpPost(l));
+        } else {
+            hooks.cache(sae.hook());
+        }
         List<List<FeatureActivation>> top = new ArrayList<>();
         try (NDManager m = model.manager().newSubManager()) {
             model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, hooks);
-            NDList perLayer = new NDList();
-            for (int l = 0; l < info.layers(); l++) perLayer.add(hooks.get(HookNames.mlpPost(l)).get(0));
-            NDArray all = NDArrays.concat(perLayer, 1); // [T, layers * neurons]
-            NDList best = all.topK(k, 1, true, true);
+            NDArray all; // [T, features]
+            int width;
+            if (neurons) {
+                NDList perLayer = new NDList();
+                for (int l : layers) perLayer.add(hooks.get(HookNames.mlpPost(l)).get(0));
+                all = NDArrays.concat(perLayer, 1);
+                width = info.neuronsPerLayer();
+            } else {
+                all = sae.features(hooks.get(sae.hook())).get(0);
+                width = sae.width();
+            }
+            int kk = (int) Math.min(k, all.getShape().get(1));
+            NDList best = all.topK(kk, 1, true, true);
             float[] values = best.get(0).toFloatArray();
             long[] indices = best.get(1).toLongArray();
-            int n = info.neuronsPerLayer();
             for (int t = 0; t < e.length(); t++) {
-                List<FeatureActivation> row = new ArrayList<>(k);
-                for (int j = 0; j < k; j++) {
-                    long flat = indices[t * k + j];
-                    row.add(new FeatureActivation(FeatureId.mlp(modelId, (int) (flat / n), (int) (flat % n)).toString(),
-                            values[t * k + j]));
+                List<FeatureActivation> row = new ArrayList<>(kk);
+                for (int j = 0; j < kk; j++) {
+                    long flat = indices[t * kk + j];
+                    int l = neurons ? layers[(int) (flat / width)] : layer;
+                    FeatureId id = neurons ? FeatureId.mlp(modelId, l, (int) (flat % width))
+                            : new FeatureId(modelId, l, kind, (int) flat);
+                    row.add(new FeatureActivation(id.toString(), values[t * kk + j]));
                 }
                 top.add(row);
             }

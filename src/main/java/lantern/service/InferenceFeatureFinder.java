@@ -11,15 +11,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Search by inference: runs the model on the text and ranks neurons by their strongest activation on it. */
+/**
+ * Search by inference: runs the model on the text and ranks the features of one kind (neurons, or one SAE's
+ * features) by their strongest activation on it.
+ */
 @ApplicationScoped
 public class InferenceFeatureFinder implements FeatureActivationFinder {
     @Inject
     ActivationService activations;
 
     @Override
-    public List<FeatureActivation> find(String model, String text, int limit) {
-        var strongest = activations.strongest(model, text, Math.max(10, Math.min(limit, 100)));
+    public List<FeatureActivation> find(String model, String kind, Integer layer, String text, int limit) {
+        var strongest = activations.strongest(model, kind, layer, text, Math.max(10, Math.min(limit, 100)));
         Map<String, FeatureActivation> best = new HashMap<>();
         for (int t = 0; t < strongest.tokens().size(); t++) {
             String token = strongest.tokens().get(t);

@@ -70,10 +70,15 @@ public class SearchResource {
         return new SearchResponse(r.hits().stream().map(Hit::of).toList(), r.total(), Map.of("layer", layers));
     }
 
-    /** "Search by inference": the features that fire most on the text, with their explanations. */
+    /**
+     * "Search by inference": the features that fire most on the text, with their explanations. {@code kind} mlp
+     * (default) ranks neurons (of {@code layer}, or of all layers); an SAE kind ranks that SAE's features at
+     * {@code layer}.
+     */
     @GET
     @Path("/by-text")
     public ActivationResponse byText(@QueryParam("text") String text, @QueryParam("model") @DefaultValue("minilm-l6") String model,
+                                     @QueryParam("kind") @DefaultValue("mlp") String kind, @QueryParam("layer") String layer,
                                      @QueryParam("limit") @DefaultValue("20") String limit) {
         if (text == null || text.isBlank()) throw new IllegalArgumentException("text is required");
         if (text.length() > 5000) throw new IllegalArgumentException("text is longer than 5000 characters");
@@ -83,7 +88,7 @@ public class SearchResource {
             throw new WebApplicationException("search by inference is not available: no FeatureActivationFinder",
                     Response.Status.SERVICE_UNAVAILABLE);
         }
-        List<FeatureActivation> fired = finders.get().find(model, text, n);
+        List<FeatureActivation> fired = finders.get().find(model, kind, optInt(layer, "layer"), text, n);
         Map<String, SearchHit> explained = search.index().explanationsFor(fired.stream().map(FeatureActivation::featureId).toList());
         List<ActivationHit> hits = new ArrayList<>();
         for (FeatureActivation a : fired) {
