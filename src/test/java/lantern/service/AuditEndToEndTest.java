@@ -6,7 +6,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,13 +29,7 @@ class AuditEndToEndTest {
         String id = given().contentType(ContentType.JSON)
                 .body("{\"model\":\"minilm-l6\",\"layers\":[0],\"features\":\"0-7\",\"explainer\":\"statistical\",\"simulator\":\"statistical\",\"concurrency\":2}")
                 .post("/api/audits").then().statusCode(anyOf(is(200), is(202))).extract().path("id");
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        String state;
-        do {
-            Thread.sleep(500);
-            state = given().get("/api/audits/" + id).then().statusCode(200).extract().path("state");
-        } while (!state.equals("done") && !state.equals("failed") && System.nanoTime() < deadline);
-        assertThat(state).isEqualTo("done");
+        AuditPolling.awaitDone(id);
         given().get("/api/audits/" + id).then().body("done", equalTo(8)).body("total", equalTo(8));
         given().get("/api/audits/" + id + "/report").then().statusCode(200);
         given().accept("text/html").get("/api/audits/" + id + "/report?format=html").then().statusCode(200)
@@ -55,13 +48,7 @@ class AuditEndToEndTest {
         String id = given().contentType(ContentType.JSON)
                 .body("{\"model\":\"minilm-l6\",\"layers\":[3],\"features\":\"100-103\",\"causal\":true}")
                 .post("/api/audits").then().statusCode(202).extract().path("id");
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        String state;
-        do {
-            Thread.sleep(500);
-            state = given().get("/api/audits/" + id).then().statusCode(200).extract().path("state");
-        } while (!state.equals("done") && !state.equals("failed") && System.nanoTime() < deadline);
-        assertThat(state).isEqualTo("done");
+        AuditPolling.awaitDone(id);
         var report = given().get("/api/audits/" + id + "/report?format=json").then().statusCode(200)
                 .body("request.causal", equalTo(true))
                 .body("meanCausal", notNullValue())

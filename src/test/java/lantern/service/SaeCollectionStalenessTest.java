@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Random;
 
 import static io.restassured.RestAssured.given;
@@ -85,13 +84,7 @@ class SaeCollectionStalenessTest {
         String id = given().contentType(ContentType.JSON)
                 .body("{\"model\":\"minilm-l6\",\"layers\":[2],\"kind\":\"" + KIND + "\",\"features\":\"0-3\",\"causal\":true}")
                 .post("/api/audits").then().statusCode(202).extract().path("id");
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        String state;
-        do {
-            Thread.sleep(300);
-            state = given().get("/api/audits/" + id).then().statusCode(200).extract().path("state");
-        } while (!state.equals("done") && !state.equals("failed") && System.nanoTime() < deadline);
-        assertThat(state).isEqualTo("done");
+        AuditPolling.awaitDone(id);
         given().get("/api/audits/" + id).then().body("done", equalTo(4)).body("failed", equalTo(0));
         assertThat(manifest().saeFingerprint()).isEqualTo(SaeFingerprint.of(CFG, second));
         given().get("/api/features/" + FEATURE).then().statusCode(200)
