@@ -2,6 +2,8 @@ package lantern.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import lantern.explainer.collect.BertActivationSource;
+import lantern.explainer.collect.CheckpointPolicy;
 import lantern.explainer.collect.CollectOptions;
 import lantern.explainer.collect.CollectionRun;
 import lantern.explainer.collect.Manifest;
@@ -13,7 +15,11 @@ import org.jboss.logging.Logger;
 import java.util.List;
 import java.util.function.Consumer;
 
-/** Runs collections inside the service (audits collect what they need); one at a time. */
+/**
+ * Runs collections inside the service (audits collect what they need); one at a time. Collections write checkpoints
+ * ({@code lantern.collect.checkpoint-seconds}), so one cut short by a restart of the service resumes when it is asked
+ * for again (an audit resumed after the restart asks for it).
+ */
 @ApplicationScoped
 public class CollectionService {
     private static final Logger LOG = Logger.getLogger(CollectionService.class);
@@ -54,15 +60,21 @@ public class CollectionService {
         var source = new lantern.eval.sae.SaeActivationSource(model,
                 new lantern.subject.sae.SaeFeatureSource(models.saes().get(modelId, layer, kind)));
         var corpus = Corpora.open("brown", config.dataDir());
-        new CollectionRun(corpus, kind + "-l" + layer, CollectOptions.defaults().withLayers(layer), maxTokens, 64)
-                .run(model, source, config.dataDir(), p -> { });
+        collection(corpus, kind + "-l" + layer, CollectOptions.defaults().withLayers(layer), maxTokens)
+                .run(model, source, config.dataDir(), p -> { }, LOG::info);
     }
 
     public CollectionRun.Outcome run(BertModel model, int[] layers, long maxTokens, Consumer<Progress> progress) {
         var corpus = Corpora.open("brown", config.dataDir());
         String name = "brown-" + layersName(layers);
         CollectOptions opt = CollectOptions.defaults().withLayers(layers);
-        return new CollectionRun(corpus, name, opt, maxTokens, 64).run(model, config.dataDir(), progress);
+        return collection(corpus, name, opt, maxTokens)
+                .run(model, new BertActivationSource(model), config.dataDir(), progress, LOG::info);
+    }
+
+    private CollectionRun collection(lantern.explainer.corpus.Corpus corpus, String name, CollectOptions opt, long maxTokens) {
+        return new CollectionRun(corpus, name, opt, maxTokens, 64)
+                .withCheckpoints(CheckpointPolicy.everySeconds(config.collect().checkpointSeconds()));
     }
 
     private static String layersName(int[] layers) {

@@ -21,6 +21,17 @@ public interface LanternConfig {
 
     Audit audit();
 
+    Collect collect();
+
+    interface Collect {
+        /**
+         * Seconds between checkpoints of a collection the service runs (0: none), so one cut short by a restart
+         * resumes when it is asked for again.
+         */
+        @WithDefault("60")
+        long checkpointSeconds();
+    }
+
     interface Audit {
         /** Brown tokens an audit collects when it finds no (current) collection of a feature's layer. */
         @WithDefault("200000")

@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.explainer.collect.BertActivationSource;
+import lantern.explainer.collect.CheckpointPolicy;
 import lantern.explainer.collect.CollectionRun;
 import lantern.explainer.collect.CollectOptions;
 import lantern.explainer.collect.CollectionResult;
@@ -45,11 +47,19 @@ public class CollectCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--seq-len", defaultValue = "64", description = "Tokens per sequence incl. [CLS]/[SEP] (default: ${DEFAULT-VALUE}).")
     int seqLen;
 
+    @CommandLine.Option(names = "--checkpoint-seconds", defaultValue = "60",
+            description = "Write a checkpoint every this many seconds, so a killed run started again with the same arguments resumes (0: none; default: ${DEFAULT-VALUE}).")
+    long checkpointSeconds;
+
+    @CommandLine.Option(names = "--restart", description = "Ignore a checkpoint of an earlier, interrupted run and start from the beginning.")
+    boolean restart;
+
     @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
     @Override
     public Integer call() {
+        CheckpointPolicy checkpoints = CheckpointPolicy.everySeconds(checkpointSeconds).withRestart(restart);
         long t0 = System.nanoTime();
         try (BertModel m = ModelLoader.load(model)) {
             Corpus c = Corpora.open(corpus, data);
@@ -58,7 +68,7 @@ public class CollectCommand implements Callable<Integer> {
                     .withTopK(topK).withSeed(seed).withBatchSize(batchSize);
             System.err.printf("loaded %s in %.1f s; chunking %s ...%n", m.info().id(), (System.nanoTime() - t0) / 1e9, c.name());
             ProgressBar bar = new ProgressBar(System.err);
-            var run = new CollectionRun(c, collection, opt, maxTokens, seqLen);
+            var run = new CollectionRun(c, collection, opt, maxTokens, seqLen, checkpoints);
             CollectionRun.Outcome outcome;
             if (sae != null) {
                 int[] l = ModelLoader.layers(layers, m.info().layers());
@@ -66,9 +76,9 @@ public class CollectCommand implements Callable<Integer> {
                 var saes = new lantern.subject.sae.SaeStore(data, m.manager());
                 var source = new lantern.eval.sae.SaeActivationSource(m,
                         new lantern.subject.sae.SaeFeatureSource(saes.get(m.info().id(), l[0], sae)));
-                outcome = run.run(m, source, data, bar);
+                outcome = run.run(m, source, data, bar, bar::note);
             } else {
-                outcome = run.run(m, data, bar);
+                outcome = run.run(m, new BertActivationSource(m), data, bar, bar::note);
             }
             bar.finish();
             TokenStream stream = outcome.stream();
@@ -77,6 +87,11 @@ public class CollectCommand implements Callable<Integer> {
             int neurons = result.layers().length * result.width();
             System.out.printf("collected %,d neurons over %,d tokens in %.1f s (%,.0f tokens/s) -> %s%n", neurons,
                     stream.tokens(), result.seconds(), stream.tokens() / result.seconds(), dir);
+            var written = outcome.checkpoints();
+            if (written.count() > 0) {
+                System.out.printf("wrote %d checkpoints (the last %.0f MB) in %.2f s; deleted now that the collection is stored%n",
+                        written.count(), written.lastBytes() / 1e6, written.seconds());
+            }
             return 0;
         }
     }

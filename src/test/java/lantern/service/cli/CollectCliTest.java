@@ -21,6 +21,25 @@ class CollectCliTest {
     }
 
     @Test
+    void checkpointOptions() {
+        CollectCommand c = new CollectCommand();
+        new picocli.CommandLine(c).parseArgs("--checkpoint-seconds", "5", "--restart");
+        assertThat(c.checkpointSeconds).isEqualTo(5);
+        assertThat(c.restart).isTrue();
+        CollectCommand defaults = new CollectCommand();
+        new picocli.CommandLine(defaults).parseArgs();
+        assertThat(defaults.checkpointSeconds).isEqualTo(60);
+        assertThat(defaults.restart).isFalse();
+
+        // a bad value is refused before the model is loaded
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = new picocli.CommandLine(new CollectCommand()).setErr(new java.io.PrintWriter(err))
+                .execute("--checkpoint-seconds", "-1", "--model", "no-such-model");
+        assertThat(code).isNotZero();
+        assertThat(err.toString()).contains("checkpoint seconds must be >= 0").doesNotContain("no-such-model");
+    }
+
+    @Test
     void rendersWordPiecesWithMarkersOrColour() {
         ActivationRecord r = new ActivationRecord(List.of("the", "air", "##port", "is", "new"), new float[] {0f, 2f, 1f, 0.1f, -0.1f});
         assertThat(ShowCommand.render(r, 2f, false)).isEqualTo("the [[air]][[port]] is new");

@@ -4,14 +4,16 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 /**
@@ -30,6 +32,9 @@ import java.util.stream.IntStream;
  * neuron-explainer counts every token the model sees; on BERT the special tokens carry outsized activations that
  * would crowd out the text.) Each sequence gives a neuron at most one top window, at its max token, so no two top
  * windows show the same event.
+ *
+ * <p>A long run survives being killed: with {@link Checkpoints}, the main pass's whole state is written between
+ * batches every so often, and a new run of the same collection continues from the latest checkpoint.
  */
 public final class ActivationCollector {
     /** Batches' worth of sequences sorted by length together (see {@link #batchesByLength}). */
@@ -44,6 +49,18 @@ public final class ActivationCollector {
     }
 
     public CollectionResult collect(TokenStream stream, String corpusName, Consumer<Progress> progress) {
+        return collect(stream, corpusName, progress, Checkpoints.none());
+    }
+
+    /**
+     * As {@link #collect(TokenStream, String, Consumer)}, continuing from the checkpoint in {@code checkpoints} when it
+     * is of this very run (same source, corpus, token stream and options) and writing new ones as its policy says.
+     * The result is the same, bit for bit, as that of a run never interrupted: every accumulator is saved whole at a
+     * batch boundary, batches are digested in a fixed order, and each batch's token sample is drawn from a generator
+     * seeded by the batch's index alone.
+     */
+    public CollectionResult collect(TokenStream stream, String corpusName, Consumer<Progress> progress,
+                                    Checkpoints checkpoints) {
         long t0 = System.nanoTime();
         int[] layers = opt.resolveLayers(source.layers());
         int n = source.width();
@@ -56,22 +73,32 @@ public final class ActivationCollector {
         Map<Integer, List<Integer>> randomBySeq = new HashMap<>();
         for (int r = 0; r < randomWindows.size(); r++) randomBySeq.computeIfAbsent(randomWindows.get(r).sequence(), x -> new ArrayList<>()).add(r);
         double sampleRate = Math.min(1.0, (double) opt.quantileSamples() / Math.max(1, stream.tokens()));
-        Random sampleRnd = new Random(opt.seed() + 2);
+        List<int[]> batches = batchesByLength(stream, opt.batchSize());
+        Supplier<LayerState[]> fresh = () -> {
+            LayerState[] a = new LayerState[layers.length];
+            for (int i = 0; i < layers.length; i++) a[i] = new LayerState(layers[i], n, randomWindows.size(), quantileSeqs.length, opt);
+            return a;
+        };
 
-        Layer[] acc = new Layer[layers.length];
-        for (int i = 0; i < layers.length; i++) acc[i] = new Layer(layers[i], n, randomWindows.size(), quantileSeqs.length);
+        CheckpointKey key = checkpoints.enabled() ? CheckpointKey.of(source, corpusName, stream, opt, layers, batches.size()) : null;
+        long[] tokensBefore = tokensBefore(stream, batches);
+        Optional<Checkpoints.Resumed> resumed = key == null ? Optional.empty() : checkpoints.resume(key, tokensBefore, fresh);
+        LayerState[] acc = resumed.map(Checkpoints.Resumed::layers).orElseGet(fresh);
+        int first = resumed.map(r -> r.position().nextBatch()).orElse(0);
+        long done = tokensBefore[first];
+        long resumedTokens = done;
+        if (resumed.isPresent()) {
+            // The clock goes on from the time already spent, so rate, ETA and the stored seconds count all runs.
+            t0 = System.nanoTime() - resumed.get().position().elapsedNanos();
+            report(progress, "collect", done, stream.tokens(), t0, resumedTokens);
+        }
 
-        int prefix = stream.prefix().length;
-        long done = 0;
-        for (int[] seqs : batchesByLength(stream, opt.batchSize())) {
+        long lastSave = System.nanoTime();
+        int sinceSave = 0;
+        for (int bi = first; bi < batches.size(); bi++) {
+            int[] seqs = batches.get(bi);
             Batch batch = Batch.of(stream, seqs);
-            List<Long> sampled = new ArrayList<>();
-            for (int b = 0; b < batch.size; b++) {
-                for (int t = 0; t < stream.length(seqs[b]); t++) {
-                    if (sampleRate >= 1 || sampleRnd.nextDouble() < sampleRate) sampled.add((long) (b * batch.t + prefix + t));
-                }
-            }
-            long[] rows = sampled.stream().mapToLong(Long::longValue).toArray();
+            long[] rows = sampledRows(batch, stream, sampleRate, bi);
             try (NDManager m = source.manager().newSubManager()) {
                 List<NDArray> acts = source.neurons(m, batch.ids, batch.lengths, layers);
                 // One copy of each layer's [B,T,N] activations, digested in one pass; layers run in parallel (the
@@ -80,7 +107,14 @@ public final class ActivationCollector {
                         acc[li].copyOut(acts.get(li)), batch, stream, randomWindows, randomBySeq, quantileIndex, rows));
             }
             done += batch.textTokens;
-            report(progress, "collect", done, stream.tokens(), t0);
+            report(progress, "collect", done, stream.tokens(), t0, resumedTokens);
+            sinceSave++;
+            // Between batches every accumulator is whole. None after the last batch: the short second pass follows.
+            if (bi + 1 < batches.size() && checkpoints.due(sinceSave, System.nanoTime() - lastSave)) {
+                checkpoints.save(key, new CheckpointFile.Position(bi + 1, done, System.nanoTime() - t0), acc);
+                lastSave = System.nanoTime();
+                sinceSave = 0;
+            }
         }
 
         quantilePass(acc, layers, stream, quantileSeqs, progress, t0);
@@ -90,12 +124,51 @@ public final class ActivationCollector {
                 (System.nanoTime() - t0) / 1e9, source.kind());
     }
 
+    /** {@code out[b]}: the text tokens of the batches before batch {@code b} ({@code out[batches.size()]}: all). */
+    private static long[] tokensBefore(TokenStream stream, List<int[]> batches) {
+        long[] out = new long[batches.size() + 1];
+        for (int b = 0; b < batches.size(); b++) {
+            long t = 0;
+            for (int s : batches.get(b)) t += stream.length(s);
+            out[b + 1] = out[b] + t;
+        }
+        return out;
+    }
+
+    /**
+     * The rows ({@code b * T + position}) of batch {@code index}'s text tokens sampled for the quantile estimate, each
+     * with probability {@code rate}. The generator is seeded from (seed, batch index) alone, so a run resumed at any
+     * batch draws exactly what an uninterrupted run draws, with no generator state to carry over.
+     */
+    private long[] sampledRows(Batch batch, TokenStream stream, double rate, int index) {
+        int prefix = stream.prefix().length;
+        SplittableRandom rnd = new SplittableRandom(mix64(mix64(opt.seed() + 2) + index));
+        long[] rows = new long[16];
+        int count = 0;
+        for (int b = 0; b < batch.size; b++) {
+            for (int t = 0; t < stream.length(batch.seqs[b]); t++) {
+                if (rate >= 1 || rnd.nextDouble() < rate) {
+                    if (count == rows.length) rows = Arrays.copyOf(rows, 2 * count);
+                    rows[count++] = (long) b * batch.t + prefix + t;
+                }
+            }
+        }
+        return Arrays.copyOf(rows, count);
+    }
+
+    /** SplitMix64's finalizer: spreads nearby seeds (seed, seed + 1, ...) over unrelated generator states. */
+    static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
     /**
      * The per-batch work for one layer over its activations {@code v} [B,T,N], copied out once: per sequence a single
      * pass over the text tokens gives every neuron's max, argmax, sum and positive count; windows are read from the
      * same array.
      */
-    private void mainPass(Layer a, float[] v, Batch batch, TokenStream stream, List<Window> randomWindows,
+    private void mainPass(LayerState a, float[] v, Batch batch, TokenStream stream, List<Window> randomWindows,
                           Map<Integer, List<Integer>> randomBySeq, Map<Integer, Integer> quantileIndex, long[] sampledRows) {
         int n = a.n;
         int w = opt.windowWidth();
@@ -204,14 +277,14 @@ public final class ActivationCollector {
      * Windows by activation quantile: per neuron, the sampled sequences whose max is positive are sorted by that
      * max and cut into equal-count bins; {@code perBin} are drawn from each and fetched in a second pass.
      */
-    private void quantilePass(Layer[] acc, int[] layers, TokenStream stream, int[] quantileSeqs, Consumer<Progress> progress, long t0) {
+    private void quantilePass(LayerState[] acc, int[] layers, TokenStream stream, int[] quantileSeqs, Consumer<Progress> progress, long t0) {
         int bins = opt.quantileBins(), perBin = opt.perBin();
         if (bins == 0 || perBin == 0 || quantileSeqs.length == 0) return;
         int n = source.width();
         int w = opt.windowWidth();
         int prefix = stream.prefix().length;
         java.util.TreeSet<Integer> needed = new java.util.TreeSet<>();
-        for (Layer a : acc) {
+        for (LayerState a : acc) {
             a.qSlot = new int[n * bins * perBin];
             Arrays.fill(a.qSlot, -1);
             for (int j = 0; j < n; j++) {
@@ -245,7 +318,7 @@ public final class ActivationCollector {
             try (NDManager m = source.manager().newSubManager()) {
                 List<NDArray> acts = source.neurons(m, batch.ids, batch.lengths, layers);
                 for (int li = 0; li < layers.length; li++) {
-                    Layer a = acc[li];
+                    LayerState a = acc[li];
                     NDArray act = acts.get(li).toType(DataType.FLOAT32, false);
                     List<Integer> slots = new ArrayList<>();
                     List<Window> wins = new ArrayList<>();
@@ -275,7 +348,7 @@ public final class ActivationCollector {
                     }
                 }
             }
-            report(progress, "quantile windows", stream.tokens(), stream.tokens(), t0);
+            report(progress, "quantile windows", stream.tokens(), stream.tokens(), t0, 0);
         }
     }
 
@@ -306,12 +379,12 @@ public final class ActivationCollector {
         return out;
     }
 
-    private static void report(Consumer<Progress> progress, String phase, long done, long total, long t0) {
+    private static void report(Consumer<Progress> progress, String phase, long done, long total, long t0, long resumedTokens) {
         if (progress == null) return;
         double secs = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
         double rate = done / secs;
         long etaSecs = rate > 0 ? (long) ((total - done) / rate) : 0;
-        progress.accept(new Progress(phase, done, total, rate, java.time.Duration.ofSeconds(etaSecs)));
+        progress.accept(new Progress(phase, done, total, rate, java.time.Duration.ofSeconds(etaSecs), resumedTokens));
     }
 
     /** One batch of sequences, right-padded. */
@@ -345,82 +418,6 @@ public final class ActivationCollector {
 
         static Batch of(TokenStream stream, int[] seqs) {
             return new Batch(stream, seqs);
-        }
-    }
-
-    /** Running state for one layer. */
-    private final class Layer {
-        final int layer;
-        final int n;
-        final double[] sum;
-        final double[] positive;
-        final float[] max;
-        final TopWindows top;
-        final float[] random;
-        final List<float[]> samples = new ArrayList<>();
-        final float[] qMax;
-        final int[] qCenter;
-        int[] qSlot = new int[0];
-        final LayerResult.Slots quantileWindows;
-        /** This layer's activations of the current batch, reused from batch to batch (only the prefix is valid). */
-        private float[] buffer = new float[0];
-
-        Layer(int layer, int n, int randomCount, int quantileSeqs) {
-            this.layer = layer;
-            this.n = n;
-            sum = new double[n];
-            positive = new double[n];
-            max = new float[n];
-            Arrays.fill(max, Float.NEGATIVE_INFINITY);
-            top = new TopWindows(n, opt.topK(), opt.windowWidth());
-            random = new float[n * randomCount * opt.windowWidth()];
-            qMax = new float[quantileSeqs * n];
-            qCenter = new int[quantileSeqs * n];
-            quantileWindows = new LayerResult.Slots(n, opt.quantileBins() * opt.perBin(), opt.windowWidth());
-        }
-
-        /** Copies a batch's [B,T,N] activations into {@link #buffer} (one memcpy from the tensor's memory). */
-        float[] copyOut(NDArray act) {
-            NDArray f = act.toType(DataType.FLOAT32, false);
-            int size = Math.toIntExact(f.size());
-            if (buffer.length < size) buffer = new float[size];
-            f.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer().get(buffer, 0, size);
-            return buffer;
-        }
-
-        LayerResult finish(long tokens) {
-            float[] mean = new float[n];
-            float[] frac = new float[n];
-            for (int j = 0; j < n; j++) {
-                mean[j] = (float) (sum[j] / tokens);
-                frac[j] = (float) (positive[j] / tokens);
-            }
-            double[] levels = opt.quantileLevels();
-            float[] quantiles = new float[n * levels.length];
-            int count = samples.stream().mapToInt(s -> s.length / n).sum();
-            if (count > 0) {
-                // Columns are gathered a block of neurons at a time: each sample row is then read a cache line at a
-                // time instead of one float per line per neuron.
-                int block = 16;
-                float[][] columns = new float[block][count];
-                for (int j0 = 0; j0 < n; j0 += block) {
-                    int width = Math.min(block, n - j0);
-                    int at = 0;
-                    for (float[] s : samples) {
-                        for (int r = 0; r < s.length / n; r++, at++) {
-                            for (int c = 0; c < width; c++) columns[c][at] = s[r * n + j0 + c];
-                        }
-                    }
-                    for (int c = 0; c < width; c++) {
-                        Arrays.sort(columns[c]);
-                        for (int q = 0; q < levels.length; q++) {
-                            quantiles[(j0 + c) * levels.length + q] = quantile(columns[c], levels[q]);
-                        }
-                    }
-                }
-            }
-            return new LayerResult(layer, n, opt.topK(), opt.windowWidth(), max, mean, frac, quantiles, top.sorted(),
-                    random, quantileWindows);
         }
     }
 

@@ -49,6 +49,16 @@ public final class ActivationStore {
         return dataDir.resolve("activations").resolve(model).resolve(name);
     }
 
+    /**
+     * The work folder of a collection in progress ({@link Checkpoints}): {@code .{name}.partial} next to where the
+     * collection will be. Hidden, so no collection name can be it (names start with a letter or digit) and listings
+     * skip it.
+     */
+    public static Path workDir(Path dataDir, String model, String name) {
+        Path target = dir(dataDir, model, name);
+        return target.resolveSibling("." + name + ".partial");
+    }
+
     private static void checkName(String what, String s) {
         if (s == null || !NAME.matcher(s).matches()) throw new IllegalArgumentException("bad " + what + ": " + s);
     }

@@ -58,6 +58,25 @@ public final class LayerResult {
             activations = new float[n * windowWidth];
         }
 
+        /** Writes every slot (a checkpoint of a collection in progress). */
+        void save(StateOut out) throws java.io.IOException {
+            out.putInts(seq).putInts(start).putInts(length).putFloats(value).putFloats(activations);
+        }
+
+        /** Reads back what {@link #save} wrote into these (empty) slots of the same shape. */
+        void restore(StateIn in) throws java.io.IOException {
+            in.ints(seq, "window sequences");
+            in.ints(start, "window starts");
+            in.ints(length, "window lengths");
+            in.floats(value, "window values");
+            in.floats(activations, "window activations");
+            for (int i = 0; i < seq.length; i++) {
+                if (length[i] < 0 || length[i] > windowWidth) {
+                    throw new CorruptCheckpointException("window length " + length[i] + " outside 0.." + windowWidth);
+                }
+            }
+        }
+
         public void set(int slot, Window win, float v, float[] acts, int actsOffset) {
             seq[slot] = win.sequence();
             start[slot] = win.start();

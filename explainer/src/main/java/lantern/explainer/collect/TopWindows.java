@@ -1,5 +1,6 @@
 package lantern.explainer.collect;
 
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -61,6 +62,27 @@ final class TopWindows {
             if (v < slots.value[w] || (v == slots.value[w] && slots.seq[j] > slots.seq[w])) w = j;
         }
         return w;
+    }
+
+    /** Writes the slots and every neuron's bookkeeping (fill count, entry bar, weakest slot) for a checkpoint. */
+    void save(StateOut out) throws IOException {
+        out.putInts(count).putFloats(threshold).putInts(thresholdSeq).putInts(weakestSlot);
+        slots.save(out);
+    }
+
+    /** Reads back what {@link #save} wrote, into this (empty) instance of the same shape. */
+    void restore(StateIn in) throws IOException {
+        in.ints(count, "top-k counts");
+        in.floats(threshold, "top-k bars");
+        in.ints(thresholdSeq, "top-k bar sequences");
+        in.ints(weakestSlot, "top-k weakest slots");
+        slots.restore(in);
+        for (int n = 0; n < count.length; n++) {
+            if (count[n] < 0 || count[n] > k) throw new CorruptCheckpointException("top-k count " + count[n] + " outside 0.." + k);
+            if (count[n] == k && (weakestSlot[n] < n * k || weakestSlot[n] >= (n + 1) * k)) {
+                throw new CorruptCheckpointException("weakest top-k slot " + weakestSlot[n] + " is not neuron " + n + "'s");
+            }
+        }
     }
 
     /** Sorts every neuron's slots strongest first (empty slots last). */
