@@ -4,10 +4,13 @@ import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
 import lantern.eval.audit.AuditRequest;
 import lantern.eval.audit.AuditStatus;
+import lantern.explainer.collect.Chunker;
 import lantern.explainer.collect.Manifest;
+import lantern.explainer.corpus.Corpora;
 import lantern.service.AuditService;
 import lantern.service.CollectionService;
 import lantern.service.FeatureRecordsService;
+import lantern.service.LanternConfig;
 import lantern.service.ModelRegistry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import picocli.CommandLine;
@@ -32,6 +35,8 @@ public class QuickstartCommand implements Callable<Integer> {
     FeatureRecordsService records;
     @Inject
     AuditService audits;
+    @Inject
+    LanternConfig config;
     @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
     int port;
 
@@ -43,15 +48,29 @@ public class QuickstartCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--no-serve", description = "Stop after the audit instead of serving.")
     boolean noServe;
 
+    private static final int SEQUENCE_LENGTH = 64;
+
+    /** Same model, kind, layers, features, explainer and simulator: the same explanations would come out. */
+    static boolean sameWork(AuditRequest a, AuditRequest b) {
+        return a.model().equals(b.model()) && a.kind().equals(b.kind()) && a.layers().equals(b.layers())
+                && a.features().equals(b.features()) && a.explainer().equals(b.explainer())
+                && a.simulator().equals(b.simulator());
+    }
+
     @Override
     public Integer call() throws Exception {
         var model = models.minilm();
         int layers = model.info().layers();
+        // Reuse a collection of every layer over at least the Brown tokens asked for (the chunker stops on a sentence
+        // boundary, so "as many" is what chunking the same budget gives).
+        long wanted = new Chunker(model.tokenizer(), SEQUENCE_LENGTH)
+                .chunk(Corpora.open("brown", config.dataDir()), maxTokens).tokens();
         boolean collected = records.collections().stream()
-                .anyMatch((Manifest m) -> m.model().equals(model.info().id()) && m.layers().size() == layers);
+                .anyMatch((Manifest m) -> m.model().equals(model.info().id()) && m.kind().equals("mlp")
+                        && m.corpus().equals("brown") && m.layers().size() == layers && m.tokens() >= wanted);
         if (!collected) {
             System.err.printf("1/3 collecting all %,d neurons of %s over %,d Brown tokens%n",
-                    layers * model.info().neuronsPerLayer(), model.info().id(), maxTokens);
+                    layers * model.info().neuronsPerLayer(), model.info().id(), wanted);
             ProgressBar bar = new ProgressBar(System.err);
             int[] all = java.util.stream.IntStream.range(0, layers).toArray();
             var outcome = collections.run(model, all, maxTokens, bar);
@@ -59,15 +78,18 @@ public class QuickstartCommand implements Callable<Integer> {
             System.err.printf("    %,d tokens in %.0f s (%,.0f tokens/s) -> %s%n", outcome.stream().tokens(),
                     outcome.result().seconds(), outcome.stream().tokens() / outcome.result().seconds(), outcome.dir());
         } else {
-            System.err.println("1/3 collection found on disk: skipping");
+            System.err.printf("1/3 a collection of all layers over >= %,d Brown tokens is on disk: skipping%n", wanted);
         }
         System.err.println("2/3 explaining, scoring and indexing (" + features + ", statistical explainer)");
-        String id = audits.jobs().list().stream()
-                .filter(s -> s.state().finished() && s.state().name().equalsIgnoreCase("done"))
+        AuditRequest request = new AuditRequest(model.info().id(), List.of(), "mlp", AuditCommand.selection(features),
+                "statistical", "statistical", 2, List.of("plural nouns", "past tense verbs", "numbers", "names"), false);
+        // An earlier audit counts only when it asked for the same features and the records it read are still there.
+        String id = !collected ? null : audits.jobs().list().stream()
+                .filter(s -> s.state().name().equalsIgnoreCase("done"))
+                .filter(s -> sameWork(audits.jobs().results(s.id()).request(), request))
                 .map(AuditStatus::id).findFirst().orElse(null);
         if (id == null) {
-            id = audits.submit(new AuditRequest(model.info().id(), List.of(), "mlp", AuditCommand.selection(features),
-                    "statistical", "statistical", 2, List.of("plural nouns", "past tense verbs", "numbers", "names"), false));
+            id = audits.submit(request);
             long t0 = System.nanoTime();
             AuditStatus s;
             do {
@@ -78,7 +100,7 @@ public class QuickstartCommand implements Callable<Integer> {
             } while (!s.state().finished());
             System.err.println();
         } else {
-            System.err.println("    audit " + id + " found: skipping");
+            System.err.println("    audit " + id + " of the same features found: skipping");
         }
         String base = "http://127.0.0.1:" + port;
         System.out.println("3/3 ready:");
