@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import lantern.explainer.collect.ActivationSource;
+import lantern.explainer.collect.ForwardingActivationSource;
 import lantern.explainer.collect.ActivationStore;
 import lantern.explainer.collect.BertActivationSource;
 import lantern.explainer.collect.CheckpointPolicy;
@@ -36,15 +37,16 @@ class CollectionResumeTest {
     LanternConfig config;
 
     /** The forward pass fails after two batches, as a service killed mid-collection would stop. */
-    record DiesAfterTwo(ActivationSource inner, int[] calls) implements ActivationSource {
-        @Override public String modelId() { return inner.modelId(); }
-        @Override public int layers() { return inner.layers(); }
-        @Override public int width() { return inner.width(); }
-        @Override public NDManager manager() { return inner.manager(); }
+    static final class DiesAfterTwo extends ForwardingActivationSource {
+        private int calls;
+
+        DiesAfterTwo(ActivationSource inner) {
+            super(inner);
+        }
 
         @Override
         public List<NDArray> neurons(NDManager m, long[][] ids, int[] lengths, int[] layers) {
-            if (calls[0]++ == 2) throw new IllegalStateException("killed");
+            if (calls++ == 2) throw new IllegalStateException("killed");
             return inner.neurons(m, ids, lengths, layers);
         }
     }
@@ -64,7 +66,7 @@ class CollectionResumeTest {
             // what the service runs for layer 4, cut short (it only ever checkpoints by time: here after every batch)
             CollectionRun cut = new CollectionRun(Corpora.open("brown", data), "brown-l4",
                     CollectOptions.defaults().withLayers(4), TOKENS, 64).withCheckpoints(CheckpointPolicy.everyBatches(1));
-            assertThatThrownBy(() -> cut.run(model, new DiesAfterTwo(new BertActivationSource(model), new int[1]), data,
+            assertThatThrownBy(() -> cut.run(model, new DiesAfterTwo(new BertActivationSource(model)), data,
                     p -> { }, n -> { })).hasMessage("killed");
             assertThat(work.resolve("checkpoint.bin")).isRegularFile();
             assertThat(stored).doesNotExist();

@@ -9,6 +9,7 @@ import lantern.explainer.collect.ActivationSource;
 import lantern.explainer.collect.BertActivationSource;
 import lantern.explainer.collect.Chunker;
 import lantern.explainer.collect.CollectOptions;
+import lantern.explainer.collect.ForwardingActivationSource;
 import lantern.explainer.collect.TokenStream;
 import lantern.explainer.corpus.Corpora;
 import lantern.subject.Hooks;
@@ -94,32 +95,11 @@ public class BenchForwardCommand implements Callable<Integer> {
     }
 
     /** Times the forward passes inside a collection, so the bench can say where (c)'s time goes. */
-    private static final class TimedSource implements ActivationSource {
-        private final ActivationSource inner;
+    private static final class TimedSource extends ForwardingActivationSource {
         long nanos;
 
         TimedSource(ActivationSource inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public String modelId() {
-            return inner.modelId();
-        }
-
-        @Override
-        public int layers() {
-            return inner.layers();
-        }
-
-        @Override
-        public int width() {
-            return inner.width();
-        }
-
-        @Override
-        public NDManager manager() {
-            return inner.manager();
+            super(inner);
         }
 
         @Override

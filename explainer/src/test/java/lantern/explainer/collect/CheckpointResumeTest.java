@@ -46,20 +46,14 @@ class CheckpointResumeTest {
     }
 
     /** Stands in for a process that dies: its forward pass fails once {@code batches} batches have run. */
-    static final class DyingSource implements ActivationSource {
-        final ActivationSource inner;
+    static final class DyingSource extends ForwardingActivationSource {
         final int batches;
         int calls;
 
         DyingSource(ActivationSource inner, int batches) {
-            this.inner = inner;
+            super(inner);
             this.batches = batches;
         }
-
-        @Override public String modelId() { return inner.modelId(); }
-        @Override public int layers() { return inner.layers(); }
-        @Override public int width() { return inner.width(); }
-        @Override public NDManager manager() { return inner.manager(); }
 
         @Override
         public List<NDArray> neurons(NDManager m, long[][] ids, int[] lengths, int[] layers) {

@@ -33,11 +33,13 @@ public final class CrashCollectMain {
     }
 
     /** The same activations, later: stretches the run so a kill lands in its middle. */
-    private record Slow(ActivationSource inner, long delayMs) implements ActivationSource {
-        @Override public String modelId() { return inner.modelId(); }
-        @Override public int layers() { return inner.layers(); }
-        @Override public int width() { return inner.width(); }
-        @Override public NDManager manager() { return inner.manager(); }
+    private static final class Slow extends ForwardingActivationSource {
+        private final long delayMs;
+
+        Slow(ActivationSource inner, long delayMs) {
+            super(inner);
+            this.delayMs = delayMs;
+        }
 
         @Override
         public List<NDArray> neurons(NDManager m, long[][] ids, int[] lengths, int[] layers) {
