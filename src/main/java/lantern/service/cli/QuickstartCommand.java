@@ -62,15 +62,18 @@ public class QuickstartCommand implements Callable<Integer> {
         var model = models.minilm();
         int layers = model.info().layers();
         // Reuse a collection of every layer over at least the Brown tokens asked for (the chunker stops on a sentence
-        // boundary, so "as many" is what chunking the same budget gives).
-        long wanted = new Chunker(model.tokenizer(), SEQUENCE_LENGTH)
+        // boundary, so "as many" is what chunking the same budget gives; chunked only when there is one to compare).
+        List<Manifest> full = records.collections().stream()
+                .filter((Manifest m) -> m.model().equals(model.info().id()) && m.kind().equals("mlp")
+                        && m.corpus().equals("brown") && m.layers().size() == layers)
+                .toList();
+        long wanted = full.isEmpty() ? -1 : new Chunker(model.tokenizer(), SEQUENCE_LENGTH)
                 .chunk(Corpora.open("brown", config.dataDir()), maxTokens).tokens();
-        boolean collected = records.collections().stream()
-                .anyMatch((Manifest m) -> m.model().equals(model.info().id()) && m.kind().equals("mlp")
-                        && m.corpus().equals("brown") && m.layers().size() == layers && m.tokens() >= wanted);
+        boolean collected = full.stream().anyMatch(m -> m.tokens() >= wanted);
         if (!collected) {
-            System.err.printf("1/3 collecting all %,d neurons of %s over %,d Brown tokens%n",
-                    layers * model.info().neuronsPerLayer(), model.info().id(), wanted);
+            System.err.printf("1/3 collecting all %,d neurons of %s over %s Brown tokens%n",
+                    layers * model.info().neuronsPerLayer(), model.info().id(),
+                    maxTokens > 0 ? String.format("%,d", maxTokens) : "all");
             ProgressBar bar = new ProgressBar(System.err);
             int[] all = java.util.stream.IntStream.range(0, layers).toArray();
             var outcome = collections.run(model, all, maxTokens, bar);
