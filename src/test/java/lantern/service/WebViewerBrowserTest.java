@@ -265,6 +265,16 @@ class WebViewerBrowserTest {
             assertThat(driver.findElement(By.cssSelector("section[aria-labelledby=h-nb]")).getText()).contains("306");
             accessible();
 
+            // scores in both shapes the API may give (a number, or a value with its 95% interval), and the decoder
+            // vocabulary section, rendered by the page's own functions
+            assertThat(driver.executeScript("return [L.fmtScore(0.5), L.fmtScore({value: 0.5, ci95: [0.4, 0.61], n: 30}), L.fmtScore(null)]"))
+                    .isEqualTo(List.of("0.500", "0.500 [0.400, 0.610] n=30", "–"));
+            assertThat(driver.executeScript("""
+                    const s = vocabSection({vocab: {promoted: [{token: ' Paris', logit: 3.5}], suppressed: [{token: 'the', logit: -2}]}});
+                    return [vocabSection({}) === null, s.querySelectorAll('tbody tr').length, s.textContent.includes(' Paris')];"""))
+                    .isEqualTo(List.of(true, 2L, true));
+            assertThat(driver.findElements(By.id("vocab"))).isEmpty(); // a neuron has none
+
             // Explain: progress, then the new explanation first, with its scores
             driver.findElement(By.id("causal")).click(); // off: quicker
             driver.findElement(By.id("explain")).click();
