@@ -169,10 +169,11 @@
 
   /** A labelled form field: field('q', 'Search', {type: 'search'}) or a select with options [[value, label]]. */
   function field(id, label, attrs, options) {
+    const {wide, ...rest} = attrs || {};
     const input = options
-      ? h('select', Object.assign({id, name: id}, attrs || {}), options.map(([v, l]) => h('option', {value: v}, l)))
-      : h(attrs && attrs.rows ? 'textarea' : 'input', Object.assign({id, name: id}, attrs || {}));
-    return h('div', {class: attrs && attrs.wide ? 'wide' : null}, h('label', {for: id}, label), input);
+      ? h('select', Object.assign({id, name: id}, rest), options.map(([v, l]) => h('option', {value: v}, l)))
+      : h(rest.rows ? 'textarea' : 'input', Object.assign({id, name: id}, rest));
+    return h('div', {class: wide ? 'wide' : null}, h('label', {for: id}, label), input);
   }
 
   function formValues(form) {

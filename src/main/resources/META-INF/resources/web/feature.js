@@ -34,7 +34,7 @@ L.page(async app => {
   const trySection = h('section', {'aria-labelledby': 'h-try'}, h('h2', {id: 'h-try'}, 'Try your own text'),
     h('label', {for: 'try-text'}, 'Text (the feature\'s activation at each token is shown as you type)'), tryText, tryOut);
 
-  const windows = (list, open) => list.map((w, i) => {
+  const windows = list => list.map(w => {
     const wmax = Math.max(...w.activations);
     return h('div', {class: 'window'}, h('span', {class: 'val', title: 'window maximum'}, L.fmt(wmax, 2)), ' ', L.tokens(w.tokens, w.activations, max));
   });
