@@ -17,27 +17,15 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.logging.Level;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,15 +41,15 @@ import static org.assertj.core.api.Assertions.within;
  */
 @QuarkusTest
 @EnabledIf(value = "lantern.service.WebViewerBrowserTest#browserInstalled",
-        disabledReason = "no chromium / chromedriver on this machine: install them with "
-                + "'apt-get install -y chromium chromium-driver' to run the browser tests")
+        disabledReason = "no chromium / chromedriver on this machine: install them with '" + Chromium.INSTALL
+                + "' to run the browser tests")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WebViewerBrowserTest {
-    static final Path FAILURES = Path.of("target/browser-failures");
     static final Path SCREENSHOTS = Path.of("target/screenshots");
     /** Explained by the audit this test starts (features 300-305 of layer 0; other tests use others). */
     static final String FEATURE = "minilm-l6/0/mlp/305";
     static final String DECODER = "web-tiny-gpt2";
+    private static Chromium browser;
     private static ChromeDriver driver;
     /** The decoder registry file when this test created it (removed at the end, so other tests see no decoder). */
     private static Path createdRegistry;
@@ -73,22 +61,9 @@ class WebViewerBrowserTest {
     @Inject
     LanternConfig config;
 
-    static Optional<Path> executable(String... names) {
-        for (String n : names) {
-            for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator)) {
-                Path p = Path.of(dir, n);
-                if (Files.isExecutable(p)) return Optional.of(p);
-            }
-        }
-        return Optional.empty();
-    }
-
     static boolean browserInstalled() {
-        boolean ok = executable("chromium", "chromium-browser").isPresent() && executable("chromedriver").isPresent();
-        if (!ok) {
-            System.err.println("WebViewerBrowserTest skipped: no chromium / chromedriver; install them with "
-                    + "'apt-get install -y chromium chromium-driver'");
-        }
+        boolean ok = Chromium.installed();
+        if (!ok) System.err.println("WebViewerBrowserTest skipped: no chromium / chromedriver; install them with '" + Chromium.INSTALL + "'");
         return ok;
     }
 
@@ -105,12 +80,16 @@ class WebViewerBrowserTest {
             if (!Files.exists(decoders.file())) createdRegistry = decoders.file();
             decoders.add(DECODER, dir, null);
         }
-        if (driver == null) driver = startChromium();
+        if (browser == null) {
+            browser = Chromium.start();
+            driver = browser.driver();
+        }
     }
 
     @AfterAll
     static void quit() {
-        if (driver != null) driver.quit();
+        if (browser != null) browser.close();
+        browser = null;
         driver = null;
         if (createdRegistry != null) {
             try {
@@ -121,29 +100,12 @@ class WebViewerBrowserTest {
         }
     }
 
-    static ChromeDriver startChromium() throws IOException {
-        Path binary = executable("chromium", "chromium-browser").orElseThrow();
-        Path chromedriver = executable("chromedriver").orElseThrow();
-        System.setProperty("webdriver.chrome.driver", chromedriver.toString()); // Selenium Manager stays idle
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(binary.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                "--window-size=1100,900", "--no-first-run", "--disable-extensions", "--disable-background-networking",
-                "--user-data-dir=" + Files.createTempDirectory("lantern-chromium"));
-        options.setCapability("goog:loggingPrefs", Map.of(LogType.BROWSER, "ALL"));
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(chromedriver.toFile()).usingAnyFreePort().build();
-        ChromeDriver d = new ChromeDriver(service, options);
-        d.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
-        return d;
-    }
-
     // ---------------------------------------------------------------------------------------------------------------
 
     @Test
     @Order(1)
     void homeListsModelsCollectionsAndSearchesFromTheKeyboard() {
-        step("home", () -> {
+        browser.step("home", () -> {
             open("/");
             WebElement models = driver.findElement(By.cssSelector("section[aria-labelledby=h-models] table"));
             assertThat(models.getText()).contains("minilm-l6").contains("web-tiny-gpt2");
@@ -154,58 +116,58 @@ class WebViewerBrowserTest {
             assertThat(driver.switchTo().activeElement().getText()).isEqualTo("Skip to content");
             driver.switchTo().activeElement().sendKeys(Keys.ENTER);
             assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("main");
-            accessible();
+            browser.accessible();
             driver.findElement(By.id("q")).sendKeys("rights of citizens", Keys.ENTER);
-            wait(d -> d.getCurrentUrl().contains("/search?q=rights+of+citizens"));
-            ready();
+            browser.until(d -> d.getCurrentUrl().contains("/search?q=rights+of+citizens"));
+            browser.ready();
             assertThat(driver.findElement(By.id("q")).getAttribute("value")).isEqualTo("rights of citizens");
-            noConsoleErrors();
+            browser.noConsoleErrors();
         });
     }
 
     @Test
     @Order(2)
     void startAnAuditWatchItFinishAndCancelAnother() {
-        step("audit-done", () -> {
+        browser.step("audit-done", () -> {
             open("/audits");
-            accessible();
+            browser.accessible();
             driver.findElement(By.id("layers")).sendKeys("0");
             driver.findElement(By.id("features")).sendKeys("300-305");
             driver.findElement(By.id("start")).click();
-            wait(d -> d.getCurrentUrl().matches(".*/audits/[^/]+$"));
-            ready();
+            browser.until(d -> d.getCurrentUrl().matches(".*/audits/[^/]+$"));
+            browser.ready();
             WebElement progress = driver.findElement(By.id("progress-text"));
-            wait(d -> "done".equals(progress.getAttribute("data-state")));
+            browser.until(d -> "done".equals(progress.getAttribute("data-state")));
             assertThat(progress.getText()).startsWith("done: 6 done, 0 failed of 6");
             assertThat(driver.findElement(By.id("progress")).getAttribute("value")).isEqualTo("6");
             assertThat(driver.findElement(By.id("cancel")).isDisplayed()).isFalse();
-            WebElement frame = wait(d -> d.findElement(By.id("report-frame")));
+            WebElement frame = browser.until(d -> d.findElement(By.id("report-frame")));
             driver.switchTo().frame(frame);
             assertThat(driver.findElement(By.tagName("body")).getText()).contains("minilm-l6");
             driver.switchTo().defaultContent();
-            accessible();
-            noConsoleErrors();
+            browser.accessible();
+            browser.noConsoleErrors();
         });
-        step("audit-cancel", () -> {
+        browser.step("audit-cancel", () -> {
             String id = given().contentType(ContentType.JSON)
                     .body("{\"model\":\"minilm-l6\",\"layers\":[3],\"features\":\"all\",\"concurrency\":1}")
                     .post("/api/audits").then().statusCode(202).extract().path("id");
             open("/audits/" + id);
             WebElement progress = driver.findElement(By.id("progress-text"));
-            wait(d -> progress.getText().contains("of 1536"));
+            browser.until(d -> progress.getText().contains("of 1536"));
             driver.findElement(By.id("cancel")).click();
-            wait(d -> "cancelled".equals(progress.getAttribute("data-state")));
+            browser.until(d -> "cancelled".equals(progress.getAttribute("data-state")));
             given().get("/api/audits/" + id).then().statusCode(200).body("state", org.hamcrest.Matchers.equalTo("cancelled"));
             open("/audits");
             assertThat(driver.findElement(By.id("audit-list")).getText()).contains(id).contains("cancelled").contains("done");
-            noConsoleErrors();
+            browser.noConsoleErrors();
         });
     }
 
     @Test
     @Order(3)
     void searchFiltersPagesAndOpensAHitByKeyboard() {
-        step("search", () -> {
+        browser.step("search", () -> {
             driver.manage().window().setSize(new org.openqa.selenium.Dimension(1000, 800));
             open("/search?q=tokens&model=minilm-l6&layer=0");
             WebElement status = driver.findElement(By.id("search-status"));
@@ -215,37 +177,37 @@ class WebViewerBrowserTest {
             assertThat(hits).allSatisfy(a -> assertThat(a.getText()).startsWith("minilm-l6/0/mlp/"));
             assertThat(driver.findElement(By.id("facets")).getText()).contains("layer 0 (");
             assertThat(driver.findElements(By.cssSelector("#results .badge")).get(0).getText()).startsWith("simulation ");
-            accessible();
-            screenshot(SCREENSHOTS.resolve("search.png"));
+            browser.accessible();
+            browser.screenshot(SCREENSHOTS.resolve("search.png"));
             driver.manage().window().setSize(new org.openqa.selenium.Dimension(1100, 900));
             // the facet button toggles the layer filter into the URL and back
             driver.findElement(By.cssSelector("#facets button")).click();
-            wait(d -> !d.getCurrentUrl().contains("layer="));
-            wait(d -> !hits(1).isEmpty());
+            browser.until(d -> !d.getCurrentUrl().contains("layer="));
+            browser.until(d -> !hits(1).isEmpty());
             assertThat(driver.findElement(By.id("layer")).getAttribute("value")).isEmpty();
             driver.navigate().back();
-            wait(d -> d.getCurrentUrl().contains("layer=0"));
-            wait(d -> "0".equals(d.findElement(By.id("layer")).getAttribute("value")));
+            browser.until(d -> d.getCurrentUrl().contains("layer=0"));
+            browser.until(d -> "0".equals(d.findElement(By.id("layer")).getAttribute("value")));
             // keyboard: focus the first hit and press Enter
-            WebElement hit = wait(d -> d.findElement(By.cssSelector("#results a.hit")));
+            WebElement hit = browser.until(d -> d.findElement(By.cssSelector("#results a.hit")));
             String feature = hit.getText();
             hit.sendKeys(Keys.ENTER);
-            wait(d -> d.getCurrentUrl().endsWith("/features/" + feature));
-            ready();
+            browser.until(d -> d.getCurrentUrl().endsWith("/features/" + feature));
+            browser.ready();
             assertThat(driver.findElement(By.id("title")).getText()).isEqualTo(feature);
             // search by text
             open("/search?mode=text&q=" + enc("the law and the rights of citizens") + "&layer=0");
             List<WebElement> rows = driver.findElements(By.cssSelector("#results tbody tr"));
             assertThat(rows).hasSize(20);
             assertThat(rows.get(0).getText()).startsWith("minilm-l6/0/mlp/");
-            noConsoleErrors();
+            browser.noConsoleErrors();
         });
     }
 
     @Test
     @Order(4)
     void featurePageHighlightsTokensExplainsAndTriesText() {
-        step("feature", () -> {
+        browser.step("feature", () -> {
             var json = given().get("/api/features/" + FEATURE).then().statusCode(200).extract().jsonPath();
             float max = json.getFloat("stats.max");
             int explanations = json.getList("explanations").size();
@@ -263,7 +225,7 @@ class WebViewerBrowserTest {
             assertThat(driver.findElement(By.cssSelector("#histogram canvas")).isDisplayed()).isTrue();
             assertThat(driver.findElements(By.cssSelector("#explanations article"))).hasSize(explanations);
             assertThat(driver.findElement(By.cssSelector("section[aria-labelledby=h-nb]")).getText()).contains("306");
-            accessible();
+            browser.accessible();
 
             // scores in both shapes the API may give (a number, or a value with its 95% interval), and the decoder
             // vocabulary section, rendered by the page's own functions
@@ -279,7 +241,7 @@ class WebViewerBrowserTest {
             driver.findElement(By.id("causal")).click(); // off: quicker
             driver.findElement(By.id("explain")).click();
             WebElement status = driver.findElement(By.id("explain-status"));
-            wait(d -> status.getText().startsWith("New explanation"));
+            browser.until(d -> status.getText().startsWith("New explanation"));
             List<WebElement> articles = driver.findElements(By.cssSelector("#explanations article"));
             assertThat(articles).hasSize(explanations + 1);
             assertThat(articles.get(0).getText()).contains("simulation 0.").contains("statistical explainer");
@@ -287,7 +249,7 @@ class WebViewerBrowserTest {
             // try your own text: highlights follow the API's activations token by token
             String text = "the law and the rights of citizens";
             driver.findElement(By.id("try-text")).sendKeys(text);
-            WebElement tried = wait(d -> d.findElement(By.id("try-window")));
+            WebElement tried = browser.until(d -> d.findElement(By.id("try-window")));
             List<Float> shown = tried.findElements(By.cssSelector(".tok")).stream()
                     .map(t -> Float.parseFloat(t.getAttribute("data-act"))).toList();
             List<Float> api = given().contentType(ContentType.JSON)
@@ -299,8 +261,8 @@ class WebViewerBrowserTest {
             assertThat(driver.getCurrentUrl()).endsWith("?text=" + enc(text));
             // the URL holds the state: a reload shows the same highlights
             driver.navigate().refresh();
-            ready();
-            wait(d -> d.findElement(By.id("try-window")));
+            browser.ready();
+            browser.until(d -> d.findElement(By.id("try-window")));
             assertThat(driver.findElement(By.id("try-text")).getAttribute("value")).isEqualTo(text);
 
             // the README's screenshot: the page with its strongest window typed in as "your own text"
@@ -312,18 +274,18 @@ class WebViewerBrowserTest {
             }
             driver.manage().window().setSize(new org.openqa.selenium.Dimension(1000, 1250));
             open("/features/" + FEATURE + "?text=" + enc(sample.toString()));
-            wait(d -> d.findElement(By.id("try-window")));
+            browser.until(d -> d.findElement(By.id("try-window")));
             driver.executeScript("document.activeElement.blur(); window.scrollTo(0, 0)");
-            screenshot(SCREENSHOTS.resolve("feature.png"));
+            browser.screenshot(SCREENSHOTS.resolve("feature.png"));
             driver.manage().window().setSize(new org.openqa.selenium.Dimension(1100, 900));
-            noConsoleErrors();
+            browser.noConsoleErrors();
         });
     }
 
     @Test
     @Order(5)
     void lensAndPatchscopesOnATestDecoder() {
-        step("lens", () -> {
+        browser.step("lens", () -> {
             open("/lens?model=web-tiny-gpt2&prompt=" + enc("the cat sat on the mat") + "&k=3");
             List<WebElement> rows = driver.findElements(By.cssSelector("#lens-out tbody tr"));
             assertThat(rows).hasSize(2);
@@ -332,58 +294,58 @@ class WebViewerBrowserTest {
             assertThat(chips).extracting(WebElement::getText).containsExactly("the", "cat", "sat", "on", "the", "mat");
             assertThat(chips.get(5).getAttribute("aria-pressed")).isEqualTo("true");
             chips.get(1).click();
-            wait(d -> d.getCurrentUrl().contains("position=1"));
-            wait(d -> "true".equals(d.findElements(By.cssSelector("#positions button")).get(1).getAttribute("aria-pressed")));
-            accessible();
-            noConsoleErrors();
+            browser.until(d -> d.getCurrentUrl().contains("position=1"));
+            browser.until(d -> "true".equals(d.findElements(By.cssSelector("#positions button")).get(1).getAttribute("aria-pressed")));
+            browser.accessible();
+            browser.noConsoleErrors();
         });
-        step("patchscopes", () -> {
+        browser.step("patchscopes", () -> {
             open("/patchscopes?model=web-tiny-gpt2&preset=identity&prompt=" + enc("a dog ran") + "&layer=1&maxTokens=4");
-            WebElement generated = wait(d -> d.findElement(By.id("generated")));
+            WebElement generated = browser.until(d -> d.findElement(By.id("generated")));
             assertThat(generated.isDisplayed()).isTrue();
             assertThat(driver.findElement(By.id("ps-out")).getText()).contains("Source token ran");
             assertThat(driver.findElements(By.cssSelector("#ps-out tbody tr"))).hasSize(5);
             driver.findElement(By.id("sweep")).click();
-            WebElement chart = wait(d -> d.findElement(By.cssSelector("#sweep-chart canvas")));
+            WebElement chart = browser.until(d -> d.findElement(By.cssSelector("#sweep-chart canvas")));
             assertThat(chart.isDisplayed()).isTrue();
             List<WebElement> rows = driver.findElements(By.cssSelector("#sweep-table tbody tr"));
             assertThat(rows).hasSize(2);
             assertThat(rows.get(1).getText()).endsWith("1.000"); // the last layer's lens is the model's own output
             assertThat(driver.getCurrentUrl()).contains("view=sweep");
             driver.navigate().refresh(); // the URL brings back both
-            ready();
-            wait(d -> d.findElements(By.cssSelector("#sweep-table tbody tr")).size() == 2);
-            accessible();
-            noConsoleErrors();
+            browser.ready();
+            browser.until(d -> d.findElements(By.cssSelector("#sweep-table tbody tr")).size() == 2);
+            browser.accessible();
+            browser.noConsoleErrors();
         });
     }
 
     @Test
     @Order(6)
     void steeringShowsBothOutputsSideBySide() {
-        step("steer", () -> {
+        browser.step("steer", () -> {
             open("/steer?model=minilm-l6");
             driver.findElement(By.id("prompt")).sendKeys("The jury said the law was fair.");
             driver.findElement(By.id("candidates")).sendKeys("the court ruled on the law\nthe cat sat on the mat\nprices rose in march");
             new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("type-1"))).selectByValue("ablate-neuron");
             driver.findElement(By.id("feature-1")).sendKeys("minilm-l6/3/mlp/17");
             driver.findElement(By.id("steer")).click();
-            WebElement cosine = wait(d -> d.findElement(By.id("cosine")));
+            WebElement cosine = browser.until(d -> d.findElement(By.id("cosine")));
             assertThat(Double.parseDouble(cosine.getText())).isBetween(0.5, 1.0);
             List<WebElement> sides = driver.findElements(By.cssSelector(".side-by-side > div"));
             assertThat(sides).hasSize(2);
             assertThat(sides.get(0).getText()).contains("the court ruled on the law");
             assertThat(sides.get(1).getText()).contains("the court ruled on the law");
             assertThat(driver.getCurrentUrl()).contains("i=").contains("ablate-neuron");
-            accessible();
-            noConsoleErrors();
+            browser.accessible();
+            browser.noConsoleErrors();
         });
     }
 
     @Test
     @Order(7)
     void apiErrorsAreReadableMessages() {
-        step("errors", () -> {
+        browser.step("errors", () -> {
             open("/features/minilm-l6/5/mlp/17");
             WebElement error = driver.findElement(By.cssSelector("#app .error[role=alert]"));
             assertThat(error.getText()).contains("Not found (404)").contains("lantern collect");
@@ -394,7 +356,7 @@ class WebViewerBrowserTest {
             assertThat(driver.findElement(By.cssSelector("#lens-out .error")).getText()).contains("is an encoder");
             open("/audits/no-such-audit");
             assertThat(driver.findElement(By.cssSelector("#app .error")).getText()).contains("(404)");
-            List<String> errors = consoleErrors();
+            List<String> errors = browser.consoleErrors();
             assertThat(errors).isNotEmpty().allSatisfy(e -> assertThat(e).containsAnyOf("status of 404", "status of 400"));
         });
     }
@@ -403,7 +365,7 @@ class WebViewerBrowserTest {
     @Test
     @Order(8)
     void featurePageLoadTimeBench() {
-        step("bench", () -> {
+        browser.step("bench", () -> {
             int warm = 3, runs = 15;
             List<double[]> times = new ArrayList<>();
             for (int i = 0; i < warm + runs; i++) {
@@ -428,7 +390,7 @@ class WebViewerBrowserTest {
             out.append(String.format(java.util.Locale.ROOT, "  goal 300 ms: rendered median / goal = %.2f%n", rendered / 300));
             System.out.print(out);
             assertThat(rendered).isPositive();
-            noConsoleErrors();
+            browser.noConsoleErrors();
         });
     }
 
@@ -439,81 +401,10 @@ class WebViewerBrowserTest {
     }
 
     private void open(String path) {
-        String root = base.toString().replaceAll("/$", "");
-        driver.get(root + path);
-        ready();
-    }
-
-    private void ready() {
-        wait(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
-    }
-
-    private <T> T wait(java.util.function.Function<org.openqa.selenium.WebDriver, T> condition) {
-        return new WebDriverWait(driver, Duration.ofSeconds(60)).ignoring(org.openqa.selenium.NoSuchElementException.class)
-                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
-                .until(d -> {
-                    T v = condition.apply(d);
-                    return v instanceof Boolean b && !b ? null : v;
-                });
-    }
-
-    @SuppressWarnings("unchecked")
-    private void accessible() {
-        Map<String, Object> r = (Map<String, Object>) driver.executeScript(resource("/a11y-check.js"));
-        assertThat((List<String>) r.get("problems")).as("accessibility problems on " + driver.getCurrentUrl()).isEmpty();
-        assertThat(((Number) r.get("checked")).intValue()).isGreaterThan(5);
-    }
-
-    private List<String> consoleErrors() {
-        return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
-                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(LogEntry::getMessage).toList();
-    }
-
-    private void noConsoleErrors() {
-        assertThat(consoleErrors()).as("browser console errors").isEmpty();
+        browser.open(base.toString().replaceAll("/$", "") + path);
     }
 
     private static String enc(String s) {
         return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = WebViewerBrowserTest.class.getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void screenshot(Path to) {
-        try {
-            Files.createDirectories(to.getParent());
-            Files.copy(driver.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(), to, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    interface Step {
-        void run() throws Exception;
-    }
-
-    /** Runs one flow; when it fails, keeps a screenshot, the page's HTML and the console under target/browser-failures. */
-    private static void step(String name, Step step) {
-        try {
-            step.run();
-        } catch (Throwable t) {
-            try {
-                screenshot(FAILURES.resolve(name + ".png"));
-                Files.writeString(FAILURES.resolve(name + ".html"), driver.getPageSource());
-                Files.writeString(FAILURES.resolve(name + ".url.txt"), driver.getCurrentUrl() + "\n" + String.join("\n",
-                        driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::toString).toList()));
-            } catch (Throwable e) {
-                t.addSuppressed(e);
-            }
-            if (t instanceof RuntimeException r) throw r;
-            if (t instanceof Error e) throw e;
-            throw new AssertionError(t);
-        }
     }
 }
