@@ -114,7 +114,7 @@ public final class ExplanationService {
         ExplanationScores scores = new ExplanationScores(ExplanationScores.finite(s.correlation()), s.simulator(),
                 ExplanationScores.finite(detection.score().balancedAccuracy()), detection.score().detector(),
                 embedding == null ? null : ExplanationScores.finite(embedding.auc()), embedding == null ? null : embedding.embedder(),
-                causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed());
+                causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed(), s.failures(), detection.score().failures());
         ExplanationResult result = new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
                 scores, Instant.now(clock).toString(), usage, explanation.rule());
         store.append(records.id(), result);

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * Reads an LLM's JSON answer strictly: one JSON object, nothing before or after it (a single ```json fence is
- * tolerated), exactly the expected keys, no duplicates, values of the expected type. Anything else is a
+ * tolerated, also when prose surrounds it, but only if it is the answer's only fenced block), exactly the expected keys, no duplicates, values of the expected type. Anything else is a
  * {@link MalformedAnswerException}; nothing is coerced or defaulted.
  */
 public final class StrictJson {
@@ -68,7 +68,22 @@ public final class StrictJson {
         return out;
     }
 
-    private static String unfence(String s) {
+    private static final java.util.regex.Pattern FENCE = java.util.regex.Pattern.compile("```([A-Za-z]*)[ \\t]*\\R(.*?)```", java.util.regex.Pattern.DOTALL);
+
+    private static String unfence(String s) throws MalformedAnswerException {
+        if (!s.startsWith("{") && !s.startsWith("```") && s.contains("```")) {
+            // prose around a fenced block: accept exactly one fenced JSON block
+            java.util.regex.Matcher m = FENCE.matcher(s);
+            String block = null;
+            int blocks = 0;
+            while (m.find()) {
+                blocks++;
+                String lang = m.group(1);
+                if (lang.isEmpty() || lang.equalsIgnoreCase("json")) block = m.group(2).strip();
+            }
+            if (blocks > 1) throw new MalformedAnswerException("the answer holds " + blocks + " fenced blocks; expected one JSON object");
+            if (block != null) return block;
+        }
         if (s.startsWith("```")) {
             int nl = s.indexOf('\n');
             if (nl > 0 && s.endsWith("```") && s.length() > nl + 3) {

@@ -58,6 +58,7 @@ class LlmWireMockTest {
     @BeforeEach
     void reset() {
         server.resetAll();
+        ServerCapabilities.forgetAll();
     }
 
     private static LlmSettings openAi(int retries) {
