@@ -47,10 +47,15 @@ public final class LlmClient {
     private final ServerCapabilities caps;
 
     public LlmClient(ChatModel model, LlmSettings settings) {
+        this(model, settings, ServerCapabilities.of(settings));
+    }
+
+    /** With its own record of the server's capabilities (a probe that must not trust what was learned before). */
+    LlmClient(ChatModel model, LlmSettings settings, ServerCapabilities caps) {
         this.model = model;
         this.settings = settings;
         this.permits = new Semaphore(settings.maxConcurrentCalls(), true);
-        this.caps = ServerCapabilities.of(settings);
+        this.caps = caps;
     }
 
     public static LlmClient create(LlmSettings settings) {
@@ -100,6 +105,7 @@ public final class LlmClient {
             calls++;
             try {
                 ChatResponse response = callWithPermit(chatRequest(request, mode, top));
+                caps.sawAnswer();
                 if (request.schema() != null && settings.jsonSchema()) caps.formatWorked(mode);
                 TokenUsage u = response.tokenUsage();
                 if (u == null || (u.inputTokenCount() == null && u.outputTokenCount() == null)) {
@@ -133,23 +139,24 @@ public final class LlmClient {
                     lps = answerLogprobs(lps, text);
                 }
                 try {
-                    T value = parser.parse(new LlmReply(text, lps));
+                    T value = parser.parse(new LlmReply(text, lps, response.modelName()));
                     return LlmResult.ok(value, new LlmUsage(calls, 0, retries, in, out, noUsage));
                 } catch (MalformedAnswerException e) {
                     if (cut) {
-                        lastError = "malformed answer: " + e.getMessage() + " (the answer was cut at its token limit, finish_reason length: raise lantern.llm.max-tokens)";
+                        lastError = "malformed answer: " + LlmErrors.oneLine(e.getMessage()) + " (the answer was cut at its token limit, finish_reason length: raise lantern.llm.max-tokens)";
                         break;
                     }
                     throw e;
                 }
             } catch (MalformedAnswerException e) {
-                lastError = "malformed answer: " + e.getMessage();
+                lastError = "malformed answer: " + LlmErrors.oneLine(e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return LlmResult.failed("interrupted", new LlmUsage(calls, 1, retries, in, out, noUsage));
             } catch (RuntimeException e) {
                 lastError = LlmErrors.describe(e);
                 Optional<LlmErrors.Http> h = LlmErrors.http(e);
+                if (h.isPresent() || LlmErrors.providerError(e).isPresent()) caps.sawAnswer();
                 if (h.isPresent()) {
                     // capability errors: each retried once, with the weaker setting, outside the retry budget
                     Optional<Integer> cap = request.logprobs() ? LlmErrors.topLogprobsCap(h.get()) : Optional.empty();
@@ -161,6 +168,7 @@ public final class LlmClient {
                     if (mode != ResponseFormatMode.NONE && LlmErrors.mayRejectFormat(h.get())
                             && (formatError == null || !h.get().body().equals(formatError.body()) || LlmErrors.namesFormat(h.get()))) {
                         formatError = h.get();
+                        caps.formatRejected(mode, lastError);
                         mode = mode.weaker();
                         continue;
                     }

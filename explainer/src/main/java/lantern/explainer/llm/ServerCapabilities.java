@@ -19,6 +19,13 @@ public final class ServerCapabilities {
     private Boolean logprobs;                   // null: unknown; false: the server returns none
     private String noLogprobsReason;
     private boolean reasoning;
+    private volatile boolean answered;
+    private final Map<ResponseFormatMode, String> formatRejections = new java.util.EnumMap<>(ResponseFormatMode.class);
+
+    /** A fresh record, not shared: for a probe. */
+    static ServerCapabilities unshared() {
+        return new ServerCapabilities();
+    }
 
     /** The process-wide record for this server. */
     public static ServerCapabilities of(LlmSettings s) {
@@ -41,6 +48,15 @@ public final class ServerCapabilities {
     synchronized void formatWorked(ResponseFormatMode m) {
         // a weaker mode that worked wins over a stronger one learned by another thread's first call
         if (format == null || m.ordinal() > format.ordinal()) format = m;
+    }
+
+    synchronized void formatRejected(ResponseFormatMode m, String why) {
+        formatRejections.putIfAbsent(m, why);
+    }
+
+    /** Why the server refused a response format, as it said it (one line), if it did. */
+    public synchronized Optional<String> formatRejection(ResponseFormatMode m) {
+        return Optional.ofNullable(formatRejections.get(m));
     }
 
     public synchronized Optional<Integer> topLogprobsCap() {
@@ -70,6 +86,15 @@ public final class ServerCapabilities {
 
     synchronized void logprobsWorked() {
         if (logprobs == null) logprobs = true;
+    }
+
+    /** The server gave an HTTP answer (of any status) at least once. */
+    public boolean answered() {
+        return answered;
+    }
+
+    void sawAnswer() {
+        answered = true;
     }
 
     public synchronized boolean reasoning() {

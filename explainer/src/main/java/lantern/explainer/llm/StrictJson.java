@@ -71,30 +71,22 @@ public final class StrictJson {
     private static final java.util.regex.Pattern FENCE = java.util.regex.Pattern.compile("```([A-Za-z]*)[ \\t]*\\R(.*?)```", java.util.regex.Pattern.DOTALL);
 
     private static String unfence(String s) throws MalformedAnswerException {
-        if (!s.startsWith("{") && !s.startsWith("```") && s.contains("```")) {
-            // prose around a fenced block: accept exactly one fenced JSON block
-            java.util.regex.Matcher m = FENCE.matcher(s);
-            String block = null;
-            int blocks = 0;
-            while (m.find()) {
-                blocks++;
-                String lang = m.group(1);
-                if (lang.isEmpty() || lang.equalsIgnoreCase("json")) block = m.group(2).strip();
-            }
-            if (blocks > 1) throw new MalformedAnswerException("the answer holds " + blocks + " fenced blocks; expected one JSON object");
-            if (block != null) return block;
+        if (s.startsWith("{") || !s.contains("```")) return s;
+        // a fenced block, alone or inside prose: accept it only when it is the answer's one fenced block
+        java.util.regex.Matcher m = FENCE.matcher(s);
+        String block = null;
+        int blocks = 0;
+        while (m.find()) {
+            blocks++;
+            String lang = m.group(1);
+            if (lang.isEmpty() || lang.equalsIgnoreCase("json")) block = m.group(2).strip();
         }
-        if (s.startsWith("```")) {
-            int nl = s.indexOf('\n');
-            if (nl > 0 && s.endsWith("```") && s.length() > nl + 3) {
-                String lang = s.substring(3, nl).strip();
-                if (lang.isEmpty() || lang.equals("json")) return s.substring(nl + 1, s.length() - 3).strip();
-            }
-        }
-        return s;
+        if (blocks > 1) throw new MalformedAnswerException("the answer holds " + blocks + " fenced blocks; expected one JSON object");
+        return block != null ? block : s;
     }
 
     static String abbreviate(String s) {
+        s = s.replaceAll("\\s+", " ");
         return s.length() > 120 ? s.substring(0, 120) + "…" : s;
     }
 }

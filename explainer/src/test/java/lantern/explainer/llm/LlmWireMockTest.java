@@ -172,6 +172,7 @@ class LlmWireMockTest {
         reply(OpenAiStubs.chat("0\n2\n10\n0"));
         assertThat(new LlmLogprobSimulator(LlmClient.create(openAi(0))).simulate(EXPLANATION, WINDOW).error()).contains("no log-probs");
         server.resetAll();
+        ServerCapabilities.forgetAll();   // the server above said it has none: this one does
         reply(OpenAiStubs.chat("0\n2\n10", List.of(top("0", 1.0), top("\n", 1.0), top("2", 1.0), top("\n", 1.0), top("10", 1.0))));
         assertThat(new LlmLogprobSimulator(LlmClient.create(openAi(0))).simulate(EXPLANATION, WINDOW).error()).contains("expected 4 lines");
     }
