@@ -142,6 +142,11 @@ public final class ExplanationService {
         return store.list(id).stream().findFirst();
     }
 
+    /** Probes the configured LLM server once: what it accepts and which simulators will work ({@code GET /api/llm}). */
+    public lantern.explainer.llm.LlmProbe.Report checkLlm() {
+        return lantern.explainer.llm.LlmProbe.probe(requireLlm().settings());
+    }
+
     private Explainer explainerFor(String name) {
         return name.equals("llm") ? new LlmExplainer(requireLlm()) : new StatisticalExplainer();
     }
