@@ -142,6 +142,11 @@ public final class ExplanationService {
         return store.list(id).stream().findFirst();
     }
 
+    /** What the configured LLM server turned out to accept so far; empty without an LLM. */
+    public Optional<lantern.explainer.llm.ServerCapabilities> llmCapabilities() {
+        return Optional.ofNullable(llm).map(LlmClient::capabilities);
+    }
+
     /** Probes the configured LLM server once: what it accepts and which simulators will work ({@code GET /api/llm}). */
     public lantern.explainer.llm.LlmProbe.Report checkLlm() {
         return lantern.explainer.llm.LlmProbe.probe(requireLlm().settings());

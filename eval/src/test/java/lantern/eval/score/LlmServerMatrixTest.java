@@ -272,7 +272,9 @@ class LlmServerMatrixTest {
                 }, null, null, null, null, 9, List.of("reasoning output   yes", "llm-logprob        works")),
                 new Row("server down", req -> {
                     throw new IllegalStateException("never reached");
-                }, "calling", "calling", "calling", "calling", 0, List.of("reachable          no")));
+                }, "cannot reach", "cannot reach", "cannot reach", "cannot reach", 0,
+                        List.of("reachable          no: cannot reach http://127.0.0.1:9/v1/chat/completions: ConnectException",
+                                "json_schema        not tried", "llm-json           no: cannot reach")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -329,6 +331,37 @@ class LlmServerMatrixTest {
         String table = report.table();
         for (String line : row.check()) assertThat(table).as(row.name() + "\n" + table).contains(line);
         assertThat(server.getAllServeEvents().size()).as("probe calls").isLessThanOrEqualTo(6);
+    }
+
+    @org.junit.jupiter.api.Test
+    void withFallbackAllowedAServerWithoutLogprobsIsSimulatedByLlmJsonAndTheScoreSaysSo() {
+        ServerCapabilities.forgetAll();
+        server.resetRequests();
+        behaviour = req -> json(200, completion(good(req).content(), null, "stop", false));   // LM Studio, and no usage
+        LlmSettings settings = LlmSettings.openAi(server.baseUrl() + "/v1", "k", "m").withMaxRetries(1).withLogprobFallback(true);
+        RecordSplit split = new RecordSplitter(1, 5, 5).split(WINDOWS, List.of());
+        SimulationScorer.Result r = new SimulationScorer().score(EXPLANATION, split, new LlmLogprobSimulator(LlmClient.create(settings)));
+        assertThat(r.score().nFailed()).isZero();
+        assertThat(r.score().simulator()).isEqualTo("llm-json:m");
+        assertThat(r.usage().tokensKnown()).isFalse();
+        assertThat(r.usage().tokensText()).contains("unknown");
+        // one log-prob call found out; every window then went straight to llm-json
+        long logprobCalls = server.getAllServeEvents().stream().filter(e -> e.getRequest().getBodyAsString().contains("\"logprobs\"")).count();
+        assertThat(logprobCalls).isLessThanOrEqualTo(split.scoring().size()).isGreaterThanOrEqualTo(1);
+        assertThat(server.getAllServeEvents().size() - logprobCalls).isEqualTo(split.scoring().size());
+    }
+
+    @org.junit.jupiter.api.Test
+    void withoutFallbackEveryFailedWindowKeepsItsReason() {
+        ServerCapabilities.forgetAll();
+        behaviour = req -> json(200, completion(good(req).content(), null, "stop", true));
+        LlmSettings settings = LlmSettings.openAi(server.baseUrl() + "/v1", "k", "m").withMaxRetries(1);
+        RecordSplit split = new RecordSplitter(1, 5, 5).split(WINDOWS, List.of());
+        SimulationScore s = new SimulationScorer().score(EXPLANATION, split, new LlmLogprobSimulator(LlmClient.create(settings))).score();
+        assertThat(s.nFailed()).isEqualTo(split.scoring().size());
+        assertThat(s.failures()).hasSize(1);
+        assertThat(s.failures().values().iterator().next()).isEqualTo(split.scoring().size());
+        assertThat(FailureReasons.headline(s.failures())).contains("no log-probs").contains("llm-json");
     }
 
     private static void expect(Row row, String what, String error, String expected) {

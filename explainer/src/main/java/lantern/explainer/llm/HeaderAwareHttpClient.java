@@ -61,7 +61,8 @@ public final class HeaderAwareHttpClient implements HttpClient {
         } catch (HttpTimeoutException e) {
             throw new TimeoutException("no answer from " + request.url() + " within " + readTimeout);
         } catch (IOException e) {
-            throw new UncheckedIOException("calling " + request.url() + " failed: " + e.getMessage(), e);
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " " + e.getMessage();
+            throw new UncheckedIOException("cannot reach " + request.url() + ": " + why, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while calling " + request.url(), e);

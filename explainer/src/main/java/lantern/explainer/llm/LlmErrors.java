@@ -93,6 +93,11 @@ final class LlmErrors {
         if (p.isPresent()) return oneLine(p.get().getMessage());
         Optional<Http> h = http(e);
         if (h.isPresent()) return "HTTP " + h.get().status() + ": " + oneLine(providerMessage(h.get().body()));
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if ((t instanceof java.io.UncheckedIOException || t instanceof TimeoutException) && t.getMessage() != null) {
+                return (t instanceof TimeoutException ? "timeout: " : "") + oneLine(t.getMessage());
+            }
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) root = root.getCause();
         String m = e.getMessage() != null ? e.getMessage() : root.getMessage();

@@ -53,7 +53,7 @@ public final class LlmProbe {
             row(b, "log-probs", logprobs);
             row(b, "top_logprobs cap", topLogprobs);
             row(b, "reasoning output", reasoning ? "yes (thinking is cut before parsing; raise lantern.llm.max-tokens if answers come back empty)" : "no");
-            row(b, "usage reported", usage ? "yes" : "no (tokens are reported as unknown)");
+            row(b, "usage reported", !reachable ? "not tried" : usage ? "yes" : "no (tokens are reported as unknown)");
             b.append("simulators\n");
             simulators.forEach((k, v) -> row(b, k, v));
             return b.toString();
@@ -81,7 +81,9 @@ public final class LlmProbe {
         boolean reachable = caps.answered();
         boolean formats = settings.provider() == LlmProvider.OPENAI && settings.jsonSchema();
         String jsonSchema, jsonObject;
-        if (!formats) {
+        if (!reachable) {
+            jsonSchema = jsonObject = "not tried";
+        } else if (!formats) {
             jsonSchema = jsonObject = "off (the prompt asks for JSON; lantern.llm.json-schema=false or not an OpenAI-compatible server)";
         } else {
             ResponseFormatMode learned = caps.learnedFormat().orElse(null);
