@@ -155,6 +155,47 @@ class AuditJobsTest {
         assertThat(runs).hasSize(100);
     }
 
+    /** A task that learns something about its LLM server after its third feature and is told it back on resume. */
+    static final class LearningTask implements FeatureTask {
+        final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        final List<java.util.Map<String, Object>> restored = new CopyOnWriteArrayList<>();
+
+        @Override
+        public FeatureResult run(AuditRequest request, String featureId) throws Exception {
+            runs.incrementAndGet();
+            Thread.sleep(5);
+            return work(featureId);
+        }
+
+        @Override
+        public java.util.Map<String, Object> learned() {
+            return runs.get() < 3 ? java.util.Map.of() : java.util.Map.of("llm", java.util.Map.of("responseFormat", "json_object"));
+        }
+
+        @Override
+        public void restore(java.util.Map<String, Object> learned) {
+            restored.add(learned);
+        }
+    }
+
+    @Test
+    void whatTheTaskLearnedIsKeptInTheJobFolderAndGivenBackOnResume() throws Exception {
+        String id;
+        LearningTask first = new LearningTask();
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, first)) {
+            id = jobs.submit(request("\"0-24\"", 2, List.of()));
+            while (jobs.status(id).done() + jobs.status(id).failed() < 10) Thread.sleep(2);
+        }
+        assertThat(first.restored).containsExactly(java.util.Map.of());   // a new job knows nothing yet
+        assertThat(JSON.readTree(dir.resolve(id).resolve("learned.json").toFile()).at("/llm/responseFormat").asText()).isEqualTo("json_object");
+        LearningTask second = new LearningTask();
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, second)) {
+            assertThat(jobs.resumeUnfinished()).containsExactly(id);
+            assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(second.restored).containsExactly(java.util.Map.of("llm", java.util.Map.of("responseFormat", "json_object")));
+    }
+
     @Test
     void aTornLastLineIsIgnoredAndCutOff() throws Exception {
         Path log = dir.resolve("progress.log");

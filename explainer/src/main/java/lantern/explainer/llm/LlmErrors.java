@@ -14,9 +14,9 @@ import java.util.regex.Pattern;
 
 /** Reads what went wrong in a call: retriable or not, a capability the server lacks, and a one-line reason. */
 final class LlmErrors {
-    /** "max allowed: 5" (vLLM), "top_logprobs must be <= 5", "between 0 and 20", "maximum ... is 20" */
+    /** "max allowed: 5" (vLLM), "Expected a value <= 20" (OpenAI), "must be less than or equal to 5", "between 0 and 20" */
     private static final Pattern CAP = Pattern.compile(
-            "(?:max(?:imum)?\\s*(?:allowed)?\\s*(?:value\\s*)?(?:is|:|=)\\s*|must be\\s*(?:<=|less than or equal to|at most)\\s*|between\\s*0\\s*and\\s*)(\\d{1,3})",
+            "(?:max(?:imum)?\\s*(?:allowed)?\\s*(?:value\\s*)?(?:is|:|=)\\s*|<=\\s*|less than or equal to\\s*|at most\\s*|between\\s*0\\s*and\\s*)(\\d{1,3})",
             Pattern.CASE_INSENSITIVE);
 
     private LlmErrors() {
