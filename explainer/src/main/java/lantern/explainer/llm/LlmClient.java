@@ -90,6 +90,28 @@ public final class LlmClient {
         if (request.logprobs() && !supportsLogprobs()) {
             throw new IllegalArgumentException("provider " + settings.provider() + " returns no log-probabilities: use the llm-json simulator");
         }
+        if (!unknownFor(request)) return attempt(request, parser);
+        // the first call finds out what the server accepts; concurrent calls wait for it instead of each paying
+        try {
+            caps.discovery.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return LlmResult.failed("interrupted", LlmUsage.NONE);
+        }
+        try {
+            return attempt(request, parser);
+        } finally {
+            caps.discovery.unlock();
+        }
+    }
+
+    /** Something this request depends on is not known yet: the response format, or whether log-probs come back. */
+    private boolean unknownFor(LlmRequest request) {
+        return (request.schema() != null && settings.jsonSchema() && caps.learnedFormat().isEmpty())
+                || (request.logprobs() && caps.logprobs() == null);
+    }
+
+    private <T> LlmResult<T> attempt(LlmRequest request, AnswerParser<T> parser) {
         if (request.logprobs() && Boolean.FALSE.equals(caps.logprobs())) {
             return LlmResult.failed(caps.noLogprobsReason(), LlmUsage.NONE);
         }

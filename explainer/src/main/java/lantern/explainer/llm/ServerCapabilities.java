@@ -20,6 +20,8 @@ public final class ServerCapabilities {
     private String noLogprobsReason;
     private boolean reasoning;
     private volatile boolean answered;
+    /** Held by the one call that finds out what is still unknown, so concurrent windows do not all pay for it. */
+    final java.util.concurrent.locks.ReentrantLock discovery = new java.util.concurrent.locks.ReentrantLock(true);
     private final Map<ResponseFormatMode, String> formatRejections = new java.util.EnumMap<>(ResponseFormatMode.class);
 
     /** A fresh record, not shared: for a probe. */
