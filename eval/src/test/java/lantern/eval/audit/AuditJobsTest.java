@@ -197,6 +197,26 @@ class AuditJobsTest {
     }
 
     @Test
+    void aFeatureRecordsTheSimulatorUsedAndItsTokensOrUnknown() throws Exception {
+        var known = new FeatureResult("x", "llm:m", 0.5, 0.7, null, null, 2, List.of("a"), "llm-json:m",
+                new lantern.explainer.llm.LlmUsage(45, 1, 2, 5000, 300));
+        var unknown = new FeatureResult("x", "llm:m", 0.5, 0.7, null, null, 2, List.of("a"), "llm-json:m",
+                new lantern.explainer.llm.LlmUsage(45, 0, 0, 0, 0, 45));
+        for (var r : List.of(known, unknown)) {
+            String line = Json.MAPPER.writeValueAsString(ProgressEntry.success("toy/0/mlp/1", r, 1));
+            assertThat(Json.MAPPER.readValue(line, ProgressEntry.class).result()).isEqualTo(r);
+        }
+        assertThat(Json.MAPPER.writeValueAsString(known)).contains("\"tokens\":5300").contains("\"simulator\":\"llm-json:m\"");
+        assertThat(Json.MAPPER.writeValueAsString(unknown)).contains("\"tokens\":\"unknown\"");
+        // a line written before these fields existed still loads
+        String old = "{\"feature\":\"toy/0/mlp/1\",\"ok\":true,\"finishedAt\":1,\"result\":{\"explanation\":\"x\",\"explainer\":\"statistical\","
+                + "\"simulation\":0.5,\"maxActivation\":2.0,\"topTokens\":[]}}";
+        FeatureResult r = Json.MAPPER.readValue(old, ProgressEntry.class).result();
+        assertThat(r.simulator()).isNull();
+        assertThat(r.tokens()).isNull();
+    }
+
+    @Test
     void aTornLastLineIsIgnoredAndCutOff() throws Exception {
         Path log = dir.resolve("progress.log");
         try (ProgressLog p = ProgressLog.openForAppend(log)) {
