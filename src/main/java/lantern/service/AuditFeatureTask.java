@@ -66,8 +66,28 @@ public class AuditFeatureTask implements FeatureTask {
         long seq = search.put(e, topTokens);
         search.index().commitThrough(seq);
         ExplanationScores s = e.scores();
+        if (s.allSimulationsFailed()) {
+            // the result is stored and indexed; the feature is still reported as failed, with the reason
+            throw new IllegalStateException("every simulation window failed (" + s.nFailed() + "): "
+                    + lantern.eval.score.FailureReasons.headline(s.simulationFailures()));
+        }
         return new FeatureResult(e.text(), e.explainer(), s.simulation(), s.detection(), s.embedding(),
-                s.causal() == null ? null : s.causal().score(), r.stats().max(), topTokens);
+                s.causal() == null ? null : s.causal().score(), r.stats().max(), topTokens, s.simulator(),
+                e.usage().calls() == 0 ? null : e.usage());
+    }
+
+    /** The LLM server's capabilities learned so far (response format, log-probs, top_logprobs cap), for learned.json. */
+    @Override
+    public java.util.Map<String, Object> learned() {
+        return explanations.llmCapabilities().map(c -> java.util.Map.<String, Object>of("llm", c.snapshot())).orElse(java.util.Map.of());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void restore(java.util.Map<String, Object> learned) {
+        if (learned != null && learned.get("llm") instanceof java.util.Map<?, ?> m) {
+            explanations.llmCapabilities().ifPresent(c -> c.restore((java.util.Map<String, ?>) m));
+        }
     }
 
     /** The tokens at the max of the strongest windows, distinct, strongest first. */

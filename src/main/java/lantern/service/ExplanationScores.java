@@ -16,10 +16,24 @@ import lantern.eval.causal.CausalScore;
  * @param nHeldOutTop    held-out top windows scored
  * @param nRandom        random windows scored
  * @param nFailed        windows whose simulation failed and were left out
+ * @param simulationFailures why simulation windows failed: one-line reason → windows (empty when none; null in
+ *                       results stored before it existed)
+ * @param detectionFailures  why detection windows went unanswered, the same way
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record ExplanationScores(Double simulation, String simulator, Double detection, String detector, Double embedding,
-                                String embedder, Causal causal, int nHeldOutTop, int nRandom, int nFailed) {
+                                String embedder, Causal causal, int nHeldOutTop, int nRandom, int nFailed,
+                                java.util.Map<String, Integer> simulationFailures, java.util.Map<String, Integer> detectionFailures) {
+    public ExplanationScores(Double simulation, String simulator, Double detection, String detector, Double embedding,
+                             String embedder, Causal causal, int nHeldOutTop, int nRandom, int nFailed) {
+        this(simulation, simulator, detection, detector, embedding, embedder, causal, nHeldOutTop, nRandom, nFailed, null, null);
+    }
+
+    /** Every scoring window's simulation failed: the score is n/a and the first failure reason says why. */
+    public boolean allSimulationsFailed() {
+        return nFailed > 0 && nHeldOutTop + nRandom == 0;
+    }
+
     static Double finite(double d) {
         return Double.isNaN(d) || Double.isInfinite(d) ? null : d;
     }

@@ -114,7 +114,7 @@ public final class ExplanationService {
         ExplanationScores scores = new ExplanationScores(ExplanationScores.finite(s.correlation()), s.simulator(),
                 ExplanationScores.finite(detection.score().balancedAccuracy()), detection.score().detector(),
                 embedding == null ? null : ExplanationScores.finite(embedding.auc()), embedding == null ? null : embedding.embedder(),
-                causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed());
+                causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed(), s.failures(), detection.score().failures());
         ExplanationResult result = new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
                 scores, Instant.now(clock).toString(), usage, explanation.rule());
         store.append(records.id(), result);
@@ -140,6 +140,16 @@ public final class ExplanationService {
 
     public Optional<ExplanationResult> latest(FeatureId id) {
         return store.list(id).stream().findFirst();
+    }
+
+    /** What the configured LLM server turned out to accept so far; empty without an LLM. */
+    public Optional<lantern.explainer.llm.ServerCapabilities> llmCapabilities() {
+        return Optional.ofNullable(llm).map(LlmClient::capabilities);
+    }
+
+    /** Probes the configured LLM server once: what it accepts and which simulators will work ({@code GET /api/llm}). */
+    public lantern.explainer.llm.LlmProbe.Report checkLlm() {
+        return lantern.explainer.llm.LlmProbe.probe(requireLlm().settings());
     }
 
     private Explainer explainerFor(String name) {

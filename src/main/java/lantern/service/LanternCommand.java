@@ -13,6 +13,7 @@ import picocli.CommandLine;
                 CollectCommand.class,
                 ShowCommand.class,
                 ExplainCommand.class,
+                LlmCommand.class,
                 GenerateCommand.class,
                 LensCommand.class,
                 PatchscopeCommand.class,

@@ -27,9 +27,10 @@ public final class LlmSettingsFactory {
         m.put("lantern.llm.timeout-seconds", Integer.toString(c.timeoutSeconds()));
         m.put("lantern.llm.max-retries", Integer.toString(c.maxRetries()));
         m.put("lantern.llm.max-concurrent", Integer.toString(c.maxConcurrent()));
-        // json-schema and top-logprobs are not in LanternConfig yet: read them from the raw config when present
-        fromMicroProfile("lantern.llm.json-schema").ifPresent(v -> m.put("lantern.llm.json-schema", v));
-        fromMicroProfile("lantern.llm.top-logprobs").ifPresent(v -> m.put("lantern.llm.top-logprobs", v));
+        // json-schema, top-logprobs, max-tokens and logprob-fallback are not in LanternConfig: read the raw config when present
+        for (String k : new String[]{"json-schema", "top-logprobs", "max-tokens", "logprob-fallback"}) {
+            fromMicroProfile("lantern.llm." + k).ifPresent(v -> m.put("lantern.llm." + k, v));
+        }
         if (!m.containsKey("lantern.llm.json-schema")) {
             m.put("lantern.llm.json-schema", Boolean.toString(LlmProvider.parse(c.provider()) == LlmProvider.OPENAI));
         }

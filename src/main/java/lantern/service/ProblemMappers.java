@@ -36,6 +36,12 @@ public class ProblemMappers {
         return problem(409, "Conflict", e.getMessage());
     }
 
+    /** The LLM server failed (after retries, with its own message): a bad gateway, not our bug and not the caller's. */
+    @ServerExceptionMapper
+    public Response llmFailed(lantern.explainer.explain.LlmCallFailedException e) {
+        return problem(502, "LLM call failed", e.getMessage());
+    }
+
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
         return problem(400, "Malformed JSON", e.getOriginalMessage());

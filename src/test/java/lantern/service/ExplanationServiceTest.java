@@ -147,6 +147,13 @@ class ExplanationServiceTest {
             assertThat(r.scores().simulator()).isEqualTo("llm-json:stub-model");
             assertThat(r.scores().nFailed()).isPositive();
             assertThat(r.scores().nHeldOutTop() + r.scores().nRandom() + r.scores().nFailed()).isEqualTo(40);
+            // each failed window's reason is kept, with how many windows it cost
+            assertThat(r.scores().simulationFailures()).hasSize(1);
+            assertThat(r.scores().simulationFailures().keySet().iterator().next()).startsWith("HTTP 500");
+            assertThat(r.scores().simulationFailures().values().iterator().next()).isEqualTo(r.scores().nFailed());
+            assertThat(r.scores().detectionFailures()).isEmpty();
+            assertThat(r.scores().allSimulationsFailed()).isFalse();
+            assertThat(service.history(nnsFeature().id()).getFirst().scores().simulationFailures()).isEqualTo(r.scores().simulationFailures());
             assertThat(r.scores().detection()).isEqualTo(0.5); // always "yes": balanced accuracy one half
             assertThat(r.usage().calls()).isEqualTo(1 + 40 + 4);
             assertThat(r.usage().failedCalls()).isEqualTo(r.scores().nFailed());

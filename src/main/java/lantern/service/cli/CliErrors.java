@@ -19,6 +19,11 @@ public class CliErrors {
                 cmd.getErr().println("lantern: " + ex.getMessage());
                 return 2;
             }
+            if (ex instanceof lantern.explainer.explain.LlmCallFailedException) {
+                // the LLM server's fault or its settings', said in one line (the reason carries the provider's message)
+                cmd.getErr().println("lantern: " + ex.getMessage());
+                return 1;
+            }
             throw ex;
         });
     }

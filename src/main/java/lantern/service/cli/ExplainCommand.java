@@ -94,6 +94,12 @@ public class ExplainCommand implements Callable<Integer> {
             } else {
                 print(r);
             }
+            if (r.scores().allSimulationsFailed()) {
+                // the result is stored (explanation, detection); the score is not: say why on one line
+                System.err.println("lantern: every simulation window failed (" + r.scores().nFailed() + "): "
+                        + lantern.eval.score.FailureReasons.headline(r.scores().simulationFailures()));
+                return 1;
+            }
         }
         return 0;
     }
@@ -120,7 +126,9 @@ public class ExplainCommand implements Callable<Integer> {
         System.out.println("  " + r.text());
         System.out.printf("  simulation %s (%s, %d held-out top + %d random windows%s)%n", fmt(s.simulation()), s.simulator(),
                 s.nHeldOutTop(), s.nRandom(), s.nFailed() > 0 ? ", " + s.nFailed() + " failed" : "");
+        printFailures(s.simulationFailures());
         System.out.printf("  detection  %s (%s)%n", fmt(s.detection()), s.detector());
+        printFailures(s.detectionFailures());
         if (s.embedder() != null) System.out.printf("  embedding  %s (%s)%n", fmt(s.embedding()), s.embedder());
         if (s.causal() != null) {
             var c = s.causal();
@@ -129,9 +137,14 @@ public class ExplainCommand implements Callable<Integer> {
                     c.ratio() == null ? "n/a" : String.format("%.2f", c.ratio()));
         }
         if (r.usage().calls() > 0) {
-            System.out.printf("  LLM: %d calls (%d failed, %d retries), %d input + %d output tokens%n", r.usage().calls(),
-                    r.usage().failedCalls(), r.usage().retries(), r.usage().inputTokens(), r.usage().outputTokens());
+            System.out.printf("  LLM: %d calls (%d failed, %d retries), %s%n", r.usage().calls(),
+                    r.usage().failedCalls(), r.usage().retries(), r.usage().tokensText());
         }
+    }
+
+    private static void printFailures(Map<String, Integer> failures) {
+        if (failures == null) return;
+        failures.forEach((reason, n) -> System.out.printf("    %d failed: %s%n", n, reason));
     }
 
     private static String fmt(Double d) {

@@ -64,6 +64,51 @@ class ExplainCommandTest {
     }
 
     @Test
+    void whenEverySimulationWindowFailsTheCommandSaysWhyOnOneLineAndExitsNonZero() throws Exception {
+        FeatureRecords fr = Records.build("ca01", "cb02", 40, 20, (w, i) -> w.get(i).tag().equals("NNS") ? 3f : 0f);
+        Path file = dir.resolve("neuron.json");
+        Files.writeString(file, NeuronRecordJson.write(fr));
+        var server = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+        server.start();
+        PrintStream oldOut = System.out, oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
+        try {
+            // an LM Studio-like server: JSON answers, log-probs accepted and never returned
+            String chat = "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,"
+                    + "\"message\":{\"role\":\"assistant\",\"content\":%s},\"finish_reason\":\"stop\"}]}";
+            var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/chat/completions")
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(chat.formatted(mapper.writeValueAsString("0\n0")))));
+            server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/v1/chat/completions")
+                    .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("Neuron 1")).atPriority(1)
+                    .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson(chat.formatted(
+                            mapper.writeValueAsString("{\"explanation\": \"plural nouns\"}")))));
+            System.setOut(new PrintStream(out, true));
+            System.setErr(new PrintStream(err, true));
+            int rc = new CommandLine(new ExplainCommand()).execute("test/0/mlp/1", "--records", file.toString(), "--no-embedding",
+                    "--explainer", "llm", "--simulator", "llm-logprob", "--base-url", server.baseUrl() + "/v1", "--model", "m",
+                    "--data", dir.resolve("data").toString());
+            assertThat(rc).as(out + "\n" + err).isEqualTo(1);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+            server.stop();
+        }
+        assertThat(err.toString().lines().filter(l -> l.startsWith("lantern:")).toList()).singleElement().asString()
+                .startsWith("lantern: every simulation window failed (40): the server returned no log-probs")
+                .contains("--simulator llm-json");
+        // the explanation and its failure reasons are still stored and printed; no tokens were reported: unknown, not 0
+        assertThat(out.toString()).contains("plural nouns").contains("40 failed: the server returned no log-probs")
+                .contains("unknown tokens");
+        assertThat(dir.resolve("data/explanations/test/0/mlp/1.json")).exists();
+        // one call found out the server has no log-probs (the others waited for it); the other 39 windows cost nothing
+        assertThat(server.findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo("/v1/chat/completions"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("\"logprobs\"")))).hasSize(1);
+    }
+
+    @Test
     void benchRunsAgainstTheStub() {
         Path data = BrownWindows.dir().getParent().getParent();
         String out = run(new BenchExplainCommand(), "--neurons", "2", "--delay-ms", "5", "--concurrency", "4", "--data", data.toString());

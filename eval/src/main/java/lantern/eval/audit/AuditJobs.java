@@ -223,6 +223,7 @@ public final class AuditJobs implements Closeable {
                 setRecord(record.with(JobState.RUNNING, record.startedAt() == null ? now : record.startedAt(), null, null));
                 resumedAtNanos = System.nanoTime();
                 processedSinceResume.set(0);
+                task.restore(files.readLearned());
                 work(request, remaining, log);
             } catch (RuntimeException | Error e) {
                 LOG.log(System.Logger.Level.ERROR, "audit " + record.id() + " failed", e);
@@ -262,6 +263,7 @@ public final class AuditJobs implements Closeable {
                         }
                         (entry.ok() ? done : failed).incrementAndGet();
                         processedSinceResume.incrementAndGet();
+                        keepLearned();
                         fire(new AuditEvent("feature", feature, entry.ok(), status()));
                     }
                 });
@@ -279,6 +281,20 @@ public final class AuditJobs implements Closeable {
             }
             if (interrupted) Thread.currentThread().interrupt();
             if (!fatal.isEmpty()) throw fatal.getFirst();
+        }
+
+        private Map<String, Object> lastLearned;
+
+        /** Writes learned.json when what the task learned changed (rarely: once per thing learned). */
+        private synchronized void keepLearned() {
+            try {
+                Map<String, Object> now = task.learned();
+                if (now == null || now.isEmpty() || now.equals(lastLearned)) return;
+                files.writeLearned(now);
+                lastLearned = now;
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "audit " + record.id() + ": cannot keep learned.json: " + e.getMessage());
+            }
         }
 
         void cancel() {

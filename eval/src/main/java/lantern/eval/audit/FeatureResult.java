@@ -3,6 +3,8 @@ package lantern.eval.audit;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import lantern.explainer.llm.LlmUsage;
+
 import java.util.List;
 
 /**
@@ -11,10 +13,26 @@ import java.util.List;
  *
  * @param causal the causal check's selectivity in [−1, 1] (see {@code CausalScore}); null when the audit did not ask
  *               for it, for dead features, and in log lines written before audits had it
+ * @param simulator the simulator that actually produced {@code simulation} (e.g. llm-json when llm-logprob fell
+ *                  back); null when nothing was simulated, and in log lines written before audits had it
+ * @param usage     what the feature cost at the LLM (calls, tokens; see {@link #tokens()}); null when no LLM was called
  */
-@JsonIgnoreProperties(value = {"dead"}, allowGetters = true)
+@JsonIgnoreProperties(value = {"dead", "tokens"}, allowGetters = true)
 public record FeatureResult(String explanation, String explainer, Double simulation, Double detection,
-                            Double embeddingScore, Double causal, double maxActivation, List<String> topTokens) {
+                            Double embeddingScore, Double causal, double maxActivation, List<String> topTokens,
+                            String simulator, LlmUsage usage) {
+    public FeatureResult(String explanation, String explainer, Double simulation, Double detection,
+                         Double embeddingScore, Double causal, double maxActivation, List<String> topTokens) {
+        this(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation, topTokens, null, null);
+    }
+
+    /** LLM tokens spent (input + output) as a number, "unknown" when the server did not report them all, null without LLM calls. */
+    @JsonProperty("tokens")
+    public Object tokens() {
+        if (usage == null || usage.calls() == 0) return null;
+        return usage.tokensKnown() ? (Object) (usage.inputTokens() + usage.outputTokens()) : "unknown";
+    }
+
     public FeatureResult {
         if (explanation == null) explanation = "";
         topTokens = topTokens == null ? List.of() : List.copyOf(topTokens);

@@ -10,4 +10,16 @@ package lantern.eval.audit;
 @FunctionalInterface
 public interface FeatureTask {
     FeatureResult run(AuditRequest request, String featureId) throws Exception;
+
+    /**
+     * What the task learned about the services it calls that a resumed job should start from (e.g. which
+     * response format the LLM server accepts); kept in the job folder as learned.json. Plain JSON values only.
+     */
+    default java.util.Map<String, Object> learned() {
+        return java.util.Map.of();
+    }
+
+    /** Takes back what {@link #learned()} returned when the job last ran (called before the job's first feature). */
+    default void restore(java.util.Map<String, Object> learned) {
+    }
 }

@@ -34,6 +34,29 @@ final class JobFiles {
         return dir.resolve("progress.log");
     }
 
+    /** What the feature task learned about the services it calls (see {@link FeatureTask#learned()}). */
+    Path learnedJson() {
+        return dir.resolve("learned.json");
+    }
+
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> readLearned() {
+        if (!Files.isRegularFile(learnedJson())) return java.util.Map.of();
+        try {
+            return Json.MAPPER.readValue(learnedJson().toFile(), java.util.Map.class);
+        } catch (IOException e) {
+            return java.util.Map.of();   // a hint only: a job runs without it
+        }
+    }
+
+    void writeLearned(java.util.Map<String, Object> learned) {
+        try {
+            writeAtomically(learnedJson(), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(learned));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     JobRecord readRecord() {
         try {
             return Json.MAPPER.readValue(jobJson().toFile(), JobRecord.class);

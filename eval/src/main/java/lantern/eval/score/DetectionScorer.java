@@ -34,6 +34,6 @@ public final class DetectionScorer {
             t[i] = truth.get(i);
             p[i] = predicted.get(i);
         }
-        return new Result(new DetectionScore(BalancedAccuracy.of(t, p), detector.name(), pos, neg, failed), answers.usage());
+        return new Result(new DetectionScore(BalancedAccuracy.of(t, p), detector.name(), pos, neg, failed, answers.failures()), answers.usage());
     }
 }

@@ -13,6 +13,14 @@ public interface Detector {
     /** One answer per window; null where no answer could be had (a failed call). */
     Answers detect(Explanation explanation, List<ActivationRecord> windows);
 
-    record Answers(List<Boolean> fires, LlmUsage usage) {
+    /** @param failures why windows went unanswered: reason → windows */
+    record Answers(List<Boolean> fires, LlmUsage usage, java.util.Map<String, Integer> failures) {
+        public Answers {
+            failures = failures == null ? java.util.Map.of() : failures;
+        }
+
+        public Answers(List<Boolean> fires, LlmUsage usage) {
+            this(fires, usage, java.util.Map.of());
+        }
     }
 }

@@ -26,7 +26,8 @@ import java.util.concurrent.Future;
 
 /**
  * Shows the LLM the explanation and a batch of window texts (each a JSON string, so a text cannot break the list)
- * and reads {@code {"fires": [n booleans]}} strictly. A failed batch leaves its windows unanswered (null).
+ * and reads {@code {"fires": [n booleans]}} strictly. A failed batch leaves its windows unanswered (null) and its
+ * reason counted in {@link Answers#failures()}.
  */
 public final class LlmDetector implements Detector {
     static final JsonSchema SCHEMA = JsonSchema.builder().name("detection").rootElement(JsonObjectSchema.builder()
@@ -54,6 +55,7 @@ public final class LlmDetector implements Detector {
     public Answers detect(Explanation explanation, List<ActivationRecord> windows) {
         Boolean[] answers = new Boolean[windows.size()];
         LlmUsage usage = LlmUsage.NONE;
+        List<String> failures = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<LlmResult<List<Boolean>>>> futures = new ArrayList<>();
             for (int from = 0; from < windows.size(); from += batchSize) {
@@ -62,16 +64,19 @@ public final class LlmDetector implements Detector {
             }
             for (int b = 0; b < futures.size(); b++) {
                 LlmResult<List<Boolean>> r;
+                int size = Math.min(windows.size(), (b + 1) * batchSize) - b * batchSize;
                 try {
                     r = futures.get(b).get();
                 } catch (Exception e) {
+                    for (int i = 0; i < size; i++) failures.add(String.valueOf(e.getCause() == null ? e : e.getCause()));
                     continue;
                 }
                 usage = usage.plus(r.usage());
                 if (r.isOk()) for (int i = 0; i < r.value().size(); i++) answers[b * batchSize + i] = r.value().get(i);
+                else for (int i = 0; i < size; i++) failures.add(r.error());
             }
         }
-        return new Answers(Arrays.asList(answers), usage);
+        return new Answers(Arrays.asList(answers), usage, FailureReasons.count(failures));
     }
 
     private LlmResult<List<Boolean>> call(Explanation e, List<ActivationRecord> batch) {

@@ -27,13 +27,17 @@ public final class SimulationScorer {
         List<Double> truth = new ArrayList<>(), predicted = new ArrayList<>();
         int failed = 0, top = 0, random = 0;
         LlmUsage usage = LlmUsage.NONE;
+        List<String> reasons = new ArrayList<>();
+        java.util.Set<String> used = new java.util.LinkedHashSet<>();
         for (int w = 0; w < windows.size(); w++) {
             Simulation s = sims.get(w);
             usage = usage.plus(s.usage());
             if (!s.isOk()) {
                 failed++;
+                reasons.add(s.error());
                 continue;
             }
+            used.add(s.simulator() == null ? simulator.name() : s.simulator());
             if (w < split.heldOutTop().size()) top++; else random++;
             ActivationRecord r = windows.get(w);
             for (int i = 0; i < r.size(); i++) {
@@ -43,7 +47,8 @@ public final class SimulationScorer {
         }
         double r = Pearson.of(truth.stream().mapToDouble(Double::doubleValue).toArray(),
                 predicted.stream().mapToDouble(Double::doubleValue).toArray());
-        return new Result(new SimulationScore(r, simulator.name(), top, random, failed), usage);
+        String name = used.isEmpty() ? simulator.name() : String.join("+", used);
+        return new Result(new SimulationScore(r, name, top, random, failed, FailureReasons.count(reasons)), usage);
     }
 
     static List<Simulation> simulateAll(Explanation e, List<ActivationRecord> windows, Simulator simulator) {

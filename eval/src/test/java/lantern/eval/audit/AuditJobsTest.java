@@ -155,6 +155,67 @@ class AuditJobsTest {
         assertThat(runs).hasSize(100);
     }
 
+    /** A task that learns something about its LLM server after its third feature and is told it back on resume. */
+    static final class LearningTask implements FeatureTask {
+        final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        final List<java.util.Map<String, Object>> restored = new CopyOnWriteArrayList<>();
+
+        @Override
+        public FeatureResult run(AuditRequest request, String featureId) throws Exception {
+            runs.incrementAndGet();
+            Thread.sleep(5);
+            return work(featureId);
+        }
+
+        @Override
+        public java.util.Map<String, Object> learned() {
+            return runs.get() < 3 ? java.util.Map.of() : java.util.Map.of("llm", java.util.Map.of("responseFormat", "json_object"));
+        }
+
+        @Override
+        public void restore(java.util.Map<String, Object> learned) {
+            restored.add(learned);
+        }
+    }
+
+    @Test
+    void whatTheTaskLearnedIsKeptInTheJobFolderAndGivenBackOnResume() throws Exception {
+        String id;
+        LearningTask first = new LearningTask();
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, first)) {
+            id = jobs.submit(request("\"0-24\"", 2, List.of()));
+            while (jobs.status(id).done() + jobs.status(id).failed() < 10) Thread.sleep(2);
+        }
+        assertThat(first.restored).containsExactly(java.util.Map.of());   // a new job knows nothing yet
+        assertThat(JSON.readTree(dir.resolve(id).resolve("learned.json").toFile()).at("/llm/responseFormat").asText()).isEqualTo("json_object");
+        LearningTask second = new LearningTask();
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, second)) {
+            assertThat(jobs.resumeUnfinished()).containsExactly(id);
+            assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+        }
+        assertThat(second.restored).containsExactly(java.util.Map.of("llm", java.util.Map.of("responseFormat", "json_object")));
+    }
+
+    @Test
+    void aFeatureRecordsTheSimulatorUsedAndItsTokensOrUnknown() throws Exception {
+        var known = new FeatureResult("x", "llm:m", 0.5, 0.7, null, null, 2, List.of("a"), "llm-json:m",
+                new lantern.explainer.llm.LlmUsage(45, 1, 2, 5000, 300));
+        var unknown = new FeatureResult("x", "llm:m", 0.5, 0.7, null, null, 2, List.of("a"), "llm-json:m",
+                new lantern.explainer.llm.LlmUsage(45, 0, 0, 0, 0, 45));
+        for (var r : List.of(known, unknown)) {
+            String line = Json.MAPPER.writeValueAsString(ProgressEntry.success("toy/0/mlp/1", r, 1));
+            assertThat(Json.MAPPER.readValue(line, ProgressEntry.class).result()).isEqualTo(r);
+        }
+        assertThat(Json.MAPPER.writeValueAsString(known)).contains("\"tokens\":5300").contains("\"simulator\":\"llm-json:m\"");
+        assertThat(Json.MAPPER.writeValueAsString(unknown)).contains("\"tokens\":\"unknown\"");
+        // a line written before these fields existed still loads
+        String old = "{\"feature\":\"toy/0/mlp/1\",\"ok\":true,\"finishedAt\":1,\"result\":{\"explanation\":\"x\",\"explainer\":\"statistical\","
+                + "\"simulation\":0.5,\"maxActivation\":2.0,\"topTokens\":[]}}";
+        FeatureResult r = Json.MAPPER.readValue(old, ProgressEntry.class).result();
+        assertThat(r.simulator()).isNull();
+        assertThat(r.tokens()).isNull();
+    }
+
     @Test
     void aTornLastLineIsIgnoredAndCutOff() throws Exception {
         Path log = dir.resolve("progress.log");

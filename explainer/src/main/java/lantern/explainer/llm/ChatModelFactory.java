@@ -19,12 +19,13 @@ public final class ChatModelFactory {
                     .baseUrl(s.baseUrl()).apiKey(s.apiKey()).modelName(s.model())
                     .temperature(s.temperature()).timeout(s.timeout()).maxRetries(0)
                     .strictJsonSchema(true)
+                    .returnThinking(true)   // reasoning_content is kept apart, so a reasoning model is recognised
                     .build();
             case ANTHROPIC -> AnthropicChatModel.builder()
                     .httpClientBuilder(HeaderAwareHttpClient.builder())
                     .baseUrl(s.baseUrl()).apiKey(s.apiKey()).modelName(s.model())
                     .temperature(s.temperature()).timeout(s.timeout()).maxRetries(0)
-                    .maxTokens(4096)
+                    .maxTokens(s.maxTokens() == null ? 4096 : s.maxTokens())
                     .build();
         };
     }

@@ -61,7 +61,8 @@ public final class HeaderAwareHttpClient implements HttpClient {
         } catch (HttpTimeoutException e) {
             throw new TimeoutException("no answer from " + request.url() + " within " + readTimeout);
         } catch (IOException e) {
-            throw new UncheckedIOException("calling " + request.url() + " failed: " + e.getMessage(), e);
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + " " + e.getMessage();
+            throw new UncheckedIOException("cannot reach " + request.url() + ": " + why, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while calling " + request.url(), e);
@@ -71,7 +72,37 @@ public final class HeaderAwareHttpClient implements HttpClient {
                     r.headers().firstValue("retry-after").orElse(null), Instant.now());
             throw new RetryAfterHttpException(r.statusCode(), r.body(), retryAfter);
         }
+        checkErrorBody(r.statusCode(), r.body());
         return SuccessfulHttpResponse.builder().statusCode(r.statusCode()).headers(r.headers().map()).body(r.body()).build();
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper M = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** A 2xx whose body is {@code {"error": ...}} and no completion: throw with the provider's message and code. */
+    static void checkErrorBody(int status, String body) {
+        if (body == null || !body.contains("\"error\"")) return;
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = M.readTree(body);
+        } catch (IOException | RuntimeException e) {
+            return;   // not JSON: LangChain4j reports it
+        }
+        if (root == null || !root.isObject() || !root.hasNonNull("error")) return;
+        if (root.has("choices") && root.get("choices").isArray() && !root.get("choices").isEmpty()) {
+            // OpenRouter: the error may sit inside the choice when generation failed midway
+            com.fasterxml.jackson.databind.JsonNode c = root.get("choices").get(0);
+            if (!c.hasNonNull("error")) return;
+            root = c;
+        } else if (root.has("content") && root.get("content").isArray() && !root.get("content").isEmpty()) {
+            return;   // an Anthropic message that happens to carry an error field
+        }
+        com.fasterxml.jackson.databind.JsonNode err = root.get("error");
+        String message = err.isTextual() ? err.asText() : err.path("message").asText(err.toString());
+        com.fasterxml.jackson.databind.JsonNode code = err.isObject() ? err.path("code") : com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+        if ((code.isMissingNode() || code.isNull()) && err.isObject()) code = err.path("type");
+        String raw = err.isObject() && err.path("metadata").hasNonNull("raw") ? err.path("metadata").path("raw").asText() : null;
+        if (raw != null && !raw.isBlank() && !message.contains(raw)) message = message + " (" + raw + ")";
+        throw new ProviderErrorException(status, code.isMissingNode() || code.isNull() ? null : code.asText(), message);
     }
 
     @Override

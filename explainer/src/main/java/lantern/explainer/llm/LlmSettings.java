@@ -20,10 +20,16 @@ import java.util.function.Function;
  * @param maxConcurrentCalls calls in flight at once across the whole process
  * @param jsonSchema         send a JSON-schema response format (OpenAI-compatible servers); otherwise the prompt asks
  *                           for JSON / a fixed answer prefix and the answer is parsed just as strictly
- * @param topLogprobs        how many alternatives the llm-logprob simulator asks for per position (max 20 at OpenAI)
+ * @param topLogprobs        how many alternatives the llm-logprob simulator asks for per position (max 20 at OpenAI;
+ *                           a server that answers "max allowed: N" is asked again with N)
+ * @param maxTokens          the answer's token limit ({@code max_tokens}); null leaves the server's default. Reasoning
+ *                           models spend it on thinking first: raise it when answers come back empty
+ * @param logprobFallback    when the server returns no log-probs, the llm-logprob simulator falls back to llm-json
+ *                           (and the score names llm-json) instead of failing
  */
 public record LlmSettings(LlmProvider provider, String baseUrl, String apiKey, String model, double temperature,
-                          Duration timeout, int maxRetries, int maxConcurrentCalls, boolean jsonSchema, int topLogprobs) {
+                          Duration timeout, int maxRetries, int maxConcurrentCalls, boolean jsonSchema, int topLogprobs,
+                          Integer maxTokens, boolean logprobFallback) {
     public static final String PREFIX = "lantern.llm.";
 
     public LlmSettings {
@@ -37,7 +43,14 @@ public record LlmSettings(LlmProvider provider, String baseUrl, String apiKey, S
         if (maxRetries < 0) throw new IllegalArgumentException("lantern.llm.max-retries must be >= 0");
         if (maxConcurrentCalls < 1) throw new IllegalArgumentException("lantern.llm.max-concurrent must be >= 1");
         if (topLogprobs < 1 || topLogprobs > 20) throw new IllegalArgumentException("lantern.llm.top-logprobs must be 1..20");
+        if (maxTokens != null && maxTokens < 1) throw new IllegalArgumentException("lantern.llm.max-tokens must be >= 1");
         if (apiKey == null || apiKey.isBlank()) apiKey = "none";
+    }
+
+    /** Server-default token limit, no log-prob fallback. */
+    public LlmSettings(LlmProvider provider, String baseUrl, String apiKey, String model, double temperature,
+                       Duration timeout, int maxRetries, int maxConcurrentCalls, boolean jsonSchema, int topLogprobs) {
+        this(provider, baseUrl, apiKey, model, temperature, timeout, maxRetries, maxConcurrentCalls, jsonSchema, topLogprobs, null, false);
     }
 
     /** An OpenAI-compatible endpoint with the defaults. */
@@ -46,24 +59,41 @@ public record LlmSettings(LlmProvider provider, String baseUrl, String apiKey, S
     }
 
     public LlmSettings withTimeout(Duration t) {
-        return new LlmSettings(provider, baseUrl, apiKey, model, temperature, t, maxRetries, maxConcurrentCalls, jsonSchema, topLogprobs);
+        return new LlmSettings(provider, baseUrl, apiKey, model, temperature, t, maxRetries, maxConcurrentCalls, jsonSchema, topLogprobs, maxTokens, logprobFallback);
     }
 
     public LlmSettings withMaxRetries(int n) {
-        return new LlmSettings(provider, baseUrl, apiKey, model, temperature, timeout, n, maxConcurrentCalls, jsonSchema, topLogprobs);
+        return new LlmSettings(provider, baseUrl, apiKey, model, temperature, timeout, n, maxConcurrentCalls, jsonSchema, topLogprobs, maxTokens, logprobFallback);
     }
 
     public LlmSettings withMaxConcurrentCalls(int n) {
-        return new LlmSettings(provider, baseUrl, apiKey, model, temperature, timeout, maxRetries, n, jsonSchema, topLogprobs);
+        return new LlmSettings(provider, baseUrl, apiKey, model, temperature, timeout, maxRetries, n, jsonSchema, topLogprobs, maxTokens, logprobFallback);
     }
 
     public LlmSettings withJsonSchema(boolean b) {
-        return new LlmSettings(provider, baseUrl, apiKey, model, temperature, timeout, maxRetries, maxConcurrentCalls, b, topLogprobs);
+        return new LlmSettings(provider, baseUrl, apiKey, model, temperature, timeout, maxRetries, maxConcurrentCalls, b, topLogprobs, maxTokens, logprobFallback);
+    }
+
+    public LlmSettings withTopLogprobs(int n) {
+        return new LlmSettings(provider, baseUrl, apiKey, model, temperature, timeout, maxRetries, maxConcurrentCalls, jsonSchema, n, maxTokens, logprobFallback);
+    }
+
+    public LlmSettings withMaxTokens(Integer n) {
+        return new LlmSettings(provider, baseUrl, apiKey, model, temperature, timeout, maxRetries, maxConcurrentCalls, jsonSchema, topLogprobs, n, logprobFallback);
+    }
+
+    public LlmSettings withLogprobFallback(boolean b) {
+        return new LlmSettings(provider, baseUrl, apiKey, model, temperature, timeout, maxRetries, maxConcurrentCalls, jsonSchema, topLogprobs, maxTokens, b);
+    }
+
+    /** Which server this is, for remembering what it can do: provider, endpoint and model. */
+    public String serverKey() {
+        return provider + " " + baseUrl + " " + model;
     }
 
     /**
      * Reads {@code lantern.llm.provider, base-url, api-key, model, temperature, timeout-seconds (or timeout: seconds
-     * or ISO-8601), max-retries, max-concurrent, json-schema, top-logprobs} (the names of LanternConfig.Llm). Returns empty when no LLM is configured at all
+     * or ISO-8601), max-retries, max-concurrent, json-schema, top-logprobs, max-tokens, logprob-fallback} (the names of LanternConfig.Llm). Returns empty when no LLM is configured at all
      * (neither base-url nor model); throws {@link LlmNotConfiguredException} naming what is missing when it is
      * configured halfway.
      */
@@ -84,7 +114,9 @@ public record LlmSettings(LlmProvider provider, String baseUrl, String apiKey, S
                 get.apply("max-retries").map(Integer::parseInt).orElse(3),
                 get.apply("max-concurrent").or(() -> get.apply("max-concurrent-calls")).map(Integer::parseInt).orElse(8),
                 get.apply("json-schema").map(Boolean::parseBoolean).orElse(provider == LlmProvider.OPENAI),
-                get.apply("top-logprobs").map(Integer::parseInt).orElse(15)));
+                get.apply("top-logprobs").map(Integer::parseInt).orElse(15),
+                get.apply("max-tokens").map(Integer::parseInt).orElse(null),
+                get.apply("logprob-fallback").map(Boolean::parseBoolean).orElse(false)));
     }
 
     /** Same as {@link #fromConfig} but an absent configuration is an error naming every key to set. */
@@ -101,6 +133,6 @@ public record LlmSettings(LlmProvider provider, String baseUrl, String apiKey, S
     public String toString() {
         // never print the key
         return "LlmSettings[" + provider + " " + baseUrl + " model=" + model + " timeout=" + timeout + " retries=" + maxRetries
-                + " concurrency=" + maxConcurrentCalls + "]";
+                + " concurrency=" + maxConcurrentCalls + (maxTokens == null ? "" : " maxTokens=" + maxTokens) + "]";
     }
 }

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * Reads an LLM's JSON answer strictly: one JSON object, nothing before or after it (a single ```json fence is
- * tolerated), exactly the expected keys, no duplicates, values of the expected type. Anything else is a
+ * tolerated, also when prose surrounds it, but only if it is the answer's only fenced block), exactly the expected keys, no duplicates, values of the expected type. Anything else is a
  * {@link MalformedAnswerException}; nothing is coerced or defaulted.
  */
 public final class StrictJson {
@@ -68,18 +68,25 @@ public final class StrictJson {
         return out;
     }
 
-    private static String unfence(String s) {
-        if (s.startsWith("```")) {
-            int nl = s.indexOf('\n');
-            if (nl > 0 && s.endsWith("```") && s.length() > nl + 3) {
-                String lang = s.substring(3, nl).strip();
-                if (lang.isEmpty() || lang.equals("json")) return s.substring(nl + 1, s.length() - 3).strip();
-            }
+    private static final java.util.regex.Pattern FENCE = java.util.regex.Pattern.compile("```([A-Za-z]*)[ \\t]*\\R(.*?)```", java.util.regex.Pattern.DOTALL);
+
+    private static String unfence(String s) throws MalformedAnswerException {
+        if (s.startsWith("{") || !s.contains("```")) return s;
+        // a fenced block, alone or inside prose: accept it only when it is the answer's one fenced block
+        java.util.regex.Matcher m = FENCE.matcher(s);
+        String block = null;
+        int blocks = 0;
+        while (m.find()) {
+            blocks++;
+            String lang = m.group(1);
+            if (lang.isEmpty() || lang.equalsIgnoreCase("json")) block = m.group(2).strip();
         }
-        return s;
+        if (blocks > 1) throw new MalformedAnswerException("the answer holds " + blocks + " fenced blocks; expected one JSON object");
+        return block != null ? block : s;
     }
 
     static String abbreviate(String s) {
+        s = s.replaceAll("\\s+", " ");
         return s.length() > 120 ? s.substring(0, 120) + "…" : s;
     }
 }

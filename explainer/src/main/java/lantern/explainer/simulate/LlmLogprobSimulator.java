@@ -21,9 +21,14 @@ import java.util.Map;
  * integers 0..10, else it is rejected. Needs a provider that returns log-probs (OpenAI-compatible servers that
  * implement {@code logprobs}/{@code top_logprobs}). On tokenizers that split "10" into "1","0" the "10" mass is
  * read as 1: the first piece is all the distribution one position carries.
+ *
+ * <p>A server that returns no log-probs is a capability, not a bad answer: it is asked once, then every window
+ * fails with that reason at no cost, or, when {@link lantern.explainer.llm.LlmSettings#logprobFallback()} allows,
+ * is simulated by {@link LlmJsonSimulator} and marked so ({@link Simulation#simulator()}).
  */
 public final class LlmLogprobSimulator implements Simulator {
     private final LlmClient client;
+    private final LlmJsonSimulator fallback;
 
     public LlmLogprobSimulator(LlmClient client) {
         if (!client.supportsLogprobs()) {
@@ -31,6 +36,7 @@ public final class LlmLogprobSimulator implements Simulator {
                     + client.settings().provider() + " does not: use --simulator llm-json");
         }
         this.client = client;
+        this.fallback = client.settings().logprobFallback() ? new LlmJsonSimulator(client) : null;
     }
 
     @Override
@@ -44,7 +50,11 @@ public final class LlmLogprobSimulator implements Simulator {
                 SimulationPrompt.user("simulate-logprob-user", explanation, window), null, true);
         int n = window.size();
         LlmResult<double[]> r = client.call(req, reply -> parse(reply, n));
-        return r.isOk() ? Simulation.of(r.value(), r.usage()) : Simulation.failed(r.error(), r.usage());
+        if (r.isOk()) return Simulation.of(r.value(), r.usage());
+        if (fallback != null && Boolean.FALSE.equals(client.capabilities().logprobs())) {
+            return fallback.simulate(explanation, window).by(fallback.name(), r.usage());
+        }
+        return Simulation.failed(r.error(), r.usage());
     }
 
     static double[] parse(LlmReply reply, int n) throws MalformedAnswerException {

@@ -58,6 +58,7 @@ class LlmWireMockTest {
     @BeforeEach
     void reset() {
         server.resetAll();
+        ServerCapabilities.forgetAll();
     }
 
     private static LlmSettings openAi(int retries) {
@@ -171,6 +172,7 @@ class LlmWireMockTest {
         reply(OpenAiStubs.chat("0\n2\n10\n0"));
         assertThat(new LlmLogprobSimulator(LlmClient.create(openAi(0))).simulate(EXPLANATION, WINDOW).error()).contains("no log-probs");
         server.resetAll();
+        ServerCapabilities.forgetAll();   // the server above said it has none: this one does
         reply(OpenAiStubs.chat("0\n2\n10", List.of(top("0", 1.0), top("\n", 1.0), top("2", 1.0), top("\n", 1.0), top("10", 1.0))));
         assertThat(new LlmLogprobSimulator(LlmClient.create(openAi(0))).simulate(EXPLANATION, WINDOW).error()).contains("expected 4 lines");
     }
@@ -280,6 +282,41 @@ class LlmWireMockTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         // 6 calls of 200 ms, 2 at a time: at least 3 rounds
         assertThat(ms).isGreaterThanOrEqualTo(600);
+    }
+
+    @Test
+    void capsAreReadFromTheWaysServersSayThem() {
+        for (var c : Map.of(
+                "{\"message\":\"Requested top logprobs of 15, which is greater than max allowed: 5\",\"code\":400}", 5,
+                "{\"error\":{\"message\":\"Invalid 'top_logprobs': integer above maximum value. Expected a value <= 20, but got 25 instead.\"}}", 20,
+                "top_logprobs must be less than or equal to 10", 10,
+                "logprobs: value must be between 0 and 8", 8).entrySet()) {
+            assertThat(LlmErrors.topLogprobsCap(new LlmErrors.Http(400, c.getKey()))).as(c.getKey()).contains(c.getValue());
+        }
+        assertThat(LlmErrors.topLogprobsCap(new LlmErrors.Http(400, "max_tokens must be <= 4096"))).isEmpty();   // not about log-probs
+        assertThat(LlmErrors.topLogprobsCap(new LlmErrors.Http(500, "max allowed: 5 logprobs"))).isEmpty();
+    }
+
+    @Test
+    void retryAfterWaitsGetJitterNeverLess() {
+        var seen = new java.util.HashSet<Long>();
+        for (int i = 0; i < 50; i++) {
+            Duration d = LlmClient.jitter(Duration.ofSeconds(2));
+            assertThat(d).isBetween(Duration.ofSeconds(2), Duration.ofMillis(2200));
+            seen.add(d.toMillis());
+        }
+        assertThat(seen.size()).as("spread").isGreaterThan(5);
+        assertThat(LlmClient.jitter(Duration.ofHours(1))).isLessThanOrEqualTo(Duration.ofSeconds(132));
+    }
+
+    @Test
+    void reasoningIsCutOnlyFromTheFront() {
+        assertThat(ReasoningText.answer("<think>a {\"x\":1}</think>\n{\"y\":2}")).isEqualTo("{\"y\":2}");
+        assertThat(ReasoningText.answer("thinking... </think> {\"y\":2}")).isEqualTo("{\"y\":2}");
+        assertThat(ReasoningText.answer("<think>never ends")).isEmpty();
+        assertThat(ReasoningText.answer("<|channel|>analysis<|message|>hm<|end|><|start|>assistant<|channel|>final<|message|>{\"y\":2}<|return|>"))
+                .isEqualTo("{\"y\":2}");
+        assertThat(ReasoningText.answer("{\"y\":2}")).isEqualTo("{\"y\":2}");
     }
 
     private static Map<String, Double> top(Object... kv) {

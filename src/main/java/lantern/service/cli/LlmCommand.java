@@ -1,0 +1,50 @@
+package lantern.service.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import lantern.explainer.llm.LlmNotConfiguredException;
+import lantern.explainer.llm.LlmProbe;
+import lantern.explainer.llm.LlmSettings;
+import lantern.service.LlmSettingsFactory;
+import picocli.CommandLine;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code lantern llm check}: what the configured LLM server accepts, and which simulators will work on it. */
+@CommandLine.Command(name = "llm", mixinStandardHelpOptions = true, subcommands = LlmCommand.Check.class,
+        description = "The LLM server behind the llm explainer, simulators and detector.")
+public class LlmCommand {
+    @CommandLine.Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Probes the configured LLM server once (two small calls) and prints what it accepts "
+                    + "(json_schema, json_object, log-probs, top_logprobs cap, reasoning output) and which simulators work. "
+                    + "Exit 0 when llm-json works, 1 when not.")
+    public static class Check implements Callable<Integer> {
+        @CommandLine.Option(names = "--provider", description = "Overrides lantern.llm.provider (openai or anthropic).")
+        String provider;
+        @CommandLine.Option(names = "--base-url", description = "Overrides lantern.llm.base-url, e.g. http://localhost:11434/v1.")
+        String baseUrl;
+        @CommandLine.Option(names = "--model", description = "Overrides lantern.llm.model.")
+        String model;
+        @CommandLine.Option(names = "--api-key", description = "Overrides lantern.llm.api-key (better: LANTERN_LLM_API_KEY).")
+        String apiKey;
+        @CommandLine.Option(names = "--json", description = "Print the report as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Map<String, String> overrides = new HashMap<>();
+            if (provider != null) overrides.put("lantern.llm.provider", provider);
+            if (baseUrl != null) overrides.put("lantern.llm.base-url", baseUrl);
+            if (model != null) overrides.put("lantern.llm.model", model);
+            if (apiKey != null) overrides.put("lantern.llm.api-key", apiKey);
+            LlmSettings settings = LlmSettingsFactory.fromMicroProfile(overrides).orElseThrow(() -> new LlmNotConfiguredException(List.of(
+                    LlmSettings.PREFIX + "base-url", LlmSettings.PREFIX + "model")));
+            LlmProbe.Report r = LlmProbe.probe(settings);
+            System.out.print(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r) + "\n" : r.table());
+            return r.usable() ? 0 : 1;
+        }
+    }
+}
