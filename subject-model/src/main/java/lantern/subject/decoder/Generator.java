@@ -16,6 +16,16 @@ public final class Generator {
     }
 
     public static Generation withCache(DecoderModel model, long[] prompt, Sampling s, Hooks promptHooks) {
+        return withCache(model, prompt, s, promptHooks, Hooks.none());
+    }
+
+    /**
+     * As {@link #withCache(DecoderModel, long[], Sampling, Hooks)}, with {@code stepHooks} run on every generated
+     * token's pass too. With the same hooks for both, a position-wise intervention (add a direction, ablate a neuron,
+     * clamp an SAE feature) acts at every position, as it would if each step recomputed the whole sequence.
+     */
+    public static Generation withCache(DecoderModel model, long[] prompt, Sampling s, Hooks promptHooks,
+                                       Hooks stepHooks) {
         requirePrompt(prompt);
         Random random = new Random(s.seed());
         long[] out = new long[s.maxTokens()];
@@ -29,7 +39,7 @@ public final class Generator {
                 if (model.stopTokens().contains(next)) break;
                 out[n++] = next;
                 if (n == s.maxTokens() || cache.length() >= model.config().contextLength()) break;
-                logits = model.nextTokenLogits(m, new long[]{next}, cache, Hooks.none());
+                logits = model.nextTokenLogits(m, new long[]{next}, cache, stepHooks);
             }
         }
         return finish(model, prompt, Arrays.copyOf(out, n), first);
