@@ -70,7 +70,7 @@ public final class SaeActivationSource implements ActivationSource {
         if (layers.length != 1 || layers[0] != features.layer()) {
             throw new IllegalArgumentException("this SAE reads layer " + features.layer() + " only (" + features.hook() + ")");
         }
-        Hooks hooks = Hooks.none().cache(features.hook()).cacheInto(m);
+        Hooks hooks = Hooks.none().cache(features.hook());
         model.forward(m, ids, lengths, hooks);
         NDArray f = features.features(hooks.get(features.hook()));
         f.attach(m);

@@ -39,7 +39,7 @@ public final class BertActivationSource implements ActivationSource {
 
     @Override
     public List<NDArray> neurons(NDManager m, long[][] ids, int[] lengths, int[] layers) {
-        Hooks hooks = new Hooks().cacheInto(m);
+        Hooks hooks = new Hooks();
         for (int l : layers) hooks.cache(HookNames.mlpPost(l));
         model.forward(m, ids, lengths, hooks);
         List<NDArray> out = new ArrayList<>(layers.length);

@@ -15,7 +15,7 @@ import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.ModelInfo;
 import lantern.subject.SentenceEmbedder;
-import lantern.subject.SubjectModel;
+import lantern.subject.HookedModel;
 import lantern.subject.TextTokenizer;
 import lantern.subject.onnx.OnnxGraph;
 import lantern.subject.tokenize.HfTextTokenizer;
@@ -37,7 +37,7 @@ import java.util.List;
  * {@code hook_resid_post} = LN(resid_mid + mlp_out). BERT has no final norm of its own: {@code ln_final.hook_normalized}
  * is the last block's output.
  */
-public final class BertModel implements SubjectModel, SentenceEmbedder {
+public final class BertModel implements HookedModel, SentenceEmbedder {
     static {
         MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
     }
@@ -54,6 +54,8 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
     private final int heads;
     private final int headDim;
     private final List<PackedLayer> layers;
+    private final List<String> hookNames;
+    private final java.util.Set<String> hookSet;
 
     private BertModel(ModelInfo info, NDManager manager, BertWeights weights, HfTextTokenizer tokenizer) {
         this.info = info;
@@ -63,6 +65,8 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
         this.heads = info.heads();
         this.headDim = info.dModel() / info.heads();
         this.layers = weights.layers().stream().map(w -> PackedLayer.of(w, headDim)).toList();
+        this.hookNames = HookNames.all(info.layers());
+        this.hookSet = java.util.Set.copyOf(hookNames);
     }
 
     /** all-MiniLM-L6-v2 from the ONNX file inside the MiniLM Maven artifact on the class path. */
@@ -99,16 +103,42 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
     }
 
     /** The manager holding the weights; callers make sub-managers of it for their runs. */
+    @Override
     public NDManager manager() {
         return manager;
+    }
+
+    @Override
+    public List<String> hookNames() {
+        return hookNames;
+    }
+
+    /** [CLS] text [SEP]. */
+    @Override
+    public SequenceFrame frame() {
+        Encoding probe = tokenizer.encode("a", true);
+        int lead = 0;
+        while (lead < probe.length() && probe.special()[lead]) lead++;
+        int trail = 0;
+        while (trail < probe.length() - lead && probe.special()[probe.length() - 1 - trail]) trail++;
+        return new SequenceFrame(java.util.Arrays.copyOfRange(probe.ids(), 0, lead),
+                java.util.Arrays.copyOfRange(probe.ids(), probe.length() - trail, probe.length()));
+    }
+
+    @Override
+    public HookedRun run(NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
+        NDArray out = forward(m, ids, lengths, hooks);
+        return new HookedRun(out, hooks.snapshot());
     }
 
     /**
      * Runs the encoder. {@code ids} are right-padded (any id) to a common length; {@code lengths} give the real
      * token counts. Returns the last hidden state [B,T,d] attached to {@code m}; cached hooks are attached to
-     * {@code m} too unless the hooks name their own manager.
+     * {@code m} too (the {@link HookedModel} memory policy).
      */
     public NDArray forward(NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
+        HookNames.validate(hooks, hookSet);
+        hooks.clearCache();
         int b = ids.length;
         int t = ids[0].length;
         if (t > info.contextLength()) {

@@ -99,7 +99,7 @@ public final class HookActivationCollector {
             for (int j = 0; j < e.length(); j++) rowsToKeep[r++] = (long) i * t + j;
         }
         try (NDManager m = model.manager().newSubManager()) {
-            Hooks hooks = Hooks.none().cache(hook).cacheInto(m);
+            Hooks hooks = Hooks.none().cache(hook);
             if (next != null) {
                 hooks.replace(next, x -> {
                     throw new StopForward();
