@@ -14,6 +14,7 @@ import lantern.eval.causal.MeanDifference;
 import lantern.eval.causal.Pooling;
 import lantern.eval.causal.Steering;
 import lantern.explainer.FeatureRecords;
+import lantern.subject.HookedModel;
 import lantern.subject.SubjectModel;
 import lantern.subject.bert.BertModel;
 import lantern.subject.decoder.DecoderModel;
@@ -71,14 +72,16 @@ public class SteeringService {
     }
 
     /** MiniLM or a registered decoder (404 for anything else). */
-    SubjectModel model(String id) {
-        return decoders.get(id == null ? BertModel.MINILM_ID : id);
+    HookedModel model(String id) {
+        SubjectModel m = decoders.get(id == null ? BertModel.MINILM_ID : id);
+        if (m instanceof HookedModel h) return h;
+        throw new IllegalArgumentException("model " + m.info().id() + " has no hook points to steer");
     }
 
     public Direction createDirection(DirectionRequest r) {
         if (r == null) throw new IllegalArgumentException("body must be JSON like {\"name\",\"model\",\"hook\",\"positive\":[...],\"negative\":[...]}");
         DirectionStore.checkName(r.name());
-        SubjectModel m = model(r.model());
+        HookedModel m = model(r.model());
         checkTexts("positive", r.positive());
         checkTexts("negative", r.negative());
         if (r.hook() == null) throw new IllegalArgumentException("hook is missing (e.g. blocks.3.hook_resid_post)");
@@ -104,7 +107,7 @@ public class SteeringService {
         if (r == null) throw new IllegalArgumentException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...]}");
         int top = r.top() == null ? 5 : r.top();
         if (top < 1 || top > 100) throw new IllegalArgumentException("top must be in 1..100");
-        SubjectModel m = model(r.model());
+        HookedModel m = model(r.model());
         String prompt = r.prompt() == null ? "" : r.prompt();
         if (prompt.length() > config.maxTextChars()) throw new IllegalArgumentException("prompt longer than " + config.maxTextChars() + " characters");
         if (r.interventions() == null || r.interventions().isEmpty()) throw new IllegalArgumentException("give at least one intervention");

@@ -5,7 +5,7 @@ import lantern.subject.HookFunction;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.Interventions;
-import lantern.subject.SubjectModel;
+import lantern.subject.HookedModel;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeInterventions;
 import lantern.subject.sae.SaeStore;
@@ -18,16 +18,16 @@ public final class InterventionPlanner {
     public record Planned(String hook, HookFunction function, String description) {
     }
 
-    private final SubjectModel model;
+    private final HookedModel model;
     private final java.util.function.Supplier<SaeStore> saes;
     private final DirectionStore directions;
 
-    public InterventionPlanner(SubjectModel model, SaeStore saes, DirectionStore directions) {
+    public InterventionPlanner(HookedModel model, SaeStore saes, DirectionStore directions) {
         this(model, () -> saes, directions);
     }
 
     /** {@code saes} is asked for only when an intervention names an SAE feature. */
-    public InterventionPlanner(SubjectModel model, java.util.function.Supplier<SaeStore> saes, DirectionStore directions) {
+    public InterventionPlanner(HookedModel model, java.util.function.Supplier<SaeStore> saes, DirectionStore directions) {
         this.model = model;
         this.saes = saes;
         this.directions = directions;

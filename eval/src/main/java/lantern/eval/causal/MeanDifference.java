@@ -3,10 +3,9 @@ package lantern.eval.causal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import lantern.subject.Encoding;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
-import lantern.subject.SubjectModel;
+import lantern.subject.HookedModel;
 
 import java.util.List;
 
@@ -23,11 +22,11 @@ public final class MeanDifference {
     }
 
     /** Mean pooling (MiniLM's default). */
-    public static Direction compute(SubjectModel model, String name, String hook, List<String> positive, List<String> negative) {
+    public static Direction compute(HookedModel model, String name, String hook, List<String> positive, List<String> negative) {
         return compute(model, name, hook, positive, negative, Pooling.MEAN);
     }
 
-    public static Direction compute(SubjectModel model, String name, String hook, List<String> positive,
+    public static Direction compute(HookedModel model, String name, String hook, List<String> positive,
                                     List<String> negative, Pooling pool) {
         HookNames.requireValid(hook, model.info().layers());
         if (hook.endsWith("attn.hook_pattern")) throw new IllegalArgumentException("directions do not apply to " + hook);
@@ -43,23 +42,23 @@ public final class MeanDifference {
     }
 
     /** Mean over texts of each text's token-mean activation at {@code hook}. */
-    public static float[] meanPooled(SubjectModel model, String hook, List<String> texts) {
+    public static float[] meanPooled(HookedModel model, String hook, List<String> texts) {
         return pooled(model, hook, texts, Pooling.MEAN);
     }
 
     /** Mean over texts of each text's pooled activation at {@code hook}. */
-    public static float[] pooled(SubjectModel model, String hook, List<String> texts, Pooling pool) {
+    public static float[] pooled(HookedModel model, String hook, List<String> texts, Pooling pool) {
         boolean decoder = !model.info().encoder();
         double[] acc = null;
         for (int from = 0; from < texts.size(); from += BATCH) {
             List<String> part = texts.subList(from, Math.min(texts.size(), from + BATCH));
-            List<Encoding> encs = part.stream().map(t -> ModelRuns.encode(model, t)).toList();
-            int t = encs.stream().mapToInt(Encoding::length).max().orElse(0);
+            List<ModelRuns.Tokens> encs = part.stream().map(t -> ModelRuns.encode(model, t)).toList();
+            int t = encs.stream().mapToInt(ModelRuns.Tokens::length).max().orElse(0);
             long[][] ids = new long[encs.size()][t];
             int[] lengths = new int[encs.size()];
             float[] weight = new float[encs.size() * t];
             for (int i = 0; i < encs.size(); i++) {
-                Encoding e = encs.get(i);
+                ModelRuns.Tokens e = encs.get(i);
                 System.arraycopy(e.ids(), 0, ids[i], 0, e.length());
                 lengths[i] = e.length();
                 if (pool == Pooling.LAST) {

@@ -2,42 +2,53 @@ package lantern.eval.causal;
 
 import ai.djl.ndarray.NDManager;
 import lantern.subject.Encoding;
+import lantern.subject.HookedModel;
 import lantern.subject.Hooks;
-import lantern.subject.SubjectModel;
 import lantern.subject.bert.BertModel;
-import lantern.subject.decoder.DecoderModel;
 
-/** Tokenizing and running a batch with hooks on whichever model, encoder or decoder. */
+/** Tokenizing a text the way a hooked model reads it, and running batches of such texts. */
 final class ModelRuns {
     private ModelRuns() {
     }
 
-    /** A text as the model reads it (special tokens included), checked against its context length. */
-    static Encoding encode(SubjectModel model, String text) {
-        if (model instanceof BertModel b) return b.encode(text);
-        Encoding e = model.tokenizer().encode(text, true);
-        if (e.length() > model.info().contextLength()) {
-            throw new IllegalArgumentException("text has " + e.length() + " tokens; " + model.info().id()
-                    + " reads at most " + model.info().contextLength());
+    /** The ids of a text inside the model's frame ([CLS] .. [SEP]; BOS ..), and which of them are special. */
+    record Tokens(long[] ids, boolean[] special) {
+        int length() {
+            return ids.length;
         }
-        if (e.length() == 0) throw new IllegalArgumentException("text has no tokens: '" + text + "'");
-        return e;
     }
 
-    /** Runs right-padded rows; cached hooks are attached to {@code m}. Padding never reaches real tokens. */
-    static void forward(SubjectModel model, NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
+    static Tokens encode(HookedModel model, String text) {
         if (model instanceof BertModel b) {
-            b.forward(m, ids, lengths, hooks);
-        } else if (model instanceof DecoderModel d) {
-            d.forward(m, ids, null, hooks); // causal attention: right padding cannot reach earlier positions
-        } else {
-            throw new IllegalArgumentException("model " + model.info().id() + " cannot run hooks");
+            Encoding e = b.encode(text);
+            return new Tokens(e.ids(), e.special());
         }
+        long[] prefix = model.frame().prefix();
+        long[] suffix = model.frame().suffix();
+        long[] body = model.tokenizer().encode(text, false).ids();
+        int n = prefix.length + body.length + suffix.length;
+        if (body.length == 0) throw new IllegalArgumentException("text has no tokens: '" + text + "'");
+        if (n > model.info().contextLength()) {
+            throw new IllegalArgumentException("text has " + n + " tokens; " + model.info().id() + " reads at most "
+                    + model.info().contextLength());
+        }
+        long[] ids = new long[n];
+        boolean[] special = new boolean[n];
+        System.arraycopy(prefix, 0, ids, 0, prefix.length);
+        System.arraycopy(body, 0, ids, prefix.length, body.length);
+        System.arraycopy(suffix, 0, ids, prefix.length + body.length, suffix.length);
+        for (int i = 0; i < prefix.length; i++) special[i] = true;
+        for (int i = prefix.length + body.length; i < n; i++) special[i] = true;
+        return new Tokens(ids, special);
     }
 
     /** A manager for one run's arrays; the caller closes it. */
-    static NDManager newManager(SubjectModel model) {
-        if (model instanceof BertModel b) return b.manager().newSubManager();
-        return NDManager.newBaseManager("PyTorch");
+    static NDManager newManager(HookedModel model) {
+        return model.manager().newSubManager();
+    }
+
+    /** Runs right-padded rows; cached hooks end up in {@code hooks} and attached to {@code m}. */
+    static void forward(HookedModel model, NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
+        model.run(m, ids, lengths, hooks);
     }
 }

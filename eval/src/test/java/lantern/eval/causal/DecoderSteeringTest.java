@@ -1,7 +1,6 @@
 package lantern.eval.causal;
 
 import ai.djl.ndarray.NDManager;
-import lantern.subject.Encoding;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
@@ -50,7 +49,7 @@ class DecoderSteeringTest {
             assertThat(mean.pool()).isEqualTo("mean");
             assertThat(last.norm()).isGreaterThan(0);
             // one text by hand, unpadded: its last row, and the mean of its rows
-            Encoding e = m.tokenizer().encode(CATS.get(1), true);
+            ModelRuns.Tokens e = ModelRuns.encode(m, CATS.get(1));
             Hooks h = Hooks.none().cache(hook);
             m.forward(nd, new long[][]{e.ids()}, null, h);
             float[] rows = h.get(hook).toFloatArray();
