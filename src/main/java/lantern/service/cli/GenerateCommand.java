@@ -20,7 +20,8 @@ public class GenerateCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--tokenizer", description = "tokenizer.bin (llama2.c) or tokenizer.json elsewhere.")
     Path tokenizer;
 
-    @CommandLine.Option(names = "--prompt", required = true)
+    @CommandLine.Option(names = "--prompt", defaultValue = "",
+            description = "Text to continue; empty (default) starts from BOS alone, as llama2.c's run does.")
     String prompt;
 
     @CommandLine.Option(names = "--max-tokens", defaultValue = "40")
