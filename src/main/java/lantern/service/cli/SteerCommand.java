@@ -29,8 +29,11 @@ public class SteerCommand implements Callable<Integer> {
     @Inject
     SteeringService steering;
 
-    @CommandLine.Option(names = "--model", defaultValue = "minilm-l6", description = "minilm-l6 or a registered decoder (default: ${DEFAULT-VALUE}).")
-    String model;
+    @CommandLine.Mixin
+    ModelOptions model;
+
+    @CommandLine.Mixin
+    DataOption data;
 
     @CommandLine.Option(names = "--prompt", description = "The text to run (decoders: to continue).")
     String prompt;
@@ -90,7 +93,7 @@ public class SteerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (makeDirection != null) {
             if (positiveFile == null || negativeFile == null) throw new IllegalArgumentException("--make-direction needs --positive-file and --negative-file");
-            Direction d = steering.createDirection(new SteeringService.DirectionRequest(makeDirection, model, hook,
+            Direction d = steering.createDirection(new SteeringService.DirectionRequest(makeDirection, registered(), hook,
                     lines(positiveFile), lines(negativeFile), pool));
             System.out.printf(Locale.ROOT, "direction '%s' at %s (%s pooling): norm %.4f from %d positive and %d negative texts%n",
                     d.name(), d.hook(), d.pool(), d.norm(), d.positives(), d.negatives());
@@ -100,7 +103,7 @@ public class SteerCommand implements Callable<Integer> {
         if (prompt == null) throw new IllegalArgumentException("--prompt is missing");
         List<String> cands = new ArrayList<>(candidates);
         if (candidatesFile != null) cands.addAll(lines(candidatesFile));
-        Object result = steering.steer(new SteeringService.SteerRequest(model, prompt, specs, cands.isEmpty() ? null : cands,
+        Object result = steering.steer(new SteeringService.SteerRequest(registered(), prompt, specs, cands.isEmpty() ? null : cands,
                 top, maxTokens, temperature, topP, seed));
         if (result instanceof GenerationSteering.Result g) print(g);
         else if (result instanceof Steering.Result r) print(r, !cands.isEmpty());
@@ -139,6 +142,12 @@ public class SteerCommand implements Callable<Integer> {
             System.out.println("nearest candidates, intervened:");
             r.steered().forEach(n -> System.out.printf(Locale.ROOT, "  %.4f  %s%n", n.cosine(), n.text()));
         }
+    }
+
+    /** The service steers MiniLM and registered decoders (lantern models add), never a bare path. */
+    private String registered() {
+        if (model.tokenizer() != null) throw new IllegalArgumentException("steer takes a registered model; register it with: lantern models add NAME PATH --tokenizer FILE");
+        return model.model();
     }
 
     List<InterventionSpec> specs() {
