@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * {@code lantern.data-dir} before start, so the services a command calls read the same folder.
  */
 public class DataOption {
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}",
+    @CommandLine.Option(names = "--data", defaultValue = "${sys:lantern.data-dir:-${env:LANTERN_DATA:-./lantern-data}}",
             description = "Data folder (default: ${DEFAULT-VALUE}; LANTERN_DATA).")
     Path data;
 
