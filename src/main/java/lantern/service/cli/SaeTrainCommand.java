@@ -2,7 +2,9 @@ package lantern.service.cli;
 
 import ai.djl.ndarray.NDManager;
 import lantern.subject.HookNames;
+import lantern.subject.HookedModel;
 import lantern.subject.bert.BertModel;
+import lantern.subject.decoder.DecoderModel;
 import lantern.subject.sae.HookActivationCollector;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeArchitecture;
@@ -25,8 +27,11 @@ import java.util.concurrent.Callable;
 @CommandLine.Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains a TopK (or ReLU + L1) sparse autoencoder on a hook's activations over Brown, measures it on held-out documents and saves it in SAELens format.")
 public class SaeTrainCommand implements Callable<Integer> {
-    @CommandLine.Option(names = "--model", defaultValue = "minilm-l6", description = "Model id (default: ${DEFAULT-VALUE}).")
-    String model;
+    @CommandLine.Mixin
+    ModelOptions model;
+
+    @CommandLine.Mixin
+    DataOption data;
 
     @CommandLine.Option(names = "--hook", defaultValue = "blocks.3.hook_resid_post", description = "Hook point (default: ${DEFAULT-VALUE}).")
     String hook;
@@ -46,7 +51,7 @@ public class SaeTrainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--heldout-tokens", defaultValue = "50000", description = "Held-out tokens for metrics (default: ${DEFAULT-VALUE}).")
     long heldOutTokens;
 
-    @CommandLine.Option(names = "--fidelity-texts", defaultValue = "256", description = "Held-out sentences for the embedding fidelity (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--fidelity-texts", defaultValue = "256", description = "Held-out sentences for the downstream fidelity: embedding cosine (encoders) or next-token loss (decoders) (default: ${DEFAULT-VALUE}).")
     int fidelityTexts;
 
     @CommandLine.Option(names = "--epochs", defaultValue = "1", description = "Passes over the training tokens (default: ${DEFAULT-VALUE}).")
@@ -70,52 +75,48 @@ public class SaeTrainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--out", description = "Folder to save to (default: {data}/saes/{model}/{layer}/{kind}).")
     Path out;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
-    Path data;
-
     @Override
     public Integer call() throws Exception {
         if (tokens < batchSize) throw new IllegalArgumentException("--tokens must be at least --batch-size");
         SaeTrainingOptions opt = new SaeTrainingOptions(k > 0 ? SaeArchitecture.TOPK : SaeArchitecture.STANDARD, features,
                 k, l1, lr, batchSize, epochs, deadAfter, resampleEvery, seed);
         long t0 = System.nanoTime();
-        try (BertModel m = ModelLoader.load(model); NDManager nd = m.manager().newSubManager()) {
+        try (HookedModel m = load(); NDManager nd = m.manager().newSubManager()) {
             HookNames.requireValid(hook, m.info().layers());
-            SaeText text = SaeText.brown(data, seed);
+            SaeText text = SaeText.brown(data.path(), seed);
             HookActivationCollector collector = new HookActivationCollector(m);
-            TokenActivations train = collect(collector, "collect train", text.train(), tokens, nd);
-            TokenActivations held = collect(collector, "collect held-out", text.heldOut(), heldOutTokens, nd);
+            ProgressBar bar = new ProgressBar(System.err);
+            TokenActivations train = collect(collector, bar, "collect train", text.train(), tokens, nd);
+            TokenActivations held = collect(collector, bar, "collect held-out", text.heldOut(), heldOutTokens, nd);
 
-            long tt = System.nanoTime();
-            SaeTrainer.Result r = new SaeTrainer(opt, (step, steps, loss, l0, ev, dead, resampled) -> {
-                double frac = step / (double) steps;
-                double secs = (System.nanoTime() - tt) / 1e9;
-                long eta = (long) (secs / frac * (1 - frac));
-                System.err.printf(Locale.ROOT, "\rtrain  [%s%s] %5.1f%% step %d/%d loss %.3f L0 %.1f EV %.3f dead %d resampled %d ETA %d:%02d ",
-                        "#".repeat((int) (frac * 30)), ".".repeat(30 - (int) (frac * 30)), 100 * frac, step, steps, loss, l0, ev,
-                        dead, resampled, eta / 60, eta % 60);
-            }).train(m.info().id(), train, nd);
-            System.err.println();
+            SaeTrainer.Result r = new SaeTrainer(opt, (step, steps, loss, l0, ev, dead, resampled) ->
+                    bar.update("train", step, steps, "steps", String.format(Locale.ROOT,
+                            "loss %.3f L0 %.1f EV %.3f dead %d resampled %d", loss, l0, ev, dead, resampled)))
+                    .train(m.info().id(), train, nd);
+            bar.finish();
             try (Sae sae = r.sae()) {
                 System.err.println("measuring on held-out documents ...");
                 SaeMetrics metrics = SaeEvaluator.reconstruction(sae, held);
                 float[] mean = held.data().mean(new int[]{0}).toFloatArray();
                 List<String> fidelityTexts = text.heldOut().stream().filter(s -> s.length() > 20).limit(this.fidelityTexts).toList();
-                metrics = metrics.withFidelity(SaeEvaluator.fidelity(m, sae, fidelityTexts, mean));
+                if (m instanceof BertModel b) metrics = metrics.withFidelity(SaeEvaluator.fidelity(b, sae, fidelityTexts, mean));
+                if (m instanceof DecoderModel d) metrics = metrics.withNextToken(SaeEvaluator.nextToken(d, sae, fidelityTexts, mean));
 
                 Map<String, Object> notes = new LinkedHashMap<>();
                 notes.put("metrics", metrics);
                 notes.put("training", Map.of("tokens", train.tokens(), "texts", train.texts(), "steps", r.steps(),
                         "tokens_seen", r.tokensSeen(), "resampled", r.resampled(), "seconds", r.seconds(),
                         "input_scale", r.inputScale(), "options", opt));
-                notes.put("data", "Brown, every 10th document held out; all real tokens incl. [CLS]/[SEP], padding dropped");
+                notes.put("data", m.isDecoder()
+                        ? "Brown sentences, each after the model's BOS; every 10th document held out; BOS rows and padding dropped"
+                        : "Brown, every 10th document held out; all real tokens incl. [CLS]/[SEP], padding dropped");
                 Path dir;
                 if (out != null) {
                     SaeLensFormat.save(sae, out);
                     SaeLensFormat.writeJson(out.resolve(SaeStore.METRICS), notes);
                     dir = out;
                 } else {
-                    try (SaeStore store = new SaeStore(data, nd)) {
+                    try (SaeStore store = new SaeStore(data.path(), nd)) {
                         dir = store.save(sae, notes);
                     }
                 }
@@ -129,15 +130,16 @@ public class SaeTrainCommand implements Callable<Integer> {
         }
     }
 
-    private TokenActivations collect(HookActivationCollector c, String phase, List<String> texts, long max, NDManager nd) {
+    private HookedModel load() {
+        if (BertModel.MINILM_ID.equals(model.model())) return ModelLoader.load(model.model());
+        return DecoderCli.load(model.model(), model.tokenizer(), data.path(), "SAE training");
+    }
+
+    private TokenActivations collect(HookActivationCollector c, ProgressBar bar, String phase, List<String> texts, long max, NDManager nd) {
         long t0 = System.nanoTime();
-        TokenActivations a = c.collect(hook, texts, max, nd, n -> {
-            double secs = (System.nanoTime() - t0) / 1e9;
-            double frac = Math.min(1.0, n / (double) max);
-            System.err.printf(Locale.ROOT, "\r%-17s [%s%s] %5.1f%% %,d/%,d tokens %,8.0f tok/s ", phase,
-                    "#".repeat((int) (frac * 30)), ".".repeat(30 - (int) (frac * 30)), 100 * frac, n, max, n / Math.max(secs, 1e-9));
-        });
-        System.err.printf(Locale.ROOT, "%n%s: %,d tokens from %,d sentences in %.1f s%n", phase, a.tokens(), a.texts(),
+        TokenActivations a = c.collect(hook, texts, max, nd, n -> bar.update(phase, Math.min(n, max), max, "tokens", ""));
+        bar.finish();
+        System.err.printf(Locale.ROOT, "%s: %,d tokens from %,d sentences in %.1f s%n", phase, a.tokens(), a.texts(),
                 (System.nanoTime() - t0) / 1e9);
         return a;
     }
