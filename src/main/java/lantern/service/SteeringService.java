@@ -12,7 +12,7 @@ import lantern.eval.causal.InterventionSpec;
 import lantern.eval.causal.MeanDifference;
 import lantern.eval.causal.Steering;
 import lantern.explainer.FeatureRecords;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import lantern.subject.sae.SaeStore;
 
 import java.util.List;
@@ -40,7 +40,7 @@ public class SteeringService {
 
     public Direction createDirection(String name, String model, String hook, List<String> positive, List<String> negative) {
         DirectionStore.checkName(name);
-        BertModel m = models.encoder(model == null ? BertModel.MINILM_ID : model);
+        EncoderModel m = models.encoder(model == null ? EncoderModel.MINILM_ID : model);
         checkTexts("positive", positive);
         checkTexts("negative", negative);
         if (hook == null) throw new IllegalArgumentException("hook is missing (e.g. blocks.3.hook_resid_post)");
@@ -58,7 +58,7 @@ public class SteeringService {
     }
 
     public Steering.Result steer(String model, String prompt, List<InterventionSpec> interventions, List<String> candidates, int topN) {
-        BertModel m = models.encoder(model == null ? BertModel.MINILM_ID : model);
+        EncoderModel m = models.encoder(model == null ? EncoderModel.MINILM_ID : model);
         if (prompt != null && prompt.length() > config.maxTextChars()) throw new IllegalArgumentException("prompt longer than " + config.maxTextChars() + " characters");
         if (candidates != null) checkTexts("candidates", candidates);
         if (interventions == null || interventions.isEmpty()) throw new IllegalArgumentException("give at least one intervention");
@@ -86,7 +86,7 @@ public class SteeringService {
      * embedding moves on texts of its top windows against its random windows (see {@link CausalScorer#ablationScore}).
      */
     public CausalScore causal(FeatureRecords records) {
-        BertModel m = models.encoder(records.id().model());
+        EncoderModel m = models.encoder(records.id().model());
         return new CausalScorer(m, new InterventionPlanner(m, saes(), directions())).ablationScore(records);
     }
 }

@@ -2,7 +2,7 @@ package lantern.service.cli;
 
 import ai.djl.ndarray.NDManager;
 import lantern.subject.HookNames;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import lantern.subject.sae.HookActivationCollector;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeArchitecture;
@@ -79,7 +79,7 @@ public class SaeTrainCommand implements Callable<Integer> {
         SaeTrainingOptions opt = new SaeTrainingOptions(k > 0 ? SaeArchitecture.TOPK : SaeArchitecture.STANDARD, features,
                 k, l1, lr, batchSize, epochs, deadAfter, resampleEvery, seed);
         long t0 = System.nanoTime();
-        try (BertModel m = ModelLoader.load(model); NDManager nd = m.manager().newSubManager()) {
+        try (EncoderModel m = ModelLoader.load(model); NDManager nd = m.manager().newSubManager()) {
             HookNames.requireValid(hook, m.info().layers());
             SaeText text = SaeText.brown(data, seed);
             HookActivationCollector collector = new HookActivationCollector(m);

@@ -7,7 +7,7 @@ import lantern.eval.causal.InterventionPlanner;
 import lantern.eval.causal.InterventionSpec;
 import lantern.eval.causal.MeanDifference;
 import lantern.eval.causal.Steering;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import lantern.subject.sae.SaeStore;
 import picocli.CommandLine;
 
@@ -66,7 +66,7 @@ public class SteerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (BertModel m = ModelLoader.load(model); NDManager nd = m.manager().newSubManager(); SaeStore saes = new SaeStore(data, nd)) {
+        try (EncoderModel m = ModelLoader.load(model); NDManager nd = m.manager().newSubManager(); SaeStore saes = new SaeStore(data, nd)) {
             DirectionStore directions = new DirectionStore(data);
             if (makeDirection != null) {
                 if (positiveFile == null || negativeFile == null) throw new IllegalArgumentException("--make-direction needs --positive-file and --negative-file");

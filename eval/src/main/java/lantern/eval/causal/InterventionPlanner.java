@@ -5,7 +5,7 @@ import lantern.subject.HookFunction;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.Interventions;
-import lantern.subject.bert.BertModel;
+import lantern.subject.HookedModel;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeInterventions;
 import lantern.subject.sae.SaeStore;
@@ -18,11 +18,11 @@ public final class InterventionPlanner {
     public record Planned(String hook, HookFunction function, String description) {
     }
 
-    private final BertModel model;
+    private final HookedModel model;
     private final SaeStore saes;
     private final DirectionStore directions;
 
-    public InterventionPlanner(BertModel model, SaeStore saes, DirectionStore directions) {
+    public InterventionPlanner(HookedModel model, SaeStore saes, DirectionStore directions) {
         this.model = model;
         this.saes = saes;
         this.directions = directions;

@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import lantern.subject.Encoding;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 
 import java.util.List;
 
@@ -21,7 +21,7 @@ public final class MeanDifference {
     private MeanDifference() {
     }
 
-    public static Direction compute(BertModel model, String name, String hook, List<String> positive, List<String> negative) {
+    public static Direction compute(EncoderModel model, String name, String hook, List<String> positive, List<String> negative) {
         HookNames.requireValid(hook, model.info().layers());
         if (positive == null || positive.isEmpty() || negative == null || negative.isEmpty()) {
             throw new IllegalArgumentException("a direction needs at least one positive and one negative text");
@@ -34,7 +34,7 @@ public final class MeanDifference {
     }
 
     /** Mean over texts of each text's token-mean activation at {@code hook}. */
-    public static float[] meanPooled(BertModel model, String hook, List<String> texts) {
+    public static float[] meanPooled(EncoderModel model, String hook, List<String> texts) {
         double[] acc = null;
         for (int from = 0; from < texts.size(); from += BATCH) {
             List<String> part = texts.subList(from, Math.min(texts.size(), from + BATCH));
@@ -50,7 +50,7 @@ public final class MeanDifference {
             }
             try (NDManager m = model.manager().newSubManager()) {
                 Hooks hooks = Hooks.none().cache(hook);
-                model.forward(m, ids, lengths, hooks);
+                model.run(m, ids, lengths, hooks);
                 NDArray a = hooks.get(hook);
                 NDArray w = m.create(mask, new Shape(encs.size(), t, 1));
                 float[] pooled = a.mul(w).sum(new int[]{1}).div(w.sum(new int[]{1})).toFloatArray();

@@ -7,7 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import lantern.subject.Encoding;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
-import lantern.subject.bert.BertModel;
+import lantern.subject.HookedModel;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,9 +26,9 @@ import java.util.function.LongConsumer;
 public final class HookActivationCollector {
     private static final int BATCH_TOKENS = 4096;
 
-    private final BertModel model;
+    private final HookedModel model;
 
-    public HookActivationCollector(BertModel model) {
+    public HookActivationCollector(HookedModel model) {
         this.model = model;
     }
 
@@ -106,7 +106,7 @@ public final class HookActivationCollector {
                 });
             }
             try {
-                model.forward(m, ids, lengths, hooks);
+                model.run(m, ids, lengths, hooks);
             } catch (StopForward stop) {
                 // the hook we want has been cached; the rest of the model is not needed
             }
