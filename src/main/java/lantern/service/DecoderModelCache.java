@@ -34,6 +34,18 @@ public class DecoderModelCache {
         return models.get(id);
     }
 
+    /** A model run through hooks: MiniLM or a registered decoder; unknown ids are NoSuchElementException. */
+    public lantern.subject.HookedModel hooked(String id) {
+        SubjectModel m = get(id);
+        if (m instanceof lantern.subject.HookedModel h) return h;
+        throw new IllegalArgumentException("model '" + id + "' cannot be run through hooks");
+    }
+
+    /** True when {@code id} names a registered decoder (loads nothing). */
+    public boolean isDecoder(String id) {
+        return id != null && new DecoderRegistry(config.dataDir()).contains(id);
+    }
+
     @PreDestroy
     void close() {
         loaded.values().forEach(DecoderModel::close);

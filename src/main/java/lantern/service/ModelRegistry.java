@@ -21,7 +21,7 @@ public class ModelRegistry {
         MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
     }
 
-    private volatile BertModel minilm;
+    private volatile BertModel minilm;  // the one place outside the bert package that names BertModel
     private volatile lantern.subject.SentenceEmbedder embedder;
 
     private volatile lantern.subject.sae.SaeStore saes;
@@ -38,7 +38,7 @@ public class ModelRegistry {
         return embedder;
     }
 
-    public synchronized BertModel minilm() {
+    public synchronized lantern.subject.EncoderModel minilm() {
         if (minilm == null) {
             minilm = BertModel.loadMiniLm();
         }
@@ -80,9 +80,9 @@ public class ModelRegistry {
     }
 
     /** The encoder named {@code id}, or a clear error when it is not one. */
-    public BertModel encoder(String id) {
+    public lantern.subject.EncoderModel encoder(String id) {
         SubjectModel m = get(id);
-        if (m instanceof BertModel b) return b;
+        if (m instanceof lantern.subject.EncoderModel b) return b;
         throw new IllegalArgumentException("model '" + id + "' is not an encoder");
     }
 

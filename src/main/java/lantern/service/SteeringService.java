@@ -14,9 +14,9 @@ import lantern.eval.causal.MeanDifference;
 import lantern.eval.causal.Pooling;
 import lantern.eval.causal.Steering;
 import lantern.explainer.FeatureRecords;
+import lantern.subject.EncoderModel;
 import lantern.subject.HookedModel;
 import lantern.subject.SubjectModel;
-import lantern.subject.bert.BertModel;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Generator;
 import lantern.subject.decoder.Sampling;
@@ -73,7 +73,7 @@ public class SteeringService {
 
     /** MiniLM or a registered decoder (404 for anything else). */
     HookedModel model(String id) {
-        SubjectModel m = decoders.get(id == null ? BertModel.MINILM_ID : id);
+        SubjectModel m = decoders.get(id == null ? EncoderModel.MINILM_ID : id);
         if (m instanceof HookedModel h) return h;
         throw new IllegalArgumentException("model " + m.info().id() + " has no hook points to steer");
     }
@@ -122,7 +122,7 @@ public class SteeringService {
             List<InterventionPlanner.Planned> planned = planner.plan(r.interventions());
             return GenerationSteering.run(d, prompt, ids, planned, planner.hooks(planned), s, top);
         }
-        if (m instanceof BertModel b) {
+        if (m instanceof EncoderModel b) {
             if (r.maxTokens() != null || r.temperature() != null || r.topP() != null || r.seed() != null) {
                 throw new IllegalArgumentException("maxTokens, temperature, topP and seed are for decoders; " + b.info().id() + " is an encoder");
             }
@@ -160,7 +160,7 @@ public class SteeringService {
      * embedding moves on texts of its top windows against its random windows (see {@link CausalScorer#ablationScore}).
      */
     public CausalScore causal(FeatureRecords records) {
-        BertModel m = models.encoder(records.id().model());
+        EncoderModel m = models.encoder(records.id().model());
         return new CausalScorer(m, new InterventionPlanner(m, saes(), directions())).ablationScore(records);
     }
 }

@@ -17,7 +17,7 @@ import lantern.service.ExplanationResult;
 import lantern.service.ExplanationService;
 import lantern.service.LlmSettingsFactory;
 import lantern.subject.SentenceEmbedder;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import lantern.subject.sae.SaeStore;
 import picocli.CommandLine;
 
@@ -81,8 +81,8 @@ public class ExplainCommand implements Callable<Integer> {
         if (model != null) overrides.put("lantern.llm.model", model);
         if (apiKey != null) overrides.put("lantern.llm.api-key", apiKey);
         // MiniLM is the embedder and the model the causal check ablates; without either it is not loaded at all
-        boolean causal = !noCausal && BertModel.MINILM_ID.equals(id.model());
-        try (EmbedderHandle minilm = new EmbedderHandle(noEmbedding && !causal ? null : BertModel.loadMiniLm());
+        boolean causal = !noCausal && EncoderModel.MINILM_ID.equals(id.model());
+        try (EmbedderHandle minilm = new EmbedderHandle(noEmbedding && !causal ? null : lantern.subject.bert.MiniLm.load());
              SaeStore saes = minilm.model() == null ? null : new SaeStore(data, minilm.model().manager())) {
             var service = new ExplanationService(data, LlmSettingsFactory.fromMicroProfile(overrides),
                     noEmbedding ? null : minilm.embedder());
@@ -139,7 +139,7 @@ public class ExplainCommand implements Callable<Integer> {
     }
 
     /** Closes the MiniLM model (native memory) when the command ends. */
-    private record EmbedderHandle(BertModel model) implements AutoCloseable {
+    private record EmbedderHandle(EncoderModel model) implements AutoCloseable {
         SentenceEmbedder embedder() {
             return model;
         }

@@ -1,7 +1,7 @@
 package lantern.service.cli;
 
 import ai.djl.ndarray.NDManager;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import lantern.subject.sae.HookActivationCollector;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeEvaluator;
@@ -48,7 +48,7 @@ public class SaeEvalCommand implements Callable<Integer> {
             }
         }
         String modelId = SaeLensFormat.readConfig(dir).model();
-        try (BertModel m = ModelLoader.load(modelId); NDManager nd = m.manager().newSubManager();
+        try (EncoderModel m = ModelLoader.load(modelId); NDManager nd = m.manager().newSubManager();
              Sae sae = SaeLensFormat.load(dir, nd)) {
             if (sae.config().dIn() != m.info().dModel() && !sae.config().hookName().contains("mlp.hook_")) {
                 throw new IllegalArgumentException("SAE reads " + sae.config().dIn() + " dimensions; " + sae.config().hookName() + " has " + m.info().dModel());

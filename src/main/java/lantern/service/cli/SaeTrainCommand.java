@@ -2,8 +2,8 @@ package lantern.service.cli;
 
 import ai.djl.ndarray.NDManager;
 import lantern.subject.HookNames;
+import lantern.subject.EncoderModel;
 import lantern.subject.HookedModel;
-import lantern.subject.bert.BertModel;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.sae.HookActivationCollector;
 import lantern.subject.sae.Sae;
@@ -99,7 +99,7 @@ public class SaeTrainCommand implements Callable<Integer> {
                 SaeMetrics metrics = SaeEvaluator.reconstruction(sae, held);
                 float[] mean = held.data().mean(new int[]{0}).toFloatArray();
                 List<String> fidelityTexts = text.heldOut().stream().filter(s -> s.length() > 20).limit(this.fidelityTexts).toList();
-                if (m instanceof BertModel b) metrics = metrics.withFidelity(SaeEvaluator.fidelity(b, sae, fidelityTexts, mean));
+                if (m instanceof EncoderModel b) metrics = metrics.withFidelity(SaeEvaluator.fidelity(b, sae, fidelityTexts, mean));
                 if (m instanceof DecoderModel d) metrics = metrics.withNextToken(SaeEvaluator.nextToken(d, sae, fidelityTexts, mean));
 
                 Map<String, Object> notes = new LinkedHashMap<>();
@@ -131,7 +131,7 @@ public class SaeTrainCommand implements Callable<Integer> {
     }
 
     private HookedModel load() {
-        if (BertModel.MINILM_ID.equals(model.model())) return ModelLoader.load(model.model());
+        if (EncoderModel.MINILM_ID.equals(model.model())) return ModelLoader.load(model.model());
         return DecoderCli.load(model.model(), model.tokenizer(), data.path(), "SAE training");
     }
 

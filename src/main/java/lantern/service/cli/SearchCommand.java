@@ -4,7 +4,7 @@ import lantern.index.FeatureIndex;
 import lantern.index.SearchHit;
 import lantern.index.SearchQuery;
 import lantern.index.SearchResult;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
@@ -49,7 +49,7 @@ public class SearchCommand implements Callable<Integer> {
         }
         float[] vector = null;
         if (!q.browsing() && !textOnly) {
-            try (BertModel minilm = BertModel.loadMiniLm()) {
+            try (EncoderModel minilm = lantern.subject.bert.MiniLm.load()) {
                 vector = minilm.embed(q.text());
             }
         }

@@ -90,11 +90,18 @@ public class ShowCommand implements Callable<Integer> {
      */
     static String render(ActivationRecord r, float featureMax, boolean ansi) {
         StringBuilder sb = new StringBuilder();
+        boolean ownSpaces = lantern.explainer.explain.WindowText.carriesSpaces(r);  // decoder tokens: " the"
         for (int i = 0; i < r.size(); i++) {
             String tok = r.tokens().get(i);
-            boolean cont = tok.startsWith("##");
-            if (cont) tok = tok.substring(2);
-            else if (i > 0) sb.append(' ');
+            if (ownSpaces) {
+                String body = tok.stripLeading();
+                if (i > 0 || sb.length() > 0) sb.append(tok, 0, tok.length() - body.length());
+                tok = body;
+            } else {
+                boolean cont = tok.startsWith("##");
+                if (cont) tok = tok.substring(2);
+                else if (i > 0) sb.append(' ');
+            }
             int level = featureMax > 0 ? (int) Math.floor(10 * Math.max(r.activations()[i], 0) / featureMax) : 0;
             level = Math.min(level, 10);
             if (ansi) {

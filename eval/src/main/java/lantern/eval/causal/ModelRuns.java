@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDManager;
 import lantern.subject.Encoding;
 import lantern.subject.HookedModel;
 import lantern.subject.Hooks;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 
 /** Tokenizing a text the way a hooked model reads it, and running batches of such texts. */
 final class ModelRuns {
@@ -19,7 +19,7 @@ final class ModelRuns {
     }
 
     static Tokens encode(HookedModel model, String text) {
-        if (model instanceof BertModel b) {
+        if (model instanceof EncoderModel b) {
             Encoding e = b.encode(text);
             return new Tokens(e.ids(), e.special());
         }

@@ -14,8 +14,7 @@ import lantern.subject.Encoding;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.ModelInfo;
-import lantern.subject.SentenceEmbedder;
-import lantern.subject.HookedModel;
+import lantern.subject.EncoderModel;
 import lantern.subject.TextTokenizer;
 import lantern.subject.onnx.OnnxGraph;
 import lantern.subject.tokenize.HfTextTokenizer;
@@ -37,12 +36,12 @@ import java.util.List;
  * {@code hook_resid_post} = LN(resid_mid + mlp_out). BERT has no final norm of its own: {@code ln_final.hook_normalized}
  * is the last block's output.
  */
-public final class BertModel implements HookedModel, SentenceEmbedder {
+public final class BertModel implements EncoderModel {
     static {
         MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
     }
 
-    public static final String MINILM_ID = "minilm-l6";
+    public static final String MINILM_ID = EncoderModel.MINILM_ID;
     private static final String MINILM_ONNX = "/all-minilm-l6-v2.onnx";
     private static final String MINILM_TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
     private static final float LN_EPS = 1e-12f;
@@ -234,6 +233,7 @@ public final class BertModel implements HookedModel, SentenceEmbedder {
     }
 
     /** Token ids of a text with [CLS]/[SEP], checked against the context length. */
+    @Override
     public Encoding encode(String text) {
         Encoding e = tokenizer.encode(text, true);
         if (e.length() > info.contextLength()) {
@@ -261,6 +261,7 @@ public final class BertModel implements HookedModel, SentenceEmbedder {
     }
 
     /** Sentence embeddings of one batch with interventions applied (for causal scores and steering). */
+    @Override
     public List<float[]> embedBatch(List<String> texts, Hooks hooks) {
         List<Encoding> encs = texts.stream().map(this::encode).toList();
         int t = encs.stream().mapToInt(Encoding::length).max().orElse(0);

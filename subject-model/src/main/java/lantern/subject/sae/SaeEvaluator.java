@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import lantern.subject.Hooks;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import lantern.subject.decoder.DecoderModel;
 
 import java.util.List;
@@ -53,7 +53,7 @@ public final class SaeEvaluator {
      * Mean cosine between clean sentence embeddings and embeddings with the hook replaced by the SAE reconstruction,
      * by zeros, and by {@code meanActivation} (the hook's mean over tokens).
      */
-    public static SaeMetrics.Fidelity fidelity(BertModel model, Sae sae, List<String> texts, float[] meanActivation) {
+    public static SaeMetrics.Fidelity fidelity(EncoderModel model, Sae sae, List<String> texts, float[] meanActivation) {
         String hook = sae.config().hookName();
         double spliced = 0, zero = 0, mean = 0;
         int batch = 32;
