@@ -19,6 +19,7 @@ final class ProgressBar implements Consumer<Progress> {
     private String lastLine;
     private String phase;
     private long phaseStart;
+    private long phaseStartDone;
 
     ProgressBar(PrintStream out) {
         this.out = out;
@@ -37,9 +38,10 @@ final class ProgressBar implements Consumer<Progress> {
         if (!phase.equals(this.phase)) {
             this.phase = phase;
             phaseStart = now;
+            phaseStartDone = done; // a resumed job: the rate counts only what this run did
         }
         double secs = (now - phaseStart) / 1e9;
-        double rate = secs > 0 ? done / secs : 0;
+        double rate = secs > 0 ? (done - phaseStartDone) / secs : 0;
         long eta = rate > 0 ? (long) ((total - done) / rate) : 0;
         show(done >= total, line(phase, done, total, unit, rate, eta, extra));
     }

@@ -137,6 +137,7 @@ public class SaeTrainCommand implements Callable<Integer> {
 
     private TokenActivations collect(HookActivationCollector c, ProgressBar bar, String phase, List<String> texts, long max, NDManager nd) {
         long t0 = System.nanoTime();
+        bar.update(phase, 0, max, "tokens", ""); // starts the phase's clock
         TokenActivations a = c.collect(hook, texts, max, nd, n -> bar.update(phase, Math.min(n, max), max, "tokens", ""));
         bar.finish();
         System.err.printf(Locale.ROOT, "%s: %,d tokens from %,d sentences in %.1f s%n", phase, a.tokens(), a.texts(),
