@@ -27,8 +27,7 @@ import java.util.TreeSet;
 public class ActivationService {
     @Inject
     ModelRegistry models;
-    @Inject
-    DecoderModelCache hookedModels;
+
     @Inject
     LanternConfig config;
 
@@ -42,7 +41,7 @@ public class ActivationService {
     }
 
     public Chosen chosen(String modelId, String text, List<String> featureIds) {
-        HookedModel model = hookedModels.hooked(modelId);
+        HookedModel model = models.hooked(modelId);
         Encoding e = encode(model, text);
         List<FeatureId> features = featureIds.stream().map(f -> checkFeature(model.info(), FeatureId.parse(f))).toList();
         // neurons read mlp.hook_post; SAE features read their SAE's hook and encode it
@@ -83,7 +82,7 @@ public class ActivationService {
      * null), or the features of the SAE {@code kind} at {@code layer} (its hook encoded by the SAE).
      */
     public Strongest strongest(String modelId, String kind, Integer layer, String text, int k) {
-        HookedModel model = hookedModels.hooked(modelId);
+        HookedModel model = models.hooked(modelId);
         ModelInfo info = model.info();
         if (layer != null && (layer < 0 || layer >= info.layers())) {
             throw new IllegalArgumentException("layer " + layer + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));

@@ -30,12 +30,11 @@ public class CollectionService {
     ModelRegistry models;
     @Inject
     FeatureRecordsService records;
-    @Inject
-    DecoderModelCache hookedModels;
+
 
     /** Collects the given layers (all when null or empty) over Brown unless a collection already holds them. */
     public synchronized void ensureLayers(String modelId, List<Integer> layers, long maxTokens) {
-        HookedModel model = hookedModels.hooked(modelId);
+        HookedModel model = models.hooked(modelId);
         int[] wanted = layers == null || layers.isEmpty()
                 ? java.util.stream.IntStream.range(0, model.info().layers()).toArray()
                 : layers.stream().mapToInt(Integer::intValue).toArray();
@@ -58,7 +57,7 @@ public class CollectionService {
         boolean held = records.collections().stream().anyMatch((Manifest m) -> m.model().equals(modelId)
                 && m.kind().equals(kind) && m.layers().contains(layer) && records.isCurrent(m, layer));
         if (held) return;
-        HookedModel model = hookedModels.hooked(modelId);
+        HookedModel model = models.hooked(modelId);
         var source = new lantern.eval.sae.SaeActivationSource(model,
                 new lantern.subject.sae.SaeFeatureSource(models.saes().get(modelId, layer, kind)));
         var corpus = Corpora.open("brown", config.dataDir());

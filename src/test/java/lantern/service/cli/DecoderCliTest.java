@@ -1,0 +1,68 @@
+package lantern.service.cli;
+
+import lantern.service.DecoderModelsFixture;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** collect, show and explain from the terminal on a GPT-2 layout, a Llama layout and a llama2.c checkpoint. */
+class DecoderCliTest {
+    @TempDir
+    static Path dir;
+    static String data;
+
+    @BeforeAll
+    static void models() throws Exception {
+        Files.createDirectories(dir.resolve("corpora"));
+        Files.createSymbolicLink(dir.resolve("corpora/brown"), Path.of("lantern-data/corpora/brown").toAbsolutePath());
+        DecoderModelsFixture.register(dir);
+        data = dir.toString();
+    }
+
+    private static String run(Object command, String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        try {
+            int rc = new CommandLine(command).execute(args);
+            assertThat(rc).as(out.toString()).isZero();
+        } finally {
+            System.setOut(old);
+        }
+        return out.toString();
+    }
+
+    @Test
+    void collectShowAndExplainAGpt2Neuron() {
+        String collected = run(new CollectCommand(), "--model", "tiny-gpt2", "--layers", "1", "--max-tokens", "800",
+                "--checkpoint-seconds", "0", "--data", data);
+        assertThat(collected).contains("collected 32 neurons over");
+        String shown = run(new ShowCommand(), "tiny-gpt2/1/mlp/5", "--color", "never", "--data", data);
+        assertThat(shown).contains("tiny-gpt2/1/mlp/5").contains("top windows:")
+                .contains("promotes (output direction x final norm x W_U):");
+        String promotes = shown.substring(shown.indexOf("promotes ("));
+        assertThat(promotes.lines().skip(1).findFirst().orElseThrow()).startsWith("  ' the' +");
+        String explained = run(new ExplainCommand(), "tiny-gpt2/1/mlp/5", "--no-embedding", "--data", data);
+        assertThat(explained).contains("tiny-gpt2/1/mlp/5  [statistical]")
+                .containsPattern("causal +-?[01]\\.\\d{3} \\(zero-ablate tiny-gpt2/1/mlp/5: next-token KL [0-9.]+ on \\d+ top");
+    }
+
+    @Test
+    void collectAndShowLlamaAndLlama2cNeurons() {
+        for (String model : new String[]{"tiny-llama", "tiny-l2c"}) {
+            String collected = run(new CollectCommand(), "--model", model, "--layers", "0", "--max-tokens", "500",
+                    "--seq-len", "32", "--checkpoint-seconds", "0", "--data", data);
+            assertThat(collected).contains("collected 32 neurons over");
+            String shown = run(new ShowCommand(), model + "/0/mlp/3", "--color", "never", "--data", data);
+            assertThat(shown).contains("top windows:").contains("suppresses:");
+        }
+    }
+}
