@@ -16,7 +16,6 @@ import lantern.eval.causal.Steering;
 import lantern.explainer.FeatureRecords;
 import lantern.subject.EncoderModel;
 import lantern.subject.HookedModel;
-import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Generator;
 import lantern.subject.decoder.Sampling;
@@ -56,8 +55,6 @@ public class SteeringService {
     @Inject
     ModelRegistry models;
     @Inject
-    DecoderModelCache decoders;
-    @Inject
     LanternConfig config;
 
     private volatile SaeStore saes;
@@ -73,9 +70,7 @@ public class SteeringService {
 
     /** MiniLM or a registered decoder (404 for anything else). */
     HookedModel model(String id) {
-        SubjectModel m = decoders.get(id == null ? EncoderModel.MINILM_ID : id);
-        if (m instanceof HookedModel h) return h;
-        throw new IllegalArgumentException("model " + m.info().id() + " has no hook points to steer");
+        return models.hooked(id == null ? EncoderModel.MINILM_ID : id);
     }
 
     public Direction createDirection(DirectionRequest r) {
