@@ -64,7 +64,7 @@ class DecoderCliTest {
         }
         String explained = run(new ExplainCommand(), "tiny-gpt2/1/mlp/5", "--no-embedding", "--data", data);
         assertThat(explained).contains("tiny-gpt2/1/mlp/5  [statistical]")
-                .containsPattern("causal +-?[01]\\.\\d{3} \\(zero-ablate tiny-gpt2/1/mlp/5: next-token KL [0-9.]+ on \\d+ top");
+                .containsPattern("causal +-?[01]\\.\\d{3} \\(zero-ablate tiny-gpt2/1/mlp/5: next-token KL [0-9.e+-]+ on \\d+ top");
     }
 
     /** The first Brown documents as the chunker reads them: sentences joined by single spaces. */
