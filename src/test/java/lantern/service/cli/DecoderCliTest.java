@@ -67,6 +67,32 @@ class DecoderCliTest {
                 .containsPattern("causal +-?[01]\\.\\d{3} \\(zero-ablate tiny-gpt2/1/mlp/5: next-token KL [0-9.e+-]+ on \\d+ top");
     }
 
+    @Test
+    void saeFeaturesOnADecoderHookAreCollectedShownAndReadThroughTheUnembedding() throws Exception {
+        int dIn = DecoderModelsFixture.GPT2.d(), dSae = 24;
+        java.util.Random r = new java.util.Random(3);
+        float[] wEnc = new float[dIn * dSae], wDec = new float[dSae * dIn];
+        for (int i = 0; i < wEnc.length; i++) wEnc[i] = (float) r.nextGaussian() * 0.5f;
+        for (int i = 0; i < wDec.length; i++) wDec[i] = (float) r.nextGaussian() * 0.3f;
+        // feature 3 writes the unembedding direction of " the" (tied: its embedding row)
+        float[] wte = DecoderModelsFixture.register(dir).gpt2.get("wte.weight");
+        for (int i = 0; i < dIn; i++) wDec[3 * dIn + i] = 3 * wte[DecoderModelsFixture.THE * dIn + i];
+        var cfg = lantern.subject.sae.SaeConfig.relu("tiny-gpt2", "blocks.1.hook_resid_post", dIn, dSae);
+        try (var nd = ai.djl.ndarray.NDManager.newBaseManager("PyTorch");
+             var store = new lantern.subject.sae.SaeStore(dir, nd)) {
+            store.save(lantern.subject.sae.Sae.of(cfg, new lantern.subject.sae.SaeWeights(wEnc, new float[dSae], wDec,
+                    new float[dIn], null), nd), java.util.Map.of());
+        }
+        String kind = cfg.kind();
+        String collected = run(new CollectCommand(), "--model", "tiny-gpt2", "--sae", kind, "--layers", "1",
+                "--max-tokens", "600", "--checkpoint-seconds", "0", "--data", data);
+        assertThat(collected).contains("collected 24 neurons over");
+        String shown = run(new ShowCommand(), "tiny-gpt2/1/" + kind + "/3", "--color", "never", "--data", data);
+        assertThat(shown).contains("top windows:");
+        String promotes = shown.substring(shown.indexOf("promotes ("));
+        assertThat(promotes.lines().skip(1).findFirst().orElseThrow()).startsWith("  ' the' +");
+    }
+
     /** The first Brown documents as the chunker reads them: sentences joined by single spaces. */
     static String brownText(int sentences) {
         try (var docs = new lantern.explainer.corpus.BrownCorpus(Path.of("lantern-data/corpora/brown")).documents()) {
