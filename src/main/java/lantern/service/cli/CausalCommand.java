@@ -25,8 +25,8 @@ public class CausalCommand implements Callable<Integer> {
     public Integer call() {
         CausalScore s = causal.causal(records.require(FeatureId.parse(feature)));
         System.out.printf("%s  ablation: %s%n", s.feature(), s.intervention());
-        System.out.printf("  effect on top windows    %.5f ± %.5f (%d texts)%n", s.topEffect(), s.topStd(), s.topTexts());
-        System.out.printf("  effect on random windows %.5f ± %.5f (%d texts)%n", s.randomEffect(), s.randomStd(), s.randomTexts());
+        System.out.printf("  effect on top windows    %.4g ± %.4g (%d texts)%n", s.topEffect(), s.topStd(), s.topTexts());
+        System.out.printf("  effect on random windows %.4g ± %.4g (%d texts)%n", s.randomEffect(), s.randomStd(), s.randomTexts());
         boolean decoder = s.intervention().contains("next-token KL");
         System.out.printf("  ratio %.2f, selectivity %.3f = (top - random) / (top + random)  (effect = %s)%n", s.ratio(),
                 s.selectivity(), decoder ? "KL divergence of the next-token distribution with the ablation from without it"

@@ -49,7 +49,7 @@ public record CollectionRun(Corpus corpus, String name, CollectOptions options, 
     /** As {@link #run(HookedModel, ActivationSource, Path, Consumer)}, telling {@code notes} what became of a checkpoint. */
     public Outcome run(HookedModel model, ActivationSource source, Path dataDir, Consumer<Progress> progress,
                        Consumer<String> notes) {
-        TokenStream stream = new Chunker(model.tokenizer(), seqLen).chunk(corpus, maxTokens);
+        TokenStream stream = Chunker.forModel(model, seqLen).chunk(corpus, maxTokens);
         Path work = ActivationStore.workDir(dataDir, source.modelId(), name);
         try (Checkpoints cp = Checkpoints.open(work, checkpoints, notes)) {
             CollectionResult result = new ActivationCollector(source, options)
