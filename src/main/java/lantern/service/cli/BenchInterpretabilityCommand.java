@@ -53,8 +53,8 @@ public class BenchInterpretabilityCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}")
-    Path data;
+    @CommandLine.Mixin
+    DataOption dataOption;
 
     @Override
     public Integer call() throws Exception {
@@ -68,9 +68,9 @@ public class BenchInterpretabilityCommand implements Callable<Integer> {
         }
         if (sample < 1) throw new IllegalArgumentException("--sample must be >= 1");
         Path tmp = Files.createTempDirectory("lantern-bench-interp");
-        try (EncoderModel m = ModelLoader.load(p[0]); NDManager nd = m.manager().newSubManager(); SaeStore store = new SaeStore(data, nd)) {
+        try (EncoderModel m = ModelLoader.load(p[0]); NDManager nd = m.manager().newSubManager(); SaeStore store = new SaeStore(dataOption.path(), nd)) {
             Sae sae = store.get(p[0], layer, p[2]);
-            Corpus corpus = Corpora.open("brown", data);
+            Corpus corpus = Corpora.open("brown", dataOption.path());
             TokenStream stream = new Chunker(m.tokenizer(), 64).chunk(corpus, tokens);
             CollectOptions opt = CollectOptions.defaults().withLayers(layer).withSeed(seed);
             System.err.printf("collecting %,d tokens for layer %d neurons and %s ...%n", stream.tokens(), layer, p[2]);

@@ -45,8 +45,8 @@ public class BenchSearchCommand implements Callable<Integer> {
     int batch;
     @CommandLine.Option(names = "--dir", description = "Where to build the bench index (default: a temporary folder, deleted after).")
     Path dir;
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder with real explanations (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @CommandLine.Mixin
+    DataOption dataOption;
 
     static final List<String> TEMPLATES = List.of(
             "{pos} in the {form} form", "the word \"{word}\" and its variants", "{pos} related to {topic}",
@@ -204,7 +204,7 @@ public class BenchSearchCommand implements Callable<Integer> {
     }
 
     private List<String> realTexts() {
-        Path real = data.resolve("index");
+        Path real = dataOption.path().resolve("index");
         if (!Files.isDirectory(real)) return List.of();
         try (FeatureIndex index = FeatureIndex.openReadOnly(real)) {
             return index.search(new SearchQuery("", null, null, null, null, null, 0, 100), null).hits().stream()

@@ -35,8 +35,8 @@ public class SearchCommand implements Callable<Integer> {
     int offset;
     @CommandLine.Option(names = "--text-only", description = "Full text only: no MiniLM query embedding.")
     boolean textOnly;
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @CommandLine.Mixin
+    DataOption dataOption;
 
     @Override
     public Integer call() {
@@ -53,7 +53,7 @@ public class SearchCommand implements Callable<Integer> {
                 vector = minilm.embed(q.text());
             }
         }
-        try (FeatureIndex index = FeatureIndex.openReadOnly(data.resolve("index"))) {
+        try (FeatureIndex index = FeatureIndex.openReadOnly(dataOption.path().resolve("index"))) {
             SearchResult r = index.search(q, vector);
             print(r);
         }

@@ -19,6 +19,10 @@ class SharedOptionsTest {
             assertThat(cl.getCommandSpec().findOption("--tokenizer")).isNotNull();
             assertThat(cl.getCommandSpec().findOption("--data")).isNotNull();
         }
+        for (Object cmd : new Object[]{new SaeTrainCommand(), new SaeEvalCommand(), new SearchCommand(), new BenchExplainCommand(),
+                new BenchSearchCommand(), new BenchInterpretabilityCommand(), new ServeCommand(), new ModelsCommand.Add(), new ModelsCommand.ListModels()}) {
+            assertThat(new CommandLine(cmd).getCommandSpec().findOption("--data")).as(cmd.getClass().getSimpleName()).isNotNull();
+        }
         GenerateCommand g = new GenerateCommand();
         new CommandLine(g).parseArgs("--model", "m.bin", "--tokenizer", "tok.bin", "--data", "/d");
         assertThat(g.model.model()).isEqualTo("m.bin");
