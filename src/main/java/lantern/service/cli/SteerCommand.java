@@ -47,6 +47,9 @@ public class SteerCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--ablate-neuron", description = "Feature id, e.g. minilm-l6/3/mlp/17 (repeatable).")
     List<String> ablateNeurons = new ArrayList<>();
 
+    @CommandLine.Option(names = "--clamp-neuron", description = "FEATURE=VALUE: set a neuron to VALUE at every token, e.g. gpt2/5/mlp/131=3 (repeatable).")
+    List<String> clampNeurons = new ArrayList<>();
+
     @CommandLine.Option(names = "--clamp-sae", description = "FEATURE=VALUE, e.g. minilm-l6/3/sae-resid_post-k32/77=10 (repeatable).")
     List<String> clamps = new ArrayList<>();
 
@@ -169,6 +172,15 @@ public class SteerCommand implements Callable<Integer> {
             out.add(new InterventionSpec("ablate-direction", at.length > 1 ? at[1] : null, at[0], null, null, null, null));
         }
         for (String s : ablateNeurons) out.add(InterventionSpec.ablateNeuron(s));
+        for (String s : clampNeurons) {
+            int eq = s.lastIndexOf('=');
+            if (eq < 1) throw new IllegalArgumentException("--clamp-neuron must look like FEATURE=VALUE: " + s);
+            try {
+                out.add(new InterventionSpec("ablate-neuron", null, null, null, null, s.substring(0, eq), Float.parseFloat(s.substring(eq + 1))));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("bad value in --clamp-neuron " + s);
+            }
+        }
         for (String s : clamps) {
             int eq = s.lastIndexOf('=');
             if (eq < 1) throw new IllegalArgumentException("--clamp-sae must look like FEATURE=VALUE: " + s);

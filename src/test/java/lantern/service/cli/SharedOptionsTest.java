@@ -38,11 +38,12 @@ class SharedOptionsTest {
     void steerOptionsBecomeInterventions() {
         SteerCommand c = new SteerCommand();
         new CommandLine(c).parseArgs("--model", "gpt2", "--prompt", "hi", "--add-direction", "food:2.5@blocks.3.hook_resid_post",
-                "--ablate-neuron", "gpt2/1/mlp/7", "--clamp-sae", "gpt2/2/sae-resid_post-k8/3=4", "--ablate-sae", "gpt2/2/sae-resid_post-k8/5",
+                "--ablate-neuron", "gpt2/1/mlp/7", "--clamp-neuron", "gpt2/1/mlp/8=2.5", "--clamp-sae", "gpt2/2/sae-resid_post-k8/3=4", "--ablate-sae", "gpt2/2/sae-resid_post-k8/5",
                 "--max-tokens", "12", "--seed", "4");
         assertThat(c.specs()).containsExactly(
                 InterventionSpec.addDirection("blocks.3.hook_resid_post", "food", 2.5f),
                 InterventionSpec.ablateNeuron("gpt2/1/mlp/7"),
+                new InterventionSpec("ablate-neuron", null, null, null, null, "gpt2/1/mlp/8", 2.5f),
                 InterventionSpec.clampSae("gpt2/2/sae-resid_post-k8/3", 4f),
                 InterventionSpec.ablateSae("gpt2/2/sae-resid_post-k8/5"));
         assertThat(c.maxTokens).isEqualTo(12);
