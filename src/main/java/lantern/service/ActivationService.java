@@ -11,7 +11,8 @@ import lantern.subject.Encoding;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.ModelInfo;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
+import lantern.subject.HookedModel;
 import lantern.subject.sae.SaeFeatureSource;
 
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.TreeSet;
 public class ActivationService {
     @Inject
     ModelRegistry models;
+
     @Inject
     LanternConfig config;
 
@@ -39,7 +41,7 @@ public class ActivationService {
     }
 
     public Chosen chosen(String modelId, String text, List<String> featureIds) {
-        BertModel model = models.encoder(modelId);
+        HookedModel model = models.hooked(modelId);
         Encoding e = encode(model, text);
         List<FeatureId> features = featureIds.stream().map(f -> checkFeature(model.info(), FeatureId.parse(f))).toList();
         // neurons read mlp.hook_post; SAE features read their SAE's hook and encode it
@@ -59,11 +61,11 @@ public class ActivationService {
         }
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager m = model.manager().newSubManager()) {
-            model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, hooks);
+            var cache = model.run(m, new long[][]{e.ids()}, new int[]{e.length()}, hooks).cache();
             for (FeatureId f : features) {
                 NDArray column = f.isNeuron()
-                        ? hooks.get(HookNames.mlpPost(f.layer())).get("0, :, " + f.index())
-                        : saes.get(f).features(hooks.get(saes.get(f).hook())).get("0, :, " + f.index());
+                        ? cache.get(HookNames.mlpPost(f.layer())).get("0, :, " + f.index())
+                        : saes.get(f).features(cache.get(saes.get(f).hook())).get("0, :, " + f.index());
                 out.put(f.toString(), column.toFloatArray());
             }
         }
@@ -80,7 +82,7 @@ public class ActivationService {
      * null), or the features of the SAE {@code kind} at {@code layer} (its hook encoded by the SAE).
      */
     public Strongest strongest(String modelId, String kind, Integer layer, String text, int k) {
-        BertModel model = models.encoder(modelId);
+        HookedModel model = models.hooked(modelId);
         ModelInfo info = model.info();
         if (layer != null && (layer < 0 || layer >= info.layers())) {
             throw new IllegalArgumentException("layer " + layer + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
@@ -101,16 +103,16 @@ public class ActivationService {
         }
         List<List<FeatureActivation>> top = new ArrayList<>();
         try (NDManager m = model.manager().newSubManager()) {
-            model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, hooks);
+            var cache = model.run(m, new long[][]{e.ids()}, new int[]{e.length()}, hooks).cache();
             NDArray all; // [T, features]
             int width;
             if (neurons) {
                 NDList perLayer = new NDList();
-                for (int l : layers) perLayer.add(hooks.get(HookNames.mlpPost(l)).get(0));
+                for (int l : layers) perLayer.add(cache.get(HookNames.mlpPost(l)).get(0));
                 all = NDArrays.concat(perLayer, 1);
                 width = info.neuronsPerLayer();
             } else {
-                all = sae.features(hooks.get(sae.hook())).get(0);
+                all = sae.features(cache.get(sae.hook())).get(0);
                 width = sae.width();
             }
             int kk = (int) Math.min(k, all.getShape().get(1));
@@ -132,13 +134,42 @@ public class ActivationService {
         return new Strongest(modelId, Arrays.asList(e.tokens()), top);
     }
 
-    private Encoding encode(BertModel model, String text) {
+    private Encoding encode(HookedModel model, String text) {
         if (text == null || text.isBlank()) throw new IllegalArgumentException("text is empty");
         if (text.length() > config.maxTextChars()) {
             throw new IllegalArgumentException("text has " + text.length() + " characters; the limit is " + config.maxTextChars()
                     + " (lantern.max-text-chars)");
         }
-        return model.encode(text);
+        if (model instanceof EncoderModel enc) return enc.encode(text);
+        return framed(model, text);
+    }
+
+    /**
+     * A decoder reads a text as a collection does: the family's BOS, then the text; tokens are shown as the text had
+     * them ({@code " the"}).
+     */
+    static Encoding framed(HookedModel model, String text) {
+        long[] prefix = model.frame().prefix();
+        Encoding body = model.tokenizer().encode(text, false);
+        int n = prefix.length + body.length();
+        if (n > model.info().contextLength()) {
+            throw new IllegalArgumentException("text has " + n + " tokens; " + model.info().id() + " reads at most "
+                    + model.info().contextLength());
+        }
+        long[] ids = new long[n];
+        String[] tokens = new String[n];
+        int[] start = new int[n];
+        int[] end = new int[n];
+        boolean[] special = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            boolean pre = i < prefix.length;
+            ids[i] = pre ? prefix[i] : body.ids()[i - prefix.length];
+            tokens[i] = model.tokenizer().token(ids[i]);
+            start[i] = pre ? -1 : body.charStart()[i - prefix.length];
+            end[i] = pre ? -1 : body.charEnd()[i - prefix.length];
+            special[i] = pre || body.special()[i - prefix.length];
+        }
+        return new Encoding(ids, tokens, start, end, special);
     }
 
     /** A neuron id checked against the model's shape, or an SAE feature id whose SAE exists. */

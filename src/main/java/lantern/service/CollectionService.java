@@ -2,14 +2,14 @@ package lantern.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.explainer.collect.BertActivationSource;
+import lantern.explainer.collect.HookedActivationSource;
 import lantern.explainer.collect.CheckpointPolicy;
 import lantern.explainer.collect.CollectOptions;
 import lantern.explainer.collect.CollectionRun;
 import lantern.explainer.collect.Manifest;
 import lantern.explainer.collect.Progress;
 import lantern.explainer.corpus.Corpora;
-import lantern.subject.bert.BertModel;
+import lantern.subject.HookedModel;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -31,9 +31,10 @@ public class CollectionService {
     @Inject
     FeatureRecordsService records;
 
+
     /** Collects the given layers (all when null or empty) over Brown unless a collection already holds them. */
     public synchronized void ensureLayers(String modelId, List<Integer> layers, long maxTokens) {
-        BertModel model = models.encoder(modelId);
+        HookedModel model = models.hooked(modelId);
         int[] wanted = layers == null || layers.isEmpty()
                 ? java.util.stream.IntStream.range(0, model.info().layers()).toArray()
                 : layers.stream().mapToInt(Integer::intValue).toArray();
@@ -56,7 +57,7 @@ public class CollectionService {
         boolean held = records.collections().stream().anyMatch((Manifest m) -> m.model().equals(modelId)
                 && m.kind().equals(kind) && m.layers().contains(layer) && records.isCurrent(m, layer));
         if (held) return;
-        BertModel model = models.encoder(modelId);
+        HookedModel model = models.hooked(modelId);
         var source = new lantern.eval.sae.SaeActivationSource(model,
                 new lantern.subject.sae.SaeFeatureSource(models.saes().get(modelId, layer, kind)));
         var corpus = Corpora.open("brown", config.dataDir());
@@ -64,12 +65,12 @@ public class CollectionService {
                 .run(model, source, config.dataDir(), p -> { }, LOG::info);
     }
 
-    public CollectionRun.Outcome run(BertModel model, int[] layers, long maxTokens, Consumer<Progress> progress) {
+    public CollectionRun.Outcome run(HookedModel model, int[] layers, long maxTokens, Consumer<Progress> progress) {
         var corpus = Corpora.open("brown", config.dataDir());
         String name = "brown-" + layersName(layers);
         CollectOptions opt = CollectOptions.defaults().withLayers(layers);
         return collection(corpus, name, opt, maxTokens)
-                .run(model, new BertActivationSource(model), config.dataDir(), progress, LOG::info);
+                .run(model, new HookedActivationSource(model), config.dataDir(), progress, LOG::info);
     }
 
     private CollectionRun collection(lantern.explainer.corpus.Corpus corpus, String name, CollectOptions opt, long maxTokens) {

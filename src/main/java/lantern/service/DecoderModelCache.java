@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Decoders registered in {@code <dataDir>/models.json} (see {@code lantern models add}), each loaded once on first
- * use; other ids go to the service's {@link ModelRegistry} (MiniLM and any encoders), so a lens request for an
+ * The models the REST resources name: decoders registered in {@code <dataDir>/models.json} (see {@code lantern
+ * models add}) and MiniLM, all held by the {@link ModelRegistry} (each loaded once), so a lens request for an
  * encoder gets the clear "no LM head" answer. Over REST only registered names are accepted, never paths.
  */
 @ApplicationScoped
@@ -24,18 +24,18 @@ public class DecoderModelCache {
     @Inject
     ModelRegistry models;
 
-    private final Map<String, DecoderModel> loaded = new ConcurrentHashMap<>();
-
     public SubjectModel get(String id) {
         if (id == null || id.isBlank()) throw new IllegalArgumentException("\"model\" is required");
-        if (new DecoderRegistry(config.dataDir()).contains(id)) {
-            return loaded.computeIfAbsent(id, name -> DecoderModels.load(name, config.dataDir()));
-        }
         return models.get(id);
     }
 
-    @PreDestroy
-    void close() {
-        loaded.values().forEach(DecoderModel::close);
+    /** A model run through hooks: MiniLM or a registered decoder; unknown ids are NoSuchElementException. */
+    public lantern.subject.HookedModel hooked(String id) {
+        return models.hooked(id);
+    }
+
+    /** True when {@code id} names a registered decoder (loads nothing). */
+    public boolean isDecoder(String id) {
+        return id != null && new DecoderRegistry(config.dataDir()).contains(id);
     }
 }

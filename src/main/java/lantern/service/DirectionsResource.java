@@ -12,28 +12,28 @@ import lantern.eval.causal.Direction;
 
 import java.util.List;
 
-/** Named directions from examples (mean difference of mean-pooled activations), stored under data/directions. */
+/**
+ * Named directions from examples (mean difference of the activations at a hook, each text pooled over its tokens or
+ * at its last token), stored under data/directions.
+ */
 @Path("/api/directions")
 @Produces(MediaType.APPLICATION_JSON)
 public class DirectionsResource {
     @Inject
     SteeringService steering;
 
-    public record CreateRequest(String name, String model, String hook, List<String> positive, List<String> negative) {
-    }
-
     /** A direction without its vector, plus where it lives. */
-    public record Summary(String name, String model, String hook, double norm, int positives, int negatives, int dimensions) {
-        static Summary of(Direction d) {
-            return new Summary(d.name(), d.model(), d.hook(), d.norm(), d.positives(), d.negatives(), d.vector().length);
+    public record Summary(String name, String model, String hook, String pool, double norm, int positives, int negatives,
+                          int dimensions) {
+        public static Summary of(Direction d) {
+            return new Summary(d.name(), d.model(), d.hook(), d.pool(), d.norm(), d.positives(), d.negatives(), d.vector().length);
         }
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Summary create(CreateRequest r) {
-        if (r == null) throw new IllegalArgumentException("body must be JSON like {\"name\",\"model\",\"hook\",\"positive\":[...],\"negative\":[...]}");
-        return Summary.of(steering.createDirection(r.name(), r.model(), r.hook(), r.positive(), r.negative()));
+    public Summary create(SteeringService.DirectionRequest r) {
+        return Summary.of(steering.createDirection(r));
     }
 
     @GET

@@ -27,7 +27,9 @@ public class FeaturesResource {
     @Inject
     SearchService search;
     @Inject
-    SteeringService steering;
+    VocabService vocab;
+    @Inject
+    CausalService causal;
 
     /**
      * The explain call's body, parsed strictly (unknown fields and wrong types are 400s, so a misspelt option is
@@ -67,7 +69,8 @@ public class FeaturesResource {
     }
 
     public record Feature(String id, String model, int layer, String kind, int index, Stats stats, List<Window> top,
-                          List<Window> random, List<List<Window>> quantiles, List<ExplanationResult> explanations) {
+                          List<Window> random, List<List<Window>> quantiles, List<ExplanationResult> explanations,
+                          VocabService.Vocab vocab) {
     }
 
     /** A feature's statistics and windows; the id contains slashes (minilm-l6/3/mlp/17). */
@@ -82,7 +85,7 @@ public class FeaturesResource {
                 new Stats(s.max(), s.mean(), s.fractionNonZero(), levels, s.quantiles(), s.tokens()),
                 r.top().stream().map(Window::of).toList(), r.random().stream().map(Window::of).toList(),
                 r.quantileBins().stream().map(bin -> bin.stream().map(Window::of).toList()).toList(),
-                explanations.history(fid));
+                explanations.history(fid), vocab.of(fid));
     }
 
     /**
@@ -98,16 +101,19 @@ public class FeaturesResource {
         FeatureRecords r = records.require(fid);
         String explainer = request.explainer() == null ? "statistical" : request.explainer();
         ExplanationResult e = explanations.explain(r, explainer, request.simulator(),
-                request.causal() ? steering::causal : null);
+                request.causal() ? causal::causal : null);
         long seq = search.put(e, AuditFeatureTask.topTokens(r, 8));
         search.index().commitThrough(seq);
         return e;
     }
 
-    /** Intervention check: ablate the feature; effect on its top windows' embeddings vs random windows'. */
+    /**
+     * Intervention check: ablate the feature; on MiniLM the effect on its top windows' embeddings vs random windows',
+     * on decoders the change of the next-token distribution there.
+     */
     @POST
     @Path("/{id: .+}/causal")
     public lantern.eval.causal.CausalScore causal(@PathParam("id") String id) {
-        return steering.causal(records.require(FeatureId.parse(id)));
+        return causal.causal(records.require(FeatureId.parse(id)));
     }
 }

@@ -21,7 +21,7 @@ public class ModelRegistry {
         MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
     }
 
-    private volatile BertModel minilm;
+    private volatile BertModel minilm;  // the one place outside the bert package that names BertModel
     private volatile lantern.subject.SentenceEmbedder embedder;
 
     private volatile lantern.subject.sae.SaeStore saes;
@@ -38,7 +38,7 @@ public class ModelRegistry {
         return embedder;
     }
 
-    public synchronized BertModel minilm() {
+    public synchronized lantern.subject.EncoderModel minilm() {
         if (minilm == null) {
             minilm = BertModel.loadMiniLm();
         }
@@ -73,21 +73,36 @@ public class ModelRegistry {
         return List.of(BertModel.MINILM_ID);
     }
 
+    private final java.util.Map<String, lantern.subject.decoder.DecoderModel> decoders =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** MiniLM, or a decoder registered in {@code <dataDir>/models.json} (loaded once, on first use). */
     public SubjectModel get(String id) {
         if (BertModel.MINILM_ID.equals(id)) return minilm();
+        if (id != null && config != null && new lantern.subject.decoder.DecoderRegistry(config.dataDir()).contains(id)) {
+            return decoders.computeIfAbsent(id, name -> lantern.subject.decoder.DecoderModels.load(name, config.dataDir()));
+        }
         throw new NoSuchElementException("unknown model '" + id + "'; encoders here: " + ids()
                 + " (decoders are registered with: lantern models add NAME DIR)");
     }
 
-    /** The encoder named {@code id}, or a clear error when it is not one. */
-    public BertModel encoder(String id) {
+    /** A model run through hooks (MiniLM or a registered decoder); unknown ids are NoSuchElementException (404). */
+    public lantern.subject.HookedModel hooked(String id) {
         SubjectModel m = get(id);
-        if (m instanceof BertModel b) return b;
+        if (m instanceof lantern.subject.HookedModel h) return h;
+        throw new IllegalArgumentException("model '" + id + "' cannot be run through hooks");
+    }
+
+    /** The encoder named {@code id}, or a clear error when it is not one. */
+    public lantern.subject.EncoderModel encoder(String id) {
+        SubjectModel m = get(id);
+        if (m instanceof lantern.subject.EncoderModel b) return b;
         throw new IllegalArgumentException("model '" + id + "' is not an encoder");
     }
 
     @PreDestroy
     void close() {
+        decoders.values().forEach(lantern.subject.decoder.DecoderModel::close);
         if (minilm != null) minilm.close();
     }
 }

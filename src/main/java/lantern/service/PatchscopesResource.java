@@ -8,11 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import lantern.subject.SubjectModel;
-import lantern.subject.decoder.DecoderModel;
 import lantern.subject.lens.LayerSweep;
-import lantern.subject.lens.Patchscope;
-import lantern.subject.lens.PatchscopePreset;
-import lantern.subject.lens.PatchscopeRequest;
 import lantern.subject.lens.PatchscopeResult;
 import lantern.subject.lens.StateMapping;
 
@@ -31,6 +27,9 @@ public class PatchscopesResource {
     @Inject
     DecoderModelCache models;
 
+    @Inject
+    PatchscopeService patchscopes;
+
     @POST
     public PatchscopeResult patch(JsonNode body) {
         requireObject(body, "request body");
@@ -40,20 +39,12 @@ public class PatchscopesResource {
         JsonNode tgt = body.path("target");
         SubjectModel source = models.get(modelId);
         SubjectModel target = tgt.hasNonNull("model") ? models.get(text(tgt, "model", null)) : source;
-
-        PatchscopePreset preset = body.hasNonNull("preset") ? PatchscopePreset.parse(text(body, "preset", null))
-                : PatchscopePreset.FREE_FORM;
-        String targetPrompt = text(tgt, "prompt", preset.prompt());
-        if (targetPrompt == null) throw new IllegalArgumentException("\"target.prompt\" is required (or a preset)");
-        int sourceLayer = integer(src, "layer", null);
-        Integer defaultTargetPos = preset != PatchscopePreset.FREE_FORM && !tgt.hasNonNull("prompt")
-                && target instanceof DecoderModel d ? preset.targetPosition(d) : -1;
-        var request = new PatchscopeRequest(text(src, "prompt", null), sourceLayer, integer(src, "position", -1),
-                targetPrompt, integer(tgt, "layer", sourceLayer), integer(tgt, "position", defaultTargetPos),
-                mapping(body.get("mapping")), integer(body, "maxTokens", 20),
-                (float) number(body, "temperature", 0), body.path("patchEveryStep").asBoolean(false),
-                (long) number(body, "seed", 0));
-        return Patchscope.run(source, target, request);
+        return patchscopes.patch(source, target, new PatchscopeService.Patch(text(body, "preset", null),
+                text(src, "prompt", null), integer(src, "layer", null), optInteger(src, "position"),
+                text(tgt, "prompt", null), optInteger(tgt, "layer"), optInteger(tgt, "position"),
+                mapping(body.get("mapping")), optInteger(body, "maxTokens"),
+                body.hasNonNull("temperature") ? (float) number(body, "temperature", 0) : null,
+                body.path("patchEveryStep").asBoolean(false), (long) number(body, "seed", 0)));
     }
 
     @POST
@@ -61,28 +52,19 @@ public class PatchscopesResource {
     public LayerSweep.Result sweep(JsonNode body) {
         requireObject(body, "request body");
         SubjectModel model = models.get(text(body, "model", null));
-        String prompt = text(body, "prompt", null);
-        if (prompt == null) throw new IllegalArgumentException("\"prompt\" is required");
-        PatchscopePreset preset = PatchscopePreset.parse(text(body, "preset", "identity"));
-        String targetPrompt = text(body, "targetPrompt", preset.prompt());
-        if (targetPrompt == null) throw new IllegalArgumentException("\"targetPrompt\" is required for free-form");
-        int targetPos = body.hasNonNull("targetPosition") ? integer(body, "targetPosition", -1)
-                : (model instanceof DecoderModel d && preset != PatchscopePreset.FREE_FORM
-                && !body.hasNonNull("targetPrompt") ? preset.targetPosition(d) : -1);
-        List<Integer> positions = new ArrayList<>();
+        List<Integer> positions = null;
         JsonNode ps = body.get("positions");
-        if (ps == null || ps.isNull()) {
-            int n = model.tokenizer().encode(prompt, true).length();
-            for (int i = 0; i < n; i++) positions.add(i);
-        } else {
+        if (ps != null && !ps.isNull()) {
             if (!ps.isArray()) throw new IllegalArgumentException("\"positions\" must be an array of integers");
+            positions = new ArrayList<>();
             for (JsonNode p : ps) {
                 if (!p.canConvertToInt()) throw new IllegalArgumentException("\"positions\" must hold integers");
                 positions.add(p.asInt());
             }
         }
-        return LayerSweep.run(model, prompt, positions, targetPrompt, targetPos,
-                body.path("grid").asBoolean(false));
+        return patchscopes.sweep(model, new PatchscopeService.Sweep(text(body, "preset", null), text(body, "prompt", null),
+                text(body, "targetPrompt", null), optInteger(body, "targetPosition"), positions,
+                body.path("grid").asBoolean(false)));
     }
 
     static StateMapping mapping(JsonNode m) {
@@ -132,6 +114,11 @@ public class PatchscopesResource {
             throw new IllegalArgumentException("\"" + field + "\" must be an integer");
         }
         return v.asInt();
+    }
+
+    private static Integer optInteger(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : integer(n, field, null);
     }
 
     private static double number(JsonNode n, String field, double fallback) {

@@ -21,6 +21,8 @@ public class SearchService {
     LanternConfig config;
     @Inject
     ModelRegistry models;
+    @Inject
+    VocabService vocab;
 
     private volatile FeatureIndex index;
 
@@ -51,11 +53,16 @@ public class SearchService {
                 causal, topTokens, embed(text), System.currentTimeMillis()));
     }
 
-    /** Indexes a stored explanation with all its scores (the causal one when it was measured). */
+    /**
+     * Indexes a stored explanation with all its scores (the causal one when it was measured) and, for decoders, the
+     * tokens the feature promotes (so "promotes the token 'the'" finds it).
+     */
     public long put(ExplanationResult e, List<String> topTokens) {
         ExplanationScores s = e.scores();
-        return put(e.feature(), e.text(), e.explainer(), s.simulation(), s.detection(), s.embedding(),
-                s.causal() == null ? null : s.causal().score(), topTokens);
+        Double causal = s.causal() == null ? null : s.causal().score();
+        return index().add(IndexedExplanation.of(e.feature(), e.text(), e.explainer(), s.simulation(), s.detection(),
+                s.embedding(), causal, topTokens, embed(e.text()), System.currentTimeMillis())
+                .withPromotes(vocab.promotedWords(e.feature())));
     }
 
     @PreDestroy

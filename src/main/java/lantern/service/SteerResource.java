@@ -6,14 +6,16 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import lantern.eval.causal.InterventionSpec;
+import lantern.eval.causal.GenerationSteering;
 import lantern.eval.causal.Steering;
-
-import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Runs a prompt with and without interventions (add/ablate a direction, ablate a neuron, clamp an SAE feature).
- * For an encoder: the cosine between the two sentence embeddings and the nearest candidate texts in both cases.
+ * A decoder generates both continuations (same sampling, same seed) side by side; an encoder answers the cosine
+ * between the two sentence embeddings and the nearest candidate texts in both cases.
  */
 @Path("/api/steer")
 @Produces(MediaType.APPLICATION_JSON)
@@ -21,16 +23,11 @@ public class SteerResource {
     @Inject
     SteeringService steering;
 
-    public record SteerRequest(String model, String prompt, List<InterventionSpec> interventions, List<String> candidates,
-                               Integer top) {
-    }
-
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Steering.Result steer(SteerRequest r) {
-        if (r == null) throw new IllegalArgumentException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...],\"candidates\":[...]}");
-        int top = r.top() == null ? 5 : r.top();
-        if (top < 1 || top > 100) throw new IllegalArgumentException("top must be in 1..100");
-        return steering.steer(r.model(), r.prompt(), r.interventions(), r.candidates(), top);
+    @APIResponse(responseCode = "200", description = "decoders: two continuations; encoders: embedding comparison",
+            content = @Content(schema = @Schema(oneOf = {GenerationSteering.Result.class, Steering.Result.class})))
+    public Object steer(SteeringService.SteerRequest r) {
+        return steering.steer(r);
     }
 }

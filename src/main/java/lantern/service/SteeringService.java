@@ -7,20 +7,50 @@ import lantern.eval.causal.CausalScore;
 import lantern.eval.causal.CausalScorer;
 import lantern.eval.causal.Direction;
 import lantern.eval.causal.DirectionStore;
+import lantern.eval.causal.GenerationSteering;
 import lantern.eval.causal.InterventionPlanner;
 import lantern.eval.causal.InterventionSpec;
 import lantern.eval.causal.MeanDifference;
+import lantern.eval.causal.Pooling;
 import lantern.eval.causal.Steering;
 import lantern.explainer.FeatureRecords;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
+import lantern.subject.HookedModel;
+import lantern.subject.decoder.DecoderModel;
+import lantern.subject.decoder.Generator;
+import lantern.subject.decoder.Sampling;
 import lantern.subject.sae.SaeStore;
 
 import java.util.List;
 
-/** Directions, SAEs and interventions over the registry's models; SAEs load on first use and stay open. */
+/**
+ * Directions, SAEs and interventions over the registry's models (MiniLM and registered decoders); SAEs load on first
+ * use and stay open. The one place the steering use cases live: {@code POST /api/directions}, {@code POST /api/steer}
+ * and {@code lantern steer} all call it, with the same limits.
+ */
 @ApplicationScoped
 public class SteeringService {
-    private static final int MAX_TEXTS = 2000;
+    static final int MAX_TEXTS = 2000;
+    /** Two generations run per request: keep one request's work bounded. */
+    public static final int MAX_STEER_TOKENS = 512;
+
+    /**
+     * One steering request, as REST and the CLI give it.
+     *
+     * @param candidates  encoders: texts to rank by cosine with the clean and the steered embedding
+     * @param top         how many candidates (encoders) or next tokens (decoders) to show
+     * @param maxTokens   decoders: tokens to generate (default 40)
+     * @param temperature decoders: 0 = greedy (default)
+     * @param seed        decoders: the sampling seed, the same for both continuations
+     */
+    public record SteerRequest(String model, String prompt, List<InterventionSpec> interventions, List<String> candidates,
+                               Integer top, Integer maxTokens, Float temperature, Float topP, Long seed) {
+    }
+
+    /** A direction to make from two lists of texts; {@code pool} "mean" or "last" (decoders' default). */
+    public record DirectionRequest(String name, String model, String hook, List<String> positive, List<String> negative,
+                                   String pool) {
+    }
 
     @Inject
     ModelRegistry models;
@@ -38,13 +68,20 @@ public class SteeringService {
         return new DirectionStore(config.dataDir());
     }
 
-    public Direction createDirection(String name, String model, String hook, List<String> positive, List<String> negative) {
-        DirectionStore.checkName(name);
-        BertModel m = models.encoder(model == null ? BertModel.MINILM_ID : model);
-        checkTexts("positive", positive);
-        checkTexts("negative", negative);
-        if (hook == null) throw new IllegalArgumentException("hook is missing (e.g. blocks.3.hook_resid_post)");
-        Direction d = MeanDifference.compute(m, name, hook, positive, negative);
+    /** MiniLM or a registered decoder (404 for anything else). */
+    HookedModel model(String id) {
+        return models.hooked(id == null ? EncoderModel.MINILM_ID : id);
+    }
+
+    public Direction createDirection(DirectionRequest r) {
+        if (r == null) throw new IllegalArgumentException("body must be JSON like {\"name\",\"model\",\"hook\",\"positive\":[...],\"negative\":[...]}");
+        DirectionStore.checkName(r.name());
+        HookedModel m = model(r.model());
+        checkTexts("positive", r.positive());
+        checkTexts("negative", r.negative());
+        if (r.hook() == null) throw new IllegalArgumentException("hook is missing (e.g. blocks.3.hook_resid_post)");
+        Pooling pool = Pooling.parse(r.pool(), m.info().encoder() ? Pooling.MEAN : Pooling.LAST);
+        Direction d = MeanDifference.compute(m, r.name(), r.hook(), r.positive(), r.negative(), pool);
         directions().save(d);
         return d;
     }
@@ -57,14 +94,46 @@ public class SteeringService {
         return directions().names();
     }
 
-    public Steering.Result steer(String model, String prompt, List<InterventionSpec> interventions, List<String> candidates, int topN) {
-        BertModel m = models.encoder(model == null ? BertModel.MINILM_ID : model);
-        if (prompt != null && prompt.length() > config.maxTextChars()) throw new IllegalArgumentException("prompt longer than " + config.maxTextChars() + " characters");
-        if (candidates != null) checkTexts("candidates", candidates);
-        if (interventions == null || interventions.isEmpty()) throw new IllegalArgumentException("give at least one intervention");
-        InterventionPlanner planner = new InterventionPlanner(m, saes(), directions());
-        List<InterventionPlanner.Planned> planned = planner.plan(interventions);
-        return Steering.run(m, prompt, planned, planner.hooks(planned), candidates, topN);
+    /**
+     * Runs the prompt with and without the interventions. An encoder answers a {@link Steering.Result} (embedding
+     * cosine, nearest candidates); a decoder a {@link GenerationSteering.Result} (both continuations, seeded).
+     */
+    public Object steer(SteerRequest r) {
+        if (r == null) throw new IllegalArgumentException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...]}");
+        int top = r.top() == null ? 5 : r.top();
+        if (top < 1 || top > 100) throw new IllegalArgumentException("top must be in 1..100");
+        HookedModel m = model(r.model());
+        String prompt = r.prompt() == null ? "" : r.prompt();
+        if (prompt.length() > config.maxTextChars()) throw new IllegalArgumentException("prompt longer than " + config.maxTextChars() + " characters");
+        if (r.interventions() == null || r.interventions().isEmpty()) throw new IllegalArgumentException("give at least one intervention");
+        if (r.interventions().size() > 100) throw new IllegalArgumentException("at most 100 interventions");
+        InterventionPlanner planner = new InterventionPlanner(m, this::saes, directions());
+        if (m instanceof DecoderModel d) {
+            if (r.candidates() != null && !r.candidates().isEmpty()) {
+                throw new IllegalArgumentException("candidates rank sentence embeddings (encoders); a decoder generates: leave them out");
+            }
+            Sampling s = sampling(r);
+            long[] ids = Generator.promptIds(d, prompt);
+            List<InterventionPlanner.Planned> planned = planner.plan(r.interventions());
+            return GenerationSteering.run(d, prompt, ids, planned, planner.hooks(planned), s, top);
+        }
+        if (m instanceof EncoderModel b) {
+            if (r.maxTokens() != null || r.temperature() != null || r.topP() != null || r.seed() != null) {
+                throw new IllegalArgumentException("maxTokens, temperature, topP and seed are for decoders; " + b.info().id() + " is an encoder");
+            }
+            if (prompt.isBlank()) throw new IllegalArgumentException("prompt is empty");
+            if (r.candidates() != null) checkTexts("candidates", r.candidates());
+            List<InterventionPlanner.Planned> planned = planner.plan(r.interventions());
+            return Steering.run(b, prompt, planned, planner.hooks(planned), r.candidates(), top);
+        }
+        throw new IllegalArgumentException("model " + m.info().id() + " cannot be steered");
+    }
+
+    private static Sampling sampling(SteerRequest r) {
+        int maxTokens = r.maxTokens() == null ? 40 : r.maxTokens();
+        if (maxTokens < 1 || maxTokens > MAX_STEER_TOKENS) throw new IllegalArgumentException("maxTokens must be in 1.." + MAX_STEER_TOKENS);
+        return new Sampling(maxTokens, r.temperature() == null ? 0f : r.temperature(), r.topP() == null ? 1f : r.topP(),
+                r.seed() == null ? 0L : r.seed());
     }
 
     private void checkTexts(String what, List<String> texts) {
@@ -86,7 +155,7 @@ public class SteeringService {
      * embedding moves on texts of its top windows against its random windows (see {@link CausalScorer#ablationScore}).
      */
     public CausalScore causal(FeatureRecords records) {
-        BertModel m = models.encoder(records.id().model());
+        EncoderModel m = models.encoder(records.id().model());
         return new CausalScorer(m, new InterventionPlanner(m, saes(), directions())).ablationScore(records);
     }
 }

@@ -7,13 +7,13 @@ import jakarta.inject.Inject;
 import lantern.explainer.collect.ActivationSource;
 import lantern.explainer.collect.ForwardingActivationSource;
 import lantern.explainer.collect.ActivationStore;
-import lantern.explainer.collect.BertActivationSource;
+import lantern.explainer.collect.HookedActivationSource;
 import lantern.explainer.collect.CheckpointPolicy;
 import lantern.explainer.collect.CollectOptions;
 import lantern.explainer.collect.CollectionRun;
 import lantern.explainer.collect.Progress;
 import lantern.explainer.corpus.Corpora;
-import lantern.subject.bert.BertModel;
+import lantern.subject.HookedModel;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
@@ -59,14 +59,14 @@ class CollectionResumeTest {
             Files.createDirectories(corpus.getParent());
             Files.createSymbolicLink(corpus, TestCollections.BROWN.toAbsolutePath());
         }
-        BertModel model = models.encoder("minilm-l6");
+        HookedModel model = models.encoder("minilm-l6");
         Path stored = ActivationStore.dir(data, "minilm-l6", "brown-l4");
         Path work = ActivationStore.workDir(data, "minilm-l6", "brown-l4");
         try {
             // what the service runs for layer 4, cut short (it only ever checkpoints by time: here after every batch)
             CollectionRun cut = new CollectionRun(Corpora.open("brown", data), "brown-l4",
                     CollectOptions.defaults().withLayers(4), TOKENS, 64).withCheckpoints(CheckpointPolicy.everyBatches(1));
-            assertThatThrownBy(() -> cut.run(model, new DiesAfterTwo(new BertActivationSource(model)), data,
+            assertThatThrownBy(() -> cut.run(model, new DiesAfterTwo(new HookedActivationSource(model)), data,
                     p -> { }, n -> { })).hasMessage("killed");
             assertThat(work.resolve("checkpoint.bin")).isRegularFile();
             assertThat(stored).doesNotExist();

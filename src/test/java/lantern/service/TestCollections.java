@@ -4,7 +4,7 @@ import lantern.explainer.collect.CollectOptions;
 import lantern.explainer.collect.CollectionRun;
 import lantern.explainer.collect.StoredCollection;
 import lantern.explainer.corpus.BrownCorpus;
-import lantern.subject.bert.BertModel;
+import lantern.subject.HookedModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ final class TestCollections {
     private TestCollections() {
     }
 
-    static synchronized void ensure(BertModel model, Path dataDir) {
+    static synchronized void ensure(HookedModel model, Path dataDir) {
         if (made && Files.exists(dataDir.resolve("activations/minilm-l6/brown/manifest.json"))) return;
         CollectOptions opt = CollectOptions.defaults().withLayers(0, 3).withTopK(20);
         new CollectionRun(new BrownCorpus(BROWN), "brown", opt, 6000, 64).run(model, dataDir, p -> { });

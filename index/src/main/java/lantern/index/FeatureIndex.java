@@ -84,7 +84,7 @@ public final class FeatureIndex implements Closeable {
     static final String F_KEY = "key", F_FEATURE = "feature", F_MODEL = "model", F_LAYER = "layer", F_KIND = "kind",
             F_INDEX = "index", F_TEXT = "text", F_EXPLAINER = "explainer", F_SIMULATION = "simulation",
             F_DETECTION = "detection", F_EMBEDDING_SCORE = "embeddingScore", F_CAUSAL = "causal", F_TOKENS = "tokens",
-            F_TOKEN = "topToken", F_VECTOR = "vector", F_CREATED = "createdAt";
+            F_TOKEN = "topToken", F_PROMOTES = "promotes", F_VECTOR = "vector", F_CREATED = "createdAt";
 
     /** HNSW graph: 16 links per node; a 64-wide build beam (Lucene's default is 100) builds faster at little recall cost. */
     static final int HNSW_M = 16, HNSW_BEAM_WIDTH = 64;
@@ -240,6 +240,9 @@ public final class FeatureIndex implements Closeable {
         if (!e.topTokens().isEmpty()) {
             d.add(new TextField(F_TOKENS, String.join(" ", e.topTokens()), StoredField.Store.NO));
             for (String t : e.topTokens()) d.add(new StoredField(F_TOKEN, t));
+        }
+        if (!e.promotes().isEmpty()) {
+            d.add(new TextField(F_PROMOTES, String.join(" ", e.promotes()), StoredField.Store.NO));
         }
         if (e.embedding() != null) d.add(new KnnFloatVectorField(F_VECTOR, normalized(e.embedding(), e.featureId()),
                 VectorSimilarityFunction.DOT_PRODUCT));
@@ -399,10 +402,12 @@ public final class FeatureIndex implements Closeable {
         QueryBuilder builder = new QueryBuilder(analyzer);
         Query onText = builder.createBooleanQuery(F_TEXT, text);
         Query onTokens = builder.createBooleanQuery(F_TOKENS, text);
+        Query onPromotes = builder.createBooleanQuery(F_PROMOTES, text);
         if (onText == null && onTokens == null) return null;
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         if (onText != null) b.add(onText, BooleanClause.Occur.SHOULD);
         if (onTokens != null) b.add(new BoostQuery(onTokens, 0.5f), BooleanClause.Occur.SHOULD);
+        if (onPromotes != null) b.add(new BoostQuery(onPromotes, 0.5f), BooleanClause.Occur.SHOULD);
         return b.build();
     }
 

@@ -7,13 +7,28 @@ import java.util.Objects;
  * One feature explanation as the index holds it: the feature's coordinates, the explanation text, who wrote it, its
  * scores (null when not measured; {@code causal} is the causal check's selectivity in [−1, 1]), the tokens the feature
  * fires on most, and a MiniLM sentence embedding of the text (384 dims; null when none was computed — the document
- * then only takes part in full-text search).
+ * then only takes part in full-text search). {@code promotes} (decoders) are the tokens the feature's output direction
+ * promotes through the unembedding, searchable as words ("promotes the token 'the'").
  *
  * <p>The index keeps exactly one document per (featureId, explainer): indexing the same pair again replaces it.
  */
 public record IndexedExplanation(String featureId, String model, int layer, String kind, int index, String text,
                                  String explainer, Double simulation, Double detection, Double embeddingScore,
-                                 Double causal, List<String> topTokens, float[] embedding, long createdAt) {
+                                 Double causal, List<String> topTokens, float[] embedding, long createdAt,
+                                 List<String> promotes) {
+
+    public IndexedExplanation(String featureId, String model, int layer, String kind, int index, String text,
+                              String explainer, Double simulation, Double detection, Double embeddingScore,
+                              Double causal, List<String> topTokens, float[] embedding, long createdAt) {
+        this(featureId, model, layer, kind, index, text, explainer, simulation, detection, embeddingScore, causal,
+                topTokens, embedding, createdAt, List.of());
+    }
+
+    /** The same explanation with the tokens the feature promotes (decoders). */
+    public IndexedExplanation withPromotes(List<String> tokens) {
+        return new IndexedExplanation(featureId, model, layer, kind, index, text, explainer, simulation, detection,
+                embeddingScore, causal, topTokens, embedding, createdAt, tokens);
+    }
 
     public IndexedExplanation {
         requireWord(model, "model");
@@ -27,6 +42,7 @@ public record IndexedExplanation(String featureId, String model, int layer, Stri
         }
         if (text == null || text.isBlank()) throw new IllegalArgumentException("explanation text is empty for " + featureId);
         topTokens = topTokens == null ? List.of() : List.copyOf(topTokens);
+        promotes = promotes == null ? List.of() : List.copyOf(promotes);
         checkScore(simulation, "simulation");
         checkScore(detection, "detection");
         checkScore(embeddingScore, "embedding");

@@ -94,15 +94,10 @@ public class AuditCommand implements Callable<Integer> {
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
+    private static final ProgressBar BAR = new ProgressBar(System.err);
+
     private static void printProgress(AuditStatus s, long t0) {
-        int width = 30;
-        double f = s.total() == 0 ? 0 : (double) (s.done() + s.failed()) / s.total();
-        int filled = (int) Math.round(f * width);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        System.err.printf("\raudit [%s%s] %5.1f%% %,d/%,d features (%d failed) %.1f/min ETA %s   ",
-                "#".repeat(filled), ".".repeat(width - filled), 100 * f, s.done() + s.failed(), s.total(), s.failed(),
-                secs > 0 ? 60 * (s.done() + s.failed()) / secs : 0.0,
-                s.etaSeconds() == null ? "?" : Duration.ofSeconds(s.etaSeconds()).toString().substring(2).toLowerCase());
+        BAR.update("audit", s.done() + s.failed(), s.total(), "features", "(" + s.failed() + " failed)");
     }
 
     static FeatureSelection selection(String spec) {

@@ -45,13 +45,13 @@ public class BenchExplainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--concurrency", defaultValue = "16", description = "lantern.llm.max-concurrent (default: ${DEFAULT-VALUE}).")
     int concurrency;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder holding corpora/brown (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @CommandLine.Mixin
+    DataOption dataOption;
 
     @Override
     public Integer call() throws Exception {
         if (neurons < 1 || delayMs < 0 || concurrency < 1) throw new IllegalArgumentException("--neurons and --concurrency must be >= 1, --delay-ms >= 0");
-        List<List<String[]>> windows = brownWindows(data.resolve("corpora/brown"), 16);
+        List<List<String[]>> windows = brownWindows(dataOption.path().resolve("corpora/brown"), 16);
         List<FeatureRecords> features = new ArrayList<>();
         for (int n = 0; n < neurons; n++) features.add(feature(n, windows));
 

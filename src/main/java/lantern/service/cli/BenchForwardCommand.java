@@ -6,14 +6,14 @@ import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2Embedding
 import ai.djl.ndarray.NDArray;
 import lantern.explainer.collect.ActivationCollector;
 import lantern.explainer.collect.ActivationSource;
-import lantern.explainer.collect.BertActivationSource;
+import lantern.explainer.collect.HookedActivationSource;
 import lantern.explainer.collect.Chunker;
 import lantern.explainer.collect.CollectOptions;
 import lantern.explainer.collect.ForwardingActivationSource;
 import lantern.explainer.collect.TokenStream;
 import lantern.explainer.corpus.Corpora;
 import lantern.subject.Hooks;
-import lantern.subject.bert.BertModel;
+import lantern.subject.HookedModel;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
@@ -31,21 +31,29 @@ public class BenchForwardCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--batch-size", defaultValue = "32", description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @CommandLine.Option(names = "--model", defaultValue = "minilm-l6",
+            description = "minilm-l6 (compared with ONNX Runtime too) or a decoder: a registered name, folder or llama2.c .bin (default: ${DEFAULT-VALUE}).")
+    String modelName;
+
+    @CommandLine.Option(names = "--seq-len", defaultValue = "64", description = "Tokens per sequence incl. [CLS]/[SEP] or BOS (default: ${DEFAULT-VALUE}).")
+    int seqLen;
+
     @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
     @Override
     public Integer call() {
-        try (BertModel model = BertModel.loadMiniLm()) {
-            TokenStream stream = new Chunker(model.tokenizer(), 64).chunk(Corpora.open("brown", data), tokens);
+        try (HookedModel model = ModelLoader.loadHooked(modelName, data)) {
+            TokenStream stream = Chunker.forModel(model, seqLen).chunk(Corpora.open("brown", data), tokens);
+            if (model.isDecoder()) return decoder(model, stream);
             List<String> texts = new ArrayList<>();
             for (int s = 0; s < stream.sequences(); s++) {
                 int[] ids = java.util.Arrays.copyOfRange(stream.ids(), stream.seqStart()[s], stream.seqStart()[s + 1]);
                 texts.add(model.tokenizer().decode(java.util.Arrays.stream(ids).asLongStream().toArray()));
             }
             long n = stream.tokens();
-            System.out.printf("%,d Brown text tokens in %,d sequences of <= 64, batches of %d, %d CPU threads available%n",
-                    n, stream.sequences(), batchSize, Runtime.getRuntime().availableProcessors());
+            System.out.printf("%,d Brown text tokens in %,d sequences of <= %d, batches of %d, %d CPU threads available%n",
+                    n, stream.sequences(), seqLen, batchSize, Runtime.getRuntime().availableProcessors());
 
             AllMiniLmL6V2EmbeddingModel onnx = new AllMiniLmL6V2EmbeddingModel();
             List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
@@ -57,7 +65,7 @@ public class BenchForwardCommand implements Callable<Integer> {
             // The quantile-window pass is left out: it reruns a fixed 100 sequences whatever the corpus size.
             CollectOptions noSecondPass = new CollectOptions(opt.layers(), opt.topK(), opt.halfWindow(), opt.batchSize(),
                     opt.seed(), opt.randomWindows(), opt.quantileLevels(), opt.quantileSamples(), opt.quantileBins(), opt.perBin(), 0);
-            TimedSource timed = new TimedSource(new BertActivationSource(model));
+            TimedSource timed = new TimedSource(new HookedActivationSource(model));
             double c = warmThenTime(() -> {
                 timed.nanos = 0;
                 new ActivationCollector(timed, noSecondPass).collect(stream, "brown", null);
@@ -74,8 +82,34 @@ public class BenchForwardCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A decoder has no ONNX twin here: (b) is its plain forward pass (final residual to the JVM), (c) the same
+     * sequences collected (every layer's {@code mlp.hook_post}, statistics, top-k); c/b is the collection's overhead.
+     */
+    private int decoder(HookedModel model, TokenStream stream) {
+        long n = stream.tokens();
+        System.out.printf("%s: %,d Brown text tokens in %,d sequences of <= %d (BOS included), batches of %d, %d CPU threads%n",
+                model.info().id(), n, stream.sequences(), seqLen, batchSize, Runtime.getRuntime().availableProcessors());
+        double b = warmThenTime(() -> runForward(model, stream));
+        CollectOptions opt = CollectOptions.defaults().withBatchSize(batchSize);
+        CollectOptions noSecondPass = new CollectOptions(opt.layers(), opt.topK(), opt.halfWindow(), opt.batchSize(),
+                opt.seed(), opt.randomWindows(), opt.quantileLevels(), opt.quantileSamples(), opt.quantileBins(), opt.perBin(), 0);
+        TimedSource timed = new TimedSource(new HookedActivationSource(model));
+        double c = warmThenTime(() -> {
+            timed.nanos = 0;
+            new ActivationCollector(timed, noSecondPass).collect(stream, "brown", null);
+        });
+        System.out.printf("(b) plain forward pass             %10.0f tokens/s%n", n / b);
+        System.out.printf("(c) forward + %,d neurons top-k   %10.0f tokens/s   c/b = %.2f (goal >= 0.7)%n",
+                model.info().layers() * model.info().neuronsPerLayer(), n / c, b / c);
+        double forward = timed.nanos / 1e9;
+        System.out.printf("    of (c)'s %.2f s: forward with capture %.2f s, digest (stats, top-k, windows, quantiles) %.2f s%n",
+                c, forward, c - forward);
+        return 0;
+    }
+
     /** Our forward pass over the stream, batched by length as the collector does. */
-    private void runForward(BertModel model, TokenStream stream) {
+    private void runForward(HookedModel model, TokenStream stream) {
         for (int[] seqs : ActivationCollector.batchesByLength(stream, batchSize)) {
             int count = seqs.length;
             int t = 0;
@@ -89,7 +123,7 @@ public class BenchForwardCommand implements Callable<Integer> {
             long[][] ids = new long[count][t];
             for (int i = 0; i < count; i++) System.arraycopy(rows[i], 0, ids[i], 0, lengths[i]);
             try (NDManager m = model.manager().newSubManager()) {
-                model.forward(m, ids, lengths, Hooks.none()).toFloatArray();  // force the result to the JVM, as (a) does
+                model.run(m, ids, lengths, Hooks.none()).output().toFloatArray();  // force the result to the JVM, as (a) does
             }
         }
     }

@@ -21,11 +21,11 @@ import java.util.concurrent.Callable;
         description = "Decoder speed: prompt tokens/s, generated tokens/s (KV cache, greedy), and generated tokens/s "
                 + "as a fraction of the memory bound (measured copy bandwidth / fp32 weight bytes read per token).")
 public class BenchGenerateCommand implements Callable<Integer> {
-    @CommandLine.Option(names = "--model", required = true)
-    String model;
+    @CommandLine.Mixin
+    ModelOptions model;
 
-    @CommandLine.Option(names = "--tokenizer")
-    Path tokenizer;
+    @CommandLine.Mixin
+    DataOption data;
 
     @CommandLine.Option(names = "--prompt-tokens", defaultValue = "128")
     int promptTokens;
@@ -33,13 +33,10 @@ public class BenchGenerateCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--tokens", defaultValue = "64", description = "Tokens to generate.")
     int tokens;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}")
-    Path data;
-
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            try (DecoderModel m = DecoderCli.load(model, tokenizer, data, "generation")) {
+            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "generation")) {
                 int ctx = m.config().contextLength();
                 int p = Math.min(promptTokens, ctx - tokens - 1);
                 if (p < 1) throw new IllegalArgumentException("context " + ctx + " too short for " + tokens + " tokens");

@@ -7,7 +7,7 @@ import lantern.explainer.FeatureRecords;
 import lantern.explainer.collect.ActivationCollector;
 import lantern.explainer.collect.ActivationSource;
 import lantern.explainer.collect.ActivationStore;
-import lantern.explainer.collect.BertActivationSource;
+import lantern.explainer.collect.HookedActivationSource;
 import lantern.explainer.collect.Chunker;
 import lantern.explainer.collect.CollectOptions;
 import lantern.explainer.collect.CollectionResult;
@@ -17,7 +17,7 @@ import lantern.explainer.corpus.Corpora;
 import lantern.explainer.corpus.Corpus;
 import lantern.service.ExplanationResult;
 import lantern.service.ExplanationService;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeFeatureSource;
 import lantern.subject.sae.SaeStore;
@@ -53,8 +53,8 @@ public class BenchInterpretabilityCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}")
-    Path data;
+    @CommandLine.Mixin
+    DataOption dataOption;
 
     @Override
     public Integer call() throws Exception {
@@ -68,13 +68,13 @@ public class BenchInterpretabilityCommand implements Callable<Integer> {
         }
         if (sample < 1) throw new IllegalArgumentException("--sample must be >= 1");
         Path tmp = Files.createTempDirectory("lantern-bench-interp");
-        try (BertModel m = ModelLoader.load(p[0]); NDManager nd = m.manager().newSubManager(); SaeStore store = new SaeStore(data, nd)) {
+        try (EncoderModel m = ModelLoader.load(p[0]); NDManager nd = m.manager().newSubManager(); SaeStore store = new SaeStore(dataOption.path(), nd)) {
             Sae sae = store.get(p[0], layer, p[2]);
-            Corpus corpus = Corpora.open("brown", data);
+            Corpus corpus = Corpora.open("brown", dataOption.path());
             TokenStream stream = new Chunker(m.tokenizer(), 64).chunk(corpus, tokens);
             CollectOptions opt = CollectOptions.defaults().withLayers(layer).withSeed(seed);
             System.err.printf("collecting %,d tokens for layer %d neurons and %s ...%n", stream.tokens(), layer, p[2]);
-            StoredCollection neurons = collect(new BertActivationSource(m), opt, stream, corpus, "neurons", tmp, m);
+            StoredCollection neurons = collect(new HookedActivationSource(m), opt, stream, corpus, "neurons", tmp, m);
             StoredCollection features = collect(new SaeActivationSource(m, new SaeFeatureSource(sae)), opt, stream, corpus, "sae", tmp, m);
 
             ExplanationService explainer = new ExplanationService(tmp, Optional.empty(), null);
@@ -96,7 +96,7 @@ public class BenchInterpretabilityCommand implements Callable<Integer> {
     }
 
     private StoredCollection collect(ActivationSource source, CollectOptions opt, TokenStream stream, Corpus corpus,
-                                     String name, Path tmp, BertModel m) {
+                                     String name, Path tmp, EncoderModel m) {
         ProgressBar bar = new ProgressBar(System.err);
         CollectionResult r = new ActivationCollector(source, opt).collect(stream, corpus.name(), bar);
         bar.finish();

@@ -4,7 +4,7 @@ import lantern.index.FeatureIndex;
 import lantern.index.IndexedExplanation;
 import lantern.index.SearchHit;
 import lantern.index.SearchQuery;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -45,8 +45,8 @@ public class BenchSearchCommand implements Callable<Integer> {
     int batch;
     @CommandLine.Option(names = "--dir", description = "Where to build the bench index (default: a temporary folder, deleted after).")
     Path dir;
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder with real explanations (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @CommandLine.Mixin
+    DataOption dataOption;
 
     static final List<String> TEMPLATES = List.of(
             "{pos} in the {form} form", "the word \"{word}\" and its variants", "{pos} related to {topic}",
@@ -88,7 +88,7 @@ public class BenchSearchCommand implements Callable<Integer> {
                 docs, texts.size(), real.size(), nThreads, cores);
         float[][] vectors;
         float[][] queryVectors;
-        try (BertModel minilm = BertModel.loadMiniLm()) {
+        try (EncoderModel minilm = lantern.subject.bert.MiniLm.load()) {
             long t0 = System.nanoTime();
             vectors = embed(minilm, texts);
             double secs = (System.nanoTime() - t0) / 1e9;
@@ -194,7 +194,7 @@ public class BenchSearchCommand implements Callable<Integer> {
                 r.nextDouble(), r.nextDouble(), r.nextDouble(), List.of(), v, 0L);
     }
 
-    private static float[][] embed(BertModel m, List<String> texts) {
+    private static float[][] embed(EncoderModel m, List<String> texts) {
         float[][] out = new float[texts.size()][];
         for (int from = 0; from < texts.size(); from += 64) {
             List<float[]> part = m.embedAll(texts.subList(from, Math.min(texts.size(), from + 64)));
@@ -204,7 +204,7 @@ public class BenchSearchCommand implements Callable<Integer> {
     }
 
     private List<String> realTexts() {
-        Path real = data.resolve("index");
+        Path real = dataOption.path().resolve("index");
         if (!Files.isDirectory(real)) return List.of();
         try (FeatureIndex index = FeatureIndex.openReadOnly(real)) {
             return index.search(new SearchQuery("", null, null, null, null, null, 0, 100), null).hits().stream()

@@ -1,6 +1,6 @@
 package lantern.service.cli;
 
-import lantern.explainer.collect.BertActivationSource;
+import lantern.explainer.collect.HookedActivationSource;
 import lantern.explainer.collect.CheckpointPolicy;
 import lantern.explainer.collect.CollectionRun;
 import lantern.explainer.collect.CollectOptions;
@@ -8,7 +8,7 @@ import lantern.explainer.collect.CollectionResult;
 import lantern.explainer.collect.TokenStream;
 import lantern.explainer.corpus.Corpora;
 import lantern.explainer.corpus.Corpus;
-import lantern.subject.bert.BertModel;
+import lantern.subject.HookedModel;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 @CommandLine.Command(name = "collect", mixinStandardHelpOptions = true,
         description = "Runs a corpus through a model once and stores every neuron's statistics and top, random and quantile windows.")
 public class CollectCommand implements Callable<Integer> {
-    @CommandLine.Option(names = "--model", defaultValue = "minilm-l6", description = "Model id (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--model", defaultValue = "minilm-l6", description = "Model: minilm-l6, a decoder registered with 'lantern models add', or a decoder folder / llama2.c .bin (default: ${DEFAULT-VALUE}).")
     String model;
 
     @CommandLine.Option(names = "--corpus", defaultValue = "brown", description = "brown, a folder of .txt files or a .jsonl file (default: ${DEFAULT-VALUE}).")
@@ -44,7 +44,7 @@ public class CollectCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--batch-size", defaultValue = "32", description = "Sequences per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @CommandLine.Option(names = "--seq-len", defaultValue = "64", description = "Tokens per sequence incl. [CLS]/[SEP] (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--seq-len", defaultValue = "64", description = "Tokens per sequence incl. [CLS]/[SEP] or BOS: decoders read sequences packed to this context length (default: ${DEFAULT-VALUE}).")
     int seqLen;
 
     @CommandLine.Option(names = "--checkpoint-seconds", defaultValue = "60",
@@ -61,7 +61,7 @@ public class CollectCommand implements Callable<Integer> {
     public Integer call() {
         CheckpointPolicy checkpoints = CheckpointPolicy.everySeconds(checkpointSeconds).withRestart(restart);
         long t0 = System.nanoTime();
-        try (BertModel m = ModelLoader.load(model)) {
+        try (HookedModel m = ModelLoader.loadHooked(model, data)) {
             Corpus c = Corpora.open(corpus, data);
             String collection = name != null ? name : sae != null ? sae + "-l" + layers : c.name();
             CollectOptions opt = CollectOptions.defaults().withLayers(ModelLoader.layers(layers, m.info().layers()))
@@ -78,7 +78,7 @@ public class CollectCommand implements Callable<Integer> {
                         new lantern.subject.sae.SaeFeatureSource(saes.get(m.info().id(), l[0], sae)));
                 outcome = run.run(m, source, data, bar, bar::note);
             } else {
-                outcome = run.run(m, new BertActivationSource(m), data, bar, bar::note);
+                outcome = run.run(m, new HookedActivationSource(m), data, bar, bar::note);
             }
             bar.finish();
             TokenStream stream = outcome.stream();

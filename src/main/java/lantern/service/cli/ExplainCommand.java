@@ -17,7 +17,7 @@ import lantern.service.ExplanationResult;
 import lantern.service.ExplanationService;
 import lantern.service.LlmSettingsFactory;
 import lantern.subject.SentenceEmbedder;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import lantern.subject.sae.SaeStore;
 import picocli.CommandLine;
 
@@ -80,15 +80,23 @@ public class ExplainCommand implements Callable<Integer> {
         if (baseUrl != null) overrides.put("lantern.llm.base-url", baseUrl);
         if (model != null) overrides.put("lantern.llm.model", model);
         if (apiKey != null) overrides.put("lantern.llm.api-key", apiKey);
-        // MiniLM is the embedder and the model the causal check ablates; without either it is not loaded at all
-        boolean causal = !noCausal && BertModel.MINILM_ID.equals(id.model());
-        try (EmbedderHandle minilm = new EmbedderHandle(noEmbedding && !causal ? null : BertModel.loadMiniLm());
-             SaeStore saes = minilm.model() == null ? null : new SaeStore(data, minilm.model().manager())) {
+        // MiniLM is the embedder and the model the causal check ablates on MiniLM features; a decoder's causal check
+        // ablates the decoder itself. What is not needed is not loaded at all.
+        boolean decoder = new lantern.subject.decoder.DecoderRegistry(data).contains(id.model());
+        boolean causal = !noCausal && (EncoderModel.MINILM_ID.equals(id.model()) || decoder);
+        boolean needMiniLm = !noEmbedding || (causal && !decoder);
+        try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? lantern.subject.bert.MiniLm.load() : null);
+             lantern.subject.decoder.DecoderModel dec = causal && decoder
+                     ? lantern.subject.decoder.DecoderModels.load(id.model(), data) : null;
+             SaeStore saes = dec != null ? new SaeStore(data, dec.manager())
+                     : minilm.model() == null ? null : new SaeStore(data, minilm.model().manager())) {
             var service = new ExplanationService(data, LlmSettingsFactory.fromMicroProfile(overrides),
                     noEmbedding ? null : minilm.embedder());
-            ExplanationResult r = service.explain(records, explainer, simulator, !causal ? null
+            java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
+                    : dec != null ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
-                            new DirectionStore(data))).ablationScore(rec));
+                            new DirectionStore(data))).ablationScore(rec);
+            ExplanationResult r = service.explain(records, explainer, simulator, check);
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
             } else {
@@ -132,8 +140,10 @@ public class ExplainCommand implements Callable<Integer> {
         if (s.embedder() != null) System.out.printf("  embedding  %s (%s)%n", fmt(s.embedding()), s.embedder());
         if (s.causal() != null) {
             var c = s.causal();
-            System.out.printf("  causal     %s (%s: embedding change %.5f on %d top vs %.5f on %d random windows, ratio %s)%n",
-                    fmt(c.score()), c.intervention(), c.topEffect(), c.topTexts(), c.randomEffect(), c.randomTexts(),
+            boolean decoder = c.intervention().contains("next-token KL");
+            System.out.printf("  causal     %s (%s: %s %.4g on %d top vs %.4g on %d random windows, ratio %s)%n",
+                    fmt(c.score()), decoder ? c.intervention().substring(0, c.intervention().indexOf(';')) : c.intervention(),
+                    decoder ? "next-token KL" : "embedding change", c.topEffect(), c.topTexts(), c.randomEffect(), c.randomTexts(),
                     c.ratio() == null ? "n/a" : String.format("%.2f", c.ratio()));
         }
         if (r.usage().calls() > 0) {
@@ -152,7 +162,7 @@ public class ExplainCommand implements Callable<Integer> {
     }
 
     /** Closes the MiniLM model (native memory) when the command ends. */
-    private record EmbedderHandle(BertModel model) implements AutoCloseable {
+    private record EmbedderHandle(EncoderModel model) implements AutoCloseable {
         SentenceEmbedder embedder() {
             return model;
         }

@@ -7,20 +7,19 @@ import lantern.subject.decoder.Generator;
 import lantern.subject.decoder.Sampling;
 import picocli.CommandLine;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @CommandLine.Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Continues a prompt with a decoder (KV cache); prints the continuation on one line.")
 public class GenerateCommand implements Callable<Integer> {
-    @CommandLine.Option(names = "--model", required = true,
-            description = "Registered name, Hugging Face directory or llama2.c .bin.")
-    String model;
+    @CommandLine.Mixin
+    ModelOptions model;
 
-    @CommandLine.Option(names = "--tokenizer", description = "tokenizer.bin (llama2.c) or tokenizer.json elsewhere.")
-    Path tokenizer;
+    @CommandLine.Mixin
+    DataOption data;
 
-    @CommandLine.Option(names = "--prompt", required = true)
+    @CommandLine.Option(names = "--prompt", defaultValue = "",
+            description = "Text to continue; empty (default) starts from BOS alone, as llama2.c's run does.")
     String prompt;
 
     @CommandLine.Option(names = "--max-tokens", defaultValue = "40")
@@ -35,14 +34,11 @@ public class GenerateCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--seed", defaultValue = "0")
     long seed;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}")
-    Path data;
-
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
             Sampling s = new Sampling(maxTokens, temperature, topP, seed);
-            try (DecoderModel m = DecoderCli.load(model, tokenizer, data, "generation")) {
+            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "generation")) {
                 Generation g = Generator.withCache(m, Generator.promptIds(m, prompt), s, Hooks.none());
                 System.out.println(DecoderCli.oneLine(g.text()));
             }

@@ -6,17 +6,16 @@ import lantern.subject.lens.LogitLens;
 import lantern.subject.lens.TokenProb;
 import picocli.CommandLine;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @CommandLine.Command(name = "lens", mixinStandardHelpOptions = true,
         description = "Logit lens: per layer, the top-k next tokens of softmax(W_U LN_final(resid_post)).")
 public class LensCommand implements Callable<Integer> {
-    @CommandLine.Option(names = "--model", required = true)
-    String model;
+    @CommandLine.Mixin
+    ModelOptions model;
 
-    @CommandLine.Option(names = "--tokenizer")
-    Path tokenizer;
+    @CommandLine.Mixin
+    DataOption data;
 
     @CommandLine.Option(names = "--prompt", required = true)
     String prompt;
@@ -27,13 +26,10 @@ public class LensCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--k", defaultValue = "5")
     int k;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}")
-    Path data;
-
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            try (DecoderModel m = DecoderCli.load(model, tokenizer, data, "logit lens")) {
+            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "logit lens")) {
                 LensResult r = LogitLens.run(m, prompt, position, k);
                 System.out.printf("model %s, position %d of %d (token %s)%n", r.model(), r.position(),
                         r.tokens().size(), quote(r.tokens().get(r.position())));

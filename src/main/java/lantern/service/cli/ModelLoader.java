@@ -1,15 +1,32 @@
 package lantern.service.cli;
 
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
+import lantern.subject.HookedModel;
+import lantern.subject.bert.MiniLm;
 
 /** The subject models the collection commands can load by id. */
 final class ModelLoader {
     private ModelLoader() {
     }
 
-    static BertModel load(String id) {
-        if (BertModel.MINILM_ID.equals(id)) return BertModel.loadMiniLm();
-        throw new IllegalArgumentException("unknown model '" + id + "' (collection supports: " + BertModel.MINILM_ID + ")");
+    /** MiniLM, the only encoder the MiniLM-specific commands (sentence embeddings) take. */
+    static EncoderModel load(String id) {
+        if (EncoderModel.MINILM_ID.equals(id)) return MiniLm.load();
+        throw new IllegalArgumentException("unknown encoder '" + id + "' (this command supports: " + EncoderModel.MINILM_ID + ")");
+    }
+
+    /**
+     * MiniLM or a decoder: a name registered with {@code lantern models add}, a Hugging Face folder or a llama2.c
+     * {@code .bin}.
+     */
+    static HookedModel loadHooked(String id, java.nio.file.Path dataDir) {
+        if (EncoderModel.MINILM_ID.equals(id)) return MiniLm.load();
+        try {
+            return lantern.subject.decoder.DecoderModels.load(id, dataDir);
+        } catch (java.util.NoSuchElementException e) {
+            throw new IllegalArgumentException("unknown model '" + id + "': use " + EncoderModel.MINILM_ID
+                    + ", a name registered with 'lantern models add', or a model folder / llama2.c .bin");
+        }
     }
 
     /** Parses a layer spec without knowing the model; empty for "all" (null or blank). */

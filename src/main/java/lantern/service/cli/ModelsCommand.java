@@ -32,13 +32,13 @@ public class ModelsCommand implements Runnable {
         @CommandLine.Option(names = "--tokenizer", description = "tokenizer.bin (llama2.c) or tokenizer.json elsewhere.")
         Path tokenizer;
 
-        @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}")
-        Path data;
+        @CommandLine.Mixin
+        DataOption dataOption;
 
         @Override
         public Integer call() {
             return DecoderCli.run(() -> {
-                DecoderRegistry registry = new DecoderRegistry(data);
+                DecoderRegistry registry = new DecoderRegistry(dataOption.path());
                 registry.add(name, dir, tokenizer);
                 DecoderConfig c = DecoderModels.describe(dir, tokenizer);
                 System.out.printf("registered %s -> %s (%s, %d layers, d_model %d, %d heads / %d kv, vocab %d, "
@@ -51,13 +51,13 @@ public class ModelsCommand implements Runnable {
 
     @CommandLine.Command(name = "list", mixinStandardHelpOptions = true, description = "Lists registered models.")
     public static class ListModels implements Callable<Integer> {
-        @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}")
-        Path data;
+        @CommandLine.Mixin
+        DataOption dataOption;
 
         @Override
         public Integer call() {
             return DecoderCli.run(() -> {
-                new DecoderRegistry(data).list().forEach((n, e) -> System.out.println(n + "\t" + e.path()
+                new DecoderRegistry(dataOption.path()).list().forEach((n, e) -> System.out.println(n + "\t" + e.path()
                         + (e.tokenizer() == null ? "" : "\t" + e.tokenizer())));
                 return 0;
             });

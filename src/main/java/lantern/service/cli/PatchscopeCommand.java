@@ -1,16 +1,12 @@
 package lantern.service.cli;
 
+import lantern.service.PatchscopeService;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.lens.LayerSweep;
-import lantern.subject.lens.Patchscope;
-import lantern.subject.lens.PatchscopePreset;
-import lantern.subject.lens.PatchscopeRequest;
 import lantern.subject.lens.PatchscopeResult;
 import lantern.subject.lens.TokenProb;
 import picocli.CommandLine;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -18,14 +14,17 @@ import java.util.concurrent.Callable;
         description = "Patchscopes: decode a hidden state (resid_post at a layer and position) by patching it into a "
                 + "target prompt. With --sweep: precision@1 per layer vs the model's own prediction, next to the logit lens.")
 public class PatchscopeCommand implements Callable<Integer> {
-    @CommandLine.Option(names = "--model", required = true)
-    String model;
+    @jakarta.inject.Inject
+    PatchscopeService patchscopes;
 
-    @CommandLine.Option(names = "--tokenizer")
-    Path tokenizer;
+    @CommandLine.Mixin
+    ModelOptions model;
 
-    @CommandLine.Option(names = "--preset", defaultValue = "identity",
-            description = "identity, entity-description, attribute-extraction or free-form (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Mixin
+    DataOption data;
+
+    @CommandLine.Option(names = "--preset",
+            description = "identity (default; free-form when --target-prompt is given), entity-description, attribute-extraction or free-form.")
     String preset;
 
     @CommandLine.Option(names = "--prompt", required = true, description = "The source prompt.")
@@ -64,25 +63,16 @@ public class PatchscopeCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--grid", description = "With --sweep: also the full source x target layer grid.")
     boolean grid;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}")
-    Path data;
-
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            PatchscopePreset p = PatchscopePreset.parse(preset);
-            String target = targetPrompt != null ? targetPrompt : p.prompt();
-            if (target == null) throw new IllegalArgumentException("free-form needs --target-prompt");
-            try (DecoderModel m = DecoderCli.load(model, tokenizer, data, "Patchscopes")) {
-                int tPos = targetPosition != null ? targetPosition
-                        : (targetPrompt == null ? p.targetPosition(m) : -1);
+            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "Patchscopes")) {
                 if (sweep) {
-                    printSweep(m, target, tPos);
+                    printSweep(patchscopes.sweep(m, new PatchscopeService.Sweep(preset, prompt, targetPrompt,
+                            targetPosition, onlyPosition ? List.of(position) : null, grid)));
                 } else {
-                    var r = Patchscope.run(m, m, new PatchscopeRequest(prompt, layer, position, target,
-                            targetLayer == null ? layer : targetLayer, tPos, null, maxTokens, temperature,
-                            patchEveryStep, 0));
-                    printResult(r);
+                    printResult(patchscopes.patch(m, m, new PatchscopeService.Patch(preset, prompt, layer, position,
+                            targetPrompt, targetLayer, targetPosition, null, maxTokens, temperature, patchEveryStep, 0L)));
                 }
             }
             return 0;
@@ -97,18 +87,10 @@ public class PatchscopeCommand implements Callable<Integer> {
         System.out.println("generated:    " + DecoderCli.oneLine(r.generated()));
     }
 
-    private void printSweep(DecoderModel m, String target, int tPos) {
-        List<Integer> positions = new ArrayList<>();
-        if (onlyPosition) {
-            positions.add(position);
-        } else {
-            int n = m.tokenizer().encode(prompt, true).length();
-            for (int i = 0; i < n; i++) positions.add(i);
-        }
-        LayerSweep.Result r = LayerSweep.run(m, prompt, positions, target, tPos, grid);
+    private void printSweep(LayerSweep.Result r) {
         System.out.printf("model %s: precision@1 of the first token vs the model's own next-token prediction, "
                 + "over %d source position(s)%n", r.model(), r.positions().size());
-        System.out.printf("target prompt %s, patched at position %d%n", LensCommand.quote(target), r.targetPosition());
+        System.out.printf("target prompt %s, patched at position %d%n", LensCommand.quote(r.targetPrompt()), r.targetPosition());
         System.out.printf("%-6s %-12s %-12s%n", "layer", "patchscope", "logit lens");
         for (LayerSweep.Row row : r.rows()) {
             System.out.printf("%-6d %-12.3f %-12.3f%n", row.layer(), row.patchscopePrecision(), row.lensPrecision());

@@ -3,16 +3,23 @@ package lantern.service.cli;
 import lantern.explainer.collect.Progress;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * A one-line progress bar on stderr (tokens, tokens/s, ETA; where a run resumed from a checkpoint, the tokens it
- * found done), redrawn at most a few times a second. Notes (a checkpoint resumed or ignored) get lines of their own.
+ * The one progress bar of the CLI: a line on stderr with phase, bar, done/total units, rate and ETA (plus what a
+ * caller adds: a resumed checkpoint, a loss), redrawn at most a few times a second. Collections feed it
+ * {@link Progress}; anything else counts through {@link #update}. Notes get lines of their own.
  */
 final class ProgressBar implements Consumer<Progress> {
+    private static final int WIDTH = 30;
+
     private final PrintStream out;
     private long lastDraw;
-    private Progress last;
+    private String lastLine;
+    private String phase;
+    private long phaseStart;
+    private long phaseStartDone;
 
     ProgressBar(PrintStream out) {
         this.out = out;
@@ -20,34 +27,59 @@ final class ProgressBar implements Consumer<Progress> {
 
     @Override
     public void accept(Progress p) {
-        last = p;
-        long now = System.nanoTime();
-        if (now - lastDraw < 250_000_000L && p.tokensDone() < p.tokensTotal()) return;
-        lastDraw = now;
-        draw(p);
+        String extra = p.resumedTokens() > 0 ? String.format(Locale.ROOT, "(resumed at %,d)", p.resumedTokens()) : "";
+        show(p.tokensDone() >= p.tokensTotal(), line(p.phase(), p.tokensDone(), p.tokensTotal(), "tokens",
+                p.tokensPerSecond(), p.eta().toSeconds(), extra));
     }
 
-    private void draw(Progress p) {
-        int width = 30;
-        int filled = (int) Math.round(p.fraction() * width);
-        long eta = p.eta().toSeconds();
-        out.printf("\r%-16s [%s%s] %5.1f%% %,d/%,d tokens %,8.0f tok/s ETA %d:%02d:%02d ", p.phase(),
-                "#".repeat(filled), ".".repeat(width - filled), 100 * p.fraction(), p.tokensDone(), p.tokensTotal(),
-                p.tokensPerSecond(), eta / 3600, (eta / 60) % 60, eta % 60);
-        if (p.resumedTokens() > 0) out.printf("(resumed at %,d) ", p.resumedTokens());
+    /** {@code done} of {@code total} {@code unit}s in {@code phase}; rate and ETA from when the phase began. */
+    void update(String phase, long done, long total, String unit, String extra) {
+        long now = System.nanoTime();
+        if (!phase.equals(this.phase)) {
+            this.phase = phase;
+            phaseStart = now;
+            phaseStartDone = done; // a resumed job: the rate counts only what this run did
+        }
+        double secs = (now - phaseStart) / 1e9;
+        double rate = secs > 0 ? (done - phaseStartDone) / secs : 0;
+        long eta = rate > 0 ? (long) ((total - done) / rate) : 0;
+        show(done >= total, line(phase, done, total, unit, rate, eta, extra));
+    }
+
+    static String line(String phase, long done, long total, String unit, double rate, long etaSeconds, String extra) {
+        double f = total == 0 ? 1 : Math.min(1, (double) done / total);
+        int filled = (int) Math.round(f * WIDTH);
+        String s = String.format(Locale.ROOT, "%-16s [%s%s] %5.1f%% %,d/%,d %s %,8.1f %s/s ETA %d:%02d:%02d", phase,
+                "#".repeat(filled), ".".repeat(WIDTH - filled), 100 * f, done, total, unit, rate, unit,
+                etaSeconds / 3600, (etaSeconds / 60) % 60, etaSeconds % 60);
+        return extra == null || extra.isEmpty() ? s : s + " " + extra;
+    }
+
+    private void show(boolean complete, String line) {
+        lastLine = line;
+        long now = System.nanoTime();
+        if (now - lastDraw < 250_000_000L && !complete) return;
+        lastDraw = now;
+        draw();
+    }
+
+    private void draw() {
+        out.print("\r" + lastLine + " ");
         out.flush();
     }
 
     /** Prints a line of its own above the bar (which is redrawn with the next progress). */
     void note(String line) {
-        if (last != null) out.println();  // below the bar drawn so far, which stays as it was
+        if (lastLine != null) out.println();  // below the bar drawn so far, which stays as it was
         out.println(line);
         out.flush();
         lastDraw = 0;
     }
 
+    /** Draws the last state and ends the line, ready for the next phase. */
     void finish() {
-        if (last != null) draw(last);
+        if (lastLine != null) draw();
         out.println();
+        lastLine = null;
     }
 }

@@ -1,7 +1,7 @@
 package lantern.service.cli;
 
 import ai.djl.ndarray.NDManager;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import lantern.subject.sae.HookActivationCollector;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeEvaluator;
@@ -9,6 +9,7 @@ import lantern.subject.sae.SaeLensFormat;
 import lantern.subject.sae.SaeMetrics;
 import lantern.subject.sae.SaeStore;
 import lantern.subject.sae.TokenActivations;
+import lantern.service.SaeText;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
@@ -31,8 +32,8 @@ public class SaeEvalCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--fidelity-texts", defaultValue = "256", description = "Held-out sentences for the embedding fidelity (default: ${DEFAULT-VALUE}).")
     int fidelityTexts;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @CommandLine.Mixin
+    DataOption dataOption;
 
     @Override
     public Integer call() throws Exception {
@@ -41,19 +42,19 @@ public class SaeEvalCommand implements Callable<Integer> {
             if (kindId == null) throw new IllegalArgumentException("give --sae DIR or --feature-kind model/layer/kind");
             String[] p = kindId.split("/");
             if (p.length != 3) throw new IllegalArgumentException("--feature-kind must look like minilm-l6/3/sae-resid_post-k32");
-            try (NDManager tmp = NDManager.newBaseManager("PyTorch"); SaeStore store = new SaeStore(data, tmp)) {
+            try (NDManager tmp = NDManager.newBaseManager("PyTorch"); SaeStore store = new SaeStore(dataOption.path(), tmp)) {
                 dir = store.dir(p[0], Integer.parseInt(p[1]), p[2]);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("layer must be an integer: " + kindId);
             }
         }
         String modelId = SaeLensFormat.readConfig(dir).model();
-        try (BertModel m = ModelLoader.load(modelId); NDManager nd = m.manager().newSubManager();
+        try (EncoderModel m = ModelLoader.load(modelId); NDManager nd = m.manager().newSubManager();
              Sae sae = SaeLensFormat.load(dir, nd)) {
             if (sae.config().dIn() != m.info().dModel() && !sae.config().hookName().contains("mlp.hook_")) {
                 throw new IllegalArgumentException("SAE reads " + sae.config().dIn() + " dimensions; " + sae.config().hookName() + " has " + m.info().dModel());
             }
-            SaeText text = SaeText.brown(data, 42);
+            SaeText text = SaeText.brown(dataOption.path(), 42);
             long t0 = System.nanoTime();
             TokenActivations held = new HookActivationCollector(m).collect(sae.config().hookName(), text.heldOut(), heldOutTokens, nd, n -> { });
             System.err.printf(Locale.ROOT, "held-out: %,d tokens in %.1f s%n", held.tokens(), (System.nanoTime() - t0) / 1e9);

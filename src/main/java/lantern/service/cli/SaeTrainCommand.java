@@ -1,32 +1,28 @@
 package lantern.service.cli;
 
-import ai.djl.ndarray.NDManager;
-import lantern.subject.HookNames;
-import lantern.subject.bert.BertModel;
-import lantern.subject.sae.HookActivationCollector;
-import lantern.subject.sae.Sae;
+import lantern.service.SaeTrainingService;
+import lantern.subject.EncoderModel;
+import lantern.subject.HookedModel;
 import lantern.subject.sae.SaeArchitecture;
-import lantern.subject.sae.SaeEvaluator;
-import lantern.subject.sae.SaeLensFormat;
-import lantern.subject.sae.SaeMetrics;
-import lantern.subject.sae.SaeStore;
-import lantern.subject.sae.SaeTrainer;
 import lantern.subject.sae.SaeTrainingOptions;
-import lantern.subject.sae.TokenActivations;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
+/** {@code lantern sae train}: options in, {@link SaeTrainingService} does the work, a progress bar and a summary out. */
 @CommandLine.Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains a TopK (or ReLU + L1) sparse autoencoder on a hook's activations over Brown, measures it on held-out documents and saves it in SAELens format.")
 public class SaeTrainCommand implements Callable<Integer> {
-    @CommandLine.Option(names = "--model", defaultValue = "minilm-l6", description = "Model id (default: ${DEFAULT-VALUE}).")
-    String model;
+    @jakarta.inject.Inject
+    SaeTrainingService training;
+
+    @CommandLine.Mixin
+    ModelOptions model;
+
+    @CommandLine.Mixin
+    DataOption data;
 
     @CommandLine.Option(names = "--hook", defaultValue = "blocks.3.hook_resid_post", description = "Hook point (default: ${DEFAULT-VALUE}).")
     String hook;
@@ -46,7 +42,7 @@ public class SaeTrainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--heldout-tokens", defaultValue = "50000", description = "Held-out tokens for metrics (default: ${DEFAULT-VALUE}).")
     long heldOutTokens;
 
-    @CommandLine.Option(names = "--fidelity-texts", defaultValue = "256", description = "Held-out sentences for the embedding fidelity (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--fidelity-texts", defaultValue = "256", description = "Held-out sentences for the downstream fidelity: embedding cosine (encoders) or next-token loss (decoders) (default: ${DEFAULT-VALUE}).")
     int fidelityTexts;
 
     @CommandLine.Option(names = "--epochs", defaultValue = "1", description = "Passes over the training tokens (default: ${DEFAULT-VALUE}).")
@@ -70,75 +66,46 @@ public class SaeTrainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--out", description = "Folder to save to (default: {data}/saes/{model}/{layer}/{kind}).")
     Path out;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
-    Path data;
-
     @Override
     public Integer call() throws Exception {
         if (tokens < batchSize) throw new IllegalArgumentException("--tokens must be at least --batch-size");
         SaeTrainingOptions opt = new SaeTrainingOptions(k > 0 ? SaeArchitecture.TOPK : SaeArchitecture.STANDARD, features,
                 k, l1, lr, batchSize, epochs, deadAfter, resampleEvery, seed);
         long t0 = System.nanoTime();
-        try (BertModel m = ModelLoader.load(model); NDManager nd = m.manager().newSubManager()) {
-            HookNames.requireValid(hook, m.info().layers());
-            SaeText text = SaeText.brown(data, seed);
-            HookActivationCollector collector = new HookActivationCollector(m);
-            TokenActivations train = collect(collector, "collect train", text.train(), tokens, nd);
-            TokenActivations held = collect(collector, "collect held-out", text.heldOut(), heldOutTokens, nd);
+        try (HookedModel m = load()) {
+            ProgressBar bar = new ProgressBar(System.err);
+            SaeTrainingService.Result r = training.train(m, data.path(),
+                    new SaeTrainingService.Request(hook, opt, tokens, heldOutTokens, fidelityTexts, out),
+                    new SaeTrainingService.Listener() {
+                        String phase;
 
-            long tt = System.nanoTime();
-            SaeTrainer.Result r = new SaeTrainer(opt, (step, steps, loss, l0, ev, dead, resampled) -> {
-                double frac = step / (double) steps;
-                double secs = (System.nanoTime() - tt) / 1e9;
-                long eta = (long) (secs / frac * (1 - frac));
-                System.err.printf(Locale.ROOT, "\rtrain  [%s%s] %5.1f%% step %d/%d loss %.3f L0 %.1f EV %.3f dead %d resampled %d ETA %d:%02d ",
-                        "#".repeat((int) (frac * 30)), ".".repeat(30 - (int) (frac * 30)), 100 * frac, step, steps, loss, l0, ev,
-                        dead, resampled, eta / 60, eta % 60);
-            }).train(m.info().id(), train, nd);
-            System.err.println();
-            try (Sae sae = r.sae()) {
-                System.err.println("measuring on held-out documents ...");
-                SaeMetrics metrics = SaeEvaluator.reconstruction(sae, held);
-                float[] mean = held.data().mean(new int[]{0}).toFloatArray();
-                List<String> fidelityTexts = text.heldOut().stream().filter(s -> s.length() > 20).limit(this.fidelityTexts).toList();
-                metrics = metrics.withFidelity(SaeEvaluator.fidelity(m, sae, fidelityTexts, mean));
+                        @Override
+                        public void collecting(String p, long n, long total) {
+                            if (phase != null && !phase.equals(p)) bar.finish();
+                            phase = p;
+                            bar.update(p, n, total, "tokens", "");
+                        }
 
-                Map<String, Object> notes = new LinkedHashMap<>();
-                notes.put("metrics", metrics);
-                notes.put("training", Map.of("tokens", train.tokens(), "texts", train.texts(), "steps", r.steps(),
-                        "tokens_seen", r.tokensSeen(), "resampled", r.resampled(), "seconds", r.seconds(),
-                        "input_scale", r.inputScale(), "options", opt));
-                notes.put("data", "Brown, every 10th document held out; all real tokens incl. [CLS]/[SEP], padding dropped");
-                Path dir;
-                if (out != null) {
-                    SaeLensFormat.save(sae, out);
-                    SaeLensFormat.writeJson(out.resolve(SaeStore.METRICS), notes);
-                    dir = out;
-                } else {
-                    try (SaeStore store = new SaeStore(data, nd)) {
-                        dir = store.save(sae, notes);
-                    }
-                }
-                System.out.printf(Locale.ROOT, "%s: %d features, %s, trained on %,d tokens (%d steps) in %.1f s (%.1f s in all)%n",
-                        sae.config().kind(), features, k > 0 ? "k=" + k : "l1=" + l1, train.tokens(), r.steps(), r.seconds(),
-                        (System.nanoTime() - t0) / 1e9);
-                System.out.println(metrics.summary());
-                System.out.printf("saved to %s (feature ids %s/%d/%s/N)%n", dir, m.info().id(), sae.config().layer(), sae.config().kind());
-            }
+                        @Override
+                        public void onStep(int step, int steps, float loss, float l0, float ev, int dead, int resampled) {
+                            if (!"train".equals(phase)) bar.finish();
+                            phase = "train";
+                            bar.update("train", step, steps, "steps", String.format(Locale.ROOT,
+                                    "loss %.3f L0 %.1f EV %.3f dead %d resampled %d", loss, l0, ev, dead, resampled));
+                        }
+                    });
+            bar.finish();
+            System.out.printf(Locale.ROOT, "%s: %d features, %s, trained on %,d tokens (%d steps) in %.1f s (%.1f s in all)%n",
+                    r.kind(), features, k > 0 ? "k=" + k : "l1=" + l1, r.trainTokens(), r.steps(), r.trainSeconds(),
+                    (System.nanoTime() - t0) / 1e9);
+            System.out.println(r.metrics().summary());
+            System.out.printf("saved to %s (feature ids %s/%d/%s/N)%n", r.dir(), m.info().id(), r.layer(), r.kind());
             return 0;
         }
     }
 
-    private TokenActivations collect(HookActivationCollector c, String phase, List<String> texts, long max, NDManager nd) {
-        long t0 = System.nanoTime();
-        TokenActivations a = c.collect(hook, texts, max, nd, n -> {
-            double secs = (System.nanoTime() - t0) / 1e9;
-            double frac = Math.min(1.0, n / (double) max);
-            System.err.printf(Locale.ROOT, "\r%-17s [%s%s] %5.1f%% %,d/%,d tokens %,8.0f tok/s ", phase,
-                    "#".repeat((int) (frac * 30)), ".".repeat(30 - (int) (frac * 30)), 100 * frac, n, max, n / Math.max(secs, 1e-9));
-        });
-        System.err.printf(Locale.ROOT, "%n%s: %,d tokens from %,d sentences in %.1f s%n", phase, a.tokens(), a.texts(),
-                (System.nanoTime() - t0) / 1e9);
-        return a;
+    private HookedModel load() {
+        if (EncoderModel.MINILM_ID.equals(model.model())) return ModelLoader.load(model.model());
+        return DecoderCli.load(model.model(), model.tokenizer(), data.path(), "SAE training");
     }
 }

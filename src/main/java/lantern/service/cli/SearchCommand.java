@@ -4,7 +4,7 @@ import lantern.index.FeatureIndex;
 import lantern.index.SearchHit;
 import lantern.index.SearchQuery;
 import lantern.index.SearchResult;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
@@ -35,8 +35,8 @@ public class SearchCommand implements Callable<Integer> {
     int offset;
     @CommandLine.Option(names = "--text-only", description = "Full text only: no MiniLM query embedding.")
     boolean textOnly;
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @CommandLine.Mixin
+    DataOption dataOption;
 
     @Override
     public Integer call() {
@@ -49,11 +49,11 @@ public class SearchCommand implements Callable<Integer> {
         }
         float[] vector = null;
         if (!q.browsing() && !textOnly) {
-            try (BertModel minilm = BertModel.loadMiniLm()) {
+            try (EncoderModel minilm = lantern.subject.bert.MiniLm.load()) {
                 vector = minilm.embed(q.text());
             }
         }
-        try (FeatureIndex index = FeatureIndex.openReadOnly(data.resolve("index"))) {
+        try (FeatureIndex index = FeatureIndex.openReadOnly(dataOption.path().resolve("index"))) {
             SearchResult r = index.search(q, vector);
             print(r);
         }

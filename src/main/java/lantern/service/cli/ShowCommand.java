@@ -48,7 +48,34 @@ public class ShowCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--color must be auto, always or never: " + color);
         };
         print(System.out, rec, collection.manifest(), windows, random, ansi);
+        if (new lantern.subject.decoder.DecoderRegistry(data).contains(id.model())) {
+            try (var model = lantern.subject.decoder.DecoderModels.load(id.model(), data);
+                 var saes = new lantern.subject.sae.SaeStore(data, model.manager())) {
+                var e = id.isNeuron() ? lantern.subject.decoder.OutputVocab.ofNeuron(model, id.layer(), id.index(), 10)
+                        : lantern.subject.decoder.OutputVocab.ofDirection(model, saes.get(id.model(), id.layer(), id.kind())
+                        .config().hookName(), saes.get(id.model(), id.layer(), id.kind()).decoderDirection(id.index()), 10);
+                printVocab(System.out, e);
+            }
+        }
         return 0;
+    }
+
+    /** The output side: tokens the feature's output direction promotes and suppresses through the unembedding. */
+    static void printVocab(PrintStream out, lantern.subject.decoder.OutputVocab.Effect e) {
+        out.println();
+        out.println("promotes (output direction x final norm x W_U):");
+        out.println("  " + vocabLine(e.promoted()));
+        out.println("suppresses:");
+        out.println("  " + vocabLine(e.suppressed()));
+    }
+
+    private static String vocabLine(List<lantern.subject.decoder.OutputVocab.TokenLogit> tokens) {
+        StringBuilder b = new StringBuilder();
+        for (var t : tokens) {
+            if (!b.isEmpty()) b.append("  ");
+            b.append(String.format("'%s' %+.3f", t.token().replace("\n", "\\n"), t.logit()));
+        }
+        return b.toString();
     }
 
     private String newest(FeatureId id) {
@@ -90,11 +117,18 @@ public class ShowCommand implements Callable<Integer> {
      */
     static String render(ActivationRecord r, float featureMax, boolean ansi) {
         StringBuilder sb = new StringBuilder();
+        boolean ownSpaces = lantern.explainer.explain.WindowText.carriesSpaces(r);  // decoder tokens: " the"
         for (int i = 0; i < r.size(); i++) {
             String tok = r.tokens().get(i);
-            boolean cont = tok.startsWith("##");
-            if (cont) tok = tok.substring(2);
-            else if (i > 0) sb.append(' ');
+            if (ownSpaces) {
+                String body = tok.stripLeading();
+                if (i > 0 || sb.length() > 0) sb.append(tok, 0, tok.length() - body.length());
+                tok = body;
+            } else {
+                boolean cont = tok.startsWith("##");
+                if (cont) tok = tok.substring(2);
+                else if (i > 0) sb.append(' ');
+            }
             int level = featureMax > 0 ? (int) Math.floor(10 * Math.max(r.activations()[i], 0) / featureMax) : 0;
             level = Math.min(level, 10);
             if (ansi) {

@@ -50,9 +50,55 @@ public final class HookNames {
 
     /** Throws a clear error when {@code hook} is not a hook of a model with {@code layers} blocks. */
     public static void requireValid(String hook, int layers) {
-        if (!all(layers).contains(hook)) {
-            throw new IllegalArgumentException("unknown hook point '" + hook + "' (model has " + layers
-                    + " layers; names look like " + mlpPost(0) + ")");
+        java.util.List<String> valid = all(layers);
+        if (!valid.contains(hook)) throw unknown(hook, valid);
+    }
+
+    /**
+     * Throws {@link UnknownHookException} for the first name {@code hooks} caches or replaces that is not in
+     * {@code valid}; the message lists the valid names (block names once, with the layer range) and the closest.
+     */
+    public static void validate(Hooks hooks, java.util.Collection<String> valid) {
+        java.util.Set<String> known = valid instanceof java.util.Set<String> s ? s : new java.util.HashSet<>(valid);
+        for (String name : hooks.names()) {
+            if (!known.contains(name)) throw unknown(name, valid);
         }
+    }
+
+    static UnknownHookException unknown(String name, java.util.Collection<String> valid) {
+        int layers = (int) valid.stream().filter(n -> n.endsWith(".hook_resid_pre")).count();
+        var shown = new java.util.LinkedHashSet<String>();
+        for (String v : valid) {
+            shown.add(layerOf(v) < 0 ? v : "blocks.{0.." + (layers - 1) + "}" + v.substring(v.indexOf('.', 7)));
+        }
+        String closest = null;
+        int best = Integer.MAX_VALUE;
+        for (String v : valid) {
+            int d = editDistance(name, v);
+            if (d < best) {
+                best = d;
+                closest = v;
+            }
+        }
+        String hint = closest != null && best <= Math.max(3, name.length() / 4) ? " (did you mean '" + closest + "'?)" : "";
+        return new UnknownHookException(name, "unknown hook point '" + name + "'" + hint + "; this model has "
+                + layers + " layers and these hook points: " + String.join(", ", shown));
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) prev[j] = j;
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 }

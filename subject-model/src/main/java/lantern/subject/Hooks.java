@@ -1,7 +1,6 @@
 package lantern.subject;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -15,14 +14,13 @@ import java.util.Set;
  * (interventions). Only the hooks asked for are kept: caching every hook of every layer is the memory trap.
  *
  * <p>At a hook point the replacements run first, in the order they were added, then the result is cached, so the
- * cache shows what actually flowed on. Cached arrays are attached to {@link #cacheManager} when one is given,
- * otherwise they live as long as the forward pass's own manager.
+ * cache shows what actually flowed on. Cached arrays belong to the manager the run was given (the one memory policy
+ * of {@link HookedModel}). Names are checked against the model when a run starts ({@link HookNames#validate}).
  */
 public final class Hooks {
     private final Set<String> toCache = new HashSet<>();
     private final Map<String, List<HookFunction>> replacements = new LinkedHashMap<>();
     private final Map<String, NDArray> cache = new LinkedHashMap<>();
-    private NDManager cacheManager;
 
     public static Hooks none() {
         return new Hooks();
@@ -35,12 +33,6 @@ public final class Hooks {
 
     public Hooks cache(Iterable<String> names) {
         names.forEach(toCache::add);
-        return this;
-    }
-
-    /** Cached arrays are moved to this manager so they outlive the forward pass's temporaries. */
-    public Hooks cacheInto(NDManager manager) {
-        this.cacheManager = manager;
         return this;
     }
 
@@ -66,6 +58,18 @@ public final class Hooks {
         return Set.copyOf(replacements.keySet());
     }
 
+    /** Every name cached or replaced. */
+    public Set<String> names() {
+        Set<String> all = new java.util.TreeSet<>(toCache);
+        all.addAll(replacements.keySet());
+        return all;
+    }
+
+    /** A snapshot of what the last pass cached. */
+    public ActivationCache snapshot() {
+        return new ActivationCache(cache);
+    }
+
     /** Called by a forward pass at each hook point; returns what flows on. */
     public NDArray apply(String name, NDArray activation) {
         NDArray x = activation;
@@ -76,9 +80,6 @@ public final class Hooks {
             }
         }
         if (toCache.contains(name)) {
-            if (cacheManager != null) {
-                x.attach(cacheManager);
-            }
             cache.put(name, x);
         }
         return x;

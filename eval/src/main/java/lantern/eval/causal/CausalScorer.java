@@ -3,7 +3,7 @@ package lantern.eval.causal;
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.explain.WindowText;
 import lantern.subject.Hooks;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 
 import java.util.List;
 
@@ -16,10 +16,10 @@ public final class CausalScorer {
     /** Texts per side: enough for a stable mean, few enough that a feature takes about a second. */
     public static final int TEXTS = 16;
 
-    private final BertModel model;
+    private final EncoderModel model;
     private final InterventionPlanner planner;
 
-    public CausalScorer(BertModel model, InterventionPlanner planner) {
+    public CausalScorer(EncoderModel model, InterventionPlanner planner) {
         this.model = model;
         this.planner = planner;
     }

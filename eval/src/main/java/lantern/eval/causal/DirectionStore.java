@@ -41,6 +41,7 @@ public final class DirectionStore {
         m.put("norm", d.norm());
         m.put("positives", d.positives());
         m.put("negatives", d.negatives());
+        m.put("pool", d.pool());
         m.put("vector", d.vector());
         try {
             Files.createDirectories(dir);
@@ -70,7 +71,8 @@ public final class DirectionStore {
                 vec[i] = (float) v.get(i).asDouble();
             }
             return new Direction(n.path("name").asText(name), n.path("model").asText(), n.path("hook").asText(), vec,
-                    Direction.norm(vec), n.path("positives").asInt(), n.path("negatives").asInt());
+                    Direction.norm(vec), n.path("positives").asInt(), n.path("negatives").asInt(),
+                    n.path("pool").asText(Pooling.MEAN.label()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

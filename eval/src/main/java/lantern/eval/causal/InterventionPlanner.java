@@ -5,7 +5,7 @@ import lantern.subject.HookFunction;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.Interventions;
-import lantern.subject.bert.BertModel;
+import lantern.subject.HookedModel;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeInterventions;
 import lantern.subject.sae.SaeStore;
@@ -18,11 +18,16 @@ public final class InterventionPlanner {
     public record Planned(String hook, HookFunction function, String description) {
     }
 
-    private final BertModel model;
-    private final SaeStore saes;
+    private final HookedModel model;
+    private final java.util.function.Supplier<SaeStore> saes;
     private final DirectionStore directions;
 
-    public InterventionPlanner(BertModel model, SaeStore saes, DirectionStore directions) {
+    public InterventionPlanner(HookedModel model, SaeStore saes, DirectionStore directions) {
+        this(model, () -> saes, directions);
+    }
+
+    /** {@code saes} is asked for only when an intervention names an SAE feature. */
+    public InterventionPlanner(HookedModel model, java.util.function.Supplier<SaeStore> saes, DirectionStore directions) {
         this.model = model;
         this.saes = saes;
         this.directions = directions;
@@ -70,7 +75,15 @@ public final class InterventionPlanner {
                 if (s.type().equals("ablate-sae")) value = 0f;
                 else if (s.value() == null) throw new IllegalArgumentException("clamp-sae needs a value");
                 else value = s.value();
-                Sae sae = saes.get(id.model(), id.layer(), id.kind());
+                Sae sae = saes.get().get(id.model(), id.layer(), id.kind());
+                int width = width(sae.config().hookName());
+                if (sae.config().dIn() != width) {
+                    throw new IllegalArgumentException("SAE " + id.kind() + " reads " + sae.config().dIn() + " dimensions; "
+                            + sae.config().hookName() + " of " + model.info().id() + " has " + width);
+                }
+                if (id.index() >= sae.config().dSae()) {
+                    throw new IllegalArgumentException("feature " + id.index() + " out of range (" + sae.config().dSae() + " in " + id.kind() + ")");
+                }
                 yield new Planned(sae.config().hookName(), SaeInterventions.clamp(sae, id.index(), value),
                         "clamp " + id + " to " + value);
             }

@@ -1,7 +1,7 @@
 package lantern.eval.causal;
 
 import lantern.subject.Hooks;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,7 +22,7 @@ public final class Steering {
     private Steering() {
     }
 
-    public static Result run(BertModel model, String prompt, List<InterventionPlanner.Planned> planned, Hooks hooks,
+    public static Result run(EncoderModel model, String prompt, List<InterventionPlanner.Planned> planned, Hooks hooks,
                              List<String> candidates, int topN) {
         if (prompt == null || prompt.isBlank()) throw new IllegalArgumentException("prompt is empty");
         float[] clean = model.embedBatch(List.of(prompt), Hooks.none()).get(0);

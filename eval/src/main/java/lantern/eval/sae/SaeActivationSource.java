@@ -3,9 +3,9 @@ package lantern.eval.sae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import lantern.explainer.collect.ActivationSource;
-import lantern.explainer.collect.BertActivationSource;
+import lantern.explainer.collect.HookedActivationSource;
 import lantern.subject.Hooks;
-import lantern.subject.bert.BertModel;
+import lantern.subject.HookedModel;
 import lantern.subject.sae.SaeFeatureSource;
 
 import java.util.List;
@@ -17,18 +17,18 @@ import java.util.List;
  * SAE kind) so feature ids {@code model/layer/sae-.../i} map to it.
  */
 public final class SaeActivationSource implements ActivationSource {
-    private final BertModel model;
+    private final HookedModel model;
     private final SaeFeatureSource features;
     /** The same model read as MLP neurons: shares its identity, layer count and manager. */
-    private final BertActivationSource neurons;
+    private final HookedActivationSource neurons;
 
-    public SaeActivationSource(BertModel model, SaeFeatureSource features) {
+    public SaeActivationSource(HookedModel model, SaeFeatureSource features) {
         if (!features.model().equals(model.info().id())) {
             throw new IllegalArgumentException("SAE was trained on " + features.model() + ", not " + model.info().id());
         }
         this.model = model;
         this.features = features;
-        this.neurons = new BertActivationSource(model);
+        this.neurons = new HookedActivationSource(model);
     }
 
     @Override
@@ -70,9 +70,8 @@ public final class SaeActivationSource implements ActivationSource {
         if (layers.length != 1 || layers[0] != features.layer()) {
             throw new IllegalArgumentException("this SAE reads layer " + features.layer() + " only (" + features.hook() + ")");
         }
-        Hooks hooks = Hooks.none().cache(features.hook()).cacheInto(m);
-        model.forward(m, ids, lengths, hooks);
-        NDArray f = features.features(hooks.get(features.hook()));
+        Hooks hooks = Hooks.none().cache(features.hook());
+        NDArray f = features.features(model.run(m, ids, lengths, hooks).cache().get(features.hook()));
         f.attach(m);
         return List.of(f);
     }

@@ -133,6 +133,11 @@ public final class ActivationStore {
         meta.put("suffix", s.suffix());
         meta.put("vocabIds", vocab);
         meta.put("vocabTokens", strings);
+        if (!s.display().isEmpty()) {
+            Map<String, String> display = new java.util.TreeMap<>();
+            s.display().forEach((k, v) -> display.put(Integer.toString(k), v));
+            meta.put("display", display);
+        }
         meta.put("randomWindows", r.randomWindows().stream().map(w -> new int[] {w.sequence(), w.start(), w.length()}).toList());
         writeJson(dir.resolve("stream.json"), meta);
     }

@@ -20,7 +20,10 @@ import java.util.stream.Stream;
  * it carries that word's tag family and a word-start flag.
  *
  * <p>Sentences are tokenized one at a time, words joined by spaces: for WordPiece this gives the same pieces as
- * tokenizing the packed sequence at once.
+ * tokenizing the packed sequence at once. For decoders every sentence is tokenized as the text after a space
+ * (byte-level BPE sees {@code " word"} as inside running text; SentencePiece adds its own {@code ▁} prefix), so the
+ * pieces of a packed sequence are those of the running text, and a token that holds only some bytes of a UTF-8
+ * character gets a display string ({@link TokenStream#display}) read from the text by its character span.
  */
 public final class Chunker {
     private final TextTokenizer tokenizer;
@@ -28,19 +31,50 @@ public final class Chunker {
     private final long[] prefix;
     private final long[] suffix;
     private final int capacity;
+    private final boolean decoder;
+    private final boolean leadingSpace;
 
+    /** For an encoder: the special tokens around a text are those its tokenizer adds ([CLS] .. [SEP]). */
     public Chunker(TextTokenizer tokenizer, int maxSequenceLength) {
+        this(tokenizer, maxSequenceLength, probeFrame(tokenizer), false);
+    }
+
+    /** Sequences framed as {@code model} expects them (BOS for decoders, [CLS]/[SEP] for BERT). */
+    public static Chunker forModel(lantern.subject.HookedModel model, int maxSequenceLength) {
+        return new Chunker(model.tokenizer(), maxSequenceLength, model.frame(), model.isDecoder());
+    }
+
+    public Chunker(TextTokenizer tokenizer, int maxSequenceLength, lantern.subject.HookedModel.SequenceFrame frame,
+                   boolean decoder) {
         this.tokenizer = tokenizer;
         this.maxSequenceLength = maxSequenceLength;
+        this.decoder = decoder;
+        prefix = frame.prefix();
+        suffix = frame.suffix();
+        capacity = maxSequenceLength - prefix.length - suffix.length;
+        if (capacity < 4) throw new IllegalArgumentException("sequence length " + maxSequenceLength + " is too short");
+        leadingSpace = decoder && !addsPrefixSpace(tokenizer);
+    }
+
+    private static lantern.subject.HookedModel.SequenceFrame probeFrame(TextTokenizer tokenizer) {
         Encoding probe = tokenizer.encode("a", true);
         int lead = 0;
         while (lead < probe.length() && probe.special()[lead]) lead++;
         int trail = 0;
         while (trail < probe.length() - lead && probe.special()[probe.length() - 1 - trail]) trail++;
-        prefix = Arrays.copyOfRange(probe.ids(), 0, lead);
-        suffix = Arrays.copyOfRange(probe.ids(), probe.length() - trail, probe.length());
-        capacity = maxSequenceLength - lead - trail;
-        if (capacity < 4) throw new IllegalArgumentException("sequence length " + maxSequenceLength + " is too short");
+        return new lantern.subject.HookedModel.SequenceFrame(Arrays.copyOfRange(probe.ids(), 0, lead),
+                Arrays.copyOfRange(probe.ids(), probe.length() - trail, probe.length()));
+    }
+
+    /** Whether the tokenizer puts a word-boundary marker before a text's first word itself (SentencePiece). */
+    static boolean addsPrefixSpace(TextTokenizer tokenizer) {
+        Encoding e = tokenizer.encode("a", false);
+        for (int i = 0; i < e.length(); i++) {
+            if (e.special()[i]) continue;
+            String t = e.tokens()[i];
+            return !t.isEmpty() && (t.charAt(0) == '\u2581' || Character.isWhitespace(t.charAt(0)));
+        }
+        return false;
     }
 
     public int maxSequenceLength() {
@@ -88,13 +122,26 @@ public final class Chunker {
     /** The word pieces of one sentence with their word's tag and word-start flag. */
     Pieces pieces(Sentence s, Builder b) {
         Sentence.Text text = s.text();
+        if (leadingSpace) text = text.afterSpace();
         Encoding e = tokenizer.encode(text.text(), false);
         int n = e.length();
-        Pieces p = new Pieces(new int[n], new short[n], new boolean[n]);
+        Pieces p = new Pieces(new int[n], new short[n], new boolean[n], decoder ? new String[n] : null);
         int previousWord = -1;
         int kept = 0;
+        int shownTo = 0;  // text shown so far (decoders): a character split over tokens shows on the first
         for (int i = 0; i < n; i++) {
             if (e.special()[i]) continue;
+            if (decoder) {
+                String canonical = tokenizer.token(e.ids()[i]);
+                if (canonical.indexOf('\uFFFD') >= 0 && e.charStart()[i] >= 0) {
+                    int from = Math.max(shownTo, e.charStart()[i]);
+                    int to = Math.max(from, e.charEnd()[i]);
+                    String chars = text.text().substring(from, to).stripLeading();
+                    boolean space = !canonical.isEmpty() && Character.isWhitespace(canonical.charAt(0));
+                    p.display[kept] = (space ? " " : "") + chars;
+                }
+                if (e.charEnd()[i] >= 0) shownTo = Math.max(shownTo, e.charEnd()[i]);
+            }
             int word = e.charStart()[i] >= 0 ? text.wordAt(e.charStart()[i]) : -1;
             if (word < 0 && e.charEnd()[i] > 0) word = text.wordAt(e.charEnd()[i] - 1);
             if (word < 0) word = Math.max(previousWord, 0);
@@ -104,10 +151,11 @@ public final class Chunker {
             previousWord = word;
             kept++;
         }
-        return kept == n ? p : new Pieces(Arrays.copyOf(p.ids, kept), Arrays.copyOf(p.tags, kept), Arrays.copyOf(p.wordStart, kept));
+        return kept == n ? p : new Pieces(Arrays.copyOf(p.ids, kept), Arrays.copyOf(p.tags, kept),
+                Arrays.copyOf(p.wordStart, kept), p.display == null ? null : Arrays.copyOf(p.display, kept));
     }
 
-    record Pieces(int[] ids, short[] tags, boolean[] wordStart) {
+    record Pieces(int[] ids, short[] tags, boolean[] wordStart, String[] display) {
         int size() {
             return ids.length;
         }
@@ -127,6 +175,8 @@ public final class Chunker {
         final IntList pendingIds = new IntList();
         final IntList pendingTags = new IntList();
         final IntList pendingStarts = new IntList();
+        final Map<Integer, String> display = new HashMap<>();
+        final Map<Integer, String> pendingDisplay = new HashMap<>();
 
         int doc(Document d) {
             docIds.add(d.id());
@@ -151,6 +201,7 @@ public final class Chunker {
             for (int i = from; i < to; i++) {
                 pendingIds.add(p.ids[i]);
                 pendingTags.add(p.tags[i]);
+                if (p.display != null && p.display[i] != null) pendingDisplay.put(pendingIds.size() - 1, p.display[i]);
                 pendingStarts.add(p.wordStart[i] ? 1 : 0);
             }
         }
@@ -159,6 +210,8 @@ public final class Chunker {
             if (pendingIds.size() == 0) return;
             seqStart.add(ids.size());
             seqDoc.add(docIndex);
+            for (var d : pendingDisplay.entrySet()) display.put(ids.size() + d.getKey(), d.getValue());
+            pendingDisplay.clear();
             ids.addAll(pendingIds);
             tags.addAll(pendingTags);
             starts.addAll(pendingStarts);
@@ -177,7 +230,8 @@ public final class Chunker {
             }
             int[] ss = Arrays.copyOf(seqStart.toArray(), seqStart.size() + 1);
             ss[ss.length - 1] = n;
-            return new TokenStream(ids.toArray(), t, ws, ss, seqDoc.toArray(), tagNames, docIds, genres, prefix, suffix);
+            return new TokenStream(ids.toArray(), t, ws, ss, seqDoc.toArray(), tagNames, docIds, genres, prefix, suffix,
+                    display);
         }
     }
 

@@ -1,7 +1,7 @@
 package lantern.explainer.collect;
 
 import lantern.explainer.corpus.Corpus;
-import lantern.subject.bert.BertModel;
+import lantern.subject.HookedModel;
 
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * continues where the last checkpoint left off; the folder is deleted once the collection is stored.
  *
  * @param maxTokens   stop after this many text tokens (0: the whole corpus)
- * @param seqLen      tokens per sequence including [CLS]/[SEP]
+ * @param seqLen      tokens per sequence including [CLS]/[SEP] or BOS (the context length of decoder sequences)
  * @param checkpoints when to write checkpoints, and whether to ignore one found
  */
 public record CollectionRun(Corpus corpus, String name, CollectOptions options, long maxTokens, int seqLen,
@@ -37,19 +37,19 @@ public record CollectionRun(Corpus corpus, String name, CollectOptions options, 
         return new CollectionRun(corpus, name, options, maxTokens, seqLen, policy);
     }
 
-    public Outcome run(BertModel model, Path dataDir, Consumer<Progress> progress) {
-        return run(model, new BertActivationSource(model), dataDir, progress);
+    public Outcome run(HookedModel model, Path dataDir, Consumer<Progress> progress) {
+        return run(model, new HookedActivationSource(model), dataDir, progress);
     }
 
     /** Collects what {@code source} reads (MLP neurons, SAE features) over text tokenized for {@code model}. */
-    public Outcome run(BertModel model, ActivationSource source, Path dataDir, Consumer<Progress> progress) {
+    public Outcome run(HookedModel model, ActivationSource source, Path dataDir, Consumer<Progress> progress) {
         return run(model, source, dataDir, progress, note -> LOG.log(System.Logger.Level.INFO, note));
     }
 
-    /** As {@link #run(BertModel, ActivationSource, Path, Consumer)}, telling {@code notes} what became of a checkpoint. */
-    public Outcome run(BertModel model, ActivationSource source, Path dataDir, Consumer<Progress> progress,
+    /** As {@link #run(HookedModel, ActivationSource, Path, Consumer)}, telling {@code notes} what became of a checkpoint. */
+    public Outcome run(HookedModel model, ActivationSource source, Path dataDir, Consumer<Progress> progress,
                        Consumer<String> notes) {
-        TokenStream stream = new Chunker(model.tokenizer(), seqLen).chunk(corpus, maxTokens);
+        TokenStream stream = Chunker.forModel(model, seqLen).chunk(corpus, maxTokens);
         Path work = ActivationStore.workDir(dataDir, source.modelId(), name);
         try (Checkpoints cp = Checkpoints.open(work, checkpoints, notes)) {
             CollectionResult result = new ActivationCollector(source, options)

@@ -34,6 +34,7 @@ public final class StoredCollection {
     private final int sequences;
     private final List<String> tagNames;
     private final Map<Integer, String> vocab = new HashMap<>();
+    private final Map<Integer, String> display = new HashMap<>();
     private final List<Window> randomWindows = new ArrayList<>();
     private final Map<Integer, ByteBuffer> layers = new ConcurrentHashMap<>();
 
@@ -51,6 +52,8 @@ public final class StoredCollection {
         JsonNode ids = meta.get("vocabIds");
         JsonNode strs = meta.get("vocabTokens");
         for (int i = 0; i < ids.size(); i++) vocab.put(ids.get(i).asInt(), strs.get(i).asText());
+        JsonNode shown = meta.get("display");
+        if (shown != null) shown.fields().forEachRemaining(f -> display.put(Integer.parseInt(f.getKey()), f.getValue().asText()));
         meta.get("randomWindows").forEach(w -> randomWindows.add(new Window(w.get(0).asInt(), w.get(1).asInt(), w.get(2).asInt())));
     }
 
@@ -156,7 +159,8 @@ public final class StoredCollection {
         boolean anyTag = false;
         for (int i = 0; i < len; i++) {
             int t = first + i;
-            toks.add(tokenString(tokenId(t)));
+            String shownAs = display.get(t);
+            toks.add(shownAs != null ? shownAs : tokenString(tokenId(t)));
             short tag = stream.getShort(tagsAt() + 2 * t);
             tags.add(tag < 0 ? null : tagNames.get(tag));
             anyTag |= tag >= 0;

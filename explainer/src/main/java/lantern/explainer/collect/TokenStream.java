@@ -16,11 +16,20 @@ import java.util.List;
  * @param seqDoc     index into {@code docIds} of each sequence's document
  * @param prefix     special ids before each sequence's text ([CLS])
  * @param suffix     special ids after it ([SEP])
+ * @param display    how a token shows where that differs from its id's string: decoder tokens holding part of one
+ *                   UTF-8 character (byte-level BPE, SentencePiece byte fallback) show the whole character on the
+ *                   token that starts it and nothing on the rest, so a window's text is the corpus text
  */
 public record TokenStream(int[] ids, short[] tags, boolean[] wordStart, int[] seqStart, int[] seqDoc,
                           List<String> tagNames, List<String> docIds, List<String> docGenres,
-                          long[] prefix, long[] suffix) {
+                          long[] prefix, long[] suffix, java.util.Map<Integer, String> display) {
+    public TokenStream(int[] ids, short[] tags, boolean[] wordStart, int[] seqStart, int[] seqDoc,
+                       List<String> tagNames, List<String> docIds, List<String> docGenres, long[] prefix, long[] suffix) {
+        this(ids, tags, wordStart, seqStart, seqDoc, tagNames, docIds, docGenres, prefix, suffix, java.util.Map.of());
+    }
+
     public TokenStream {
+        display = display == null ? java.util.Map.of() : java.util.Map.copyOf(display);
         if (tags.length != ids.length || wordStart.length != ids.length) throw new IllegalArgumentException("ragged token stream");
         if (seqStart.length != seqDoc.length + 1 || seqStart[seqStart.length - 1] != ids.length) {
             throw new IllegalArgumentException("sequence offsets do not cover the tokens");
@@ -52,6 +61,11 @@ public record TokenStream(int[] ids, short[] tags, boolean[] wordStart, int[] se
         for (int i = 0; i < len; i++) out[prefix.length + i] = ids[seqStart[s] + i];
         System.arraycopy(suffix, 0, out, prefix.length + len, suffix.length);
         return out;
+    }
+
+    /** How token {@code token} shows when it differs from its id's string, else null. */
+    public String display(int token) {
+        return display.get(token);
     }
 
     /** The tag family of a token, or null. */

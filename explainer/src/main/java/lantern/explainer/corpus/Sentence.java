@@ -70,6 +70,17 @@ public record Sentence(List<String> words, List<String> rawTags, List<String> fa
 
     /** A sentence rendered as text; word {@code i} spans {@code [wordStart[i], wordEnd[i])}. */
     public record Text(String text, int[] wordStart, int[] wordEnd) {
+        /** The same text after one space (how a decoder sees a sentence inside running text). */
+        public Text afterSpace() {
+            int[] s = new int[wordStart.length];
+            int[] e = new int[wordEnd.length];
+            for (int i = 0; i < s.length; i++) {
+                s[i] = wordStart[i] + 1;
+                e[i] = wordEnd[i] + 1;
+            }
+            return new Text(" " + text, s, e);
+        }
+
         /** The index of the word covering character {@code c}, or -1 (a space). */
         public int wordAt(int c) {
             int lo = 0, hi = wordStart.length - 1;

@@ -33,6 +33,11 @@ public final class WindowText {
         return b.toString();
     }
 
+    /** True when the tokens hold their own spaces (decoder tokens). */
+    public static boolean carriesSpaces(ActivationRecord r) {
+        return carriesOwnSpaces(r.tokens());
+    }
+
     /** Some token after the first starts with whitespace or a space mark: the tokenizer kept spaces in the tokens. */
     static boolean carriesOwnSpaces(List<String> tokens) {
         for (int i = 1; i < tokens.size(); i++) {

@@ -17,7 +17,7 @@ public final class CrashCollectMain {
         Path data = Path.of(args[0]);
         long delayMs = Long.parseLong(args[1]);
         try (BertModel model = BertModel.loadMiniLm()) {
-            ActivationSource source = new BertActivationSource(model);
+            ActivationSource source = new HookedActivationSource(model);
             if (delayMs > 0) source = new Slow(source, delayMs);
             CollectionRun.Outcome outcome = CollectCrashTest.run().run(model, source, data, p -> {
                 if (p.phase().equals("collect")) say("BATCH " + p.tokensDone());

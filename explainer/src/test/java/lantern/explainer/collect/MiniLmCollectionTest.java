@@ -36,7 +36,7 @@ class MiniLmCollectionTest {
     void collectsStoresAndReloads(@TempDir Path data) {
         TokenStream stream = new Chunker(model.tokenizer(), 64).chunk(ChunkerTest.files("ca01", "ca02", "cj01"), 3000);
         CollectOptions opt = CollectOptions.defaults().withLayers(1, 4);
-        CollectionResult result = new ActivationCollector(new BertActivationSource(model), opt).collect(stream, "brown", null);
+        CollectionResult result = new ActivationCollector(new HookedActivationSource(model), opt).collect(stream, "brown", null);
         Path dir = ActivationStore.write(data, "brown", result, model.tokenizer()::token);
         assertThat(dir).isEqualTo(data.resolve("activations/minilm-l6/brown"));
 

@@ -14,8 +14,7 @@ import lantern.subject.Encoding;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.ModelInfo;
-import lantern.subject.SentenceEmbedder;
-import lantern.subject.SubjectModel;
+import lantern.subject.EncoderModel;
 import lantern.subject.TextTokenizer;
 import lantern.subject.onnx.OnnxGraph;
 import lantern.subject.tokenize.HfTextTokenizer;
@@ -37,12 +36,12 @@ import java.util.List;
  * {@code hook_resid_post} = LN(resid_mid + mlp_out). BERT has no final norm of its own: {@code ln_final.hook_normalized}
  * is the last block's output.
  */
-public final class BertModel implements SubjectModel, SentenceEmbedder {
+public final class BertModel implements EncoderModel {
     static {
         MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
     }
 
-    public static final String MINILM_ID = "minilm-l6";
+    public static final String MINILM_ID = EncoderModel.MINILM_ID;
     private static final String MINILM_ONNX = "/all-minilm-l6-v2.onnx";
     private static final String MINILM_TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
     private static final float LN_EPS = 1e-12f;
@@ -54,6 +53,8 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
     private final int heads;
     private final int headDim;
     private final List<PackedLayer> layers;
+    private final List<String> hookNames;
+    private final java.util.Set<String> hookSet;
 
     private BertModel(ModelInfo info, NDManager manager, BertWeights weights, HfTextTokenizer tokenizer) {
         this.info = info;
@@ -63,6 +64,8 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
         this.heads = info.heads();
         this.headDim = info.dModel() / info.heads();
         this.layers = weights.layers().stream().map(w -> PackedLayer.of(w, headDim)).toList();
+        this.hookNames = HookNames.all(info.layers());
+        this.hookSet = java.util.Set.copyOf(hookNames);
     }
 
     /** all-MiniLM-L6-v2 from the ONNX file inside the MiniLM Maven artifact on the class path. */
@@ -99,16 +102,42 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
     }
 
     /** The manager holding the weights; callers make sub-managers of it for their runs. */
+    @Override
     public NDManager manager() {
         return manager;
+    }
+
+    @Override
+    public List<String> hookNames() {
+        return hookNames;
+    }
+
+    /** [CLS] text [SEP]. */
+    @Override
+    public SequenceFrame frame() {
+        Encoding probe = tokenizer.encode("a", true);
+        int lead = 0;
+        while (lead < probe.length() && probe.special()[lead]) lead++;
+        int trail = 0;
+        while (trail < probe.length() - lead && probe.special()[probe.length() - 1 - trail]) trail++;
+        return new SequenceFrame(java.util.Arrays.copyOfRange(probe.ids(), 0, lead),
+                java.util.Arrays.copyOfRange(probe.ids(), probe.length() - trail, probe.length()));
+    }
+
+    @Override
+    public HookedRun run(NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
+        NDArray out = forward(m, ids, lengths, hooks);
+        return new HookedRun(out, hooks.snapshot());
     }
 
     /**
      * Runs the encoder. {@code ids} are right-padded (any id) to a common length; {@code lengths} give the real
      * token counts. Returns the last hidden state [B,T,d] attached to {@code m}; cached hooks are attached to
-     * {@code m} too unless the hooks name their own manager.
+     * {@code m} too (the {@link HookedModel} memory policy).
      */
     public NDArray forward(NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
+        HookNames.validate(hooks, hookSet);
+        hooks.clearCache();
         int b = ids.length;
         int t = ids[0].length;
         if (t > info.contextLength()) {
@@ -204,6 +233,7 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
     }
 
     /** Token ids of a text with [CLS]/[SEP], checked against the context length. */
+    @Override
     public Encoding encode(String text) {
         Encoding e = tokenizer.encode(text, true);
         if (e.length() > info.contextLength()) {
@@ -231,6 +261,7 @@ public final class BertModel implements SubjectModel, SentenceEmbedder {
     }
 
     /** Sentence embeddings of one batch with interventions applied (for causal scores and steering). */
+    @Override
     public List<float[]> embedBatch(List<String> texts, Hooks hooks) {
         List<Encoding> encs = texts.stream().map(this::encode).toList();
         int t = encs.stream().mapToInt(Encoding::length).max().orElse(0);

@@ -9,7 +9,7 @@ import ai.djl.nn.norm.LayerNorm;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.ModelInfo;
-import lantern.subject.SubjectModel;
+import lantern.subject.HookedModel;
 import lantern.subject.TextTokenizer;
 
 /**
@@ -22,7 +22,7 @@ import lantern.subject.TextTokenizer;
  * allTokens]}. {@code mlp.hook_pre} is the first MLP projection (for SwiGLU: the gate, as TransformerLens does) and
  * {@code mlp.hook_post} the neurons fed to the output projection.
  */
-public final class DecoderModel implements SubjectModel {
+public final class DecoderModel implements HookedModel {
     private final String id;
     private final DecoderConfig config;
     private final NDManager manager;
@@ -31,10 +31,25 @@ public final class DecoderModel implements SubjectModel {
     private final String source;
     private final double[] invFreq;
     private final java.util.Set<Long> stopTokens;
+    private final Long bos;
+    private final java.util.List<String> hookNames;
+    private final java.util.Set<String> hookSet;
 
     /** Takes ownership of {@code manager} (the weights live there) and of the tokenizer when it is closeable. */
     public DecoderModel(String id, DecoderConfig config, NDManager manager, DecoderWeights weights,
                         TextTokenizer tokenizer, String source, java.util.Set<Long> stopTokens) {
+        this(id, config, manager, weights, tokenizer, source, stopTokens, null);
+    }
+
+    /**
+     * @param bos the beginning-of-sequence id sequences start with when the tokenizer adds none itself (GPT-2's
+     *            {@code <|endoftext|>}, from {@code bos_token_id}); null: only what the tokenizer adds
+     */
+    public DecoderModel(String id, DecoderConfig config, NDManager manager, DecoderWeights weights,
+                        TextTokenizer tokenizer, String source, java.util.Set<Long> stopTokens, Long bos) {
+        this.bos = bos;
+        this.hookNames = HookNames.all(config.layers());
+        this.hookSet = java.util.Set.copyOf(hookNames);
         this.id = id;
         this.config = config;
         this.manager = manager;
@@ -58,6 +73,51 @@ public final class DecoderModel implements SubjectModel {
 
     public DecoderConfig config() {
         return config;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public java.util.List<String> hookNames() {
+        return hookNames;
+    }
+
+    /**
+     * BOS then the text, no suffix: the BOS the tokenizer adds (Llama, llama2.c), else the configured
+     * {@code bos_token_id} (GPT-2's {@code <|endoftext|>}, as TransformerLens prepends it), else nothing.
+     */
+    @Override
+    public SequenceFrame frame() {
+        lantern.subject.Encoding probe = tokenizer.encode("a", true);
+        int lead = 0;
+        while (lead < probe.length() && probe.special()[lead]) lead++;
+        if (lead > 0) return new SequenceFrame(java.util.Arrays.copyOf(probe.ids(), lead), new long[0]);
+        return new SequenceFrame(bos == null ? new long[0] : new long[]{bos}, new long[0]);
+    }
+
+    /** The beginning-of-sequence id, or -1 where the model has none. */
+    public long bosId() {
+        long[] p = frame().prefix();
+        return p.length == 0 ? -1 : p[p.length - 1];
+    }
+
+    /**
+     * Runs right-padded rows from position 0 (no KV cache). Padding sits after each row's real tokens, so causal
+     * attention keeps it from reaching them; read only positions below {@code lengths[i]}.
+     */
+    @Override
+    public HookedRun run(NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
+        if (lengths.length != ids.length) throw new IllegalArgumentException("one length per row");
+        for (int i = 0; i < ids.length; i++) {
+            if (lengths[i] < 0 || lengths[i] > ids[i].length) {
+                throw new IllegalArgumentException("row " + i + " length " + lengths[i] + " outside 0.." + ids[i].length);
+            }
+        }
+        NDArray out = forward(m, ids, null, hooks);
+        return new HookedRun(out, hooks.snapshot());
     }
 
     @Override
@@ -87,6 +147,8 @@ public final class DecoderModel implements SubjectModel {
      * returns the final normalized residual {@code [batch, tokens, d]} attached to {@code m}.
      */
     public NDArray forward(NDManager m, long[][] ids, KvCache cache, Hooks hooks) {
+        HookNames.validate(hooks, hookSet);
+        hooks.clearCache();
         int b = ids.length;
         if (b == 0 || ids[0].length == 0) throw new IllegalArgumentException("nothing to run: no tokens");
         int t = ids[0].length;
@@ -192,8 +254,8 @@ public final class DecoderModel implements SubjectModel {
     }
 
     /**
-     * Runs a hook point. When a hook cached the array into another manager (Hooks.cacheInto), the forward pass
-     * goes on with a copy in {@code here}: otherwise every later op would land in the caller's cache manager.
+     * Runs a hook point. When a replacement returned an array of another manager, the forward pass goes on with a
+     * copy in {@code here}: otherwise every later op would land in that manager.
      */
     private static NDArray hook(Hooks hooks, NDManager here, String name, NDArray x) {
         if (!hooks.wants(name)) return x;

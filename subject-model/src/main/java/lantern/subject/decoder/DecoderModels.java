@@ -145,7 +145,8 @@ public final class DecoderModels {
                 }
             };
             // run.c stops when the model emits BOS (1): TinyStories separates stories that way.
-            return build(id, c, src, tok, "llama2.c:" + bin.toAbsolutePath(), Set.of((long) Llama2cTokenizer.BOS));
+            return build(id, c, src, tok, "llama2.c:" + bin.toAbsolutePath(), Set.of((long) Llama2cTokenizer.BOS),
+                    (long) Llama2cTokenizer.BOS);
         }
     }
 
@@ -154,7 +155,7 @@ public final class DecoderModels {
         HfTextTokenizer tok = HfTextTokenizer.load(tokenizerJson != null ? tokenizerJson : dir.resolve("tokenizer.json"),
                 HfTextTokenizer.Options.DECODER);
         try (TensorSource src = HfCheckpoint.tensors(dir, c)) {
-            return build(id, c, src, tok, "hf:" + dir.toAbsolutePath(), eosIds(dir));
+            return build(id, c, src, tok, "hf:" + dir.toAbsolutePath(), eosIds(dir), bosId(dir));
         } catch (RuntimeException e) {
             tok.close();
             throw e;
@@ -177,12 +178,24 @@ public final class DecoderModels {
         return ids;
     }
 
+    /** {@code bos_token_id} of config.json (GPT-2: 50256, {@code <|endoftext|>}), or null. */
+    private static Long bosId(Path dir) {
+        Path p = dir.resolve("config.json");
+        try {
+            JsonNode bos = JSON.readTree(p.toFile()).path("bos_token_id");
+            return bos.isNumber() ? bos.asLong() : null;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + p + ": " + e.getMessage(), e);
+        }
+    }
+
     private static DecoderModel build(String id, DecoderConfig c, TensorSource src, lantern.subject.TextTokenizer tok,
-                                      String source, Set<Long> stop) {
+                                      String source, Set<Long> stop, Long bos) {
         NDManager m = NDManager.newBaseManager("PyTorch");
         try {
             DecoderWeights w = DecoderWeights.load(m, c, src);
-            return new DecoderModel(id, c, m, w, tok, source, stop);
+            if (bos != null && (bos < 0 || bos >= c.vocabSize())) bos = null;
+            return new DecoderModel(id, c, m, w, tok, source, stop, bos);
         } catch (RuntimeException e) {
             m.close();
             throw e;

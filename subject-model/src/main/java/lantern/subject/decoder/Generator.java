@@ -16,6 +16,16 @@ public final class Generator {
     }
 
     public static Generation withCache(DecoderModel model, long[] prompt, Sampling s, Hooks promptHooks) {
+        return withCache(model, prompt, s, promptHooks, Hooks.none());
+    }
+
+    /**
+     * As {@link #withCache(DecoderModel, long[], Sampling, Hooks)}, with {@code stepHooks} run on every generated
+     * token's pass too. With the same hooks for both, a position-wise intervention (add a direction, ablate a neuron,
+     * clamp an SAE feature) acts at every position, as it would if each step recomputed the whole sequence.
+     */
+    public static Generation withCache(DecoderModel model, long[] prompt, Sampling s, Hooks promptHooks,
+                                       Hooks stepHooks) {
         requirePrompt(prompt);
         Random random = new Random(s.seed());
         long[] out = new long[s.maxTokens()];
@@ -29,7 +39,7 @@ public final class Generator {
                 if (model.stopTokens().contains(next)) break;
                 out[n++] = next;
                 if (n == s.maxTokens() || cache.length() >= model.config().contextLength()) break;
-                logits = model.nextTokenLogits(m, new long[]{next}, cache, Hooks.none());
+                logits = model.nextTokenLogits(m, new long[]{next}, cache, stepHooks);
             }
         }
         return finish(model, prompt, Arrays.copyOf(out, n), first);
@@ -64,10 +74,20 @@ public final class Generator {
         if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty (no tokens)");
     }
 
-    /** Tokenizes a prompt the way generation wants it (with BOS where the model has one). */
+    /**
+     * Tokenizes a prompt the way generation wants it (with BOS where the model has one). An empty prompt starts
+     * from BOS alone, as llama2.c's {@code run} does (GPT-2: its {@code bos_token_id}, {@code <|endoftext|>}).
+     */
     public static long[] promptIds(DecoderModel model, String prompt) {
-        if (prompt == null || prompt.isEmpty()) throw new IllegalArgumentException("the prompt is empty");
-        long[] ids = model.tokenizer().encode(prompt, true).ids();
+        long[] ids = model.tokenizer().encode(prompt == null ? "" : prompt, true).ids();
+        if (ids.length == 0) {
+            long bos = model.bosId();
+            if (bos < 0) {
+                throw new IllegalArgumentException("the prompt is empty and model " + model.info().id()
+                        + " has no BOS token to start from (no bos_token_id in its config): give a prompt");
+            }
+            ids = new long[]{bos};
+        }
         if (ids.length > model.config().contextLength()) {
             throw new IllegalArgumentException("the prompt has " + ids.length + " tokens, more than the context "
                     + "length " + model.config().contextLength() + " of " + model.info().id());

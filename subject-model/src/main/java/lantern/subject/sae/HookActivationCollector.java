@@ -4,10 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import lantern.subject.Encoding;
 import lantern.subject.HookNames;
+import lantern.subject.HookedModel;
 import lantern.subject.Hooks;
-import lantern.subject.bert.BertModel;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,9 +14,11 @@ import java.util.List;
 import java.util.function.LongConsumer;
 
 /**
- * Runs the encoder over texts and keeps one hook's activation at every real token: padding is dropped, the special
- * tokens [CLS] and [SEP] are kept (they flow through the model like any token, and interventions at the hook touch
- * them too, so an SAE spliced in at the hook must reconstruct them as well).
+ * Runs a hooked model over texts and keeps one hook's activation at every real token: padding is dropped. Encoders:
+ * the special tokens [CLS] and [SEP] are kept (they flow through the model like any token, and interventions at the
+ * hook touch them too, so an SAE spliced in at the hook must reconstruct them as well). Decoders: each text starts
+ * with the model's BOS (its frame), whose rows are left out: BOS is the same token at the same position in every
+ * text, and its activations (an attention sink, norms far above the text's) would dominate the SAE's loss.
  *
  * <p>Texts are batched by similar length to keep padding small, and the forward pass stops right after the hook
  * (the next hook throws), so collecting layer 3 costs four blocks, not six. Texts longer than the model's context
@@ -26,10 +27,30 @@ import java.util.function.LongConsumer;
 public final class HookActivationCollector {
     private static final int BATCH_TOKENS = 4096;
 
-    private final BertModel model;
+    private final HookedModel model;
 
-    public HookActivationCollector(BertModel model) {
+    public HookActivationCollector(HookedModel model) {
         this.model = model;
+    }
+
+    /** One text as the model runs it; rows {@code keepFrom..ids.length-1} are kept. */
+    private record Seq(long[] ids, int keepFrom) {
+        int length() {
+            return ids.length;
+        }
+
+        int kept() {
+            return ids.length - keepFrom;
+        }
+    }
+
+    private Seq tokens(String text) {
+        if (!model.isDecoder()) return new Seq(model.tokenizer().encode(text, true).ids(), 0);
+        long[] prefix = model.frame().prefix();
+        long[] body = model.tokenizer().encode(text, false).ids();
+        long[] ids = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
+        System.arraycopy(body, 0, ids, prefix.length, body.length);
+        return new Seq(ids, prefix.length);
     }
 
     private static final class StopForward extends RuntimeException {
@@ -48,17 +69,17 @@ public final class HookActivationCollector {
         int at = all.indexOf(hook);
         String next = at + 1 < all.size() ? all.get(at + 1) : null;
 
-        List<Encoding> encs = new ArrayList<>();
+        List<Seq> encs = new ArrayList<>();
         long planned = 0;
         for (String t : texts) {
             if (planned >= maxTokens) break;
-            Encoding e = model.tokenizer().encode(t, true);
-            if (e.length() > model.info().contextLength()) continue;
+            Seq e = tokens(t);
+            if (e.length() > model.info().contextLength() || e.kept() == 0) continue;
             encs.add(e);
-            planned += e.length();
+            planned += e.kept();
         }
-        List<Encoding> sorted = new ArrayList<>(encs);
-        sorted.sort(Comparator.comparingInt(Encoding::length));
+        List<Seq> sorted = new ArrayList<>(encs);
+        sorted.sort(Comparator.comparingInt(Seq::length));
 
         List<NDArray> parts = new ArrayList<>();
         long tokens = 0;
@@ -85,32 +106,39 @@ public final class HookActivationCollector {
         return new TokenActivations(hook, data, encs.size());
     }
 
-    private NDArray run(String hook, String next, List<Encoding> batch, int t, NDManager into) {
+    private NDArray run(String hook, String next, List<Seq> batch, int t, NDManager into) {
         long[][] ids = new long[batch.size()][t];
         int[] lengths = new int[batch.size()];
         int real = 0;
-        for (Encoding e : batch) real += e.length();
+        for (Seq e : batch) real += e.kept();
         long[] rowsToKeep = new long[real];
         int r = 0;
         for (int i = 0; i < batch.size(); i++) {
-            Encoding e = batch.get(i);
+            Seq e = batch.get(i);
             System.arraycopy(e.ids(), 0, ids[i], 0, e.length());
             lengths[i] = e.length();
-            for (int j = 0; j < e.length(); j++) rowsToKeep[r++] = (long) i * t + j;
+            for (int j = e.keepFrom(); j < e.length(); j++) rowsToKeep[r++] = (long) i * t + j;
         }
         try (NDManager m = model.manager().newSubManager()) {
-            Hooks hooks = Hooks.none().cache(hook).cacheInto(m);
+            // the activation is copied out at its hook into m: a model may free the arrays of a block it leaves early
+            NDArray[] captured = new NDArray[1];
+            Hooks hooks = Hooks.none().replace(hook, x -> {
+                NDArray c = x.duplicate();
+                c.attach(m);
+                captured[0] = c;
+                return x;
+            });
             if (next != null) {
                 hooks.replace(next, x -> {
                     throw new StopForward();
                 });
             }
             try {
-                model.forward(m, ids, lengths, hooks);
+                model.run(m, ids, lengths, hooks);
             } catch (StopForward stop) {
-                // the hook we want has been cached; the rest of the model is not needed
+                // the hook we want has been captured; the rest of the model is not needed
             }
-            NDArray act = hooks.get(hook);
+            NDArray act = captured[0];
             long width = act.getShape().get(act.getShape().dimension() - 1);
             NDArray flat = act.reshape(-1, width);
             NDArray rows = flat.get(new NDIndex("{}", m.create(rowsToKeep)));

@@ -5,7 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import lantern.subject.Hooks;
-import lantern.subject.bert.BertModel;
+import lantern.subject.EncoderModel;
+import lantern.subject.decoder.DecoderModel;
 
 import java.util.List;
 
@@ -45,14 +46,14 @@ public final class SaeEvaluator {
         double totalVar = sqSum - n * meanSq;
         int dead = 0;
         for (long c : firedTokens) if (c == 0) dead++;
-        return new SaeMetrics(n, active / n, 1 - errSum / totalVar, dead, dead / (double) f, null);
+        return new SaeMetrics(n, active / n, 1 - errSum / totalVar, dead, dead / (double) f, null, null);
     }
 
     /**
      * Mean cosine between clean sentence embeddings and embeddings with the hook replaced by the SAE reconstruction,
      * by zeros, and by {@code meanActivation} (the hook's mean over tokens).
      */
-    public static SaeMetrics.Fidelity fidelity(BertModel model, Sae sae, List<String> texts, float[] meanActivation) {
+    public static SaeMetrics.Fidelity fidelity(EncoderModel model, Sae sae, List<String> texts, float[] meanActivation) {
         String hook = sae.config().hookName();
         double spliced = 0, zero = 0, mean = 0;
         int batch = 32;
@@ -71,6 +72,47 @@ public final class SaeEvaluator {
         }
         int n = texts.size();
         return new SaeMetrics.Fidelity(n, spliced / n, zero / n, mean / n);
+    }
+
+    /**
+     * Next-token cross-entropy on {@code texts} (each after the model's BOS) clean and with the hook replaced by the
+     * SAE reconstruction, by zeros and by {@code meanActivation}; see {@link SaeMetrics.NextToken}.
+     */
+    public static SaeMetrics.NextToken nextToken(DecoderModel model, Sae sae, List<String> texts, float[] meanActivation) {
+        String hook = sae.config().hookName();
+        double[] sums = new double[4];
+        long predictions = 0;
+        int used = 0;
+        long[] prefix = model.frame().prefix();
+        for (String text : texts) {
+            long[] body = model.tokenizer().encode(text, false).ids();
+            long[] ids = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
+            System.arraycopy(body, 0, ids, prefix.length, body.length);
+            if (ids.length < 2 || ids.length > model.info().contextLength()) continue;
+            used++;
+            predictions += ids.length - 1;
+            Hooks[] variants = {Hooks.none(), Hooks.none().replace(hook, sae::reconstruct),
+                    Hooks.none().replace(hook, NDArray::zerosLike),
+                    Hooks.none().replace(hook, a -> a.zerosLike().add(a.getManager().create(meanActivation)))};
+            for (int v = 0; v < variants.length; v++) sums[v] += crossEntropySum(model, ids, variants[v]);
+        }
+        if (predictions == 0) throw new IllegalArgumentException("no text of at least two tokens to measure the next-token loss on");
+        double clean = sums[0] / predictions, spliced = sums[1] / predictions, zero = sums[2] / predictions;
+        double recovered = zero == clean ? Double.NaN : (zero - spliced) / (zero - clean);
+        return new SaeMetrics.NextToken(used, predictions, clean, spliced, zero, sums[3] / predictions, recovered);
+    }
+
+    /** Σ −log p(ids[i+1] | ids[..i]) over one sequence. */
+    static double crossEntropySum(DecoderModel model, long[] ids, Hooks hooks) {
+        try (NDManager m = model.manager().newSubManager()) {
+            NDArray out = model.run(m, new long[][]{ids}, new int[]{ids.length}, hooks).output();
+            NDArray logp = model.logits(out.get(0)).logSoftmax(-1); // [T, V]
+            float[] lp = logp.toFloatArray();
+            int vocab = (int) logp.getShape().get(1);
+            double s = 0;
+            for (int i = 0; i + 1 < ids.length; i++) s -= lp[i * vocab + (int) ids[i + 1]];
+            return s;
+        }
     }
 
     public static double cosine(float[] a, float[] b) {

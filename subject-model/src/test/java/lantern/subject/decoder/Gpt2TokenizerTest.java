@@ -21,14 +21,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scripts/fetch-gpt2-tokenizer.sh) turned into a tokenizer.json and run end to end through DJL's
  * HuggingFaceTokenizer and a random-weight GPT-2 of the real vocabulary size.
  */
-class Gpt2TokenizerTest {
+public class Gpt2TokenizerTest {
     static final Path FILES = Path.of("lantern-data/tokenizers/gpt2");
 
     @TempDir
     Path tmp;
 
     /** Builds a Hugging Face tokenizer.json (byte-level BPE, as GPT-2's own) from OpenAI's two files. */
-    static void writeTokenizerJson(Path out) throws Exception {
+    public static void writeTokenizerJson(Path out) throws Exception {
         if (!Files.isRegularFile(FILES.resolve("encoder.json"))) {
             throw new IllegalStateException("GPT-2 tokenizer files missing: run scripts/fetch-gpt2-tokenizer.sh");
         }

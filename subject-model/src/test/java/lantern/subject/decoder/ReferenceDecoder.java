@@ -7,15 +7,28 @@ import java.util.Map;
  * explicit key/value history) for GPT-2, HF Llama (half rotation) and run.c (pair rotation, raw llama2.c
  * weights). Tests compare the DJL model's logits against it.
  */
-final class ReferenceDecoder {
-    enum Kind { GPT2, HF_LLAMA, LLAMA2C }
+public final class ReferenceDecoder {
+    public enum Kind { GPT2, HF_LLAMA, LLAMA2C }
 
     private ReferenceDecoder() {
     }
 
     /** Logits [positions][vocab]. Weights under HF names; for GPT-2, Conv1D [in, out]; Llama: Linear [out, in]. */
-    static float[][] logits(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
+    public static float[][] logits(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
                             float eps) {
+        return run(kind, s, w, ids, theta, eps, null);
+    }
+
+    /** The MLP neurons ({@code mlp.hook_post}) [layer][position][neuron] of the same pass. */
+    public static float[][][] mlpPost(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
+                                      float eps) {
+        float[][][] post = new float[s.layers()][ids.length][];
+        run(kind, s, w, ids, theta, eps, post);
+        return post;
+    }
+
+    private static float[][] run(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
+                                 float eps, float[][][] post) {
         int d = s.d();
         int hd = s.hd();
         int h = s.heads();
@@ -93,6 +106,7 @@ final class ReferenceDecoder {
                         double a = pre[i];
                         pre[i] = (float) (0.5 * a * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (a + 0.044715 * a * a * a))));
                     }
+                    if (post != null) post[l][pos] = pre.clone();
                     float[] m = inOut(pre, w.get(p + "mlp.c_proj.weight"), d);
                     add(m, w.get(p + "mlp.c_proj.bias"));
                     add(x, m);
@@ -103,6 +117,7 @@ final class ReferenceDecoder {
                     float[] g = outIn(xn, w.get(p + "mlp.gate_proj.weight"), s.dMlp());
                     float[] u = outIn(xn, w.get(p + "mlp.up_proj.weight"), s.dMlp());
                     for (int i = 0; i < g.length; i++) g[i] = (float) (g[i] / (1 + Math.exp(-g[i])) * u[i]);
+                    if (post != null) post[l][pos] = g.clone();
                     add(x, outIn(g, w.get(p + "mlp.down_proj.weight"), d));
                 }
             }

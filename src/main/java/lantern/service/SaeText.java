@@ -1,4 +1,4 @@
-package lantern.service.cli;
+package lantern.service;
 
 import lantern.explainer.corpus.BrownCorpus;
 import lantern.explainer.corpus.Document;
@@ -15,8 +15,8 @@ import java.util.Random;
  * held out, so held-out metrics are on text the SAE never saw. Training documents are shuffled (seeded) so a
  * token budget smaller than the corpus still spans every genre.
  */
-record SaeText(List<String> train, List<String> heldOut) {
-    static SaeText brown(Path dataDir, long seed) {
+public record SaeText(List<String> train, List<String> heldOut) {
+    public static SaeText brown(Path dataDir, long seed) {
         BrownCorpus corpus = new BrownCorpus(dataDir.resolve("corpora/brown"));
         List<Document> docs = corpus.documents().toList();
         List<Document> train = new ArrayList<>();

@@ -4,16 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
-import lantern.subject.bert.BertModel;
+import lantern.subject.HookedModel;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** MLP neurons ({@code blocks.{l}.mlp.hook_post}) of a BERT encoder, caching only the layers asked for. */
-public final class BertActivationSource implements ActivationSource {
-    private final BertModel model;
+/**
+ * MLP neurons ({@code blocks.{l}.mlp.hook_post}) of any hooked model (BERT: GELU output; GPT-2: GELU output; Llama:
+ * {@code act(gate) * up}, the input of the down projection), caching only the layers asked for.
+ */
+public final class HookedActivationSource implements ActivationSource {
+    private final HookedModel model;
 
-    public BertActivationSource(BertModel model) {
+    public HookedActivationSource(HookedModel model) {
         this.model = model;
     }
 
@@ -39,11 +42,11 @@ public final class BertActivationSource implements ActivationSource {
 
     @Override
     public List<NDArray> neurons(NDManager m, long[][] ids, int[] lengths, int[] layers) {
-        Hooks hooks = new Hooks().cacheInto(m);
+        Hooks hooks = new Hooks();
         for (int l : layers) hooks.cache(HookNames.mlpPost(l));
-        model.forward(m, ids, lengths, hooks);
+        var cache = model.run(m, ids, lengths, hooks).cache();
         List<NDArray> out = new ArrayList<>(layers.length);
-        for (int l : layers) out.add(hooks.get(HookNames.mlpPost(l)));
+        for (int l : layers) out.add(cache.get(HookNames.mlpPost(l)));
         return out;
     }
 }

@@ -1,0 +1,94 @@
+package lantern.service;
+
+import ai.djl.ndarray.NDManager;
+import jakarta.enterprise.context.ApplicationScoped;
+import lantern.subject.EncoderModel;
+import lantern.subject.HookNames;
+import lantern.subject.HookedModel;
+import lantern.subject.decoder.DecoderModel;
+import lantern.subject.sae.HookActivationCollector;
+import lantern.subject.sae.Sae;
+import lantern.subject.sae.SaeLensFormat;
+import lantern.subject.sae.SaeMetrics;
+import lantern.subject.sae.SaeEvaluator;
+import lantern.subject.sae.SaeStore;
+import lantern.subject.sae.SaeTrainer;
+import lantern.subject.sae.SaeTrainingListener;
+import lantern.subject.sae.SaeTrainingOptions;
+import lantern.subject.sae.TokenActivations;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SAE training use case, encoder or decoder alike: collect a hook's activations over Brown (every 10th document
+ * held out), train, measure on the held-out documents (reconstruction; downstream: MiniLM's embedding cosine or a
+ * decoder's next-token loss) and save in SAELens format with the metrics beside it. {@code lantern sae train}
+ * calls it; it is where a REST path would call too.
+ */
+@ApplicationScoped
+public class SaeTrainingService {
+    /**
+     * @param out where to save (null: {@code {data}/saes/{model}/{layer}/{kind}}, where feature ids find it)
+     */
+    public record Request(String hook, SaeTrainingOptions options, long tokens, long heldOutTokens, int fidelityTexts,
+                          Path out) {
+    }
+
+    /** What a caller shows while it runs. */
+    public interface Listener extends SaeTrainingListener {
+        void collecting(String phase, long tokens, long total);
+    }
+
+    public record Result(String kind, int layer, Path dir, SaeMetrics metrics, long trainTokens, int steps,
+                         double trainSeconds) {
+    }
+
+    public Result train(HookedModel m, Path dataDir, Request r, Listener listener) throws IOException {
+        HookNames.requireValid(r.hook(), m.info().layers());
+        if (r.tokens() < r.options().batchSize()) throw new IllegalArgumentException("train on at least one batch of tokens");
+        try (NDManager nd = m.manager().newSubManager()) {
+            SaeText text = SaeText.brown(dataDir, r.options().seed());
+            HookActivationCollector collector = new HookActivationCollector(m);
+            TokenActivations train = collect(collector, r.hook(), "collect train", text.train(), r.tokens(), nd, listener);
+            TokenActivations held = collect(collector, r.hook(), "collect held-out", text.heldOut(), r.heldOutTokens(), nd, listener);
+            SaeTrainer.Result t = new SaeTrainer(r.options(), listener).train(m.info().id(), train, nd);
+            try (Sae sae = t.sae()) {
+                SaeMetrics metrics = SaeEvaluator.reconstruction(sae, held);
+                float[] mean = held.data().mean(new int[]{0}).toFloatArray();
+                List<String> fidelityTexts = text.heldOut().stream().filter(s -> s.length() > 20).limit(r.fidelityTexts()).toList();
+                if (m instanceof EncoderModel e) metrics = metrics.withFidelity(SaeEvaluator.fidelity(e, sae, fidelityTexts, mean));
+                if (m instanceof DecoderModel d) metrics = metrics.withNextToken(SaeEvaluator.nextToken(d, sae, fidelityTexts, mean));
+
+                Map<String, Object> notes = new LinkedHashMap<>();
+                notes.put("metrics", metrics);
+                notes.put("training", Map.of("tokens", train.tokens(), "texts", train.texts(), "steps", t.steps(),
+                        "tokens_seen", t.tokensSeen(), "resampled", t.resampled(), "seconds", t.seconds(),
+                        "input_scale", t.inputScale(), "options", r.options()));
+                notes.put("data", m.isDecoder()
+                        ? "Brown sentences, each after the model's BOS; every 10th document held out; BOS rows and padding dropped"
+                        : "Brown, every 10th document held out; all real tokens incl. [CLS]/[SEP], padding dropped");
+                Path dir;
+                if (r.out() != null) {
+                    SaeLensFormat.save(sae, r.out());
+                    SaeLensFormat.writeJson(r.out().resolve(SaeStore.METRICS), notes);
+                    dir = r.out();
+                } else {
+                    try (SaeStore store = new SaeStore(dataDir, nd)) {
+                        dir = store.save(sae, notes);
+                    }
+                }
+                return new Result(sae.config().kind(), sae.config().layer(), dir, metrics, train.tokens(), t.steps(), t.seconds());
+            }
+        }
+    }
+
+    private static TokenActivations collect(HookActivationCollector c, String hook, String phase, List<String> texts,
+                                            long max, NDManager nd, Listener listener) {
+        listener.collecting(phase, 0, max);
+        return c.collect(hook, texts, max, nd, n -> listener.collecting(phase, Math.min(n, max), max));
+    }
+}

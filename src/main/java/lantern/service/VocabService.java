@@ -1,0 +1,52 @@
+package lantern.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import lantern.explainer.FeatureId;
+import lantern.subject.SubjectModel;
+import lantern.subject.decoder.DecoderModel;
+import lantern.subject.decoder.OutputVocab;
+
+import java.util.List;
+
+/**
+ * The tokens a decoder feature's output direction promotes and suppresses through the unembedding
+ * ({@link OutputVocab}); encoders have no unembedding and get none.
+ */
+@ApplicationScoped
+public class VocabService {
+    /** Tokens listed each side. */
+    public static final int TOP = 10;
+
+    @Inject
+    ModelRegistry models;
+
+    /** As {@code GET /api/features/{id}} shows it. */
+    public record Vocab(List<OutputVocab.TokenLogit> promoted, List<OutputVocab.TokenLogit> suppressed) {
+    }
+
+    /** The feature's vocabulary effect, or null for an encoder's feature. */
+    public Vocab of(FeatureId id) {
+        SubjectModel m = models.get(id.model());
+        if (!(m instanceof DecoderModel d)) return null;
+        OutputVocab.Effect e = effect(d, id, models.saes());
+        return new Vocab(e.promoted(), e.suppressed());
+    }
+
+    static OutputVocab.Effect effect(DecoderModel d, FeatureId id, lantern.subject.sae.SaeStore saes) {
+        if (id.isNeuron()) return OutputVocab.ofNeuron(d, id.layer(), id.index(), TOP);
+        var sae = saes.get(id.model(), id.layer(), id.kind());
+        return OutputVocab.ofDirection(d, sae.config().hookName(), sae.decoderDirection(id.index()), TOP);
+    }
+
+    /** The promoted tokens as words for the index (spaces trimmed); empty for encoders or on any failure. */
+    public List<String> promotedWords(String featureId) {
+        try {
+            Vocab v = of(FeatureId.parse(featureId));
+            if (v == null) return List.of();
+            return v.promoted().stream().map(t -> t.token().strip()).filter(t -> !t.isEmpty()).toList();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+}

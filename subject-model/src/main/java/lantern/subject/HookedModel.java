@@ -1,0 +1,83 @@
+package lantern.subject;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+import java.util.List;
+
+/**
+ * A model whose forward pass runs through named hook points (TransformerLens' {@code run_with_hooks} /
+ * {@code run_with_cache}), encoder and decoder alike.
+ *
+ * <p>Memory policy, the same in every model: {@link #run} attaches its output and every cached activation to the
+ * manager the caller passes; the caller owns them and frees them by closing that manager. Temporaries of the pass
+ * are freed before {@code run} returns. Cached arrays are what flowed on at their hook point (after the
+ * replacements there) and are never changed in place later in the pass.
+ *
+ * <p>Hook names are checked when a run starts: a name this model does not have (a typo) is an
+ * {@link UnknownHookException} listing the valid ones, never a silent no-op.
+ */
+public interface HookedModel extends SubjectModel {
+    /** The manager holding the weights; make per-run sub-managers of it. */
+    NDManager manager();
+
+    /** Every hook point of this model, in the order a forward pass meets them. */
+    default List<String> hookNames() {
+        return HookNames.all(info().layers());
+    }
+
+    /** True for decoders (they have an unembedding and causal attention). */
+    default boolean isDecoder() {
+        return !info().encoder();
+    }
+
+    /**
+     * The ids a model sequence starts and ends with around its text (e.g. [CLS] .. [SEP] for BERT, BOS for
+     * Llama and llama2.c, {@code <|endoftext|>} for GPT-2 as TransformerLens prepends it).
+     */
+    SequenceFrame frame();
+
+    /**
+     * Runs a batch of right-padded token rows with {@code hooks} (what to cache, what to replace).
+     *
+     * @param lengths real tokens per row (padding after them is ignored by encoders and, through causal attention,
+     *                cannot reach real tokens of decoders)
+     * @return the final (normalized) residual {@code [B, T, d]} and the cache, both attached to {@code m}
+     * @throws UnknownHookException when {@code hooks} names a hook point this model does not have
+     */
+    HookedRun run(NDManager m, long[][] ids, int[] lengths, Hooks hooks);
+
+    /** {@code run_with_cache}: caches {@code names}, replaces nothing. */
+    default HookedRun runWithCache(NDManager m, long[][] ids, int[] lengths, Iterable<String> names) {
+        return run(m, ids, lengths, Hooks.none().cache(names));
+    }
+
+    /** Checks every name in {@code hooks} against {@link #hookNames()}. */
+    default void validate(Hooks hooks) {
+        HookNames.validate(hooks, hookNames());
+    }
+
+    /** Lengths of unpadded rows. */
+    static int[] lengthsOf(long[][] ids) {
+        int[] l = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) l[i] = ids[i].length;
+        return l;
+    }
+
+    /**
+     * Special ids around each sequence's text.
+     *
+     * @param prefix ids before the text ([CLS]; BOS)
+     * @param suffix ids after it ([SEP]; none for decoders)
+     */
+    record SequenceFrame(long[] prefix, long[] suffix) {
+        public SequenceFrame {
+            prefix = prefix.clone();
+            suffix = suffix.clone();
+        }
+    }
+
+    /** The output of one run and the activations it cached, owned by the caller's manager. */
+    record HookedRun(NDArray output, ActivationCache cache) {
+    }
+}

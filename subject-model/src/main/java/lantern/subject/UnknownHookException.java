@@ -1,0 +1,15 @@
+package lantern.subject;
+
+/** A hook name the model does not have (a typo, a layer out of range); the message lists the valid names. */
+public final class UnknownHookException extends IllegalArgumentException {
+    private final String hook;
+
+    public UnknownHookException(String hook, String message) {
+        super(message);
+        this.hook = hook;
+    }
+
+    public String hook() {
+        return hook;
+    }
+}
