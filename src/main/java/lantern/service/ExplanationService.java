@@ -114,7 +114,9 @@ public final class ExplanationService {
         ExplanationScores scores = new ExplanationScores(ExplanationScores.finite(s.correlation()), s.simulator(),
                 ExplanationScores.finite(detection.score().balancedAccuracy()), detection.score().detector(),
                 embedding == null ? null : ExplanationScores.finite(embedding.auc()), embedding == null ? null : embedding.embedder(),
-                causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed());
+                causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed(),
+                new ExplanationScores.Intervals(ExplanationScores.Ci.of(s.ci95()), ExplanationScores.Ci.of(detection.score().ci95()),
+                        embedding == null ? null : ExplanationScores.Ci.of(embedding.ci95())));
         ExplanationResult result = new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
                 scores, Instant.now(clock).toString(), usage, explanation.rule());
         store.append(records.id(), result);

@@ -58,7 +58,13 @@ class ExplanationServiceTest {
         assertThat(r.createdAt()).isEqualTo("2025-01-02T03:04:05Z");
 
         JsonNode json = new ObjectMapper().valueToTree(r);
-        assertThat(json.at("/scores/simulation").asDouble()).isEqualTo(1.0);
+        assertThat(json.at("/scores/simulation/value").asDouble()).isEqualTo(1.0);
+        // a perfect rule fits every resample: the bootstrap interval is [1, 1]; the embedding AUC's is a real one
+        assertThat(json.at("/scores/simulation/ci95/0").asDouble()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(json.at("/scores/simulation/n").asInt()).isEqualTo(40);
+        assertThat(json.at("/scores/embedding/ci95").size()).isEqualTo(2);
+        assertThat(json.at("/scores/embedding/ci95/0").asDouble()).isLessThanOrEqualTo(json.at("/scores/embedding/value").asDouble());
+        assertThat(r.scores().intervals().embedding().hi()).isGreaterThanOrEqualTo(r.scores().embedding());
         assertThat(json.at("/scores/nHeldOutTop").asInt()).isEqualTo(20);
         assertThat(json.at("/usage/calls").asInt()).isZero();
 

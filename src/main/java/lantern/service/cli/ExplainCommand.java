@@ -118,14 +118,15 @@ public class ExplainCommand implements Callable<Integer> {
         var s = r.scores();
         System.out.println(r.feature() + "  [" + r.explainer() + "]");
         System.out.println("  " + r.text());
-        System.out.printf("  simulation %s (%s, %d held-out top + %d random windows%s)%n", fmt(s.simulation()), s.simulator(),
+        System.out.printf("  simulation %s (%s, %d held-out top + %d random windows%s)%n", fmt(s.simulation(), s.intervals().simulation()), s.simulator(),
                 s.nHeldOutTop(), s.nRandom(), s.nFailed() > 0 ? ", " + s.nFailed() + " failed" : "");
-        System.out.printf("  detection  %s (%s)%n", fmt(s.detection()), s.detector());
-        if (s.embedder() != null) System.out.printf("  embedding  %s (%s)%n", fmt(s.embedding()), s.embedder());
+        System.out.printf("  detection  %s (%s)%n", fmt(s.detection(), s.intervals().detection()), s.detector());
+        if (s.embedder() != null) System.out.printf("  embedding  %s (%s)%n", fmt(s.embedding(), s.intervals().embedding()), s.embedder());
         if (s.causal() != null) {
             var c = s.causal();
             System.out.printf("  causal     %s (%s: embedding change %.5f on %d top vs %.5f on %d random windows, ratio %s)%n",
-                    fmt(c.score()), c.intervention(), c.topEffect(), c.topTexts(), c.randomEffect(), c.randomTexts(),
+                    fmt(c.score(), c.ci95() == null ? null : new lantern.service.ExplanationScores.Ci(c.ci95().get(0), c.ci95().get(1),
+                            c.topTexts() + c.randomTexts())), c.intervention(), c.topEffect(), c.topTexts(), c.randomEffect(), c.randomTexts(),
                     c.ratio() == null ? "n/a" : String.format("%.2f", c.ratio()));
         }
         if (r.usage().calls() > 0) {
@@ -136,6 +137,12 @@ public class ExplainCommand implements Callable<Integer> {
 
     private static String fmt(Double d) {
         return d == null ? "n/a" : String.format("%.3f", d);
+    }
+
+    /** "0.620 [0.480, 0.740]": the score and its 95% bootstrap interval where there is one. */
+    static String fmt(Double d, lantern.service.ExplanationScores.Ci ci) {
+        if (d == null || ci == null || ci.lo() == null || ci.hi() == null) return fmt(d);
+        return String.format("%.3f [%.3f, %.3f]", d, ci.lo(), ci.hi());
     }
 
     /** Closes the MiniLM model (native memory) when the command ends. */

@@ -34,6 +34,7 @@ public final class DetectionScorer {
             t[i] = truth.get(i);
             p[i] = predicted.get(i);
         }
-        return new Result(new DetectionScore(BalancedAccuracy.of(t, p), detector.name(), pos, neg, failed), answers.usage());
+        double ba = BalancedAccuracy.of(t, p);
+        return new Result(new DetectionScore(ba, detector.name(), pos, neg, failed, Bootstrap.balancedAccuracy(ba, t, p)), answers.usage());
     }
 }

@@ -25,6 +25,7 @@ public final class SimulationScorer {
         List<ActivationRecord> windows = split.scoring();
         List<Simulation> sims = simulateAll(explanation, windows, simulator);
         List<Double> truth = new ArrayList<>(), predicted = new ArrayList<>();
+        List<double[]> truthByWindow = new ArrayList<>(), predictedByWindow = new ArrayList<>();
         int failed = 0, top = 0, random = 0;
         LlmUsage usage = LlmUsage.NONE;
         for (int w = 0; w < windows.size(); w++) {
@@ -36,6 +37,10 @@ public final class SimulationScorer {
             }
             if (w < split.heldOutTop().size()) top++; else random++;
             ActivationRecord r = windows.get(w);
+            double[] tw = new double[r.size()];
+            for (int i = 0; i < r.size(); i++) tw[i] = r.activations()[i];
+            truthByWindow.add(tw);
+            predictedByWindow.add(s.predicted());
             for (int i = 0; i < r.size(); i++) {
                 truth.add((double) r.activations()[i]);
                 predicted.add(s.predicted()[i]);
@@ -43,7 +48,8 @@ public final class SimulationScorer {
         }
         double r = Pearson.of(truth.stream().mapToDouble(Double::doubleValue).toArray(),
                 predicted.stream().mapToDouble(Double::doubleValue).toArray());
-        return new Result(new SimulationScore(r, simulator.name(), top, random, failed), usage);
+        Interval ci = Bootstrap.pearsonOverWindows(r, truthByWindow.toArray(double[][]::new), predictedByWindow.toArray(double[][]::new));
+        return new Result(new SimulationScore(r, simulator.name(), top, random, failed, ci), usage);
     }
 
     static List<Simulation> simulateAll(Explanation e, List<ActivationRecord> windows, Simulator simulator) {
