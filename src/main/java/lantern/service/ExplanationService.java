@@ -12,6 +12,8 @@ import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.explain.Explainer;
 import lantern.explainer.explain.Explanation;
+import lantern.explainer.explain.HypothesisParser;
+import lantern.explainer.explain.Rule;
 import lantern.explainer.explain.LlmExplainer;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;
@@ -47,6 +49,8 @@ import java.util.function.Function;
 public final class ExplanationService {
     public static final List<String> EXPLAINERS = List.of("statistical", "llm");
     public static final List<String> SIMULATORS = List.of("statistical", "llm-json", "llm-logprob");
+    /** The explainer name of explanations a user gave to be scored. */
+    public static final String USER = "user";
 
     private final ExplanationStore store;
     private final LlmClient llm;
@@ -96,6 +100,32 @@ public final class ExplanationService {
         }
         RecordSplit split = splitter.split(records);
         Explanation explanation = explainerFor(ex).explain(split);
+        return scoreAndStore(records, split, explanation, sim, causal);
+    }
+
+    /**
+     * Scores an explanation someone wrote (a hypothesis to test) with the same scorers and stores it beside the
+     * feature's own explanations, marked {@value #USER}. The statistical simulator and detector need a rule: they
+     * read one from the text where it has a shape they know ({@link HypothesisParser}); other text needs an LLM
+     * simulator (the embedding score needs none).
+     *
+     * @param simulator "statistical" (default), "llm-json" or "llm-logprob"
+     */
+    public ExplanationResult score(FeatureRecords records, String text, String simulator) {
+        if (text == null || text.isBlank()) throw new IllegalArgumentException("the explanation to score is empty");
+        if (text.length() > 2000) throw new IllegalArgumentException("the explanation to score is longer than 2000 characters");
+        String sim = normalize(simulator, "statistical", SIMULATORS, "simulator");
+        Rule rule = HypothesisParser.parse(text).orElse(null);
+        if (sim.equals("statistical") && rule == null) {
+            throw new IllegalArgumentException("the statistical simulator reads token lists ('the tokens 'a', 'b''), tag classes ('plural nouns', "
+                    + "'Brown tag NNS') and contexts ('tokens right after 'of''); this explanation is none of those: score it with --simulator llm-json");
+        }
+        Explanation explanation = new Explanation(text.strip(), USER, sim.equals("statistical") ? rule : null, Double.NaN, LlmUsage.NONE);
+        return scoreAndStore(records, splitter.split(records), explanation, sim, null);
+    }
+
+    private ExplanationResult scoreAndStore(FeatureRecords records, RecordSplit split, Explanation explanation, String sim,
+                                            Function<FeatureRecords, CausalScore> causal) {
         Simulator simulatorImpl = simulatorFor(sim);
         Detector detector = sim.equals("statistical") ? new StatisticalDetector() : new LlmDetector(requireLlm());
         // simulation and detection are independent: run them side by side so their LLM calls share the pipe

@@ -13,6 +13,7 @@ import picocli.CommandLine;
                 CollectCommand.class,
                 ShowCommand.class,
                 ExplainCommand.class,
+                lantern.service.cli.ScoreCommand.class,
                 GenerateCommand.class,
                 LensCommand.class,
                 PatchscopeCommand.class,

@@ -115,6 +115,23 @@ class ExplanationServiceTest {
     }
 
     @Test
+    void aGivenExplanationIsScoredOfflineWhereItHasAShapeAndStoredAsTheUsers() {
+        var service = new ExplanationService(data, Optional.empty(), OnnxMiniLm.get());
+        FeatureRecords fr = nnsFeature();
+        ExplanationResult right = service.score(fr, "plural nouns", null);
+        assertThat(right.explainer()).isEqualTo(ExplanationService.USER);
+        assertThat(right.rule()).isEqualTo(Rule.tag("NNS"));
+        assertThat(right.scores().simulation()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(right.scores().embedding()).isNotNull();
+        ExplanationResult wrong = service.score(fr, "the tokens 'the', 'of'", "statistical");
+        assertThat(wrong.scores().simulation()).isLessThan(0.3);
+        assertThat(service.history(fr.id())).extracting(ExplanationResult::text).startsWith("the tokens 'the', 'of'", "plural nouns");
+        assertThatThrownBy(() -> service.score(fr, "something about moods", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("llm-json");
+        assertThatThrownBy(() -> service.score(fr, "anything", "llm-json")).isInstanceOf(LlmNotConfiguredException.class);
+    }
+
+    @Test
     void llmPathsWithoutAnLlmNameTheSettingsToSet() {
         var service = new ExplanationService(data, Optional.empty(), null);
         assertThatThrownBy(() -> service.explain(nnsFeature(), "llm", null))

@@ -86,7 +86,7 @@ public class ExplainCommand implements Callable<Integer> {
              SaeStore saes = minilm.model() == null ? null : new SaeStore(data, minilm.model().manager())) {
             var service = new ExplanationService(data, LlmSettingsFactory.fromMicroProfile(overrides),
                     noEmbedding ? null : minilm.embedder());
-            ExplanationResult r = service.explain(records, explainer, simulator, !causal ? null
+            ExplanationResult r = produce(service, records, !causal ? null
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
                             new DirectionStore(data))).ablationScore(rec));
             if (json) {
@@ -96,6 +96,12 @@ public class ExplainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Explains the feature and scores the explanation; {@link ScoreCommand} scores a given one instead. */
+    ExplanationResult produce(ExplanationService service, FeatureRecords records,
+                              java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> causal) {
+        return service.explain(records, explainer, simulator, causal);
     }
 
     /** The named collection, or the newest of the feature's model, kind and layer that is current (not stale). */

@@ -38,6 +38,23 @@ final class BrownTags {
     private BrownTags() {
     }
 
+    /** The tag whose name appears in {@code text} (the longest name wins: "comparative adjectives" over "adjectives"), or null. */
+    static String findByName(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestLen = 0;
+        for (Map.Entry<String, String> e : NAMES.entrySet()) {
+            String name = e.getValue().toLowerCase(Locale.ROOT);
+            int paren = name.indexOf(" (");
+            if (paren > 0) name = name.substring(0, paren);
+            if (name.length() > bestLen && java.util.regex.Pattern.compile("(?<![\\w'])" + java.util.regex.Pattern.quote(name) + "(?![\\w'])").matcher(lower).find()) {
+                best = e.getKey();
+                bestLen = name.length();
+            }
+        }
+        return best;
+    }
+
     static String describe(String tag) {
         String t = tag.toUpperCase(Locale.ROOT);
         return NAMES.getOrDefault(t, "words tagged " + t);
