@@ -54,8 +54,10 @@ public class SearchService {
     /** Indexes a stored explanation with all its scores (the causal one when it was measured). */
     public long put(ExplanationResult e, List<String> topTokens) {
         ExplanationScores s = e.scores();
-        return put(e.feature(), e.text(), e.explainer(), s.simulation(), s.detection(), s.embedding(),
-                s.causal() == null ? null : s.causal().score(), topTokens);
+        ExplanationScores.Ci ci = s.intervals().simulation();
+        return index().add(IndexedExplanation.of(e.feature(), e.text(), e.explainer(), s.simulation(), s.detection(), s.embedding(),
+                s.causal() == null ? null : s.causal().score(), topTokens, embed(e.text()), System.currentTimeMillis())
+                .withSimulationLow(ci == null ? null : ci.lo()));
     }
 
     @PreDestroy

@@ -24,7 +24,7 @@ import java.util.function.Function;
 final class HypothesisSearch {
     static final int FOLDS = 5;
     /** how much cross-validated fit a simpler family may give up to a more complex one */
-    static final double TOLERANCE = 0.03;
+    static final double TOLERANCE = Double.parseDouble(System.getProperty("lantern.explain.cv-tolerance", "0.03"));
     private static final int MAX_SET = 8;
     private static final int CANDIDATES = 24;
     private static final int TOP_TAGS = 4;
