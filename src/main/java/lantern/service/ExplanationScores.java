@@ -22,19 +22,23 @@ import lantern.eval.causal.CausalScore;
  * @param intervals      95% bootstrap intervals of simulation, detection and embedding (see {@link ExplanationScoresJson}
  *                       for the JSON shape {@code "simulation": {"value", "ci95": [lo, hi], "n"}}); none for scores
  *                       stored before intervals existed
+ * @param fuzzing        fuzzing balanced accuracy (highlighted firing tokens vs random ones), judged like detection;
+ *                       null when not run (or stored before it existed)
+ * @param intruder       intruder accuracy (pick the window that does not fire among firing ones; chance 0.25)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonSerialize(using = ExplanationScoresJson.Writer.class)
 @JsonDeserialize(using = ExplanationScoresJson.Reader.class)
 public record ExplanationScores(Double simulation, String simulator, Double detection, String detector, Double embedding,
-                                String embedder, Causal causal, int nHeldOutTop, int nRandom, int nFailed, Intervals intervals) {
+                                String embedder, Causal causal, int nHeldOutTop, int nRandom, int nFailed, Intervals intervals,
+                                Double fuzzing, Double intruder) {
     public ExplanationScores {
         if (intervals == null) intervals = Intervals.NONE;
     }
 
     public ExplanationScores(Double simulation, String simulator, Double detection, String detector, Double embedding,
                              String embedder, Causal causal, int nHeldOutTop, int nRandom, int nFailed) {
-        this(simulation, simulator, detection, detector, embedding, embedder, causal, nHeldOutTop, nRandom, nFailed, null);
+        this(simulation, simulator, detection, detector, embedding, embedder, causal, nHeldOutTop, nRandom, nFailed, null, null, null);
     }
 
     static Double finite(double d) {
@@ -48,9 +52,9 @@ public record ExplanationScores(Double simulation, String simulator, Double dete
         }
     }
 
-    /** The intervals of the three window scores; a null member has none (not run, or stored before intervals). */
-    public record Intervals(Ci simulation, Ci detection, Ci embedding) {
-        public static final Intervals NONE = new Intervals(null, null, null);
+    /** The intervals of the window scores; a null member has none (not run, or stored before intervals). */
+    public record Intervals(Ci simulation, Ci detection, Ci embedding, Ci fuzzing, Ci intruder) {
+        public static final Intervals NONE = new Intervals(null, null, null, null, null);
     }
 
     /**

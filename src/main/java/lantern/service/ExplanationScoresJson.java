@@ -30,6 +30,8 @@ final class ExplanationScoresJson {
             g.writeStringField("detector", s.detector());
             score(g, "embedding", s.embedding(), s.intervals().embedding(), s.nHeldOutTop() + s.nRandom(), s.embedder() != null);
             g.writeStringField("embedder", s.embedder());
+            score(g, "fuzzing", s.fuzzing(), s.intervals().fuzzing(), 0, s.fuzzing() != null || s.intervals().fuzzing() != null);
+            score(g, "intruder", s.intruder(), s.intervals().intruder(), 0, s.intruder() != null || s.intervals().intruder() != null);
             g.writeFieldName("causal");
             if (s.causal() == null) g.writeNull(); else p.defaultSerializeValue(s.causal(), g);
             g.writeNumberField("nHeldOutTop", s.nHeldOutTop());
@@ -71,7 +73,8 @@ final class ExplanationScoresJson {
             return new ExplanationScores(value(n.get("simulation")), text(n.get("simulator")), value(n.get("detection")),
                     text(n.get("detector")), value(n.get("embedding")), text(n.get("embedder")), causal,
                     n.path("nHeldOutTop").asInt(), n.path("nRandom").asInt(), n.path("nFailed").asInt(),
-                    new ExplanationScores.Intervals(ci(n.get("simulation")), ci(n.get("detection")), ci(n.get("embedding"))));
+                    new ExplanationScores.Intervals(ci(n.get("simulation")), ci(n.get("detection")), ci(n.get("embedding")),
+                            ci(n.get("fuzzing")), ci(n.get("intruder"))), value(n.get("fuzzing")), value(n.get("intruder")));
         }
 
         /** A plain number (the shape before intervals) or {@code {"value": ...}}. */

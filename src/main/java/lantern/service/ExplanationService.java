@@ -5,6 +5,9 @@ import lantern.eval.score.DetectionScorer;
 import lantern.eval.score.Detector;
 import lantern.eval.score.EmbeddingScore;
 import lantern.eval.score.EmbeddingScorer;
+import lantern.eval.score.FuzzingScorer;
+import lantern.eval.score.IntruderScorer;
+import lantern.eval.score.LlmJudges;
 import lantern.eval.score.LlmDetector;
 import lantern.eval.score.SimulationScorer;
 import lantern.eval.score.StatisticalDetector;
@@ -127,26 +130,37 @@ public final class ExplanationService {
     private ExplanationResult scoreAndStore(FeatureRecords records, RecordSplit split, Explanation explanation, String sim,
                                             Function<FeatureRecords, CausalScore> causal) {
         Simulator simulatorImpl = simulatorFor(sim);
-        Detector detector = sim.equals("statistical") ? new StatisticalDetector() : new LlmDetector(requireLlm());
+        boolean offline = sim.equals("statistical");
+        Detector detector = offline ? new StatisticalDetector() : new LlmDetector(requireLlm());
+        FuzzingScorer.Judge fuzzJudge = offline ? new FuzzingScorer.Statistical() : new LlmJudges.Fuzzing(requireLlm());
+        IntruderScorer.Judge intruderJudge = offline ? new IntruderScorer.Statistical() : new LlmJudges.Intruder(requireLlm());
         // simulation and detection are independent: run them side by side so their LLM calls share the pipe
         SimulationScorer.Result simulation;
         DetectionScorer.Result detection;
+        FuzzingScorer.Result fuzzing;
+        IntruderScorer.Result intruder;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<DetectionScorer.Result> det = pool.submit(() -> new DetectionScorer().score(explanation, split, detector));
+            Future<FuzzingScorer.Result> fuzz = pool.submit(() -> new FuzzingScorer().score(explanation, split, fuzzJudge));
+            Future<IntruderScorer.Result> intr = pool.submit(() -> new IntruderScorer().score(explanation, split, intruderJudge));
             simulation = new SimulationScorer().score(explanation, split, simulatorImpl);
             detection = join(det);
+            fuzzing = join(fuzz);
+            intruder = join(intr);
         }
         EmbeddingScore embedding = embedder == null ? null : new EmbeddingScorer(embedder, embedderName).score(explanation, split);
         ExplanationScores.Causal causalScore = causal == null ? null : ExplanationScores.Causal.of(causal.apply(records));
 
-        LlmUsage usage = explanation.usage().plus(simulation.usage()).plus(detection.usage());
+        LlmUsage usage = explanation.usage().plus(simulation.usage()).plus(detection.usage()).plus(fuzzing.usage()).plus(intruder.usage());
         var s = simulation.score();
         ExplanationScores scores = new ExplanationScores(ExplanationScores.finite(s.correlation()), s.simulator(),
                 ExplanationScores.finite(detection.score().balancedAccuracy()), detection.score().detector(),
                 embedding == null ? null : ExplanationScores.finite(embedding.auc()), embedding == null ? null : embedding.embedder(),
                 causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed(),
                 new ExplanationScores.Intervals(ExplanationScores.Ci.of(s.ci95()), ExplanationScores.Ci.of(detection.score().ci95()),
-                        embedding == null ? null : ExplanationScores.Ci.of(embedding.ci95())));
+                        embedding == null ? null : ExplanationScores.Ci.of(embedding.ci95()), ExplanationScores.Ci.of(fuzzing.score().ci95()),
+                        ExplanationScores.Ci.of(intruder.score().ci95())),
+                ExplanationScores.finite(fuzzing.score().balancedAccuracy()), ExplanationScores.finite(intruder.score().accuracy()));
         ExplanationResult result = new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
                 scores, Instant.now(clock).toString(), usage, explanation.rule());
         store.append(records.id(), result);

@@ -26,6 +26,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -159,6 +160,11 @@ class ExplanationServiceTest {
             // simulation: a 500 for every window holding the word 'jury', 16 zeros otherwise
             server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("activations"))
                     .willReturn(okJson(chat("{\\\"activations\\\": [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}"))));
+            // fuzzing: every highlight judged right; intruder: always the first window
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\\"correct\\\""))
+                    .willReturn(okJson(chat("{\\\"correct\\\": [true,true,true,true,true,true,true,true,true,true]}"))));
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\\"intruder\\\""))
+                    .willReturn(okJson(chat("{\\\"intruder\\\": 0}"))));
             server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\tjury\\n"))
                     .atPriority(1).willReturn(aResponse().withStatus(500)));
 
@@ -171,10 +177,17 @@ class ExplanationServiceTest {
             assertThat(r.scores().nFailed()).isPositive();
             assertThat(r.scores().nHeldOutTop() + r.scores().nRandom() + r.scores().nFailed()).isEqualTo(40);
             assertThat(r.scores().detection()).isEqualTo(0.5); // always "yes": balanced accuracy one half
-            assertThat(r.usage().calls()).isEqualTo(1 + 40 + 4);
+            int fuzzCalls = server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\\"correct\\\""))).size();
+            int intruderCalls = server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\\"intruder\\\""))).size();
+            assertThat(fuzzCalls).isPositive();
+            assertThat(intruderCalls).isPositive();
+            assertThat(r.scores().fuzzing()).isEqualTo(0.5); // always "right": balanced accuracy one half
+            assertThat(r.scores().intruder()).isBetween(0.0, 1.0);
+            long calls = 1 + 40 + 4 + fuzzCalls + intruderCalls;
+            assertThat(r.usage().calls()).isEqualTo(calls);
             assertThat(r.usage().failedCalls()).isEqualTo(r.scores().nFailed());
             // failed calls report no tokens
-            assertThat(r.usage().inputTokens()).isEqualTo((45L - r.usage().failedCalls()) * 120);
+            assertThat(r.usage().inputTokens()).isEqualTo((calls - r.usage().failedCalls()) * 120);
         } finally {
             server.stop();
         }

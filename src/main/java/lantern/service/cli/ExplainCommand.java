@@ -127,6 +127,10 @@ public class ExplainCommand implements Callable<Integer> {
         System.out.printf("  simulation %s (%s, %d held-out top + %d random windows%s)%n", fmt(s.simulation(), s.intervals().simulation()), s.simulator(),
                 s.nHeldOutTop(), s.nRandom(), s.nFailed() > 0 ? ", " + s.nFailed() + " failed" : "");
         System.out.printf("  detection  %s (%s)%n", fmt(s.detection(), s.intervals().detection()), s.detector());
+        if (s.fuzzing() != null || s.intruder() != null) {
+            System.out.printf("  fuzzing    %s   intruder %s (chance 0.25)%n", fmt(s.fuzzing(), s.intervals().fuzzing()),
+                    fmt(s.intruder(), s.intervals().intruder()));
+        }
         if (s.embedder() != null) System.out.printf("  embedding  %s (%s)%n", fmt(s.embedding(), s.intervals().embedding()), s.embedder());
         if (s.causal() != null) {
             var c = s.causal();
