@@ -46,6 +46,9 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--examples", defaultValue = "5", description = "Units whose labels to print (default: ${DEFAULT-VALUE}).")
     int examples;
 
+    @CommandLine.Option(names = "--all-units", description = "Also explain every unit with each search and print the mean simulation score per layer.")
+    boolean allUnits;
+
     @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
@@ -76,6 +79,23 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
         }
         System.out.println();
         System.out.print(FaithfulnessReport.render(units, scanned, search, 12));
+        if (allUnits) {
+            System.out.println();
+            System.out.printf(Locale.ROOT, "mean simulation score of every unit (statistical simulator, held-out top + random windows):%n%-6s %6s", "layer", "units");
+            for (Search s : search) System.out.printf(Locale.ROOT, " %9s", s == Search.LEGACY ? "before" : "after");
+            System.out.println();
+            for (int l : ls) {
+                final int layer = l;
+                List<double[]> sims = IntStream.range(0, width).parallel()
+                        .mapToObj(i -> bench.simulations(collection.records(layer, i), search)).toList();
+                System.out.printf(Locale.ROOT, "%-6d %6d", l, width);
+                for (int k = 0; k < search.size(); k++) {
+                    final int kk = k;
+                    System.out.printf(Locale.ROOT, " %9.3f", sims.stream().mapToDouble(d -> d[kk]).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN));
+                }
+                System.out.println();
+            }
+        }
         if (examples > 0 && !units.isEmpty()) {
             System.out.println();
             for (int i = 0; i < Math.min(examples, units.size()); i++) {

@@ -8,6 +8,7 @@ import lantern.eval.causal.InterventionPlanner;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecordSource;
 import lantern.explainer.FeatureRecords;
+import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.collect.ActivationStore;
 import lantern.explainer.collect.Manifest;
 import lantern.explainer.collect.SaeCollectionCheck;
@@ -54,6 +55,11 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--no-causal", description = "Skip the causal check (ablate the feature, compare the embedding change on its top vs random windows; about a second).")
     boolean noCausal;
 
+    @CommandLine.Option(names = "--windows", defaultValue = "20",
+            description = "Held-out top windows and random windows to score on, at most this many each (default: ${DEFAULT-VALUE}; "
+                    + "the top windows a collection holds bound it: collect with a larger --top-k for more). The score intervals narrow with more.")
+    int windows;
+
     @CommandLine.Option(names = "--json", description = "Print the stored result as JSON.")
     boolean json;
 
@@ -84,8 +90,9 @@ public class ExplainCommand implements Callable<Integer> {
         boolean causal = !noCausal && BertModel.MINILM_ID.equals(id.model());
         try (EmbedderHandle minilm = new EmbedderHandle(noEmbedding && !causal ? null : BertModel.loadMiniLm());
              SaeStore saes = minilm.model() == null ? null : new SaeStore(data, minilm.model().manager())) {
+            if (windows < 1) throw new IllegalArgumentException("--windows must be >= 1");
             var service = new ExplanationService(data, LlmSettingsFactory.fromMicroProfile(overrides),
-                    noEmbedding ? null : minilm.embedder());
+                    noEmbedding ? null : minilm.embedder(), BertModel.MINILM_ID, new RecordSplitter(20, windows, windows), java.time.Clock.systemUTC());
             ExplanationResult r = produce(service, records, !causal ? null
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
                             new DirectionStore(data))).ablationScore(rec));

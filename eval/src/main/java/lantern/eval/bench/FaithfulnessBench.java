@@ -99,6 +99,19 @@ public final class FaithfulnessBench {
         return Optional.of(new Unit(records.id().toString(), records.id().layer(), truth.get(), verdicts));
     }
 
+    /** The statistical simulation score of each search's explanation of any unit (NaN where undefined). */
+    public double[] simulations(FeatureRecords records, List<StatisticalExplainer.Search> searches) {
+        double[] out = new double[searches.size()];
+        java.util.Arrays.fill(out, Double.NaN);
+        if (records.top().isEmpty()) return out;
+        RecordSplit split = splitter.split(records);
+        for (int i = 0; i < out.length; i++) {
+            Explanation e = new StatisticalExplainer(searches.get(i)).explain(split);
+            out[i] = new SimulationScorer().score(e, split, new StatisticalSimulator()).score().correlation();
+        }
+        return out;
+    }
+
     /** Whether a rule names the class: it requires the tag, or (punctuation) lists only that class's marks. */
     static boolean namesClass(Rule rule, String family) {
         if (rule == null) return false;

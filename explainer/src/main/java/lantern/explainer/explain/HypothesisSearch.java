@@ -23,8 +23,12 @@ import java.util.function.Function;
  */
 final class HypothesisSearch {
     static final int FOLDS = 5;
-    /** how much cross-validated fit a simpler family may give up to a more complex one */
-    static final double TOLERANCE = Double.parseDouble(System.getProperty("lantern.explain.cv-tolerance", "0.03"));
+    /**
+     * How much cross-validated fit a simpler family may give up to a more complex one. Measured with {@code lantern
+     * bench faithfulness} (MiniLM layers 0-1, 300k Brown tokens): 0.03 names the class for 43% of ground-truth units,
+     * 0.1 for 53%, 0.15 for 61%, at mean simulation 0.754, 0.733, 0.716 on those units.
+     */
+    static final double TOLERANCE = 0.1;
     private static final int MAX_SET = 8;
     private static final int CANDIDATES = 24;
     private static final int TOP_TAGS = 4;
