@@ -1,6 +1,8 @@
 package lantern.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import lantern.eval.causal.CausalScore;
 
 /**
@@ -12,21 +14,49 @@ import lantern.eval.causal.CausalScore;
  * @param detector       which detector answered
  * @param embedding      ROC AUC of explanation-window embedding similarity
  * @param embedder       which sentence embedder
- * @param causal         the feature's causal check (ablation), null when it was not run (or stored before it existed)
+ * @param causal         the feature's causal check (ablation), null when it was not run (or stored before it existed);
+ *                       its {@code ci95} bounds the selectivity (top and random texts resampled apart)
  * @param nHeldOutTop    held-out top windows scored
  * @param nRandom        random windows scored
  * @param nFailed        windows whose simulation failed and were left out
  * @param simulationFailures why simulation windows failed: one-line reason → windows (empty when none; null in
  *                       results stored before it existed)
  * @param detectionFailures  why detection windows went unanswered, the same way
+ * @param intervals      95% bootstrap intervals of simulation, detection and embedding (see {@link ExplanationScoresJson}
+ *                       for the JSON shape {@code "simulation": {"value", "ci95": [lo, hi], "n"}}); none for scores
+ *                       stored before intervals existed
+ * @param fuzzing        fuzzing balanced accuracy (highlighted firing tokens vs random ones), judged like detection;
+ *                       null when not run (or stored before it existed)
+ * @param intruder       intruder accuracy (pick the window that does not fire among firing ones; chance 0.25)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonSerialize(using = ExplanationScoresJson.Writer.class)
+@JsonDeserialize(using = ExplanationScoresJson.Reader.class)
 public record ExplanationScores(Double simulation, String simulator, Double detection, String detector, Double embedding,
                                 String embedder, Causal causal, int nHeldOutTop, int nRandom, int nFailed,
-                                java.util.Map<String, Integer> simulationFailures, java.util.Map<String, Integer> detectionFailures) {
+                                java.util.Map<String, Integer> simulationFailures, java.util.Map<String, Integer> detectionFailures,
+                                Intervals intervals, Double fuzzing, Double intruder) {
+    public ExplanationScores {
+        if (intervals == null) intervals = Intervals.NONE;
+    }
+
     public ExplanationScores(Double simulation, String simulator, Double detection, String detector, Double embedding,
                              String embedder, Causal causal, int nHeldOutTop, int nRandom, int nFailed) {
-        this(simulation, simulator, detection, detector, embedding, embedder, causal, nHeldOutTop, nRandom, nFailed, null, null);
+        this(simulation, simulator, detection, detector, embedding, embedder, causal, nHeldOutTop, nRandom, nFailed, null, null, null, null, null);
+    }
+
+    public ExplanationScores(Double simulation, String simulator, Double detection, String detector, Double embedding,
+                             String embedder, Causal causal, int nHeldOutTop, int nRandom, int nFailed,
+                             java.util.Map<String, Integer> simulationFailures, java.util.Map<String, Integer> detectionFailures) {
+        this(simulation, simulator, detection, detector, embedding, embedder, causal, nHeldOutTop, nRandom, nFailed,
+                simulationFailures, detectionFailures, null, null, null);
+    }
+
+    public ExplanationScores(Double simulation, String simulator, Double detection, String detector, Double embedding,
+                             String embedder, Causal causal, int nHeldOutTop, int nRandom, int nFailed,
+                             Intervals intervals, Double fuzzing, Double intruder) {
+        this(simulation, simulator, detection, detector, embedding, embedder, causal, nHeldOutTop, nRandom, nFailed,
+                null, null, intervals, fuzzing, intruder);
     }
 
     /** Every scoring window's simulation failed: the score is n/a and the first failure reason says why. */
@@ -36,6 +66,18 @@ public record ExplanationScores(Double simulation, String simulator, Double dete
 
     static Double finite(double d) {
         return Double.isNaN(d) || Double.isInfinite(d) ? null : d;
+    }
+
+    /** A 95% interval [lo, hi] over n resampled units; lo and hi null when it is undefined. */
+    public record Ci(Double lo, Double hi, int n) {
+        static Ci of(lantern.eval.score.Interval i) {
+            return i == null ? null : new Ci(i.hasBounds() ? finite(i.lo()) : null, i.hasBounds() ? finite(i.hi()) : null, i.n());
+        }
+    }
+
+    /** The intervals of the window scores; a null member has none (not run, or stored before intervals). */
+    public record Intervals(Ci simulation, Ci detection, Ci embedding, Ci fuzzing, Ci intruder) {
+        public static final Intervals NONE = new Intervals(null, null, null, null, null);
     }
 
     /**
@@ -48,10 +90,16 @@ public record ExplanationScores(Double simulation, String simulator, Double dete
      */
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record Causal(Double score, Double ratio, double topEffect, double randomEffect, int topTexts,
-                         int randomTexts, String intervention) {
+                         int randomTexts, String intervention, @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<Double> ci95) {
+        public Causal(Double score, Double ratio, double topEffect, double randomEffect, int topTexts, int randomTexts, String intervention) {
+            this(score, ratio, topEffect, randomEffect, topTexts, randomTexts, intervention, null);
+        }
+
         static Causal of(CausalScore s) {
+            var ci = s.ci95();
+            java.util.List<Double> bounds = ci.hasBounds() ? java.util.Arrays.asList(finite(ci.lo()), finite(ci.hi())) : null;
             return new Causal(finite(s.selectivity()), finite(s.ratio()), s.topEffect(), s.randomEffect(), s.topTexts(),
-                    s.randomTexts(), s.intervention());
+                    s.randomTexts(), s.intervention(), bounds);
         }
     }
 }

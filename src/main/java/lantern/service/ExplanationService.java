@@ -5,6 +5,9 @@ import lantern.eval.score.DetectionScorer;
 import lantern.eval.score.Detector;
 import lantern.eval.score.EmbeddingScore;
 import lantern.eval.score.EmbeddingScorer;
+import lantern.eval.score.FuzzingScorer;
+import lantern.eval.score.IntruderScorer;
+import lantern.eval.score.LlmJudges;
 import lantern.eval.score.LlmDetector;
 import lantern.eval.score.SimulationScorer;
 import lantern.eval.score.StatisticalDetector;
@@ -12,6 +15,8 @@ import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.explain.Explainer;
 import lantern.explainer.explain.Explanation;
+import lantern.explainer.explain.HypothesisParser;
+import lantern.explainer.explain.Rule;
 import lantern.explainer.explain.LlmExplainer;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;
@@ -47,6 +52,8 @@ import java.util.function.Function;
 public final class ExplanationService {
     public static final List<String> EXPLAINERS = List.of("statistical", "llm");
     public static final List<String> SIMULATORS = List.of("statistical", "llm-json", "llm-logprob");
+    /** The explainer name of explanations a user gave to be scored. */
+    public static final String USER = "user";
 
     private final ExplanationStore store;
     private final LlmClient llm;
@@ -96,25 +103,64 @@ public final class ExplanationService {
         }
         RecordSplit split = splitter.split(records);
         Explanation explanation = explainerFor(ex).explain(split);
+        return scoreAndStore(records, split, explanation, sim, causal);
+    }
+
+    /**
+     * Scores an explanation someone wrote (a hypothesis to test) with the same scorers and stores it beside the
+     * feature's own explanations, marked {@value #USER}. The statistical simulator and detector need a rule: they
+     * read one from the text where it has a shape they know ({@link HypothesisParser}); other text needs an LLM
+     * simulator (the embedding score needs none).
+     *
+     * @param simulator "statistical" (default), "llm-json" or "llm-logprob"
+     */
+    public ExplanationResult score(FeatureRecords records, String text, String simulator) {
+        if (text == null || text.isBlank()) throw new IllegalArgumentException("the explanation to score is empty");
+        if (text.length() > 2000) throw new IllegalArgumentException("the explanation to score is longer than 2000 characters");
+        String sim = normalize(simulator, "statistical", SIMULATORS, "simulator");
+        Rule rule = HypothesisParser.parse(text).orElse(null);
+        if (sim.equals("statistical") && rule == null) {
+            throw new IllegalArgumentException("the statistical simulator reads token lists ('the tokens 'a', 'b''), tag classes ('plural nouns', "
+                    + "'Brown tag NNS') and contexts ('tokens right after 'of''); this explanation is none of those: score it with --simulator llm-json");
+        }
+        Explanation explanation = new Explanation(text.strip(), USER, sim.equals("statistical") ? rule : null, Double.NaN, LlmUsage.NONE);
+        return scoreAndStore(records, splitter.split(records), explanation, sim, null);
+    }
+
+    private ExplanationResult scoreAndStore(FeatureRecords records, RecordSplit split, Explanation explanation, String sim,
+                                            Function<FeatureRecords, CausalScore> causal) {
         Simulator simulatorImpl = simulatorFor(sim);
-        Detector detector = sim.equals("statistical") ? new StatisticalDetector() : new LlmDetector(requireLlm());
+        boolean offline = sim.equals("statistical");
+        Detector detector = offline ? new StatisticalDetector() : new LlmDetector(requireLlm());
+        FuzzingScorer.Judge fuzzJudge = offline ? new FuzzingScorer.Statistical() : new LlmJudges.Fuzzing(requireLlm());
+        IntruderScorer.Judge intruderJudge = offline ? new IntruderScorer.Statistical() : new LlmJudges.Intruder(requireLlm());
         // simulation and detection are independent: run them side by side so their LLM calls share the pipe
         SimulationScorer.Result simulation;
         DetectionScorer.Result detection;
+        FuzzingScorer.Result fuzzing;
+        IntruderScorer.Result intruder;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<DetectionScorer.Result> det = pool.submit(() -> new DetectionScorer().score(explanation, split, detector));
+            Future<FuzzingScorer.Result> fuzz = pool.submit(() -> new FuzzingScorer().score(explanation, split, fuzzJudge));
+            Future<IntruderScorer.Result> intr = pool.submit(() -> new IntruderScorer().score(explanation, split, intruderJudge));
             simulation = new SimulationScorer().score(explanation, split, simulatorImpl);
             detection = join(det);
+            fuzzing = join(fuzz);
+            intruder = join(intr);
         }
         EmbeddingScore embedding = embedder == null ? null : new EmbeddingScorer(embedder, embedderName).score(explanation, split);
         ExplanationScores.Causal causalScore = causal == null ? null : ExplanationScores.Causal.of(causal.apply(records));
 
-        LlmUsage usage = explanation.usage().plus(simulation.usage()).plus(detection.usage());
+        LlmUsage usage = explanation.usage().plus(simulation.usage()).plus(detection.usage()).plus(fuzzing.usage()).plus(intruder.usage());
         var s = simulation.score();
         ExplanationScores scores = new ExplanationScores(ExplanationScores.finite(s.correlation()), s.simulator(),
                 ExplanationScores.finite(detection.score().balancedAccuracy()), detection.score().detector(),
                 embedding == null ? null : ExplanationScores.finite(embedding.auc()), embedding == null ? null : embedding.embedder(),
-                causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed(), s.failures(), detection.score().failures());
+                causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed(), s.failures(), detection.score().failures(),
+                new ExplanationScores.Intervals(ExplanationScores.Ci.of(s.ci95()), ExplanationScores.Ci.of(detection.score().ci95()),
+                        embedding == null ? null : ExplanationScores.Ci.of(embedding.ci95()), ExplanationScores.Ci.of(fuzzing.score().ci95()),
+                        ExplanationScores.Ci.of(intruder.score().ci95())),
+                ExplanationScores.finite(fuzzing.score().balancedAccuracy()), ExplanationScores.finite(intruder.score().accuracy()));
         ExplanationResult result = new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
                 scores, Instant.now(clock).toString(), usage, explanation.rule());
         store.append(records.id(), result);

@@ -108,6 +108,37 @@ public class FeaturesResource {
     }
 
     /**
+     * The score call's body, parsed strictly: {@code {"explanation": "...", "simulator": "statistical"}}.
+     */
+    public record ScoreRequest(String explanation, String simulator) {
+        private static final Set<String> FIELDS = Set.of("explanation", "simulator");
+
+        static ScoreRequest fromJson(JsonNode n) {
+            if (n == null || !n.isObject()) throw new IllegalArgumentException("score request must be a JSON object with an explanation");
+            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!FIELDS.contains(f)) throw new IllegalArgumentException("unknown field in score request: " + f + " (known: " + FIELDS + ")");
+            }
+            String explanation = ExplainRequest.text(n, "explanation");
+            if (explanation == null || explanation.isBlank()) throw new IllegalArgumentException("explanation is missing");
+            return new ScoreRequest(explanation, ExplainRequest.text(n, "simulator"));
+        }
+    }
+
+    /**
+     * Scores a given explanation (someone's hypothesis) with the same scorers and keeps it in the feature's history,
+     * marked "user"; it is not indexed for search.
+     */
+    @POST
+    @Path("/{id: .+}/score")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public ExplanationResult score(@PathParam("id") String id, JsonNode body) {
+        ScoreRequest request = ScoreRequest.fromJson(body);
+        FeatureRecords r = records.require(FeatureId.parse(id));
+        return explanations.score(r, request.explanation(), request.simulator());
+    }
+
+    /**
      * Intervention check: ablate the feature; on MiniLM the effect on its top windows' embeddings vs random windows',
      * on decoders the change of the next-token distribution there.
      */

@@ -14,6 +14,7 @@ import picocli.CommandLine;
                 ShowCommand.class,
                 ExplainCommand.class,
                 LlmCommand.class,
+                lantern.service.cli.ScoreCommand.class,
                 GenerateCommand.class,
                 LensCommand.class,
                 PatchscopeCommand.class,

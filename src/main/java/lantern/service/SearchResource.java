@@ -32,14 +32,16 @@ public class SearchResource {
 
     /**
      * One hit; {@code score} is the explanation's simulation score, {@code causal} the feature's causal selectivity
-     * (null when not measured), {@code relevance} the fused rank score.
+     * (null when not measured), {@code relevance} the fused rank score weighed by quality, {@code scoreLow} the lower
+     * end of the simulation score's 95% interval (null for explanations indexed before intervals).
      */
     public record Hit(String feature, String text, Double score, int layer, String kind, int index, String model,
                       String explainer, String match, double relevance, Double detection, Double embeddingScore,
-                      Double causal, List<String> topTokens) {
+                      Double causal, List<String> topTokens, Double scoreLow) {
         static Hit of(SearchHit h) {
             return new Hit(h.featureId(), h.text(), h.simulation(), h.layer(), h.kind(), h.index(), h.model(),
-                    h.explainer(), h.match(), h.relevance(), h.detection(), h.embeddingScore(), h.causal(), h.topTokens());
+                    h.explainer(), h.match(), h.relevance(), h.detection(), h.embeddingScore(), h.causal(), h.topTokens(),
+                    h.simulationLow());
         }
     }
 
@@ -58,12 +60,12 @@ public class SearchResource {
     public SearchResponse search(@QueryParam("q") String q, @QueryParam("model") String model,
                             @QueryParam("layer") String layer, @QueryParam("kind") String kind,
                             @QueryParam("explainer") String explainer, @QueryParam("minScore") String minScore,
-                            @QueryParam("minCausal") String minCausal,
+                            @QueryParam("minCausal") String minCausal, @QueryParam("minScoreLow") String minScoreLow,
                             @QueryParam("limit") @DefaultValue("20") String limit,
                             @QueryParam("offset") @DefaultValue("0") String offset) {
         SearchQuery query = new SearchQuery(q, model, optInt(layer, "layer"), kind, explainer,
                 optDouble(minScore, "minScore"), optDouble(minCausal, "minCausal"), integer(offset, "offset"),
-                integer(limit, "limit"));
+                integer(limit, "limit")).withMinScoreLow(optDouble(minScoreLow, "minScoreLow"));
         SearchResult r = search.search(query);
         Map<String, Long> layers = new LinkedHashMap<>();
         r.layerFacets().forEach((l, n) -> layers.put(String.valueOf(l), n));

@@ -60,9 +60,11 @@ public class SearchService {
     public long put(ExplanationResult e, List<String> topTokens) {
         ExplanationScores s = e.scores();
         Double causal = s.causal() == null ? null : s.causal().score();
+        ExplanationScores.Ci ci = s.intervals().simulation();
         return index().add(IndexedExplanation.of(e.feature(), e.text(), e.explainer(), s.simulation(), s.detection(),
                 s.embedding(), causal, topTokens, embed(e.text()), System.currentTimeMillis())
-                .withPromotes(vocab.promotedWords(e.feature())));
+                .withPromotes(vocab.promotedWords(e.feature()))
+                .withSimulationLow(ci == null ? null : ci.lo()));
     }
 
     @PreDestroy

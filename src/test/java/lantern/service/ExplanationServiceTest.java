@@ -26,6 +26,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,7 +59,13 @@ class ExplanationServiceTest {
         assertThat(r.createdAt()).isEqualTo("2025-01-02T03:04:05Z");
 
         JsonNode json = new ObjectMapper().valueToTree(r);
-        assertThat(json.at("/scores/simulation").asDouble()).isEqualTo(1.0);
+        assertThat(json.at("/scores/simulation/value").asDouble()).isEqualTo(1.0);
+        // a perfect rule fits every resample: the bootstrap interval is [1, 1]; the embedding AUC's is a real one
+        assertThat(json.at("/scores/simulation/ci95/0").asDouble()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(json.at("/scores/simulation/n").asInt()).isEqualTo(40);
+        assertThat(json.at("/scores/embedding/ci95").size()).isEqualTo(2);
+        assertThat(json.at("/scores/embedding/ci95/0").asDouble()).isLessThanOrEqualTo(json.at("/scores/embedding/value").asDouble());
+        assertThat(r.scores().intervals().embedding().hi()).isGreaterThanOrEqualTo(r.scores().embedding());
         assertThat(json.at("/scores/nHeldOutTop").asInt()).isEqualTo(20);
         assertThat(json.at("/usage/calls").asInt()).isZero();
 
@@ -109,6 +116,23 @@ class ExplanationServiceTest {
     }
 
     @Test
+    void aGivenExplanationIsScoredOfflineWhereItHasAShapeAndStoredAsTheUsers() {
+        var service = new ExplanationService(data, Optional.empty(), OnnxMiniLm.get());
+        FeatureRecords fr = nnsFeature();
+        ExplanationResult right = service.score(fr, "plural nouns", null);
+        assertThat(right.explainer()).isEqualTo(ExplanationService.USER);
+        assertThat(right.rule()).isEqualTo(Rule.tag("NNS"));
+        assertThat(right.scores().simulation()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(right.scores().embedding()).isNotNull();
+        ExplanationResult wrong = service.score(fr, "the tokens 'the', 'of'", "statistical");
+        assertThat(wrong.scores().simulation()).isLessThan(0.3);
+        assertThat(service.history(fr.id())).extracting(ExplanationResult::text).startsWith("the tokens 'the', 'of'", "plural nouns");
+        assertThatThrownBy(() -> service.score(fr, "something about moods", null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("llm-json");
+        assertThatThrownBy(() -> service.score(fr, "anything", "llm-json")).isInstanceOf(LlmNotConfiguredException.class);
+    }
+
+    @Test
     void llmPathsWithoutAnLlmNameTheSettingsToSet() {
         var service = new ExplanationService(data, Optional.empty(), null);
         assertThatThrownBy(() -> service.explain(nnsFeature(), "llm", null))
@@ -136,6 +160,11 @@ class ExplanationServiceTest {
             // simulation: a 500 for every window holding the word 'jury', 16 zeros otherwise
             server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("activations"))
                     .willReturn(okJson(chat("{\\\"activations\\\": [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}"))));
+            // fuzzing: every highlight judged right; intruder: always the first window
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\\"correct\\\""))
+                    .willReturn(okJson(chat("{\\\"correct\\\": [true,true,true,true,true,true,true,true,true,true]}"))));
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\\"intruder\\\""))
+                    .willReturn(okJson(chat("{\\\"intruder\\\": 0}"))));
             server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\tjury\\n"))
                     .atPriority(1).willReturn(aResponse().withStatus(500)));
 
@@ -155,10 +184,17 @@ class ExplanationServiceTest {
             assertThat(r.scores().allSimulationsFailed()).isFalse();
             assertThat(service.history(nnsFeature().id()).getFirst().scores().simulationFailures()).isEqualTo(r.scores().simulationFailures());
             assertThat(r.scores().detection()).isEqualTo(0.5); // always "yes": balanced accuracy one half
-            assertThat(r.usage().calls()).isEqualTo(1 + 40 + 4);
+            int fuzzCalls = server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\\"correct\\\""))).size();
+            int intruderCalls = server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\\"intruder\\\""))).size();
+            assertThat(fuzzCalls).isPositive();
+            assertThat(intruderCalls).isPositive();
+            assertThat(r.scores().fuzzing()).isEqualTo(0.5); // always "right": balanced accuracy one half
+            assertThat(r.scores().intruder()).isBetween(0.0, 1.0);
+            long calls = 1 + 40 + 4 + fuzzCalls + intruderCalls;
+            assertThat(r.usage().calls()).isEqualTo(calls);
             assertThat(r.usage().failedCalls()).isEqualTo(r.scores().nFailed());
             // failed calls report no tokens
-            assertThat(r.usage().inputTokens()).isEqualTo((45L - r.usage().failedCalls()) * 120);
+            assertThat(r.usage().inputTokens()).isEqualTo((calls - r.usage().failedCalls()) * 120);
         } finally {
             server.stop();
         }

@@ -67,6 +67,20 @@ class FeaturesResourceTest {
     }
 
     @Test
+    void aGivenExplanationIsScoredAndKeptAsTheUsersWhileUnreadableOnesGetA400() {
+        String url = "/api/features/minilm-l6/3/mlp/17/score";
+        given().contentType(ContentType.JSON).body("{\"explanation\": \"the tokens 'the', 'of'\"}").post(url).then().statusCode(200)
+                .body("explainer", equalTo("user"))
+                .body("text", equalTo("the tokens 'the', 'of'"))
+                .body("scores.simulator", equalTo("statistical"))
+                .body("scores.simulation.n", greaterThan(0));
+        given().get("/api/features/minilm-l6/3/mlp/17").then().statusCode(200).body("explanations[0].explainer", equalTo("user"));
+        given().contentType(ContentType.JSON).body("{\"explanation\": \"something about moods\"}").post(url).then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{\"explanation\": \"commas\", \"simulatr\": \"x\"}").post(url).then().statusCode(400);
+        given().contentType(ContentType.JSON).body("{}").post(url).then().statusCode(400);
+    }
+
+    @Test
     void explainStoresAndIndexesTheCausalCheckBesideTheScoresUnlessTurnedOff() {
         String feature = "minilm-l6/0/mlp/221";
         var scores = given().contentType(ContentType.JSON).body("{}").post("/api/features/" + feature + "/explain")

@@ -6,28 +6,22 @@ import java.util.Objects;
 /**
  * One feature explanation as the index holds it: the feature's coordinates, the explanation text, who wrote it, its
  * scores (null when not measured; {@code causal} is the causal check's selectivity in [−1, 1]), the tokens the feature
- * fires on most, and a MiniLM sentence embedding of the text (384 dims; null when none was computed — the document
- * then only takes part in full-text search). {@code promotes} (decoders) are the tokens the feature's output direction
- * promotes through the unembedding, searchable as words ("promotes the token 'the'").
+ * fires on most, the lower end of the simulation score's 95% interval (null when unknown), and a MiniLM sentence
+ * embedding of the text (384 dims; null when none was computed — the document then only takes part in full-text
+ * search). {@code promotes} (decoders) are the tokens the feature's output direction promotes through the
+ * unembedding, searchable as words ("promotes the token 'the'").
  *
  * <p>The index keeps exactly one document per (featureId, explainer): indexing the same pair again replaces it.
  */
 public record IndexedExplanation(String featureId, String model, int layer, String kind, int index, String text,
                                  String explainer, Double simulation, Double detection, Double embeddingScore,
                                  Double causal, List<String> topTokens, float[] embedding, long createdAt,
-                                 List<String> promotes) {
-
-    public IndexedExplanation(String featureId, String model, int layer, String kind, int index, String text,
-                              String explainer, Double simulation, Double detection, Double embeddingScore,
-                              Double causal, List<String> topTokens, float[] embedding, long createdAt) {
-        this(featureId, model, layer, kind, index, text, explainer, simulation, detection, embeddingScore, causal,
-                topTokens, embedding, createdAt, List.of());
-    }
+                                 List<String> promotes, Double simulationLow) {
 
     /** The same explanation with the tokens the feature promotes (decoders). */
     public IndexedExplanation withPromotes(List<String> tokens) {
         return new IndexedExplanation(featureId, model, layer, kind, index, text, explainer, simulation, detection,
-                embeddingScore, causal, topTokens, embedding, createdAt, tokens);
+                embeddingScore, causal, topTokens, embedding, createdAt, tokens, simulationLow);
     }
 
     public IndexedExplanation {
@@ -47,6 +41,20 @@ public record IndexedExplanation(String featureId, String model, int layer, Stri
         checkScore(detection, "detection");
         checkScore(embeddingScore, "embedding");
         checkScore(causal, "causal");
+        checkScore(simulationLow, "simulation lower bound");
+    }
+
+    public IndexedExplanation(String featureId, String model, int layer, String kind, int index, String text,
+                              String explainer, Double simulation, Double detection, Double embeddingScore,
+                              Double causal, List<String> topTokens, float[] embedding, long createdAt) {
+        this(featureId, model, layer, kind, index, text, explainer, simulation, detection, embeddingScore, causal,
+                topTokens, embedding, createdAt, List.of(), null);
+    }
+
+    /** The same with the lower end of the simulation score's 95% interval (search filters and ranks on it). */
+    public IndexedExplanation withSimulationLow(Double low) {
+        return new IndexedExplanation(featureId, model, layer, kind, index, text, explainer, simulation, detection,
+                embeddingScore, causal, topTokens, embedding, createdAt, promotes, low);
     }
 
     /** Builds one without a causal score from a feature id {@code model/layer/kind/index}. */

@@ -3,10 +3,11 @@ package lantern.index;
 /**
  * A search: free text (BM25 over explanations and top tokens, fused with a kNN search of its embedding), filters and
  * a page. Blank text browses the filtered set by simulation score, best first. {@code minScore} keeps simulation
- * scores at or above it, {@code minCausal} causal selectivities at or above it (documents without one drop out).
+ * scores at or above it, {@code minCausal} causal selectivities at or above it, {@code minScoreLow} simulation scores
+ * whose 95% lower bound is at or above it (documents without one drop out).
  */
 public record SearchQuery(String text, String model, Integer layer, String kind, String explainer, Double minScore,
-                          Double minCausal, int offset, int limit) {
+                          Double minCausal, int offset, int limit, Double minScoreLow) {
     /** The deepest hit a query may page to: fusion works on a window of this many hits per side. */
     public static final int MAX_WINDOW = 1000;
     public static final int MAX_LIMIT = 100;
@@ -24,11 +25,25 @@ public record SearchQuery(String text, String model, Integer layer, String kind,
         if (minCausal != null && (minCausal.isNaN() || minCausal < -1 || minCausal > 1)) {
             throw new IllegalArgumentException("minCausal must lie in [-1, 1]: " + minCausal);
         }
+        if (minScoreLow != null && (minScoreLow.isNaN() || minScoreLow < -1 || minScoreLow > 1)) {
+            throw new IllegalArgumentException("minScoreLow must lie in [-1, 1]: " + minScoreLow);
+        }
         if (limit < 1 || limit > MAX_LIMIT) throw new IllegalArgumentException("limit must lie in [1, " + MAX_LIMIT + "]: " + limit);
         if (offset < 0) throw new IllegalArgumentException("offset must be >= 0: " + offset);
         if (offset + limit > MAX_WINDOW) {
             throw new IllegalArgumentException("offset + limit must be <= " + MAX_WINDOW + ": " + (offset + limit));
         }
+    }
+
+    /** Without a filter on the simulation score's lower bound. */
+    public SearchQuery(String text, String model, Integer layer, String kind, String explainer, Double minScore,
+                       Double minCausal, int offset, int limit) {
+        this(text, model, layer, kind, explainer, minScore, minCausal, offset, limit, null);
+    }
+
+    /** The same, keeping only explanations whose simulation score's 95% lower bound is at least {@code min}. */
+    public SearchQuery withMinScoreLow(Double min) {
+        return new SearchQuery(text, model, layer, kind, explainer, minScore, minCausal, offset, limit, min);
     }
 
     /** Without a causal filter. */
@@ -42,11 +57,11 @@ public record SearchQuery(String text, String model, Integer layer, String kind,
     }
 
     public SearchQuery withPage(int offset, int limit) {
-        return new SearchQuery(text, model, layer, kind, explainer, minScore, minCausal, offset, limit);
+        return new SearchQuery(text, model, layer, kind, explainer, minScore, minCausal, offset, limit, minScoreLow);
     }
 
     public SearchQuery withLayer(Integer layer) {
-        return new SearchQuery(text, model, layer, kind, explainer, minScore, minCausal, offset, limit);
+        return new SearchQuery(text, model, layer, kind, explainer, minScore, minCausal, offset, limit, minScoreLow);
     }
 
     public boolean browsing() {

@@ -175,7 +175,8 @@ class FeatureIndexTest {
     @Test
     void fusionOrdersByReciprocalRank() {
         // text ranks: t1 ("plural" twice, short) > t2 > t3; vector ranks: v1 (= t2) > v2; only t2 is on both sides
-        try (FeatureIndex index = FeatureIndex.open(dir)) {
+        // (quality weight 0: reciprocal-rank fusion alone; RankingQualityTest covers the weighting)
+        try (FeatureIndex index = FeatureIndex.open(dir, FeatureIndex.DEFAULT_MIN_COSINE, 0)) {
             index.addAll(List.of(
                     doc("m/0/mlp/1", "plural plural", "llm", 0.1, direction(100, 101, 0)),
                     doc("m/0/mlp/2", "plural forms of many nouns here", "llm", 0.2, direction(7, 8, 0.1f)),

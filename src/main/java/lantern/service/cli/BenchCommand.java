@@ -11,6 +11,7 @@ import picocli.CommandLine;
                 BenchGenerateCommand.class,
                 BenchSearchCommand.class,
                 BenchInterpretabilityCommand.class,
+                BenchFaithfulnessCommand.class,
         })
 public class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -8,6 +8,7 @@ import lantern.eval.causal.InterventionPlanner;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecordSource;
 import lantern.explainer.FeatureRecords;
+import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.collect.ActivationStore;
 import lantern.explainer.collect.Manifest;
 import lantern.explainer.collect.SaeCollectionCheck;
@@ -54,6 +55,11 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--no-causal", description = "Skip the causal check (ablate the feature, compare the embedding change on its top vs random windows; about a second).")
     boolean noCausal;
 
+    @CommandLine.Option(names = "--windows", defaultValue = "20",
+            description = "Held-out top windows and random windows to score on, at most this many each (default: ${DEFAULT-VALUE}; "
+                    + "the top windows a collection holds bound it: collect with a larger --top-k for more). The score intervals narrow with more.")
+    int windows;
+
     @CommandLine.Option(names = "--json", description = "Print the stored result as JSON.")
     boolean json;
 
@@ -85,18 +91,20 @@ public class ExplainCommand implements Callable<Integer> {
         boolean decoder = new lantern.subject.decoder.DecoderRegistry(data).contains(id.model());
         boolean causal = !noCausal && (EncoderModel.MINILM_ID.equals(id.model()) || decoder);
         boolean needMiniLm = !noEmbedding || (causal && !decoder);
+        if (windows < 1) throw new IllegalArgumentException("--windows must be >= 1");
         try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? lantern.subject.bert.MiniLm.load() : null);
              lantern.subject.decoder.DecoderModel dec = causal && decoder
                      ? lantern.subject.decoder.DecoderModels.load(id.model(), data) : null;
              SaeStore saes = dec != null ? new SaeStore(data, dec.manager())
                      : minilm.model() == null ? null : new SaeStore(data, minilm.model().manager())) {
             var service = new ExplanationService(data, LlmSettingsFactory.fromMicroProfile(overrides),
-                    noEmbedding ? null : minilm.embedder());
+                    noEmbedding ? null : minilm.embedder(), EncoderModel.MINILM_ID, new RecordSplitter(20, windows, windows),
+                    java.time.Clock.systemUTC());
             java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
                     : dec != null ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
                             new DirectionStore(data))).ablationScore(rec);
-            ExplanationResult r = service.explain(records, explainer, simulator, check);
+            ExplanationResult r = produce(service, records, check);
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
             } else {
@@ -110,6 +118,12 @@ public class ExplainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Explains the feature and scores the explanation; {@link ScoreCommand} scores a given one instead. */
+    ExplanationResult produce(ExplanationService service, FeatureRecords records,
+                              java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> causal) {
+        return service.explain(records, explainer, simulator, causal);
     }
 
     /** The named collection, or the newest of the feature's model, kind and layer that is current (not stale). */
@@ -132,17 +146,23 @@ public class ExplainCommand implements Callable<Integer> {
         var s = r.scores();
         System.out.println(r.feature() + "  [" + r.explainer() + "]");
         System.out.println("  " + r.text());
-        System.out.printf("  simulation %s (%s, %d held-out top + %d random windows%s)%n", fmt(s.simulation()), s.simulator(),
+        System.out.printf("  simulation %s (%s, %d held-out top + %d random windows%s)%n", fmt(s.simulation(), s.intervals().simulation()), s.simulator(),
                 s.nHeldOutTop(), s.nRandom(), s.nFailed() > 0 ? ", " + s.nFailed() + " failed" : "");
         printFailures(s.simulationFailures());
-        System.out.printf("  detection  %s (%s)%n", fmt(s.detection()), s.detector());
+        System.out.printf("  detection  %s (%s)%n", fmt(s.detection(), s.intervals().detection()), s.detector());
         printFailures(s.detectionFailures());
-        if (s.embedder() != null) System.out.printf("  embedding  %s (%s)%n", fmt(s.embedding()), s.embedder());
+        if (s.fuzzing() != null || s.intruder() != null) {
+            System.out.printf("  fuzzing    %s   intruder %s (chance 0.25)%n", fmt(s.fuzzing(), s.intervals().fuzzing()),
+                    fmt(s.intruder(), s.intervals().intruder()));
+        }
+        if (s.embedder() != null) System.out.printf("  embedding  %s (%s)%n", fmt(s.embedding(), s.intervals().embedding()), s.embedder());
         if (s.causal() != null) {
             var c = s.causal();
             boolean decoder = c.intervention().contains("next-token KL");
             System.out.printf("  causal     %s (%s: %s %.4g on %d top vs %.4g on %d random windows, ratio %s)%n",
-                    fmt(c.score()), decoder ? c.intervention().substring(0, c.intervention().indexOf(';')) : c.intervention(),
+                    fmt(c.score(), c.ci95() == null ? null : new lantern.service.ExplanationScores.Ci(c.ci95().get(0), c.ci95().get(1),
+                            c.topTexts() + c.randomTexts())),
+                    decoder ? c.intervention().substring(0, c.intervention().indexOf(';')) : c.intervention(),
                     decoder ? "next-token KL" : "embedding change", c.topEffect(), c.topTexts(), c.randomEffect(), c.randomTexts(),
                     c.ratio() == null ? "n/a" : String.format("%.2f", c.ratio()));
         }
@@ -159,6 +179,12 @@ public class ExplainCommand implements Callable<Integer> {
 
     private static String fmt(Double d) {
         return d == null ? "n/a" : String.format("%.3f", d);
+    }
+
+    /** "0.620 [0.480, 0.740]": the score and its 95% bootstrap interval where there is one. */
+    static String fmt(Double d, lantern.service.ExplanationScores.Ci ci) {
+        if (d == null || ci == null || ci.lo() == null || ci.hi() == null) return fmt(d);
+        return String.format("%.3f [%.3f, %.3f]", d, ci.lo(), ci.hi());
     }
 
     /** Closes the MiniLM model (native memory) when the command ends. */

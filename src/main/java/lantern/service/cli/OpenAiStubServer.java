@@ -98,6 +98,13 @@ public final class OpenAiStubServer implements AutoCloseable {
                 for (int i = 0; i < n; i++) b.append(i == 0 ? "" : ",").append(i % 2 == 0);
                 yield b.append("]}").toString();
             }
+            case "fuzzing" -> {
+                int n = count(N_TEXTS, prompt);
+                StringBuilder b = new StringBuilder("{\"correct\": [");
+                for (int i = 0; i < n; i++) b.append(i == 0 ? "" : ",").append(i % 2 == 0);
+                yield b.append("]}").toString();
+            }
+            case "intruder" -> "{\"intruder\": 0}";
             default -> "{\"explanation\": \"plural nouns\"}";
         };
     }

@@ -29,6 +29,8 @@ public class SearchCommand implements Callable<Integer> {
     Double minScore;
     @CommandLine.Option(names = "--min-causal", description = "Only explanations whose feature has at least this causal selectivity (-1..1).")
     Double minCausal;
+    @CommandLine.Option(names = "--min-score-low", description = "Only explanations whose simulation score's 95% lower bound is at least this.")
+    Double minScoreLow;
     @CommandLine.Option(names = "--limit", defaultValue = "20", description = "Hits to show (default: ${DEFAULT-VALUE}).")
     int limit;
     @CommandLine.Option(names = "--offset", defaultValue = "0", description = "Hits to skip (default: ${DEFAULT-VALUE}).")
@@ -42,7 +44,7 @@ public class SearchCommand implements Callable<Integer> {
     public Integer call() {
         SearchQuery q;
         try {
-            q = new SearchQuery(query, model, layer, kind, explainer, minScore, minCausal, offset, limit);
+            q = new SearchQuery(query, model, layer, kind, explainer, minScore, minCausal, offset, limit).withMinScoreLow(minScoreLow);
         } catch (IllegalArgumentException e) {
             System.err.println("lantern search: " + e.getMessage());
             return 2;

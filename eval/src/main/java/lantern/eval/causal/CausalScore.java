@@ -10,7 +10,16 @@ package lantern.eval.causal;
  *                    other scores are not ruled by the few whose random effect is near zero; 0 when neither moves
  */
 public record CausalScore(String feature, String intervention, double topEffect, double randomEffect, double ratio,
-                          double selectivity, double topStd, double randomStd, int topTexts, int randomTexts) {
+                          double selectivity, double topStd, double randomStd, int topTexts, int randomTexts,
+                          lantern.eval.score.Interval ci95) {
+    public CausalScore {
+        if (ci95 == null) ci95 = lantern.eval.score.Interval.none(selectivity, topTexts + randomTexts);
+    }
+
+    public CausalScore(String feature, String intervention, double topEffect, double randomEffect, double ratio,
+                       double selectivity, double topStd, double randomStd, int topTexts, int randomTexts) {
+        this(feature, intervention, topEffect, randomEffect, ratio, selectivity, topStd, randomStd, topTexts, randomTexts, null);
+    }
 
     static double selectivity(double top, double random) {
         double sum = top + random;

@@ -49,7 +49,9 @@ public final class CausalScorer {
         double[] rnd = effects(intervention, randomTexts);
         double mt = mean(top), mr = mean(rnd);
         return new CausalScore(feature, description, mt, mr, mr > 0 ? mt / mr : Double.POSITIVE_INFINITY,
-                CausalScore.selectivity(mt, mr), std(top, mt), std(rnd, mr), top.length, rnd.length);
+                CausalScore.selectivity(mt, mr), std(top, mt), std(rnd, mr), top.length, rnd.length,
+                lantern.eval.score.Bootstrap.twoSample(CausalScore.selectivity(mt, mr), top, rnd,
+                        (a, b) -> CausalScore.selectivity(mean(a), mean(b))));
     }
 
     /** 1 − cosine between each text's clean and intervened embedding. */

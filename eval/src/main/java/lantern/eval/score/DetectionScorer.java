@@ -34,6 +34,8 @@ public final class DetectionScorer {
             t[i] = truth.get(i);
             p[i] = predicted.get(i);
         }
-        return new Result(new DetectionScore(BalancedAccuracy.of(t, p), detector.name(), pos, neg, failed, answers.failures()), answers.usage());
+        double ba = BalancedAccuracy.of(t, p);
+        return new Result(new DetectionScore(ba, detector.name(), pos, neg, failed, answers.failures(),
+                Bootstrap.balancedAccuracy(ba, t, p)), answers.usage());
     }
 }

@@ -32,8 +32,9 @@ public final class EmbeddingScorer {
             double c = cosine(e, vectors.get(i + 1));
             (labels[i] ? pos : neg).add(c);
         }
-        double auc = RocAuc.of(pos.stream().mapToDouble(Double::doubleValue).toArray(), neg.stream().mapToDouble(Double::doubleValue).toArray());
-        return new EmbeddingScore(auc, name, pos.size(), neg.size());
+        double[] p = pos.stream().mapToDouble(Double::doubleValue).toArray(), n = neg.stream().mapToDouble(Double::doubleValue).toArray();
+        double auc = RocAuc.of(p, n);
+        return new EmbeddingScore(auc, name, pos.size(), neg.size(), Bootstrap.auc(auc, p, n));
     }
 
     static double cosine(float[] a, float[] b) {

@@ -8,14 +8,26 @@ import java.util.Map;
  *
  * @param simulator the simulator that produced the predictions (the fallback's name when llm-logprob fell back)
  * @param failures  why windows failed: reason → windows (empty when none failed)
+ * @param ci95      seeded bootstrap 95% interval over windows
  */
 public record SimulationScore(double correlation, String simulator, int nHeldOutTop, int nRandom, int nFailed,
-                              Map<String, Integer> failures) {
+                              Map<String, Integer> failures, Interval ci95) {
     public SimulationScore {
         failures = failures == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failures));
+        if (ci95 == null) ci95 = Interval.none(correlation, nHeldOutTop + nRandom);
     }
 
     public SimulationScore(double correlation, String simulator, int nHeldOutTop, int nRandom, int nFailed) {
-        this(correlation, simulator, nHeldOutTop, nRandom, nFailed, Map.of());
+        this(correlation, simulator, nHeldOutTop, nRandom, nFailed, Map.of(), null);
+    }
+
+    public SimulationScore(double correlation, String simulator, int nHeldOutTop, int nRandom, int nFailed,
+                           Map<String, Integer> failures) {
+        this(correlation, simulator, nHeldOutTop, nRandom, nFailed, failures, null);
+    }
+
+    public SimulationScore(double correlation, String simulator, int nHeldOutTop, int nRandom, int nFailed,
+                           Interval ci95) {
+        this(correlation, simulator, nHeldOutTop, nRandom, nFailed, Map.of(), ci95);
     }
 }

@@ -25,6 +25,7 @@ public final class SimulationScorer {
         List<ActivationRecord> windows = split.scoring();
         List<Simulation> sims = simulateAll(explanation, windows, simulator);
         List<Double> truth = new ArrayList<>(), predicted = new ArrayList<>();
+        List<double[]> truthByWindow = new ArrayList<>(), predictedByWindow = new ArrayList<>();
         int failed = 0, top = 0, random = 0;
         LlmUsage usage = LlmUsage.NONE;
         List<String> reasons = new ArrayList<>();
@@ -40,6 +41,10 @@ public final class SimulationScorer {
             used.add(s.simulator() == null ? simulator.name() : s.simulator());
             if (w < split.heldOutTop().size()) top++; else random++;
             ActivationRecord r = windows.get(w);
+            double[] tw = new double[r.size()];
+            for (int i = 0; i < r.size(); i++) tw[i] = r.activations()[i];
+            truthByWindow.add(tw);
+            predictedByWindow.add(s.predicted());
             for (int i = 0; i < r.size(); i++) {
                 truth.add((double) r.activations()[i]);
                 predicted.add(s.predicted()[i]);
@@ -48,7 +53,8 @@ public final class SimulationScorer {
         double r = Pearson.of(truth.stream().mapToDouble(Double::doubleValue).toArray(),
                 predicted.stream().mapToDouble(Double::doubleValue).toArray());
         String name = used.isEmpty() ? simulator.name() : String.join("+", used);
-        return new Result(new SimulationScore(r, name, top, random, failed, FailureReasons.count(reasons)), usage);
+        Interval ci = Bootstrap.pearsonOverWindows(r, truthByWindow.toArray(double[][]::new), predictedByWindow.toArray(double[][]::new));
+        return new Result(new SimulationScore(r, name, top, random, failed, FailureReasons.count(reasons), ci), usage);
     }
 
     static List<Simulation> simulateAll(Explanation e, List<ActivationRecord> windows, Simulator simulator) {

@@ -21,10 +21,38 @@ final class BrownTags {
             Map.entry("DO", "forms of 'do'"), Map.entry("WDT", "wh-determiners"), Map.entry("WPS", "wh-pronouns"),
             Map.entry("DT", "determiners"), Map.entry("DTI", "determiners such as 'any'"), Map.entry("AP", "post-determiners"),
             Map.entry("ABN", "pre-quantifiers"), Map.entry("EX", "existential 'there'"), Map.entry("RP", "particles"),
-            Map.entry("QL", "qualifiers"), Map.entry("UH", "interjections"), Map.entry(".", "sentence-final punctuation"),
-            Map.entry(",", "commas"));
+            Map.entry("QL", "qualifiers"), Map.entry("UH", "interjections"), Map.entry(".", "sentence-final punctuation (. ; ? !)"),
+            Map.entry(",", "commas"), Map.entry(":", "colons"), Map.entry("(", "opening brackets"), Map.entry(")", "closing brackets"),
+            Map.entry("--", "dashes"), Map.entry("QUOTE", "double quotation marks"), Map.entry("'", "single quotation marks"),
+            Map.entry("PUNCT", "punctuation"), Map.entry("NOT", "negations ('not', \"n't\")"), Map.entry("JJS", "superlative adjectives"),
+            Map.entry("PPL", "reflexive pronouns"), Map.entry("PPLS", "plural reflexive pronouns"), Map.entry("WRB", "wh-adverbs"),
+            Map.entry("WPO", "object wh-pronouns"), Map.entry("WP$", "the possessive wh-pronoun 'whose'"), Map.entry("PP$$", "possessive pronouns such as 'mine'"),
+            Map.entry("NRS", "plural adverbial nouns"), Map.entry("DTS", "plural determiners"), Map.entry("DTX", "the determiner/conjunction 'either'"),
+            Map.entry("ABX", "the pre-quantifier 'both'"), Map.entry("ABL", "pre-qualifiers"), Map.entry("QLP", "post-qualifiers"),
+            Map.entry("RBR", "comparative adverbs"), Map.entry("RBT", "superlative adverbs"), Map.entry("RN", "nominal adverbs"),
+            Map.entry("BEG", "the verb 'being'"), Map.entry("BEN", "the verb 'been'"), Map.entry("BEM", "the verb 'am'"),
+            Map.entry("BER", "the verb 'are'"), Map.entry("HVZ", "the verb 'has'"), Map.entry("HVG", "the verb 'having'"),
+            Map.entry("HVN", "the past participle 'had'"), Map.entry("DOD", "the verb 'did'"), Map.entry("DOZ", "the verb 'does'"),
+            Map.entry("PN", "nominal pronouns"));
 
     private BrownTags() {
+    }
+
+    /** The tag whose name appears in {@code text} (the longest name wins: "comparative adjectives" over "adjectives"), or null. */
+    static String findByName(String text) {
+        String lower = text.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestLen = 0;
+        for (Map.Entry<String, String> e : NAMES.entrySet()) {
+            String name = e.getValue().toLowerCase(Locale.ROOT);
+            int paren = name.indexOf(" (");
+            if (paren > 0) name = name.substring(0, paren);
+            if (name.length() > bestLen && java.util.regex.Pattern.compile("(?<![\\w'])" + java.util.regex.Pattern.quote(name) + "(?![\\w'])").matcher(lower).find()) {
+                best = e.getKey();
+                bestLen = name.length();
+            }
+        }
+        return best;
     }
 
     static String describe(String tag) {

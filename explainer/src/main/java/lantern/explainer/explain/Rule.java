@@ -1,6 +1,8 @@
 package lantern.explainer.explain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import lantern.explainer.ActivationRecord;
+import lantern.explainer.corpus.TagFamilies;
 
 import java.util.List;
 import java.util.Locale;
@@ -12,10 +14,12 @@ import java.util.TreeSet;
  * statistical simulator and detector can apply it to windows they have not seen.
  *
  * @param kind   what the rule looks at
- * @param values the tokens (TOKEN, PRECEDED_BY; compared case-insensitively) or the single tag family (TAG);
- *               empty for CONTINUATION and WORD_START
+ * @param values the tokens (TOKEN, PRECEDED_BY; compared case-insensitively) or the single tag family (TAG,
+ *               FOLLOWED_BY_TAG); empty for CONTINUATION, WORD_START and WORD_END
+ * @param and    a second condition that must hold as well (a conjunction of two), or null; stored rules written
+ *               before conjunctions existed have none
  */
-public record Rule(Kind kind, List<String> values) {
+public record Rule(Kind kind, List<String> values, @JsonInclude(JsonInclude.Include.NON_NULL) Rule and) {
     public enum Kind {
         /** the token is one of {@code values} */
         TOKEN,
@@ -26,16 +30,26 @@ public record Rule(Kind kind, List<String> values) {
         /** the token starts a word */
         WORD_START,
         /** the token right before is one of {@code values} */
-        PRECEDED_BY
+        PRECEDED_BY,
+        /** the token ends its word (the next token starts a new word) */
+        WORD_END,
+        /** the next token's word has the Brown tag family {@code values[0]} */
+        FOLLOWED_BY_TAG
     }
 
     public Rule {
         if (kind == null) throw new IllegalArgumentException("rule kind is missing");
-        values = values == null ? List.of() : List.copyOf(new TreeSet<>(values.stream().map(Rule::norm).toList()));
+        boolean isTag = kind == Kind.TAG || kind == Kind.FOLLOWED_BY_TAG;
+        values = values == null ? List.of() : List.copyOf(new TreeSet<>(values.stream().map(isTag ? Rule::tagNorm : Rule::norm).toList()));
         if ((kind == Kind.TOKEN || kind == Kind.PRECEDED_BY) && values.isEmpty()) {
             throw new IllegalArgumentException(kind + " rule needs at least one token");
         }
-        if (kind == Kind.TAG && values.size() != 1) throw new IllegalArgumentException("TAG rule needs exactly one tag");
+        if (isTag && values.size() != 1) throw new IllegalArgumentException(kind + " rule needs exactly one tag");
+        if (and != null && and.and() != null) throw new IllegalArgumentException("a rule joins at most two conditions");
+    }
+
+    public Rule(Kind kind, List<String> values) {
+        this(kind, values, null);
     }
 
     public static Rule tokens(Set<String> tokens) {
@@ -50,6 +64,16 @@ public record Rule(Kind kind, List<String> values) {
         return new Rule(Kind.PRECEDED_BY, List.copyOf(tokens));
     }
 
+    public static Rule of(Kind kind) {
+        return new Rule(kind, List.of());
+    }
+
+    /** This rule AND {@code other}. */
+    public Rule and(Rule other) {
+        if (and != null) throw new IllegalArgumentException("a rule joins at most two conditions");
+        return new Rule(kind, values, other);
+    }
+
     /** Whether the rule fires at each token of the record. */
     public boolean[] fires(ActivationRecord r) {
         boolean[] out = new boolean[r.size()];
@@ -57,18 +81,53 @@ public record Rule(Kind kind, List<String> values) {
         for (int i = 0; i < out.length; i++) {
             out[i] = switch (kind) {
                 case TOKEN -> set.contains(norm(r.tokens().get(i)));
-                case TAG -> r.tags() != null && r.tags().get(i) != null && norm(r.tags().get(i)).equals(values.get(0));
+                case TAG -> tagMatches(r, i);
                 case CONTINUATION -> !wordStart(r, i);
                 case WORD_START -> wordStart(r, i);
                 case PRECEDED_BY -> i > 0 && set.contains(norm(r.tokens().get(i - 1)));
+                case WORD_END -> i + 1 >= r.size() || wordStart(r, i + 1);
+                case FOLLOWED_BY_TAG -> i + 1 < r.size() && tagMatches(r, i + 1);
             };
         }
+        if (and != null) {
+            boolean[] second = and.fires(r);
+            for (int i = 0; i < out.length; i++) out[i] &= second[i];
+        }
         return out;
+    }
+
+    private boolean tagMatches(ActivationRecord r, int i) {
+        String t = tagAt(r, i);
+        if (t == null) return false;
+        String want = values.get(0);
+        // the coarse PUNCT of older rules covers every fine punctuation family
+        return t.equals(want) || (want.equals(TagFamilies.PUNCT) && TagFamilies.isPunctuation(t));
     }
 
     public boolean firesAnywhere(ActivationRecord r) {
         for (boolean b : fires(r)) if (b) return true;
         return false;
+    }
+
+    /** The names of the tag families this rule requires (of the token itself, not of a neighbour). */
+    public boolean namesTag(String family) {
+        String f = tagNorm(family);
+        if (kind == Kind.TAG && (values.get(0).equals(f)
+                || (values.get(0).equals(TagFamilies.PUNCT) && TagFamilies.isPunctuation(f)))) return true;
+        return and != null && and.namesTag(family);
+    }
+
+    /**
+     * The tag family of token {@code i}: the recorded one, with the one PUNCT family of older collections refined
+     * to Brown's fine punctuation tag from the token itself. Null where the record has none.
+     */
+    public static String tagAt(ActivationRecord r, int i) {
+        if (r.tags() == null) return null;
+        String t = r.tags().get(i);
+        if (t == null) return null;
+        t = tagNorm(t);
+        if (t.equals(TagFamilies.PUNCT)) return TagFamilies.punctuationOf(r.tokens().get(i));
+        return t;
     }
 
     /** WordPiece continuation pieces start with "##"; where flags are recorded they win. */
@@ -77,7 +136,11 @@ public record Rule(Kind kind, List<String> values) {
         return !r.tokens().get(i).startsWith("##");
     }
 
-    static String norm(String s) {
+    public static String norm(String s) {
         return s == null ? "" : s.toLowerCase(Locale.ROOT);
+    }
+
+    static String tagNorm(String s) {
+        return s == null ? "" : s.toUpperCase(Locale.ROOT);
     }
 }

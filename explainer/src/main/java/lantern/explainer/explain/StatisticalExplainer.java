@@ -1,30 +1,52 @@
 package lantern.explainer.explain;
 
 import lantern.explainer.ActivationRecord;
+import lantern.explainer.corpus.TagFamilies;
 import lantern.explainer.llm.LlmUsage;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Offline explainer. It forms hypotheses from token identity (a small set of tokens), Brown tag family, position
- * in the word (first / continuation piece) and the preceding token, tests each on the explain set by the Pearson
- * correlation between "rule fires" and the activation over every token, and phrases the best one as a sentence
- * with the tokens it fired on most strongly as examples.
+ * in the word and the preceding token, and conjunctions of a tag with one of those, scores each on the explain set
+ * by the Pearson correlation between "rule fires" and the activation over every token, and phrases the chosen one
+ * as a sentence with the tokens it fired on most strongly as examples.
+ *
+ * <p>{@link Search#CROSS_VALIDATED} (the default) chooses by cross-validation inside the explain set, preferring
+ * the most general hypothesis that predicts unseen windows about as well ({@link HypothesisSearch}).
+ * {@link Search#LEGACY} is the earlier search (in-sample fit, a small simplicity margin, one PUNCT family, no
+ * conjunctions), kept so a benchmark can measure before and after in one run.
  */
 public final class StatisticalExplainer implements Explainer {
     public static final String NAME = "statistical";
-    private static final int MAX_SET = 8;
-    private static final int CANDIDATES = 24;
-    private static final int EXAMPLES = 3;
     /** a simpler hypothesis (tag, position) wins over a token list unless the list fits clearly better */
     private static final double SIMPLICITY_MARGIN = 0.02;
+
+    public enum Search {
+        CROSS_VALIDATED, LEGACY;
+
+        public static Search parse(String s) {
+            return switch (s == null ? "" : s.toLowerCase(Locale.ROOT)) {
+                case "cv", "cross-validated", "" -> CROSS_VALIDATED;
+                case "legacy" -> LEGACY;
+                default -> throw new IllegalArgumentException("unknown hypothesis search '" + s + "': cv or legacy");
+            };
+        }
+    }
+
+    private final Search search;
+
+    public StatisticalExplainer() {
+        this(Search.CROSS_VALIDATED);
+    }
+
+    public StatisticalExplainer(Search search) {
+        this.search = search;
+    }
 
     @Override
     public String name() {
@@ -34,7 +56,7 @@ public final class StatisticalExplainer implements Explainer {
     @Override
     public Explanation explain(RecordSplit split) {
         Scored best = bestRule(split.explain());
-        String text = phrase(best.rule(), split.explain());
+        String text = RulePhrases.phrase(best.rule(), split.explain());
         return new Explanation(text, NAME, best.rule(), best.fit(), LlmUsage.NONE);
     }
 
@@ -42,17 +64,12 @@ public final class StatisticalExplainer implements Explainer {
     }
 
     Scored bestRule(List<ActivationRecord> records) {
-        double[] acts = flatActivations(records);
-        List<Scored> scored = new ArrayList<>();
-        for (String tag : tags(records)) scored.add(score(Rule.tag(tag), records, acts, 1));
-        scored.add(score(new Rule(Rule.Kind.CONTINUATION, List.of()), records, acts, 1));
-        scored.add(score(new Rule(Rule.Kind.WORD_START, List.of()), records, acts, 1));
-        scored.add(greedySet(records, acts, false));
-        scored.add(greedySet(records, acts, true));
-        Scored best = null;
-        for (Scored s : scored) {
-            if (s == null || Double.isNaN(s.fit())) continue;
-            if (best == null || better(s, best)) best = s;
+        Scored best;
+        if (search == Search.LEGACY) {
+            best = legacy(records);
+        } else {
+            HypothesisSearch.Choice c = new HypothesisSearch().search(records);
+            best = c == null ? null : new Scored(c.rule(), c.fit(), 0);
         }
         if (best == null) {
             // Nothing varies with the activation (e.g. a single token window): fall back to the strongest token.
@@ -62,55 +79,38 @@ public final class StatisticalExplainer implements Explainer {
         return best;
     }
 
+    private Scored legacy(List<ActivationRecord> records) {
+        double[] acts = flatActivations(records);
+        List<Scored> scored = new ArrayList<>();
+        for (String tag : coarseTags(records)) scored.add(score(Rule.tag(tag), records, acts, 1));
+        scored.add(score(Rule.of(Rule.Kind.CONTINUATION), records, acts, 1));
+        scored.add(score(Rule.of(Rule.Kind.WORD_START), records, acts, 1));
+        for (boolean preceding : new boolean[] {false, true}) {
+            Rule r = HypothesisSearch.greedySet(records, null, preceding);
+            if (r != null) scored.add(score(r, records, acts, 1 + r.values().size() / 2));
+        }
+        Scored best = null;
+        for (Scored s : scored) {
+            if (s == null || Double.isNaN(s.fit())) continue;
+            if (best == null || better(s, best)) best = s;
+        }
+        return best;
+    }
+
+    /** The legacy search saw one PUNCT family for every punctuation mark. */
+    private static Set<String> coarseTags(List<ActivationRecord> records) {
+        Set<String> out = new TreeSet<>();
+        for (String t : HypothesisSearch.tags(records)) out.add(TagFamilies.isPunctuation(t) ? TagFamilies.PUNCT : t);
+        return out;
+    }
+
     private static boolean better(Scored a, Scored b) {
         double margin = SIMPLICITY_MARGIN * (a.complexity() - b.complexity());
         return a.fit() - margin > b.fit();
     }
 
-    private Scored score(Rule rule, List<ActivationRecord> records, double[] acts, int complexity) {
-        return new Scored(rule, Correlation.pearson(fires(rule, records), acts), complexity);
-    }
-
-    /** Grows a token set (or a preceding-token set) greedily from the tokens with the highest mean activation. */
-    private Scored greedySet(List<ActivationRecord> records, double[] acts, boolean preceding) {
-        Map<String, double[]> sums = new HashMap<>();
-        for (ActivationRecord r : records) {
-            for (int i = preceding ? 1 : 0; i < r.size(); i++) {
-                String key = Rule.norm(r.tokens().get(preceding ? i - 1 : i));
-                double[] s = sums.computeIfAbsent(key, k -> new double[2]);
-                s[0] += Math.max(0, r.activations()[i]);
-                s[1]++;
-            }
-        }
-        List<String> candidates = sums.entrySet().stream()
-                .sorted(Comparator.comparingDouble((Map.Entry<String, double[]> e) -> -e.getValue()[0] / e.getValue()[1])
-                        .thenComparing(Map.Entry::getKey))
-                .limit(CANDIDATES).map(Map.Entry::getKey).toList();
-        Set<String> chosen = new LinkedHashSet<>();
-        double bestFit = Double.NaN;
-        for (String c : candidates) {
-            if (chosen.size() >= MAX_SET) break;
-            Set<String> trial = new LinkedHashSet<>(chosen);
-            trial.add(c);
-            Rule rule = preceding ? Rule.precededBy(trial) : Rule.tokens(trial);
-            double fit = Correlation.pearson(fires(rule, records), acts);
-            if (!Double.isNaN(fit) && (Double.isNaN(bestFit) || fit > bestFit)) {
-                bestFit = fit;
-                chosen = trial;
-            }
-        }
-        if (chosen.isEmpty()) return null;
-        Rule rule = preceding ? Rule.precededBy(chosen) : Rule.tokens(chosen);
-        return new Scored(rule, bestFit, 1 + chosen.size() / 2);
-    }
-
-    private static Set<String> tags(List<ActivationRecord> records) {
-        Set<String> tags = new HashSet<>();
-        for (ActivationRecord r : records) {
-            if (r.tags() == null) continue;
-            for (String t : r.tags()) if (t != null) tags.add(t);
-        }
-        return tags;
+    private static Scored score(Rule rule, List<ActivationRecord> records, double[] acts, int complexity) {
+        return new Scored(rule, HypothesisSearch.fitOf(rule, records, acts), complexity);
     }
 
     static double[] flatActivations(List<ActivationRecord> records) {
@@ -127,46 +127,5 @@ public final class StatisticalExplainer implements Explainer {
         int k = 0;
         for (ActivationRecord r : records) for (boolean b : rule.fires(r)) out[k++] = b ? 1 : 0;
         return out;
-    }
-
-    /** The tokens the rule fires on, strongest activation first, distinct. */
-    static List<String> examples(Rule rule, List<ActivationRecord> records, int n) {
-        record Hit(String token, float act) {
-        }
-        List<Hit> hits = new ArrayList<>();
-        for (ActivationRecord r : records) {
-            boolean[] f = rule.fires(r);
-            for (int i = 0; i < f.length; i++) if (f[i]) hits.add(new Hit(r.tokens().get(i), r.activations()[i]));
-        }
-        hits.sort(Comparator.comparingDouble(h -> -h.act()));
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        for (Hit h : hits) {
-            if (out.size() >= n) break;
-            out.add(h.token());
-        }
-        return List.copyOf(out);
-    }
-
-    static String phrase(Rule rule, List<ActivationRecord> records) {
-        String ex = quoteList(examples(rule, records, EXAMPLES));
-        String suchAs = ex.isEmpty() ? "" : ", such as " + ex;
-        return switch (rule.kind()) {
-            case TAG -> BrownTags.describe(rule.values().get(0)) + " (Brown tag " + rule.values().get(0).toUpperCase() + ")" + suchAs;
-            case TOKEN -> "the token" + (rule.values().size() > 1 ? "s " : " ") + quoteList(orderedByExample(rule, records));
-            case CONTINUATION -> "word pieces that continue a word (not its first piece)" + suchAs;
-            case WORD_START -> "the first piece of a word" + suchAs;
-            case PRECEDED_BY -> "tokens right after " + quoteList(rule.values()).replace(", ", " or ") + suchAs;
-        };
-    }
-
-    private static List<String> orderedByExample(Rule rule, List<ActivationRecord> records) {
-        LinkedHashSet<String> ordered = new LinkedHashSet<>();
-        for (String e : examples(rule, records, Integer.MAX_VALUE)) ordered.add(Rule.norm(e));
-        ordered.addAll(rule.values());
-        return List.copyOf(ordered);
-    }
-
-    private static String quoteList(List<String> items) {
-        return String.join(", ", items.stream().map(s -> "'" + s + "'").toList());
     }
 }

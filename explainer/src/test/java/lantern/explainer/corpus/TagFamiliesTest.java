@@ -26,10 +26,18 @@ class TagFamiliesTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = ' ', quoteCharacter = '|', value = {". PUNCT", ", PUNCT", ":-hl PUNCT", "-- PUNCT", "---hl PUNCT", "`` PUNCT",
-            "'' PUNCT", "( PUNCT", ")-hl PUNCT", "* NOT", "*-hl NOT", "fw-* NOT"})
+    @CsvSource(delimiter = ' ', quoteCharacter = '|', value = {". .", "; .", "? .", "! .", ", ,", ":-hl :", "-- --", "---hl --",
+            "`` QUOTE", "'' QUOTE", "' '", "( (", ")-hl )", "* NOT", "*-hl NOT", "fw-* NOT"})
     void punctuationAndLoneNegation(String raw, String family) {
         assertThat(TagFamilies.family(raw)).isEqualTo(family);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ' ', quoteCharacter = '|', value = {", ,", ". .", "? .", "; .", ": :", "( (", ") )", "-- --",
+            "|\"| QUOTE", "' '", "a PUNCT", "##, ,"})
+    void punctuationFromTheTokenForOldCollections(String token, String family) {
+        assertThat(TagFamilies.punctuationOf(token)).isEqualTo(family);
+        assertThat(TagFamilies.isPunctuation(family)).isTrue();
     }
 
     @Test

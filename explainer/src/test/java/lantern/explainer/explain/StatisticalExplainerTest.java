@@ -93,4 +93,78 @@ class StatisticalExplainerTest {
         assertThat(e.rule().kind()).isEqualTo(Rule.Kind.CONTINUATION);
         assertThat(e.text()).startsWith("word pieces that continue a word").contains("'##s'");
     }
+
+    @Test
+    void anAdjectiveFeatureIsExplainedByTheClassNotAListOfAdjectives() {
+        // every adjective fires, with a strength that depends on the word: no short token list covers unseen ones
+        FeatureRecords records = Records.build("ca01", "cb02", 40, 20,
+                (w, i) -> w.get(i).tag().equals("JJ") ? 1f + Math.floorMod(w.get(i).token().hashCode(), 4) : 0f);
+        RecordSplit split = RecordSplitter.defaults().split(records);
+        Explanation e = explainer.explain(split);
+        assertThat(e.rule()).isEqualTo(Rule.tag("JJ"));
+        assertThat(e.text()).startsWith("adjectives (Brown tag JJ), such as '");
+        assertThat(simulationScore(e, split)).isGreaterThan(0.5);
+    }
+
+    @Test
+    void aCommaFeatureIsNamedByBrownsFinePunctuationTag() {
+        FeatureRecords records = Records.build("ca01", "cb02", 40, 20, (w, i) -> w.get(i).token().equals(",") ? 3f : 0f);
+        RecordSplit split = RecordSplitter.defaults().split(records);
+        Explanation e = explainer.explain(split);
+        assertThat(e.rule().namesTag(",")).isTrue();
+        assertThat(e.text()).startsWith("commas (Brown tag ','), such as ','");
+        assertThat(simulationScore(e, split)).isGreaterThan(0.95);
+        // the legacy search saw one PUNCT family: its rule fires on every mark, so it simulates commas worse
+        Explanation old = new StatisticalExplainer(StatisticalExplainer.Search.LEGACY).explain(split);
+        assertThat(old.rule()).isNotEqualTo(e.rule());
+    }
+
+    @Test
+    void collectionsWithOnePunctFamilyStillGetFineTagsFromTheToken() {
+        var r = new lantern.explainer.ActivationRecord(List.of("well", ",", "yes", "."), new float[]{0, 4, 0, 0},
+                List.of("UH", "PUNCT", "UH", "PUNCT"), null);
+        assertThat(Rule.tag(",").fires(r)).containsExactly(false, true, false, false);
+        assertThat(Rule.tag("PUNCT").fires(r)).containsExactly(false, true, false, true);
+    }
+
+    @Test
+    void aConjunctionOfTagAndPrecedingTokenIsFoundWhenNeitherAloneFits() {
+        // singular nouns right after 'the' (not after 'a', and not other words after 'the')
+        FeatureRecords records = Records.build("ca01", "cb02", 40, 20,
+                (w, i) -> i > 0 && w.get(i).tag().equals("NN") && w.get(i - 1).token().equals("the") ? 4f : 0f);
+        RecordSplit split = RecordSplitter.defaults().split(records);
+        Explanation e = explainer.explain(split);
+        assertThat(e.rule()).isEqualTo(Rule.tag("NN").and(Rule.precededBy(java.util.Set.of("the"))));
+        assertThat(e.text()).startsWith("singular nouns (Brown tag NN) right after 'the', such as '");
+        assertThat(simulationScore(e, split)).isGreaterThan(0.95);
+    }
+
+    @Test
+    void wordPiecesAreNamedAsSuch() {
+        List<lantern.explainer.ActivationRecord> top = new ArrayList<>();
+        String[][] words = {{"cat", "##s"}, {"dog", "##s"}, {"tree", "##s"}, {"house", "##s"}, {"bird", "##s"}, {"car", "##s"}};
+        for (int w = 0; w < 12; w++) {
+            String[] a = words[w % words.length], b = words[(w + 1) % words.length];
+            top.add(new lantern.explainer.ActivationRecord(List.of("the", a[0], a[1], "and", b[0], b[1], "run", "##s"),
+                    new float[]{0, 0, 5 - w * 0.1f, 0, 0, 4, 0, 0}, List.of("AT", "NNS", "NNS", "CC", "NNS", "NNS", "VBZ", "VBZ"),
+                    new boolean[]{true, true, false, true, true, false, true, false}));
+        }
+        Explanation e = explainer.explain(new RecordSplitter(12, 0, 0).split(top, List.of()));
+        assertThat(e.text()).contains("'##s'").containsAnyOf("plural suffix", "last word piece of plural nouns", "word pieces after the first in plural nouns");
+    }
+
+    @Test
+    void tokensAreQuotedWithoutTheirLeadingSpaceMarkers() {
+        assertThat(RulePhrases.quoteList(List.of("green", " yellow", "\u0120red", " "))).isEqualTo("'green', 'yellow', 'red', ' '");
+    }
+
+    @Test
+    void rulesOfTheOldShapeStillReadAndConjunctionsRoundTrip() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Rule old = json.readValue("{\"kind\":\"TAG\",\"values\":[\"nns\"]}", Rule.class);
+        assertThat(old).isEqualTo(Rule.tag("NNS"));
+        assertThat(json.writeValueAsString(old)).doesNotContain("and");
+        Rule both = Rule.tag("NN").and(Rule.of(Rule.Kind.WORD_END));
+        assertThat(json.readValue(json.writeValueAsString(both), Rule.class)).isEqualTo(both);
+    }
 }

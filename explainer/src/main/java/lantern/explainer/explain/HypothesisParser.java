@@ -1,0 +1,48 @@
+package lantern.explainer.explain;
+
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a rule out of a free-text explanation someone wrote, for the hypothesis shapes the statistical simulator
+ * understands: a Brown tag class ("plural nouns", "Brown tag NNS", "commas"), a token list ("the tokens 'said',
+ * 'told'"), tokens after given ones ("tokens right after 'of'"), and a class right after given tokens. Anything
+ * else has no rule: only an LLM simulator can score it.
+ */
+public final class HypothesisParser {
+    private static final Pattern QUOTED = Pattern.compile("['\"\u2018\u201c]([^'\"\u2019\u201d]{1,40})['\"\u2019\u201d]");
+    private static final Pattern TAG_CODE = Pattern.compile("brown tag (?:'([^']{1,3})'|([A-Za-z$*]+))", Pattern.CASE_INSENSITIVE);
+    private static final Pattern AFTER = Pattern.compile("\\b(right after|after|following|preceded by)\\b", Pattern.CASE_INSENSITIVE);
+
+    private HypothesisParser() {
+    }
+
+    public static Optional<Rule> parse(String text) {
+        if (text == null || text.isBlank()) return Optional.empty();
+        String t = text.strip();
+        String tag = null;
+        Matcher code = TAG_CODE.matcher(t);
+        if (code.find()) tag = (code.group(1) != null ? code.group(1) : code.group(2)).toUpperCase(Locale.ROOT);
+        if (tag == null) tag = BrownTags.findByName(t);
+        Matcher after = AFTER.matcher(t);
+        Set<String> before = new LinkedHashSet<>(), listed = new LinkedHashSet<>();
+        int afterAt = after.find() ? after.end() : -1;
+        Matcher q = QUOTED.matcher(t);
+        int suchAs = t.toLowerCase(Locale.ROOT).indexOf("such as");
+        while (q.find()) {
+            if (suchAs >= 0 && q.start() > suchAs) break; // examples, not the hypothesis
+            if (afterAt >= 0 && q.start() >= afterAt) before.add(q.group(1)); else listed.add(q.group(1));
+        }
+        if (!before.isEmpty()) {
+            Rule prec = Rule.precededBy(before);
+            return Optional.of(tag != null ? Rule.tag(tag).and(prec) : prec);
+        }
+        if (tag != null) return Optional.of(Rule.tag(tag));
+        if (!listed.isEmpty()) return Optional.of(Rule.tokens(listed));
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,351 @@
+package lantern.index;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoubleField;
+import org.apache.lucene.document.IntField;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexNotFoundException;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedNumericDocValues;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.SortedNumericSelector;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
+import org.apache.lucene.util.VectorUtil;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import static lantern.index.IndexSchema.*;
+
+/**
+ * The read side of the index: browsing by score, and text queries fused from BM25 and kNN by reciprocal-rank
+ * fusion, then weighed by explanation quality. Works on an {@link IndexSearcher} the caller holds.
+ */
+final class FeatureSearcher {
+    private final Analyzer analyzer;
+    private final double minCosine;
+    private final double qualityWeight;
+
+    FeatureSearcher(Analyzer analyzer, double minCosine, double qualityWeight) {
+        this.analyzer = analyzer;
+        this.minCosine = minCosine;
+        this.qualityWeight = qualityWeight;
+    }
+
+    /** The best explanation (highest simulation score) of each feature, in the order of the ids. */
+    Map<String, SearchHit> explanationsFor(IndexSearcher s, List<String> featureIds) throws IOException {
+        List<BytesRef> terms = featureIds.stream().map(BytesRef::new).toList();
+        TopDocs td = s.search(new TermInSetQuery(F_FEATURE, terms), Math.max(1, featureIds.size() * 8));
+        StoredFields stored = s.storedFields();
+        Map<String, SearchHit> best = new HashMap<>();
+        for (ScoreDoc sd : td.scoreDocs) {
+            SearchHit h = toHit(stored.document(sd.doc), "feature", 0);
+            best.merge(h.featureId(), h, (a, b) -> score(a) >= score(b) ? a : b);
+        }
+        Map<String, SearchHit> ordered = new LinkedHashMap<>();
+        for (String id : featureIds) if (best.containsKey(id)) ordered.put(id, best.get(id));
+        return ordered;
+    }
+
+    private static double score(SearchHit h) {
+        return h.simulation() == null ? Double.NEGATIVE_INFINITY : h.simulation();
+    }
+
+    SearchResult search(IndexSearcher s, SearchQuery q, float[] queryVector, FeatureIndex.Side side) throws IOException {
+        return q.browsing() ? browse(s, q)
+                : fused(s, q, side == FeatureIndex.Side.TEXT ? null : queryVector, side != FeatureIndex.Side.VECTOR);
+    }
+
+    private SearchResult browse(IndexSearcher s, SearchQuery q) throws IOException {
+        Query filter = filter(q);
+        // best simulation score first; unscored last; ties in index order
+        Sort sort = new Sort(
+                DoubleField.newSortField(F_SIMULATION, true, SortedNumericSelector.Type.MAX, Double.NEGATIVE_INFINITY),
+                SortField.FIELD_DOC);
+        TopDocs td = s.search(filter, q.offset() + q.limit(), sort);
+        long total = s.count(filter);
+        SortedMap<Integer, Long> facets = s.search(filter, new LayerCounts());
+        StoredFields stored = s.storedFields();
+        List<SearchHit> hits = new ArrayList<>();
+        for (int i = q.offset(); i < td.scoreDocs.length; i++) {
+            hits.add(toHit(stored.document(td.scoreDocs[i].doc), "filter", 0));
+        }
+        return new SearchResult(hits, total, facets);
+    }
+
+    private SearchResult fused(IndexSearcher s, SearchQuery q, float[] queryVector, boolean withText) throws IOException {
+        int window = Math.max(100, q.offset() + q.limit());
+        Query filter = filter(q);
+        Query textQuery = withText ? textQuery(q.text()) : null;
+        TopDocs text;
+        if (textQuery == null) {
+            text = new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
+        } else {
+            Query scoped = new BooleanQuery.Builder()
+                    .add(textQuery, BooleanClause.Occur.MUST)
+                    .add(filter, BooleanClause.Occur.FILTER).build();
+            text = s.search(scoped, window);
+        }
+        TopDocs vector = new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
+        if (queryVector != null) {
+            float[] target = normalized(queryVector, "the query");
+            Query knn = new KnnFloatVectorQuery(F_VECTOR, target, window,
+                    filter instanceof MatchAllDocsQuery ? null : filter);
+            TopDocs raw = s.search(knn, window);
+            // DOT_PRODUCT scores are (1 + cos) / 2: keep only hits that are actually similar
+            float minScore = (float) ((1 + minCosine) / 2);
+            ScoreDoc[] kept = java.util.Arrays.stream(raw.scoreDocs).filter(sd -> sd.score >= minScore).toArray(ScoreDoc[]::new);
+            vector = new TopDocs(new TotalHits(kept.length, TotalHits.Relation.EQUAL_TO), kept);
+        }
+        TopDocs fused = TopDocs.rrf(window, FeatureIndex.RRF_K, new TopDocs[]{text, vector});
+        Set<Integer> textDocs = docs(text), vectorDocs = docs(vector);
+
+        // quality: among equally relevant hits the better-scored explanation first
+        ScoreDoc[] ranked = weighByQuality(s, fused.scoreDocs);
+        StoredFields stored = s.storedFields();
+        List<SearchHit> hits = new ArrayList<>();
+        for (int i = q.offset(); i < Math.min(ranked.length, q.offset() + q.limit()); i++) {
+            ScoreDoc sd = ranked[i];
+            boolean t = textDocs.contains(sd.doc), v = vectorDocs.contains(sd.doc);
+            hits.add(toHit(stored.document(sd.doc), t && v ? "both" : t ? "text" : "vector", sd.score));
+        }
+        // total and facets count every match: all text matches (not only the fused window) and the similar kNN hits
+        Set<Integer> all = new HashSet<>(vectorDocs);
+        if (textQuery != null) {
+            if (text.totalHits.value() > text.scoreDocs.length || text.totalHits.relation() != TotalHits.Relation.EQUAL_TO) {
+                all.addAll(allDocs(s, new BooleanQuery.Builder().add(textQuery, BooleanClause.Occur.MUST)
+                        .add(filter, BooleanClause.Occur.FILTER).build()));
+            } else {
+                all.addAll(textDocs);
+            }
+        }
+        return new SearchResult(hits, all.size(), layerCounts(s, all));
+    }
+
+    /**
+     * Fused score × (1 + qualityWeight × quality), quality being the simulation score's 95% lower bound where the
+     * document has one, else the score, clamped to [0, 1] (unscored: 0). Ties keep the fused order.
+     */
+    private ScoreDoc[] weighByQuality(IndexSearcher s, ScoreDoc[] fused) throws IOException {
+        if (qualityWeight == 0 || fused.length == 0) return fused;
+        Map<Integer, Double> quality = qualities(s, fused);
+        Integer[] order = new Integer[fused.length];
+        double[] score = new double[fused.length];
+        for (int i = 0; i < fused.length; i++) {
+            order[i] = i;
+            score[i] = fused[i].score * (1 + qualityWeight * quality.getOrDefault(fused[i].doc, 0.0));
+        }
+        java.util.Arrays.sort(order, (a, b) -> score[a] != score[b] ? Double.compare(score[b], score[a]) : Integer.compare(a, b));
+        ScoreDoc[] out = new ScoreDoc[fused.length];
+        for (int i = 0; i < out.length; i++) out[i] = new ScoreDoc(fused[order[i]].doc, (float) score[order[i]]);
+        return out;
+    }
+
+    /** Each document's quality from doc values: the simulation lower bound, else the simulation score. */
+    private static Map<Integer, Double> qualities(IndexSearcher s, ScoreDoc[] hits) throws IOException {
+        int[] docs = new int[hits.length];
+        for (int i = 0; i < hits.length; i++) docs[i] = hits[i].doc;
+        java.util.Arrays.sort(docs);
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        Map<Integer, Double> out = new HashMap<>();
+        int leafIndex = -1;
+        SortedNumericDocValues low = null, sim = null;
+        for (int doc : docs) {
+            int li = org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves);
+            if (li != leafIndex) {
+                leafIndex = li;
+                low = leaves.get(li).reader().getSortedNumericDocValues(F_SIMULATION_LOW);
+                sim = leaves.get(li).reader().getSortedNumericDocValues(F_SIMULATION);
+            }
+            int local = doc - leaves.get(li).docBase;
+            Double q = null;
+            if (low != null && low.advanceExact(local)) q = org.apache.lucene.util.NumericUtils.sortableLongToDouble(low.nextValue());
+            else if (sim != null && sim.advanceExact(local)) q = org.apache.lucene.util.NumericUtils.sortableLongToDouble(sim.nextValue());
+            if (q != null) out.put(doc, Math.max(0, Math.min(1, q)));
+        }
+        return out;
+    }
+
+    /** Every document the query matches (no scores). */
+    private static Set<Integer> allDocs(IndexSearcher s, Query query) throws IOException {
+        Set<Integer> out = new HashSet<>();
+        s.search(query, new CollectorManager<SimpleCollector, Void>() {
+            @Override
+            public SimpleCollector newCollector() {
+                return new SimpleCollector() {
+                    int base;
+
+                    @Override
+                    protected void doSetNextReader(LeafReaderContext context) {
+                        base = context.docBase;
+                    }
+
+                    @Override
+                    public void collect(int doc) {
+                        synchronized (out) {
+                            out.add(base + doc);
+                        }
+                    }
+
+                    @Override
+                    public ScoreMode scoreMode() {
+                        return ScoreMode.COMPLETE_NO_SCORES;
+                    }
+                };
+            }
+
+            @Override
+            public Void reduce(Collection<SimpleCollector> collectors) {
+                return null;
+            }
+        });
+        return out;
+    }
+
+    /** Layer counts of the given documents from doc values (stored fields would decompress a block per hit). */
+    private static SortedMap<Integer, Long> layerCounts(IndexSearcher s, Collection<Integer> hits) throws IOException {
+        int[] docs = hits.stream().mapToInt(Integer::intValue).sorted().toArray();
+        List<LeafReaderContext> leaves = s.getIndexReader().leaves();
+        SortedMap<Integer, Long> counts = new TreeMap<>();
+        int leafIndex = -1;
+        SortedNumericDocValues layers = null;
+        for (int doc : docs) {
+            int li = org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves);
+            if (li != leafIndex) {
+                leafIndex = li;
+                layers = leaves.get(li).reader().getSortedNumericDocValues(F_LAYER);
+            }
+            if (layers != null && layers.advanceExact(doc - leaves.get(li).docBase)) {
+                counts.merge((int) layers.nextValue(), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static Set<Integer> docs(TopDocs td) {
+        Set<Integer> set = new HashSet<>();
+        for (ScoreDoc sd : td.scoreDocs) set.add(sd.doc);
+        return set;
+    }
+
+    private Query textQuery(String text) {
+        QueryBuilder builder = new QueryBuilder(analyzer);
+        Query onText = builder.createBooleanQuery(F_TEXT, text);
+        Query onTokens = builder.createBooleanQuery(F_TOKENS, text);
+        Query onPromotes = builder.createBooleanQuery(F_PROMOTES, text);
+        if (onText == null && onTokens == null) return null;
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        if (onText != null) b.add(onText, BooleanClause.Occur.SHOULD);
+        if (onTokens != null) b.add(new BoostQuery(onTokens, 0.5f), BooleanClause.Occur.SHOULD);
+        if (onPromotes != null) b.add(new BoostQuery(onPromotes, 0.5f), BooleanClause.Occur.SHOULD);
+        return b.build();
+    }
+
+    static Query filter(SearchQuery q) {
+        BooleanQuery.Builder b = new BooleanQuery.Builder();
+        int clauses = 0;
+        if (q.model() != null) { b.add(new TermQuery(new Term(F_MODEL, q.model())), BooleanClause.Occur.FILTER); clauses++; }
+        if (q.layer() != null) { b.add(IntField.newExactQuery(F_LAYER, q.layer()), BooleanClause.Occur.FILTER); clauses++; }
+        if (q.kind() != null) { b.add(new TermQuery(new Term(F_KIND, q.kind())), BooleanClause.Occur.FILTER); clauses++; }
+        if (q.explainer() != null) { b.add(new TermQuery(new Term(F_EXPLAINER, q.explainer())), BooleanClause.Occur.FILTER); clauses++; }
+        if (q.minScore() != null) {
+            b.add(DoubleField.newRangeQuery(F_SIMULATION, q.minScore(), Double.POSITIVE_INFINITY), BooleanClause.Occur.FILTER);
+            clauses++;
+        }
+        if (q.minScoreLow() != null) {
+            b.add(DoubleField.newRangeQuery(F_SIMULATION_LOW, q.minScoreLow(), Double.POSITIVE_INFINITY), BooleanClause.Occur.FILTER);
+            clauses++;
+        }
+        if (q.minCausal() != null) {
+            b.add(DoubleField.newRangeQuery(F_CAUSAL, q.minCausal(), Double.POSITIVE_INFINITY), BooleanClause.Occur.FILTER);
+            clauses++;
+        }
+        return clauses == 0 ? new MatchAllDocsQuery() : b.build();
+    }
+
+    /** Counts matching documents per layer from the layer's doc values. */
+    private static final class LayerCounts implements CollectorManager<LayerCounts.Counter, SortedMap<Integer, Long>> {
+        static final class Counter extends SimpleCollector {
+            final Map<Integer, Long> counts = new HashMap<>();
+            SortedNumericDocValues layers;
+
+            @Override
+            protected void doSetNextReader(LeafReaderContext context) throws IOException {
+                layers = context.reader().getSortedNumericDocValues(F_LAYER);
+            }
+
+            @Override
+            public void collect(int doc) throws IOException {
+                if (layers != null && layers.advanceExact(doc)) counts.merge((int) layers.nextValue(), 1L, Long::sum);
+            }
+
+            @Override
+            public ScoreMode scoreMode() {
+                return ScoreMode.COMPLETE_NO_SCORES;
+            }
+        }
+
+        @Override
+        public Counter newCollector() {
+            return new Counter();
+        }
+
+        @Override
+        public SortedMap<Integer, Long> reduce(Collection<Counter> collectors) {
+            SortedMap<Integer, Long> all = new TreeMap<>();
+            for (Counter c : collectors) c.counts.forEach((k, v) -> all.merge(k, v, Long::sum));
+            return all;
+        }
+    }
+
+}

@@ -1,0 +1,154 @@
+package lantern.index;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.DoubleField;
+import org.apache.lucene.document.IntField;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.LongField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexNotFoundException;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.IndexableField;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedNumericDocValues;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.SortedNumericSelector;
+import org.apache.lucene.search.TermInSetQuery;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TotalHits;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.QueryBuilder;
+import org.apache.lucene.util.VectorUtil;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * The index schema: field names, codec, analyzers, and the mapping between an {@link IndexedExplanation} and its
+ * Lucene document (and back to a {@link SearchHit}).
+ */
+final class IndexSchema {
+    static final int DIMENSION = 384;
+    static final String F_KEY = "key", F_FEATURE = "feature", F_MODEL = "model", F_LAYER = "layer", F_KIND = "kind",
+            F_INDEX = "index", F_TEXT = "text", F_EXPLAINER = "explainer", F_SIMULATION = "simulation", F_SIMULATION_LOW = "simulationLow",
+            F_DETECTION = "detection", F_EMBEDDING_SCORE = "embeddingScore", F_CAUSAL = "causal", F_TOKENS = "tokens",
+            F_TOKEN = "topToken", F_PROMOTES = "promotes", F_VECTOR = "vector", F_CREATED = "createdAt";
+
+    /** HNSW graph: 16 links per node; a 64-wide build beam (Lucene's default is 100) builds faster at little recall cost. */
+    static final int HNSW_M = 16, HNSW_BEAM_WIDTH = 64;
+    static final org.apache.lucene.codecs.Codec CODEC = new org.apache.lucene.codecs.lucene104.Lucene104Codec() {
+        @Override
+        public org.apache.lucene.codecs.KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return new org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat(HNSW_M, HNSW_BEAM_WIDTH);
+        }
+    };
+
+    private IndexSchema() {
+    }
+
+    static Analyzer analyzer() {
+        return new PerFieldAnalyzerWrapper(new StandardAnalyzer(), Map.of(F_TEXT, new EnglishAnalyzer()));
+    }
+
+    static Document toDocument(IndexedExplanation e) {
+        Document d = new Document();
+        d.add(new StringField(F_KEY, e.key(), StoredField.Store.NO));
+        d.add(new StringField(F_FEATURE, e.featureId(), StoredField.Store.YES));
+        d.add(new StringField(F_MODEL, e.model(), StoredField.Store.YES));
+        d.add(new IntField(F_LAYER, e.layer(), StoredField.Store.YES));
+        d.add(new StringField(F_KIND, e.kind(), StoredField.Store.YES));
+        d.add(new IntField(F_INDEX, e.index(), StoredField.Store.YES));
+        d.add(new TextField(F_TEXT, e.text(), StoredField.Store.YES));
+        d.add(new StringField(F_EXPLAINER, e.explainer(), StoredField.Store.YES));
+        if (e.simulation() != null) d.add(new DoubleField(F_SIMULATION, e.simulation(), StoredField.Store.YES));
+        if (e.simulationLow() != null) d.add(new DoubleField(F_SIMULATION_LOW, e.simulationLow(), StoredField.Store.YES));
+        if (e.detection() != null) d.add(new DoubleField(F_DETECTION, e.detection(), StoredField.Store.YES));
+        if (e.embeddingScore() != null) d.add(new DoubleField(F_EMBEDDING_SCORE, e.embeddingScore(), StoredField.Store.YES));
+        if (e.causal() != null) d.add(new DoubleField(F_CAUSAL, e.causal(), StoredField.Store.YES));
+        if (!e.topTokens().isEmpty()) {
+            d.add(new TextField(F_TOKENS, String.join(" ", e.topTokens()), StoredField.Store.NO));
+            for (String t : e.topTokens()) d.add(new StoredField(F_TOKEN, t));
+        }
+        if (!e.promotes().isEmpty()) {
+            d.add(new TextField(F_PROMOTES, String.join(" ", e.promotes()), StoredField.Store.NO));
+        }
+        if (e.embedding() != null) d.add(new KnnFloatVectorField(F_VECTOR, normalized(e.embedding(), e.featureId()),
+                VectorSimilarityFunction.DOT_PRODUCT));
+        d.add(new LongField(F_CREATED, e.createdAt(), StoredField.Store.YES));
+        return d;
+    }
+
+    static float[] normalized(float[] v, String what) {
+        if (v.length != DIMENSION) {
+            throw new IllegalArgumentException("embedding of " + what + " has " + v.length + " dims, expected " + DIMENSION);
+        }
+        double norm = 0;
+        for (float x : v) {
+            if (!Float.isFinite(x)) throw new IllegalArgumentException("embedding of " + what + " is not finite");
+            norm += x * x;
+        }
+        if (norm == 0) throw new IllegalArgumentException("embedding of " + what + " is all zeros");
+        return Math.abs(norm - 1) < 1e-4 ? v : VectorUtil.l2normalize(v.clone());
+    }
+
+    static SearchHit toHit(Document d, String match, double relevance) {
+        List<String> tokens = new ArrayList<>();
+        for (IndexableField f : d.getFields(F_TOKEN)) tokens.add(f.stringValue());
+        return new SearchHit(d.get(F_FEATURE), d.get(F_MODEL), intOf(d, F_LAYER), d.get(F_KIND), intOf(d, F_INDEX),
+                d.get(F_TEXT), d.get(F_EXPLAINER), doubleOf(d, F_SIMULATION), doubleOf(d, F_DETECTION),
+                doubleOf(d, F_EMBEDDING_SCORE), doubleOf(d, F_CAUSAL), Collections.unmodifiableList(tokens),
+                d.getField(F_CREATED).numericValue().longValue(), match, relevance, doubleOf(d, F_SIMULATION_LOW));
+    }
+
+    private static int intOf(Document d, String field) {
+        return d.getField(field).numericValue().intValue();
+    }
+
+    private static Double doubleOf(Document d, String field) {
+        IndexableField f = d.getField(field);
+        return f == null ? null : f.numericValue().doubleValue();
+    }
+
+}
