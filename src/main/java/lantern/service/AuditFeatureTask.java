@@ -66,8 +66,10 @@ public class AuditFeatureTask implements FeatureTask {
         long seq = search.put(e, topTokens);
         search.index().commitThrough(seq);
         ExplanationScores s = e.scores();
+        var usage = e.usage(); // the provider's token counts, for the audit's budget
         return new FeatureResult(e.text(), e.explainer(), s.simulation(), s.detection(), s.embedding(),
-                s.causal() == null ? null : s.causal().score(), r.stats().max(), topTokens);
+                s.causal() == null ? null : s.causal().score(), r.stats().max(), topTokens,
+                usage == null ? null : usage.inputTokens(), usage == null ? null : usage.outputTokens());
     }
 
     /** The tokens at the max of the strongest windows, distinct, strongest first. */

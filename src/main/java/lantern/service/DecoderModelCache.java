@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.BadRequestException;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,7 +29,7 @@ public class DecoderModelCache {
     private final Map<String, DecoderModel> loaded = new ConcurrentHashMap<>();
 
     public SubjectModel get(String id) {
-        if (id == null || id.isBlank()) throw new IllegalArgumentException("\"model\" is required");
+        if (id == null || id.isBlank()) throw new BadRequestException("\"model\" is required");
         if (new DecoderRegistry(config.dataDir()).contains(id)) {
             return loaded.computeIfAbsent(id, name -> DecoderModels.load(name, config.dataDir()));
         }

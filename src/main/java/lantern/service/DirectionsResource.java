@@ -18,6 +18,8 @@ import java.util.List;
 public class DirectionsResource {
     @Inject
     SteeringService steering;
+    @Inject
+    lantern.service.access.RequestLimits limits;
 
     public record CreateRequest(String name, String model, String hook, List<String> positive, List<String> negative) {
     }
@@ -32,7 +34,9 @@ public class DirectionsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Summary create(CreateRequest r) {
-        if (r == null) throw new IllegalArgumentException("body must be JSON like {\"name\",\"model\",\"hook\",\"positive\":[...],\"negative\":[...]}");
+        if (r == null) throw new lantern.errors.BadRequestException("body must be JSON like {\"name\",\"model\",\"hook\",\"positive\":[...],\"negative\":[...]}");
+        limits.texts(r.positive(), "positive");
+        limits.texts(r.negative(), "negative");
         return Summary.of(steering.createDirection(r.name(), r.model(), r.hook(), r.positive(), r.negative()));
     }
 

@@ -1,6 +1,5 @@
 package lantern.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -13,9 +12,7 @@ import lantern.explainer.ActivationRecord;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;
 
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 @Path("/api/features")
 @Produces(MediaType.APPLICATION_JSON)
@@ -30,31 +27,18 @@ public class FeaturesResource {
     SteeringService steering;
 
     /**
-     * The explain call's body, parsed strictly (unknown fields and wrong types are 400s, so a misspelt option is
-     * not silently ignored). {@code causal} (default true) runs the causal check beside the scores; it takes about
-     * a second.
+     * The explain call's body, bound strictly (unknown fields and wrong types are 400s, so a misspelt option is not
+     * silently ignored). {@code causal} (default true) runs the causal check beside the scores; it takes about a
+     * second.
      */
-    public record ExplainRequest(String explainer, String simulator, boolean causal) {
-        private static final Set<String> FIELDS = Set.of("explainer", "simulator", "causal");
-
-        static ExplainRequest fromJson(JsonNode n) {
-            if (n == null || n.isNull() || n.isMissingNode()) return new ExplainRequest(null, null, true);
-            if (!n.isObject()) throw new IllegalArgumentException("explain request must be a JSON object");
-            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!FIELDS.contains(f)) throw new IllegalArgumentException("unknown field in explain request: " + f + " (known: " + FIELDS + ")");
-            }
-            JsonNode causal = n.get("causal");
-            if (causal != null && !causal.isNull() && !causal.isBoolean()) throw new IllegalArgumentException("causal must be true or false");
-            return new ExplainRequest(text(n, "explainer"), text(n, "simulator"), causal == null || causal.isNull() || causal.asBoolean());
+    public record ExplainRequest(String explainer, String simulator, Boolean causal) {
+        boolean causalOrDefault() {
+            return causal == null || causal;
         }
+    }
 
-        private static String text(JsonNode n, String field) {
-            JsonNode v = n.get(field);
-            if (v == null || v.isNull()) return null;
-            if (!v.isTextual()) throw new IllegalArgumentException(field + " must be a string");
-            return v.asText();
-        }
+    /** The causal call takes no options; its body may be absent or {@code {}}. */
+    public record CausalRequest() {
     }
 
     public record Stats(float max, float mean, float fractionNonZero, List<Double> quantileLevels, float[] quantiles, long tokens) {
@@ -92,13 +76,13 @@ public class FeaturesResource {
     @POST
     @Path("/{id: .+}/explain")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ExplanationResult explain(@PathParam("id") String id, JsonNode body) {
-        ExplainRequest request = ExplainRequest.fromJson(body);
+    public ExplanationResult explain(@PathParam("id") String id, ExplainRequest body) {
+        ExplainRequest request = body == null ? new ExplainRequest(null, null, null) : body;
         FeatureId fid = FeatureId.parse(id);
         FeatureRecords r = records.require(fid);
         String explainer = request.explainer() == null ? "statistical" : request.explainer();
         ExplanationResult e = explanations.explain(r, explainer, request.simulator(),
-                request.causal() ? steering::causal : null);
+                request.causalOrDefault() ? steering::causal : null);
         long seq = search.put(e, AuditFeatureTask.topTokens(r, 8));
         search.index().commitThrough(seq);
         return e;
@@ -107,7 +91,8 @@ public class FeaturesResource {
     /** Intervention check: ablate the feature; effect on its top windows' embeddings vs random windows'. */
     @POST
     @Path("/{id: .+}/causal")
-    public lantern.eval.causal.CausalScore causal(@PathParam("id") String id) {
+    public lantern.eval.causal.CausalScore causal(@PathParam("id") String id, String body) {
+        StrictJson.bindOptional(body, CausalRequest.class); // takes no options: any field is an unknown one
         return steering.causal(records.require(FeatureId.parse(id)));
     }
 }

@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.NotFoundException;
+
 import lantern.subject.MklDispatch;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -75,7 +77,7 @@ public class ModelRegistry {
 
     public SubjectModel get(String id) {
         if (BertModel.MINILM_ID.equals(id)) return minilm();
-        throw new NoSuchElementException("unknown model '" + id + "'; encoders here: " + ids()
+        throw new NotFoundException("unknown model '" + id + "'; encoders here: " + ids()
                 + " (decoders are registered with: lantern models add NAME DIR)");
     }
 

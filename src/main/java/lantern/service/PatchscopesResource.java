@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.BadRequestException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -30,6 +32,8 @@ import java.util.List;
 public class PatchscopesResource {
     @Inject
     DecoderModelCache models;
+    @Inject
+    lantern.service.access.RequestLimits limits;
 
     @POST
     public PatchscopeResult patch(JsonNode body) {
@@ -38,13 +42,20 @@ public class PatchscopesResource {
         JsonNode src = body.get("source");
         requireObject(src, "\"source\"");
         JsonNode tgt = body.path("target");
+        only(body, "request body", "model", "source", "target", "preset", "mapping", "maxTokens", "temperature", "patchEveryStep", "seed");
+        only(src, "\"source\"", "prompt", "layer", "position");
+        if (!tgt.isMissingNode() && !tgt.isNull()) {
+            requireObject(tgt, "\"target\"");
+            only(tgt, "\"target\"", "model", "prompt", "layer", "position");
+        }
+        bool(body, "patchEveryStep");
         SubjectModel source = models.get(modelId);
         SubjectModel target = tgt.hasNonNull("model") ? models.get(text(tgt, "model", null)) : source;
 
         PatchscopePreset preset = body.hasNonNull("preset") ? PatchscopePreset.parse(text(body, "preset", null))
                 : PatchscopePreset.FREE_FORM;
         String targetPrompt = text(tgt, "prompt", preset.prompt());
-        if (targetPrompt == null) throw new IllegalArgumentException("\"target.prompt\" is required (or a preset)");
+        if (targetPrompt == null) throw new BadRequestException("\"target.prompt\" is required (or a preset)");
         int sourceLayer = integer(src, "layer", null);
         Integer defaultTargetPos = preset != PatchscopePreset.FREE_FORM && !tgt.hasNonNull("prompt")
                 && target instanceof DecoderModel d ? preset.targetPosition(d) : -1;
@@ -53,6 +64,7 @@ public class PatchscopesResource {
                 mapping(body.get("mapping")), integer(body, "maxTokens", 20),
                 (float) number(body, "temperature", 0), body.path("patchEveryStep").asBoolean(false),
                 (long) number(body, "seed", 0));
+        limits.generationTokens(request.maxTokens());
         return Patchscope.run(source, target, request);
     }
 
@@ -60,12 +72,14 @@ public class PatchscopesResource {
     @Path("/sweep")
     public LayerSweep.Result sweep(JsonNode body) {
         requireObject(body, "request body");
+        only(body, "request body", "model", "prompt", "preset", "targetPrompt", "targetPosition", "positions", "grid");
+        bool(body, "grid");
         SubjectModel model = models.get(text(body, "model", null));
         String prompt = text(body, "prompt", null);
-        if (prompt == null) throw new IllegalArgumentException("\"prompt\" is required");
+        if (prompt == null) throw new BadRequestException("\"prompt\" is required");
         PatchscopePreset preset = PatchscopePreset.parse(text(body, "preset", "identity"));
         String targetPrompt = text(body, "targetPrompt", preset.prompt());
-        if (targetPrompt == null) throw new IllegalArgumentException("\"targetPrompt\" is required for free-form");
+        if (targetPrompt == null) throw new BadRequestException("\"targetPrompt\" is required for free-form");
         int targetPos = body.hasNonNull("targetPosition") ? integer(body, "targetPosition", -1)
                 : (model instanceof DecoderModel d && preset != PatchscopePreset.FREE_FORM
                 && !body.hasNonNull("targetPrompt") ? preset.targetPosition(d) : -1);
@@ -75,9 +89,9 @@ public class PatchscopesResource {
             int n = model.tokenizer().encode(prompt, true).length();
             for (int i = 0; i < n; i++) positions.add(i);
         } else {
-            if (!ps.isArray()) throw new IllegalArgumentException("\"positions\" must be an array of integers");
+            if (!ps.isArray()) throw new BadRequestException("\"positions\" must be an array of integers");
             for (JsonNode p : ps) {
-                if (!p.canConvertToInt()) throw new IllegalArgumentException("\"positions\" must hold integers");
+                if (!p.canConvertToInt()) throw new BadRequestException("\"positions\" must hold integers");
                 positions.add(p.asInt());
             }
         }
@@ -91,7 +105,7 @@ public class PatchscopesResource {
         }
         JsonNode a = m.get("affine");
         if (!m.isObject() || a == null || !a.isObject() || !a.path("weight").isArray()) {
-            throw new IllegalArgumentException("\"mapping\" must be \"identity\" or {\"affine\": {\"weight\": [[..]], "
+            throw new BadRequestException("\"mapping\" must be \"identity\" or {\"affine\": {\"weight\": [[..]], "
                     + "\"bias\": [..]}}");
         }
         JsonNode w = a.get("weight");
@@ -102,34 +116,48 @@ public class PatchscopesResource {
     }
 
     private static float[] floats(JsonNode n, String what) {
-        if (n == null || !n.isArray()) throw new IllegalArgumentException(what + " must be an array of numbers");
+        if (n == null || !n.isArray()) throw new BadRequestException(what + " must be an array of numbers");
         float[] out = new float[n.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!n.get(i).isNumber()) throw new IllegalArgumentException(what + " must hold only numbers");
+            if (!n.get(i).isNumber()) throw new BadRequestException(what + " must hold only numbers");
             out[i] = n.get(i).floatValue();
         }
         return out;
     }
 
+    /** Unknown fields are errors, as in every other body (a misspelt option is not silently ignored). */
+    private static void only(JsonNode n, String what, String... fields) {
+        java.util.Set<String> known = java.util.Set.of(fields);
+        for (var it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) throw new BadRequestException("unknown field in " + what + ": " + f + " (known: " + String.join(", ", fields) + ")");
+        }
+    }
+
+    private static void bool(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v != null && !v.isNull() && !v.isBoolean()) throw new BadRequestException("\"" + field + "\" must be true or false");
+    }
+
     private static void requireObject(JsonNode n, String what) {
-        if (n == null || !n.isObject()) throw new IllegalArgumentException(what + " must be a JSON object");
+        if (n == null || !n.isObject()) throw new BadRequestException(what + " must be a JSON object");
     }
 
     private static String text(JsonNode n, String field, String fallback) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return fallback;
-        if (!v.isTextual()) throw new IllegalArgumentException("\"" + field + "\" must be a string");
+        if (!v.isTextual()) throw new BadRequestException("\"" + field + "\" must be a string");
         return v.asText();
     }
 
     private static int integer(JsonNode n, String field, Integer fallback) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
-            if (fallback == null) throw new IllegalArgumentException("\"" + field + "\" is required");
+            if (fallback == null) throw new BadRequestException("\"" + field + "\" is required");
             return fallback;
         }
         if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new IllegalArgumentException("\"" + field + "\" must be an integer");
+            throw new BadRequestException("\"" + field + "\" must be an integer");
         }
         return v.asInt();
     }
@@ -137,7 +165,7 @@ public class PatchscopesResource {
     private static double number(JsonNode n, String field, double fallback) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return fallback;
-        if (!v.isNumber()) throw new IllegalArgumentException("\"" + field + "\" must be a number");
+        if (!v.isNumber()) throw new BadRequestException("\"" + field + "\" must be a number");
         return v.asDouble();
     }
 }

@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.BadRequestException;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -20,6 +22,8 @@ import java.util.List;
 public class SteerResource {
     @Inject
     SteeringService steering;
+    @Inject
+    lantern.service.access.RequestLimits limits;
 
     public record SteerRequest(String model, String prompt, List<InterventionSpec> interventions, List<String> candidates,
                                Integer top) {
@@ -28,9 +32,11 @@ public class SteerResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Steering.Result steer(SteerRequest r) {
-        if (r == null) throw new IllegalArgumentException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...],\"candidates\":[...]}");
+        if (r == null) throw new BadRequestException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...],\"candidates\":[...]}");
         int top = r.top() == null ? 5 : r.top();
-        if (top < 1 || top > 100) throw new IllegalArgumentException("top must be in 1..100");
+        if (top < 1 || top > 100) throw new BadRequestException("top must be in 1..100");
+        limits.texts(r.candidates(), "candidates");
+        limits.texts(r.interventions(), "interventions");
         return steering.steer(r.model(), r.prompt(), r.interventions(), r.candidates(), top);
     }
 }

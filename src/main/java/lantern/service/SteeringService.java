@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.BadRequestException;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -43,7 +45,7 @@ public class SteeringService {
         BertModel m = models.encoder(model == null ? BertModel.MINILM_ID : model);
         checkTexts("positive", positive);
         checkTexts("negative", negative);
-        if (hook == null) throw new IllegalArgumentException("hook is missing (e.g. blocks.3.hook_resid_post)");
+        if (hook == null) throw new BadRequestException("hook is missing (e.g. blocks.3.hook_resid_post)");
         Direction d = MeanDifference.compute(m, name, hook, positive, negative);
         directions().save(d);
         return d;
@@ -59,9 +61,9 @@ public class SteeringService {
 
     public Steering.Result steer(String model, String prompt, List<InterventionSpec> interventions, List<String> candidates, int topN) {
         BertModel m = models.encoder(model == null ? BertModel.MINILM_ID : model);
-        if (prompt != null && prompt.length() > config.maxTextChars()) throw new IllegalArgumentException("prompt longer than " + config.maxTextChars() + " characters");
+        if (prompt != null && prompt.length() > config.maxTextChars()) throw new BadRequestException("prompt longer than " + config.maxTextChars() + " characters");
         if (candidates != null) checkTexts("candidates", candidates);
-        if (interventions == null || interventions.isEmpty()) throw new IllegalArgumentException("give at least one intervention");
+        if (interventions == null || interventions.isEmpty()) throw new BadRequestException("give at least one intervention");
         InterventionPlanner planner = new InterventionPlanner(m, saes(), directions());
         List<InterventionPlanner.Planned> planned = planner.plan(interventions);
         return Steering.run(m, prompt, planned, planner.hooks(planned), candidates, topN);
@@ -69,10 +71,10 @@ public class SteeringService {
 
     private void checkTexts(String what, List<String> texts) {
         if (texts == null) return;
-        if (texts.size() > MAX_TEXTS) throw new IllegalArgumentException("at most " + MAX_TEXTS + " " + what + " texts");
+        if (texts.size() > MAX_TEXTS) throw new BadRequestException("at most " + MAX_TEXTS + " " + what + " texts");
         for (String t : texts) {
-            if (t == null || t.isBlank()) throw new IllegalArgumentException(what + " holds an empty text");
-            if (t.length() > config.maxTextChars()) throw new IllegalArgumentException(what + " text longer than " + config.maxTextChars() + " characters");
+            if (t == null || t.isBlank()) throw new BadRequestException(what + " holds an empty text");
+            if (t.length() > config.maxTextChars()) throw new BadRequestException(what + " text longer than " + config.maxTextChars() + " characters");
         }
     }
 

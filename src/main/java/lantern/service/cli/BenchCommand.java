@@ -11,6 +11,8 @@ import picocli.CommandLine;
                 BenchGenerateCommand.class,
                 BenchSearchCommand.class,
                 BenchInterpretabilityCommand.class,
+                BenchFuzzCommand.class,
+                BenchLoadCommand.class,
         })
 public class BenchCommand implements Runnable {
     @CommandLine.Spec

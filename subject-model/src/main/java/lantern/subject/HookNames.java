@@ -51,7 +51,7 @@ public final class HookNames {
     /** Throws a clear error when {@code hook} is not a hook of a model with {@code layers} blocks. */
     public static void requireValid(String hook, int layers) {
         if (!all(layers).contains(hook)) {
-            throw new IllegalArgumentException("unknown hook point '" + hook + "' (model has " + layers
+            throw new lantern.errors.BadRequestException("unknown hook point '" + hook + "' (model has " + layers
                     + " layers; names look like " + mlpPost(0) + ")");
         }
     }

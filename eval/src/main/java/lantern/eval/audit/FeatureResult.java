@@ -14,7 +14,14 @@ import java.util.List;
  */
 @JsonIgnoreProperties(value = {"dead"}, allowGetters = true)
 public record FeatureResult(String explanation, String explainer, Double simulation, Double detection,
-                            Double embeddingScore, Double causal, double maxActivation, List<String> topTokens) {
+                            Double embeddingScore, Double causal, double maxActivation, List<String> topTokens,
+                            Long inputTokens, Long outputTokens) {
+    /** Without LLM spend (a statistical explainer, or no counts reported). */
+    public FeatureResult(String explanation, String explainer, Double simulation, Double detection, Double embeddingScore,
+                         Double causal, double maxActivation, List<String> topTokens) {
+        this(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation, topTokens, null, null);
+    }
+
     public FeatureResult {
         if (explanation == null) explanation = "";
         topTokens = topTokens == null ? List.of() : List.copyOf(topTokens);

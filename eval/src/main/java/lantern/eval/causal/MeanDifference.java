@@ -24,7 +24,7 @@ public final class MeanDifference {
     public static Direction compute(BertModel model, String name, String hook, List<String> positive, List<String> negative) {
         HookNames.requireValid(hook, model.info().layers());
         if (positive == null || positive.isEmpty() || negative == null || negative.isEmpty()) {
-            throw new IllegalArgumentException("a direction needs at least one positive and one negative text");
+            throw new lantern.errors.BadRequestException("a direction needs at least one positive and one negative text");
         }
         float[] pos = meanPooled(model, hook, positive);
         float[] neg = meanPooled(model, hook, negative);

@@ -1,5 +1,7 @@
 package lantern.subject.decoder;
 
+import lantern.errors.BadRequestException;
+
 import ai.djl.ndarray.NDManager;
 import lantern.subject.Hooks;
 
@@ -61,15 +63,15 @@ public final class Generator {
     }
 
     private static void requirePrompt(long[] prompt) {
-        if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty (no tokens)");
+        if (prompt.length == 0) throw new BadRequestException("the prompt is empty (no tokens)");
     }
 
     /** Tokenizes a prompt the way generation wants it (with BOS where the model has one). */
     public static long[] promptIds(DecoderModel model, String prompt) {
-        if (prompt == null || prompt.isEmpty()) throw new IllegalArgumentException("the prompt is empty");
+        if (prompt == null || prompt.isEmpty()) throw new BadRequestException("the prompt is empty");
         long[] ids = model.tokenizer().encode(prompt, true).ids();
         if (ids.length > model.config().contextLength()) {
-            throw new IllegalArgumentException("the prompt has " + ids.length + " tokens, more than the context "
+            throw new BadRequestException("the prompt has " + ids.length + " tokens, more than the context "
                     + "length " + model.config().contextLength() + " of " + model.info().id());
         }
         return ids;
