@@ -43,7 +43,12 @@ public class AuditEstimator {
 
     public Estimate estimate(AuditRequest request) {
         audits.checkNames(request);
-        List<String> features = request.resolve(space);
+        return estimate(request, request.resolve(space), f -> records.load(FeatureId.parse(f)).orElse(null), audits.prices());
+    }
+
+    /** The estimate for these features; {@code load} gives a feature's records (null when not collected). */
+    static Estimate estimate(AuditRequest request, List<String> features, java.util.function.Function<String, FeatureRecords> load,
+                             LlmPrices prices) {
         boolean llmExplainer = request.explainer().equals("llm");
         boolean llmSimulator = request.simulator().startsWith("llm");
         var budget = request.budget();
@@ -55,7 +60,7 @@ public class AuditEstimator {
         int sampled = 0;
         for (String f : features) {
             if (sampled == SAMPLE) break;
-            FeatureRecords r = records.load(FeatureId.parse(f)).orElse(null);
+            FeatureRecords r = load.apply(f);
             if (r == null || r.stats().max() <= 0) continue;
             RecordSplit split = RecordSplitter.defaults().split(r);
             sampled++;
@@ -94,7 +99,6 @@ public class AuditEstimator {
         }
         long perCalls = Math.round((double) calls / sampled);
         long inAll = Math.round((double) in / sampled * features.size()), outAll = Math.round((double) out / sampled * features.size());
-        LlmPrices prices = audits.prices();
         Double cost = prices == null ? null : prices.cost(inAll, outAll);
         double perFeatureTokens = (double) (in + out) / sampled;
         Integer within = budget.maxTokens() == null ? null : (int) Math.min(features.size(), Math.floor(budget.maxTokens() / perFeatureTokens));

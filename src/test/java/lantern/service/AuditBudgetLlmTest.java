@@ -91,6 +91,13 @@ class AuditBudgetLlmTest {
                 int perFeatureCalls = server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions"))).size();
                 long perFeature = (long) perFeatureCalls * (IN + OUT);
                 assertThat(jobs.status(probe).spent().tokens()).isEqualTo(perFeature).isPositive();
+                // the dry run foresaw those calls, and prompt sizes near what was sent
+                var est = AuditEstimator.estimate(request(1, AuditBudget.NONE), List.of("toy/0/mlp/0"), f -> records, prices);
+                assertThat(est.callsPerFeature()).isEqualTo(perFeatureCalls);
+                long sentChars = server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions"))).stream()
+                        .mapToLong(r -> r.getBodyAsString().length()).sum();
+                System.out.println("dry run: " + est.inputTokens() + " input tokens estimated; request bodies " + sentChars + " chars");
+                assertThat(est.inputTokens()).isBetween(sentChars / 4 / 3, sentChars / 4);
                 server.resetRequests();
 
                 // a cap of 2.5 features: two run, the third would pass it, so the audit stops

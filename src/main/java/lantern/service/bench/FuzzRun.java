@@ -22,11 +22,17 @@ public final class FuzzRun {
     public record Failure(String request, String outcome) {
     }
 
+    /**
+     * @param serverErrors responses ≥ 500, except a 503 problem (the deliberate answer of a server not configured for
+     *                     the call, e.g. an LLM explainer without an LLM)
+     * @param closed       requests the server answered by closing the connection (e.g. after refusing a huge body)
+     */
     public record Result(int requests, Map<Integer, Integer> statuses, List<Failure> serverErrors, List<Failure> hangs,
-                         double seconds) {
+                         List<Failure> closed, double seconds) {
         public String summary() {
             return requests + " requests in " + String.format("%.1f", seconds) + " s; statuses " + statuses
-                    + "; responses >= 500: " + serverErrors.size() + "; hangs: " + hangs.size();
+                    + "; responses >= 500 (but deliberate 503s): " + serverErrors.size() + "; hangs: " + hangs.size()
+                    + "; connections closed: " + closed.size();
         }
     }
 
@@ -44,7 +50,7 @@ public final class FuzzRun {
                              Consumer<String> progress) throws InterruptedException {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         Map<Integer, Integer> statuses = new TreeMap<>();
-        List<Failure> errors = new ArrayList<>(), hangs = new ArrayList<>();
+        List<Failure> errors = new ArrayList<>(), hangs = new ArrayList<>(), closed = new ArrayList<>();
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             OpenApiFuzzer.Request rq = fuzzer.next();
@@ -63,7 +69,8 @@ public final class FuzzRun {
             try {
                 HttpResponse<byte[]> r = client.send(req, handler);
                 statuses.merge(r.statusCode(), 1, Integer::sum);
-                if (r.statusCode() >= 500) {
+                boolean deliberate = r.statusCode() == 503 && new String(r.body(), java.nio.charset.StandardCharsets.UTF_8).contains("\"title\":\"Service unavailable\"");
+                if (r.statusCode() >= 500 && !deliberate) {
                     errors.add(new Failure(rq.describe(), r.statusCode() + " " + new String(r.body(), 0, Math.min(r.body().length, 400))));
                 }
                 if (r.statusCode() == 202 && rq.uri().startsWith("/api/audits")) {
@@ -74,10 +81,11 @@ public final class FuzzRun {
             } catch (IOException e) {
                 // a connection the server closed (e.g. after refusing a huge body) is an answer, not a hang
                 statuses.merge(0, 1, Integer::sum);
+                closed.add(new Failure(rq.describe(), e.toString()));
             }
             if (progress != null && (i + 1) % 500 == 0) progress.accept((i + 1) + "/" + n + " " + statuses);
         }
-        return new Result(n, statuses, errors, hangs, (System.nanoTime() - t0) / 1e9);
+        return new Result(n, statuses, errors, hangs, closed, (System.nanoTime() - t0) / 1e9);
     }
 
     private static void cancel(HttpClient client, String baseUrl, String location, String apiKey) {

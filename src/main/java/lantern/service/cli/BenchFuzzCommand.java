@@ -30,6 +30,7 @@ public class BenchFuzzCommand implements Callable<Integer> {
         System.out.println(r.summary());
         r.serverErrors().stream().limit(20).forEach(f -> System.out.println("  5xx: " + f.request() + "\n       -> " + f.outcome()));
         r.hangs().stream().limit(20).forEach(f -> System.out.println("  hang: " + f.request()));
+        r.closed().stream().limit(5).forEach(f -> System.out.println("  closed: " + f.request() + " -> " + f.outcome()));
         return r.serverErrors().isEmpty() && r.hangs().isEmpty() ? 0 : 1;
     }
 }
