@@ -432,7 +432,15 @@ public final class AuditJobs implements Closeable {
 
         private void setRecord(JobRecord r) {
             synchronized (this) {
-                files.writeRecord(r);
+                try {
+                    files.writeRecord(r);
+                } catch (RuntimeException e) {
+                    if (!r.state().finished()) throw e;
+                    // e.g. the disk is full: the API still shows how the job ended; on disk it stays unfinished and
+                    // resumes at the next start, losing nothing
+                    LOG.log(System.Logger.Level.ERROR, "audit " + r.id() + ": cannot record its end state "
+                            + r.state().json() + " in job.json (" + e.getMessage() + "); it resumes at the next start");
+                }
                 record = r;
                 notifyAll();
             }

@@ -24,10 +24,10 @@ class DiskFullTest {
                 id = jobs.submit(new AuditRequest("toy", List.of(0), "mlp", new FeatureSelection.All(), "statistical",
                         "statistical", 1, List.of(), false));
                 disk.fill(64 * 1024); // room for about 20 lines
-                jobs.awaitFinished(id, Duration.ofSeconds(30));
+                assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
                 AuditStatus s = jobs.status(id);
-                if (s.state() == JobState.FAILED) assertThat(s.error()).contains("progress log").contains("disk full?");
-                assertThat(s.state()).isNotEqualTo(JobState.DONE);
+                assertThat(s.state()).isEqualTo(JobState.FAILED);
+                assertThat(s.error()).contains("progress log").contains("disk full?");
                 assertThat(s.done()).isBetween(1, 199);
             }
             // the log holds whole lines only, each feature once; job.json is readable
