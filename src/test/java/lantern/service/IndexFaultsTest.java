@@ -143,7 +143,7 @@ class IndexFaultsTest {
 
     @Test
     void aFullDiskDuringAnIndexCommitLeavesTheLastCommitReadable() throws Exception {
-        try (lantern.eval.audit.SmallDisk disk = lantern.eval.audit.SmallDisk.mount("2m")) {
+        try (lantern.testsupport.SmallDisk disk = lantern.testsupport.SmallDisk.mount("2m")) {
             Path indexDir = disk.dir.resolve("index");
             int committed = 0;
             Exception failure = null;

@@ -1,5 +1,6 @@
 package lantern.eval.audit;
 
+import lantern.testsupport.SmallDisk;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

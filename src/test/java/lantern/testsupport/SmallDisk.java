@@ -1,4 +1,4 @@
-package lantern.eval.audit;
+package lantern.testsupport;
 
 import org.junit.jupiter.api.Assumptions;
 
