@@ -29,6 +29,8 @@ public class AccessFilter {
 
     @Inject
     AccessConfig config;
+    @Inject
+    Sessions sessions;
 
     private volatile ApiKeys keys;
 
@@ -66,10 +68,14 @@ public class AccessFilter {
         if (!k.isEmpty() && !isOpen(rc.normalizedPath()) && !isCorsPreflight(req)) {
             String presented = presentedKey(req);
             ApiKeys.Grant grant = k.check(presented);
+            if (grant == ApiKeys.Grant.NONE && presented == null) { // a browser after logging in at /login
+                io.vertx.core.http.Cookie c = req.getCookie(Sessions.COOKIE);
+                grant = sessions.grant(c == null ? null : c.getValue());
+            }
             if (grant == ApiKeys.Grant.NONE) {
                 rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"lantern\"");
                 problem(rc, 401, "Unauthorized", presented == null
-                        ? "this call needs an API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'"
+                        ? "this call needs an API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY' (browsers: log in at /login)"
                         : "the API key sent is not valid");
                 return;
             }
@@ -103,7 +109,8 @@ public class AccessFilter {
         return path.equals("/q/health") || path.startsWith("/q/health/")
                 || path.equals("/q/metrics") || path.startsWith("/q/metrics/")
                 || path.equals("/q/openapi") || path.startsWith("/q/openapi.")
-                || path.equals("/q/swagger-ui") || path.startsWith("/q/swagger-ui/");
+                || path.equals("/q/swagger-ui") || path.startsWith("/q/swagger-ui/")
+                || path.equals("/login");
     }
 
     private static boolean isCorsPreflight(HttpServerRequest req) {

@@ -95,6 +95,7 @@ class AccessControlTest {
         List<String[]> ops = operations();
         assertThat(ops).hasSizeGreaterThan(15);
         for (String[] op : ops) {
+            if (op[1].equals("/login")) continue; // the way in
             given().contentType(ContentType.JSON).body("{}").request(op[0], op[1]).then()
                     .statusCode(401).contentType("application/problem+json")
                     .header("WWW-Authenticate", startsWith("Bearer"))
@@ -127,6 +128,26 @@ class AccessControlTest {
                 .post("/api/audits").then().statusCode(403).contentType("application/problem+json")
                 .body("detail", containsString("only read"));
         given().header("X-API-Key", READ).delete("/api/audits/a1-00").then().statusCode(403);
+    }
+
+    @Test
+    void browsersLogInOnceAndCarryASessionCookie() {
+        given().get("/login").then().statusCode(200).body(containsString("name=\"key\""));
+        given().formParam("key", "nope").post("/login").then().statusCode(401);
+        Response ok = given().redirects().follow(false).formParam("key", FULL).formParam("next", "/api/models").post("/login");
+        assertThat(ok.statusCode()).isEqualTo(303);
+        String setCookie = ok.getHeader("Set-Cookie");
+        assertThat(setCookie).contains("HttpOnly").containsIgnoringCase("SameSite=Strict").doesNotContain(FULL);
+        String session = ok.getCookie("lantern_session");
+        given().cookie("lantern_session", session).get("/api/models").then().statusCode(200);
+        given().cookie("lantern_session", session + "0").get("/api/models").then().statusCode(401);
+        given().redirects().follow(false).formParam("key", FULL).formParam("next", "//evil.example").post("/login").then().statusCode(400);
+        // a read-only key's session may only read; logging out ends a session
+        String ro = given().redirects().follow(false).formParam("key", READ).post("/login").getCookie("lantern_session");
+        given().cookie("lantern_session", ro).get("/api/models").then().statusCode(200);
+        given().cookie("lantern_session", ro).contentType(ContentType.JSON).body("{}").post("/api/audits").then().statusCode(403);
+        given().cookie("lantern_session", session).post("/logout").then().statusCode(204);
+        given().cookie("lantern_session", session).get("/api/models").then().statusCode(401);
     }
 
     @Test
