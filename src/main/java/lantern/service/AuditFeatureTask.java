@@ -91,7 +91,7 @@ public class AuditFeatureTask implements FeatureTask {
     }
 
     /** The tokens at the max of the strongest windows, distinct, strongest first. */
-    static List<String> topTokens(FeatureRecords r, int limit) {
+    public static List<String> topTokens(FeatureRecords r, int limit) {
         Set<String> out = new LinkedHashSet<>();
         for (ActivationRecord w : r.top()) {
             if (out.size() >= limit) break;

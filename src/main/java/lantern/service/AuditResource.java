@@ -1,6 +1,5 @@
 package lantern.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -17,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 import lantern.eval.audit.AuditEvent;
 import lantern.eval.audit.AuditJobs;
 import lantern.eval.audit.AuditReport;
-import lantern.eval.audit.AuditRequest;
 import lantern.eval.audit.AuditStatus;
 import lantern.eval.audit.HtmlReport;
 import org.jboss.resteasy.reactive.RestStreamElementType;
@@ -31,11 +29,19 @@ import java.util.Map;
 public class AuditResource {
     @Inject
     AuditService audits;
+    @Inject
+    AuditEstimator estimates;
+
+    /** The body of {@code POST /api/audits/{id}/resume}: the new, higher budget. */
+    public record ResumeRequest(AuditSubmission.Budget budget) {
+    }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response submit(JsonNode body) {
-        String id = audits.submit(AuditRequest.fromJson(body));
+    public Response submit(AuditSubmission body) {
+        if (body == null) throw new lantern.errors.BadRequestException("body must be a JSON object like {\"model\":\"minilm-l6\",\"layers\":[0]}");
+        if (body.isDryRun()) return Response.ok(estimates.estimate(body.toRequest())).build();
+        String id = audits.submit(body.toRequest());
         return Response.accepted(Map.of("id", id)).location(java.net.URI.create("/api/audits/" + id)).build();
     }
 
@@ -48,6 +54,15 @@ public class AuditResource {
     @Path("/{id}")
     public AuditStatus status(@PathParam("id") String id) {
         return audits.jobs().status(id);
+    }
+
+    /** Resumes a budget-exhausted audit with a higher budget; what it did is kept. */
+    @POST
+    @Path("/{id}/resume")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public AuditStatus resume(@PathParam("id") String id, ResumeRequest body) {
+        if (body == null || body.budget() == null) throw new lantern.errors.BadRequestException("body must be like {\"budget\": {\"maxTokens\": 200000}}");
+        return audits.jobs().resume(id, body.budget().toBudget());
     }
 
     @DELETE
@@ -99,7 +114,7 @@ public class AuditResource {
             html = switch (format) {
                 case "html" -> true;
                 case "json" -> false;
-                default -> throw new IllegalArgumentException("format must be json or html: " + format);
+                default -> throw new lantern.errors.BadRequestException("format must be json or html: " + format);
             };
         } else {
             html = headers.getAcceptableMediaTypes().stream().anyMatch(t -> t.isCompatible(MediaType.TEXT_HTML_TYPE) && !t.isWildcardType());

@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.UnavailableException;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -8,6 +10,8 @@ import lantern.eval.audit.AuditJobs;
 import lantern.eval.audit.AuditRequest;
 import lantern.eval.audit.FeatureSpace;
 import lantern.eval.audit.FeatureTask;
+import lantern.eval.audit.LlmPrices;
+import lantern.eval.audit.SpendGuard;
 
 import java.util.List;
 
@@ -24,6 +28,12 @@ public class AuditService {
     Instance<FeatureTask> tasks;
     @Inject
     FeatureSpace space;
+    @Inject
+    Instance<ExplanationService> explanations;
+    @Inject
+    lantern.service.access.RequestLimits limits;
+    @Inject
+    BudgetConfig budget;
 
     private volatile AuditJobs jobs;
 
@@ -32,7 +42,11 @@ public class AuditService {
         if (j == null) {
             synchronized (this) {
                 if (jobs == null) {
-                    jobs = new AuditJobs(config.dataDir().resolve("audits"), space, (r, f) -> task().run(r, f));
+                    LlmPrices prices = prices();
+                    SpendGuard daily = budget.dailyMaxTokens().isPresent() || budget.dailyMaxCost().isPresent()
+                            ? new DailySpend(config.dataDir().resolve("budget"), budget.dailyMaxTokens().orElse(null),
+                            budget.dailyMaxCost().orElse(null), prices, java.time.Clock.systemUTC()) : null;
+                    jobs = new AuditJobs(config.dataDir().resolve("audits"), space, (r, f) -> task().run(r, f), prices, daily);
                 }
                 j = jobs;
             }
@@ -40,9 +54,23 @@ public class AuditService {
         return j;
     }
 
-    public String submit(AuditRequest request) {
+    public synchronized String submit(AuditRequest request) {
+        limits.jobs(jobs().list().stream().filter(s -> !s.state().finished()).count());
         task(); // fail before persisting anything when no task is configured
+        checkNames(request);
         return jobs().submit(request);
+    }
+
+    /** Prices per 1k tokens when both are configured, else null (then budgets are in tokens only). */
+    public LlmPrices prices() {
+        if (budget.pricePer1kInputTokens().isEmpty() || budget.pricePer1kOutputTokens().isEmpty()) return null;
+        return new LlmPrices(budget.pricePer1kInputTokens().get(), budget.pricePer1kOutputTokens().get());
+    }
+
+    /** Names the job will use are checked now, not discovered failing on every feature: explainer, simulator, LLM, model, layers, kind (SAE exists). */
+    public void checkNames(AuditRequest request) {
+        if (explanations.isResolvable()) explanations.get().checkUsable(request.explainer(), request.simulator());
+        request.layersOf(space).forEach(l -> space.width(request.model(), l, request.kind()));
     }
 
     public List<String> resumeUnfinished() {
@@ -51,7 +79,7 @@ public class AuditService {
     }
 
     private FeatureTask task() {
-        if (!tasks.isResolvable()) throw new IllegalStateException("audits are not available: no FeatureTask is configured");
+        if (!tasks.isResolvable()) throw new UnavailableException("audits are not available: no FeatureTask is configured");
         return tasks.get();
     }
 

@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.BadRequestException;
+
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -25,7 +27,7 @@ public class DecoderModelCache {
     ModelRegistry models;
 
     public SubjectModel get(String id) {
-        if (id == null || id.isBlank()) throw new IllegalArgumentException("\"model\" is required");
+        if (id == null || id.isBlank()) throw new BadRequestException("\"model\" is required");
         return models.get(id);
     }
 

@@ -21,6 +21,8 @@ import java.util.List;
 public class DirectionsResource {
     @Inject
     SteeringService steering;
+    @Inject
+    lantern.service.access.RequestLimits limits;
 
     /** A direction without its vector, plus where it lives. */
     public record Summary(String name, String model, String hook, String pool, double norm, int positives, int negatives,
@@ -33,6 +35,9 @@ public class DirectionsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Summary create(SteeringService.DirectionRequest r) {
+        if (r == null) throw new lantern.errors.BadRequestException("body must be JSON like {\"name\",\"model\",\"hook\",\"positive\":[...],\"negative\":[...],\"pool\"}");
+        limits.texts(r.positive(), "positive");
+        limits.texts(r.negative(), "negative");
         return Summary.of(steering.createDirection(r));
     }
 

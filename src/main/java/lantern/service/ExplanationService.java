@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.BadRequestException;
+
 import lantern.eval.causal.CausalScore;
 import lantern.eval.score.DetectionScorer;
 import lantern.eval.score.Detector;
@@ -99,7 +101,7 @@ public final class ExplanationService {
         String ex = normalize(explainer, "statistical", EXPLAINERS, "explainer");
         String sim = normalize(simulator, ex.equals("llm") ? "llm-json" : "statistical", SIMULATORS, "simulator");
         if (ex.equals("llm") && sim.equals("statistical")) {
-            throw new IllegalArgumentException("the statistical simulator applies a statistical rule; an llm explanation has none: use llm-json or llm-logprob");
+            throw new BadRequestException("the statistical simulator applies a statistical rule; an llm explanation has none: use llm-json or llm-logprob");
         }
         RecordSplit split = splitter.split(records);
         Explanation explanation = explainerFor(ex).explain(split);
@@ -167,6 +169,19 @@ public final class ExplanationService {
         return result;
     }
 
+    /**
+     * Checks the names a job will use before it starts, so a misspelt simulator or a missing LLM fails the submission
+     * instead of every feature later: unknown names are 400s, an LLM that is asked for but not configured a 503.
+     */
+    public void checkUsable(String explainer, String simulator) {
+        String ex = normalize(explainer, "statistical", EXPLAINERS, "explainer");
+        String sim = normalize(simulator, ex.equals("llm") ? "llm-json" : "statistical", SIMULATORS, "simulator");
+        if (ex.equals("llm") && sim.equals("statistical")) {
+            throw new BadRequestException("the statistical simulator applies a statistical rule; an llm explanation has none: use llm-json or llm-logprob");
+        }
+        if (ex.equals("llm") || !sim.equals("statistical")) requireLlm();
+    }
+
     private static <T> T join(Future<T> f) {
         try {
             return f.get();
@@ -221,7 +236,7 @@ public final class ExplanationService {
     private static String normalize(String value, String dflt, List<String> allowed, String what) {
         if (value == null || value.isBlank()) return dflt;
         String v = value.trim().toLowerCase(Locale.ROOT);
-        if (!allowed.contains(v)) throw new IllegalArgumentException("unknown " + what + " '" + value + "': use one of " + allowed);
+        if (!allowed.contains(v)) throw new BadRequestException("unknown " + what + " '" + value + "': use one of " + allowed);
         return v;
     }
 }

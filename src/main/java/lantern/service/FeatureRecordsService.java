@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.NotFoundException;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import lantern.explainer.FeatureId;
@@ -70,7 +72,7 @@ public class FeatureRecordsService implements FeatureRecordSource {
     /** The records, or a 404 that says how to collect them. */
     public FeatureRecords require(FeatureId id) {
         validate(id);
-        return load(id).orElseThrow(() -> new NoSuchElementException("no collected records for feature " + id
+        return load(id).orElseThrow(() -> new NotFoundException("no collected records for feature " + id
                 + "; collect them first: ./lantern collect --model " + id.model() + " --layers " + id.layer()));
     }
 

@@ -1,6 +1,5 @@
 package lantern.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -13,9 +12,7 @@ import lantern.explainer.ActivationRecord;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;
 
-import java.util.Iterator;
 import java.util.List;
-import java.util.Set;
 
 @Path("/api/features")
 @Produces(MediaType.APPLICATION_JSON)
@@ -32,31 +29,18 @@ public class FeaturesResource {
     CausalService causal;
 
     /**
-     * The explain call's body, parsed strictly (unknown fields and wrong types are 400s, so a misspelt option is
-     * not silently ignored). {@code causal} (default true) runs the causal check beside the scores; it takes about
-     * a second.
+     * The explain call's body, bound strictly (unknown fields and wrong types are 400s, so a misspelt option is not
+     * silently ignored). {@code causal} (default true) runs the causal check beside the scores; it takes about a
+     * second.
      */
-    public record ExplainRequest(String explainer, String simulator, boolean causal) {
-        private static final Set<String> FIELDS = Set.of("explainer", "simulator", "causal");
-
-        static ExplainRequest fromJson(JsonNode n) {
-            if (n == null || n.isNull() || n.isMissingNode()) return new ExplainRequest(null, null, true);
-            if (!n.isObject()) throw new IllegalArgumentException("explain request must be a JSON object");
-            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!FIELDS.contains(f)) throw new IllegalArgumentException("unknown field in explain request: " + f + " (known: " + FIELDS + ")");
-            }
-            JsonNode causal = n.get("causal");
-            if (causal != null && !causal.isNull() && !causal.isBoolean()) throw new IllegalArgumentException("causal must be true or false");
-            return new ExplainRequest(text(n, "explainer"), text(n, "simulator"), causal == null || causal.isNull() || causal.asBoolean());
+    public record ExplainRequest(String explainer, String simulator, Boolean causal) {
+        boolean causalOrDefault() {
+            return causal == null || causal;
         }
+    }
 
-        private static String text(JsonNode n, String field) {
-            JsonNode v = n.get(field);
-            if (v == null || v.isNull()) return null;
-            if (!v.isTextual()) throw new IllegalArgumentException(field + " must be a string");
-            return v.asText();
-        }
+    /** The causal call takes no options; its body may be absent or {@code {}}. */
+    public record CausalRequest() {
     }
 
     public record Stats(float max, float mean, float fractionNonZero, List<Double> quantileLevels, float[] quantiles, long tokens) {
@@ -95,34 +79,20 @@ public class FeaturesResource {
     @POST
     @Path("/{id: .+}/explain")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ExplanationResult explain(@PathParam("id") String id, JsonNode body) {
-        ExplainRequest request = ExplainRequest.fromJson(body);
+    public ExplanationResult explain(@PathParam("id") String id, ExplainRequest body) {
+        ExplainRequest request = body == null ? new ExplainRequest(null, null, null) : body;
         FeatureId fid = FeatureId.parse(id);
         FeatureRecords r = records.require(fid);
         String explainer = request.explainer() == null ? "statistical" : request.explainer();
         ExplanationResult e = explanations.explain(r, explainer, request.simulator(),
-                request.causal() ? causal::causal : null);
+                request.causalOrDefault() ? causal::causal : null);
         long seq = search.put(e, AuditFeatureTask.topTokens(r, 8));
         search.index().commitThrough(seq);
         return e;
     }
 
-    /**
-     * The score call's body, parsed strictly: {@code {"explanation": "...", "simulator": "statistical"}}.
-     */
+    /** The score call's body, bound strictly: {@code {"explanation": "...", "simulator": "statistical"}}. */
     public record ScoreRequest(String explanation, String simulator) {
-        private static final Set<String> FIELDS = Set.of("explanation", "simulator");
-
-        static ScoreRequest fromJson(JsonNode n) {
-            if (n == null || !n.isObject()) throw new IllegalArgumentException("score request must be a JSON object with an explanation");
-            for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!FIELDS.contains(f)) throw new IllegalArgumentException("unknown field in score request: " + f + " (known: " + FIELDS + ")");
-            }
-            String explanation = ExplainRequest.text(n, "explanation");
-            if (explanation == null || explanation.isBlank()) throw new IllegalArgumentException("explanation is missing");
-            return new ScoreRequest(explanation, ExplainRequest.text(n, "simulator"));
-        }
     }
 
     /**
@@ -132,8 +102,10 @@ public class FeaturesResource {
     @POST
     @Path("/{id: .+}/score")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ExplanationResult score(@PathParam("id") String id, JsonNode body) {
-        ScoreRequest request = ScoreRequest.fromJson(body);
+    public ExplanationResult score(@PathParam("id") String id, ScoreRequest request) {
+        if (request == null || request.explanation() == null || request.explanation().isBlank()) {
+            throw new lantern.errors.BadRequestException("explanation is missing: the body must be {\"explanation\": \"...\", \"simulator\": ...}");
+        }
         FeatureRecords r = records.require(FeatureId.parse(id));
         return explanations.score(r, request.explanation(), request.simulator());
     }
@@ -144,7 +116,8 @@ public class FeaturesResource {
      */
     @POST
     @Path("/{id: .+}/causal")
-    public lantern.eval.causal.CausalScore causal(@PathParam("id") String id) {
+    public lantern.eval.causal.CausalScore causal(@PathParam("id") String id, String body) {
+        StrictJson.bindOptional(body, CausalRequest.class); // takes no options: any field is an unknown one
         return causal.causal(records.require(FeatureId.parse(id)));
     }
 }

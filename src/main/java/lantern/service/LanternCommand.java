@@ -24,6 +24,7 @@ import picocli.CommandLine;
                 AuditCommand.class,
                 CausalCommand.class,                SaeCommand.class,
                 SteerCommand.class,
+                IndexCommand.class,
 
         },
         description = "Explains what the neurons and features inside a local language model do.")

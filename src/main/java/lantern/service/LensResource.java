@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.BadRequestException;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -23,9 +25,9 @@ public class LensResource {
 
     @POST
     public LensResult lens(LensRequest request) {
-        if (request == null) throw new IllegalArgumentException("request body is required");
+        if (request == null) throw new BadRequestException("request body is required");
         if (request.prompt() == null || request.prompt().isEmpty()) {
-            throw new IllegalArgumentException("\"prompt\" is required");
+            throw new BadRequestException("\"prompt\" is required");
         }
         return LogitLens.run(models.get(request.model()), request.prompt(),
                 request.position() == null ? -1 : request.position(), request.k() == null ? 5 : request.k());

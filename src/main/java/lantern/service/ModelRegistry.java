@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.NotFoundException;
+
 import lantern.subject.MklDispatch;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -82,7 +84,7 @@ public class ModelRegistry {
         if (id != null && config != null && new lantern.subject.decoder.DecoderRegistry(config.dataDir()).contains(id)) {
             return decoders.computeIfAbsent(id, name -> lantern.subject.decoder.DecoderModels.load(name, config.dataDir()));
         }
-        throw new NoSuchElementException("unknown model '" + id + "'; encoders here: " + ids()
+        throw new NotFoundException("unknown model '" + id + "'; encoders here: " + ids()
                 + " (decoders are registered with: lantern models add NAME DIR)");
     }
 

@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.BadRequestException;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -19,6 +21,8 @@ public class ModelsResource {
     ModelRegistry models;
     @Inject
     ActivationService activations;
+    @Inject
+    lantern.service.access.RequestLimits limits;
 
     public record ActivationsRequest(String text, List<String> features) {
     }
@@ -36,12 +40,12 @@ public class ModelsResource {
     @Path("/{model}/activations")
     @Consumes(MediaType.APPLICATION_JSON)
     public Object activations(@PathParam("model") String model, ActivationsRequest request) {
-        if (request == null) throw new IllegalArgumentException("body must be JSON like {\"text\":\"...\"}");
+        if (request == null) throw new BadRequestException("body must be JSON like {\"text\":\"...\"}");
         models.get(model);
         if (request.features() == null || request.features().isEmpty()) {
             return activations.strongest(model, request.text(), 10);
         }
-        if (request.features().size() > 1000) throw new IllegalArgumentException("at most 1000 features per request");
+        limits.features(request.features().size());
         return activations.chosen(model, request.text(), request.features());
     }
 }

@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.BadRequestException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -26,6 +28,8 @@ import java.util.List;
 public class PatchscopesResource {
     @Inject
     DecoderModelCache models;
+    @Inject
+    lantern.service.access.RequestLimits limits;
 
     @Inject
     PatchscopeService patchscopes;
@@ -37,12 +41,21 @@ public class PatchscopesResource {
         JsonNode src = body.get("source");
         requireObject(src, "\"source\"");
         JsonNode tgt = body.path("target");
+        only(body, "request body", "model", "source", "target", "preset", "mapping", "maxTokens", "temperature", "patchEveryStep", "seed");
+        only(src, "\"source\"", "prompt", "layer", "position");
+        if (!tgt.isMissingNode() && !tgt.isNull()) {
+            requireObject(tgt, "\"target\"");
+            only(tgt, "\"target\"", "model", "prompt", "layer", "position");
+        }
+        bool(body, "patchEveryStep");
+        Integer maxTokens = optInteger(body, "maxTokens");
+        if (maxTokens != null) limits.generationTokens(maxTokens);
         SubjectModel source = models.get(modelId);
         SubjectModel target = tgt.hasNonNull("model") ? models.get(text(tgt, "model", null)) : source;
         return patchscopes.patch(source, target, new PatchscopeService.Patch(text(body, "preset", null),
                 text(src, "prompt", null), integer(src, "layer", null), optInteger(src, "position"),
                 text(tgt, "prompt", null), optInteger(tgt, "layer"), optInteger(tgt, "position"),
-                mapping(body.get("mapping")), optInteger(body, "maxTokens"),
+                mapping(body.get("mapping")), maxTokens,
                 body.hasNonNull("temperature") ? (float) number(body, "temperature", 0) : null,
                 body.path("patchEveryStep").asBoolean(false), (long) number(body, "seed", 0)));
     }
@@ -51,14 +64,16 @@ public class PatchscopesResource {
     @Path("/sweep")
     public LayerSweep.Result sweep(JsonNode body) {
         requireObject(body, "request body");
+        only(body, "request body", "model", "prompt", "preset", "targetPrompt", "targetPosition", "positions", "grid");
+        bool(body, "grid");
         SubjectModel model = models.get(text(body, "model", null));
         List<Integer> positions = null;
         JsonNode ps = body.get("positions");
         if (ps != null && !ps.isNull()) {
-            if (!ps.isArray()) throw new IllegalArgumentException("\"positions\" must be an array of integers");
+            if (!ps.isArray()) throw new lantern.errors.BadRequestException("\"positions\" must be an array of integers");
             positions = new ArrayList<>();
             for (JsonNode p : ps) {
-                if (!p.canConvertToInt()) throw new IllegalArgumentException("\"positions\" must hold integers");
+                if (!p.canConvertToInt()) throw new BadRequestException("\"positions\" must hold integers");
                 positions.add(p.asInt());
             }
         }
@@ -73,7 +88,7 @@ public class PatchscopesResource {
         }
         JsonNode a = m.get("affine");
         if (!m.isObject() || a == null || !a.isObject() || !a.path("weight").isArray()) {
-            throw new IllegalArgumentException("\"mapping\" must be \"identity\" or {\"affine\": {\"weight\": [[..]], "
+            throw new BadRequestException("\"mapping\" must be \"identity\" or {\"affine\": {\"weight\": [[..]], "
                     + "\"bias\": [..]}}");
         }
         JsonNode w = a.get("weight");
@@ -84,34 +99,48 @@ public class PatchscopesResource {
     }
 
     private static float[] floats(JsonNode n, String what) {
-        if (n == null || !n.isArray()) throw new IllegalArgumentException(what + " must be an array of numbers");
+        if (n == null || !n.isArray()) throw new BadRequestException(what + " must be an array of numbers");
         float[] out = new float[n.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!n.get(i).isNumber()) throw new IllegalArgumentException(what + " must hold only numbers");
+            if (!n.get(i).isNumber()) throw new BadRequestException(what + " must hold only numbers");
             out[i] = n.get(i).floatValue();
         }
         return out;
     }
 
+    /** Unknown fields are errors, as in every other body (a misspelt option is not silently ignored). */
+    private static void only(JsonNode n, String what, String... fields) {
+        java.util.Set<String> known = java.util.Set.of(fields);
+        for (var it = n.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) throw new BadRequestException("unknown field in " + what + ": " + f + " (known: " + String.join(", ", fields) + ")");
+        }
+    }
+
+    private static void bool(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        if (v != null && !v.isNull() && !v.isBoolean()) throw new BadRequestException("\"" + field + "\" must be true or false");
+    }
+
     private static void requireObject(JsonNode n, String what) {
-        if (n == null || !n.isObject()) throw new IllegalArgumentException(what + " must be a JSON object");
+        if (n == null || !n.isObject()) throw new BadRequestException(what + " must be a JSON object");
     }
 
     private static String text(JsonNode n, String field, String fallback) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return fallback;
-        if (!v.isTextual()) throw new IllegalArgumentException("\"" + field + "\" must be a string");
+        if (!v.isTextual()) throw new BadRequestException("\"" + field + "\" must be a string");
         return v.asText();
     }
 
     private static int integer(JsonNode n, String field, Integer fallback) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
-            if (fallback == null) throw new IllegalArgumentException("\"" + field + "\" is required");
+            if (fallback == null) throw new BadRequestException("\"" + field + "\" is required");
             return fallback;
         }
         if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new IllegalArgumentException("\"" + field + "\" must be an integer");
+            throw new BadRequestException("\"" + field + "\" must be an integer");
         }
         return v.asInt();
     }
@@ -124,7 +153,7 @@ public class PatchscopesResource {
     private static double number(JsonNode n, String field, double fallback) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return fallback;
-        if (!v.isNumber()) throw new IllegalArgumentException("\"" + field + "\" must be a number");
+        if (!v.isNumber()) throw new BadRequestException("\"" + field + "\" must be a number");
         return v.asDouble();
     }
 }

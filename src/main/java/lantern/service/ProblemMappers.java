@@ -1,17 +1,28 @@
 package lantern.service;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import lantern.errors.HttpStatusException;
+import lantern.errors.TooManyRequestsException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.NoSuchElementException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Turns exceptions into RFC 9457 problem JSON: bad input is the caller's (4xx) and says what to fix; anything else
- * is ours (500) and is logged, but still answers JSON.
+ * The one place exceptions become RFC 9457 problem JSON. Our typed exceptions ({@link HttpStatusException}: bad
+ * request, not found, conflict, payload too large, too many requests, unavailable) answer their status and message;
+ * JSON that does not bind to the request record is a 400; anything else is ours: a 500 whose body carries an error
+ * id that the logged stack trace carries too, and never the caller's fault.
  */
 public class ProblemMappers {
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -21,19 +32,71 @@ public class ProblemMappers {
         return Response.status(status).type(PROBLEM).entity(Problem.of(status, title, detail)).build();
     }
 
-    @ServerExceptionMapper
-    public Response badInput(IllegalArgumentException e) {
-        return problem(400, "Bad request", e.getMessage());
+    /** Maps an exception to its problem response (also used by filters that see exceptions outside JAX-RS). */
+    public static Response toResponse(Throwable e) {
+        if (e instanceof HttpStatusException h) {
+            Response.ResponseBuilder r = Response.status(h.status()).type(PROBLEM)
+                    .entity(Problem.of(h.status(), h.title(), h.getMessage()));
+            if (e instanceof TooManyRequestsException t) r.header("Retry-After", t.retryAfterSeconds());
+            return r.build();
+        }
+        if (e instanceof JsonProcessingException j) {
+            HttpStatusException typed = typedCause(j);
+            if (typed != null) return toResponse((Throwable) typed);
+            return problem(400, "Malformed JSON", bindingMessage(j));
+        }
+        if (e instanceof WebApplicationException w) {
+            if (w.getCause() instanceof JsonProcessingException j) return toResponse(j);
+            int status = w.getResponse().getStatus();
+            if (status == 500) return internal(e);
+            return problem(status, w.getResponse().getStatusInfo().getReasonPhrase(), w.getMessage());
+        }
+        return internal(e);
     }
 
-    @ServerExceptionMapper
-    public Response notFound(NoSuchElementException e) {
-        return problem(404, "Not found", e.getMessage());
+    /** What is wrong with a body, by field: unknown fields with the known ones, wrong types with the expected one. */
+    static String bindingMessage(JsonProcessingException j) {
+        if (j instanceof UnrecognizedPropertyException u) {
+            List<String> known = u.getKnownPropertyIds() == null ? List.of()
+                    : u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            return "unknown field in request body: " + u.getPropertyName() + " (known: " + String.join(", ", known) + ")";
+        }
+        if (j instanceof MismatchedInputException m && m.getTargetType() != null && m.getPath().isEmpty()) {
+            return "request body must be " + describe(m.getTargetType());
+        }
+        if (j instanceof MismatchedInputException m && m.getTargetType() != null) {
+            String field = m.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            return field + " must be " + describe(m.getTargetType());
+        }
+        return j.getOriginalMessage();
     }
 
-    @ServerExceptionMapper
-    public Response conflict(IllegalStateException e) {
-        return problem(409, "Conflict", e.getMessage());
+    private static String describe(Class<?> t) {
+        if (t == Boolean.class || t == boolean.class) return "true or false";
+        if (t == Integer.class || t == int.class || t == Long.class || t == long.class) return "an integer";
+        if (t == Double.class || t == double.class || t == Float.class || t == float.class) return "a number";
+        if (t == String.class) return "a string";
+        if (t.isArray() || java.util.Collection.class.isAssignableFrom(t)) return "an array";
+        if (t.isRecord() || java.util.Map.class.isAssignableFrom(t)) return "a JSON object";
+        return "a " + t.getSimpleName();
+    }
+
+    private static HttpStatusException typedCause(Throwable e) {
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof HttpStatusException h) return h;
+        }
+        return null;
+    }
+
+    private static Response internal(Throwable e) {
+        byte[] b = new byte[6];
+        ThreadLocalRandom.current().nextBytes(b);
+        String id = HexFormat.of().formatHex(b);
+        LOG.errorf(e, "internal error %s", id);
+        return Response.status(500).type(PROBLEM).entity(new Problem("about:blank", "Internal error", 500,
+                "an internal error occurred (error id " + id + ", also in the service log); it is not caused by the request",
+                "urn:lantern:error:" + id)).build();
     }
 
     /** The LLM server failed (after retries, with its own message): a bad gateway, not our bug and not the caller's. */
@@ -44,23 +107,32 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response malformedJson(JsonProcessingException e) {
-        return problem(400, "Malformed JSON", e.getOriginalMessage());
+        return toResponse(e);
+    }
+
+    // Quarkus has its own mappers for these; ours answer problem JSON like every other error
+    @ServerExceptionMapper
+    public Response mismatchedInput(MismatchedInputException e) {
+        return toResponse(e);
+    }
+
+    @ServerExceptionMapper
+    public Response mapping(JsonMappingException e) {
+        return toResponse(e);
+    }
+
+    @ServerExceptionMapper
+    public Response parse(JsonParseException e) {
+        return toResponse(e);
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
-        int status = e.getResponse().getStatus();
-        Throwable cause = e.getCause();
-        if (cause instanceof JsonProcessingException j) {
-            return problem(400, "Malformed JSON", j.getOriginalMessage());
-        }
-        String reason = e.getResponse().getStatusInfo().getReasonPhrase();
-        return problem(status, reason, e.getMessage());
+        return toResponse(e);
     }
 
     @ServerExceptionMapper
-    public Response unexpected(Exception e) {
-        LOG.error("unexpected error", e);
-        return problem(500, "Internal error", e.getClass().getSimpleName() + ": " + e.getMessage());
+    public Response any(Exception e) {
+        return toResponse(e);
     }
 }

@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.BadRequestException;
+
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -7,9 +9,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import lantern.index.FeatureActivation;
 import lantern.index.FeatureActivationFinder;
 import lantern.index.SearchHit;
@@ -82,13 +82,12 @@ public class SearchResource {
     public ActivationResponse byText(@QueryParam("text") String text, @QueryParam("model") @DefaultValue("minilm-l6") String model,
                                      @QueryParam("kind") @DefaultValue("mlp") String kind, @QueryParam("layer") String layer,
                                      @QueryParam("limit") @DefaultValue("20") String limit) {
-        if (text == null || text.isBlank()) throw new IllegalArgumentException("text is required");
-        if (text.length() > 5000) throw new IllegalArgumentException("text is longer than 5000 characters");
+        if (text == null || text.isBlank()) throw new BadRequestException("text is required");
+        if (text.length() > 5000) throw new BadRequestException("text is longer than 5000 characters");
         int n = integer(limit, "limit");
-        if (n < 1 || n > 100) throw new IllegalArgumentException("limit must lie in [1, 100]: " + n);
+        if (n < 1 || n > 100) throw new BadRequestException("limit must lie in [1, 100]: " + n);
         if (!finders.isResolvable()) {
-            throw new WebApplicationException("search by inference is not available: no FeatureActivationFinder",
-                    Response.Status.SERVICE_UNAVAILABLE);
+            throw new lantern.errors.UnavailableException("search by inference is not available: no FeatureActivationFinder");
         }
         List<FeatureActivation> fired = finders.get().find(model, kind, optInt(layer, "layer"), text, n);
         Map<String, SearchHit> explained = search.index().explanationsFor(fired.stream().map(FeatureActivation::featureId).toList());
@@ -105,7 +104,7 @@ public class SearchResource {
         try {
             return Integer.parseInt(s.strip());
         } catch (NumberFormatException | NullPointerException e) {
-            throw new IllegalArgumentException(name + " must be an integer: " + s);
+            throw new BadRequestException(name + " must be an integer: " + s);
         }
     }
 
@@ -118,7 +117,7 @@ public class SearchResource {
         try {
             return Double.parseDouble(s.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number: " + s);
+            throw new BadRequestException(name + " must be a number: " + s);
         }
     }
 }

@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.errors.BadRequestException;
+
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -22,12 +24,18 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 public class SteerResource {
     @Inject
     SteeringService steering;
+    @Inject
+    lantern.service.access.RequestLimits limits;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @APIResponse(responseCode = "200", description = "decoders: two continuations; encoders: embedding comparison",
             content = @Content(schema = @Schema(oneOf = {GenerationSteering.Result.class, Steering.Result.class})))
     public Object steer(SteeringService.SteerRequest r) {
+        if (r == null) throw new BadRequestException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...]}");
+        limits.texts(r.candidates(), "candidates");
+        limits.texts(r.interventions(), "interventions");
+        if (r.maxTokens() != null) limits.generationTokens(r.maxTokens());
         return steering.steer(r);
     }
 }

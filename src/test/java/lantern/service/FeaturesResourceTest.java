@@ -122,7 +122,7 @@ class FeaturesResourceTest {
     void explainRequestsAreParsedStrictly() {
         String url = "/api/features/minilm-l6/3/mlp/17/explain";
         given().contentType(ContentType.JSON).body("{\"casual\":false}").post(url).then().statusCode(400)
-                .contentType("application/problem+json").body("detail", containsString("unknown field in explain request: casual"));
+                .contentType("application/problem+json").body("detail", containsString("unknown field in request body: casual"));
         given().contentType(ContentType.JSON).body("{\"causal\":\"no\"}").post(url).then().statusCode(400)
                 .body("detail", equalTo("causal must be true or false"));
         given().contentType(ContentType.JSON).body("{\"explainer\":7}").post(url).then().statusCode(400)
@@ -136,7 +136,7 @@ class FeaturesResourceTest {
     @Test
     void llmWithoutConfigurationSaysWhatToSet() {
         given().contentType(ContentType.JSON).body("{\"explainer\":\"llm\"}")
-                .post("/api/features/minilm-l6/3/mlp/17/explain").then().statusCode(400)
+                .post("/api/features/minilm-l6/3/mlp/17/explain").then().statusCode(503) // the server's configuration, not the caller's input
                 .contentType("application/problem+json")
                 .body("detail", containsString("lantern.llm"));
     }

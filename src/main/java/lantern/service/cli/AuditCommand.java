@@ -46,18 +46,36 @@ public class AuditCommand implements Callable<Integer> {
     List<String> watched = new ArrayList<>();
     @CommandLine.Option(names = "--out", description = "Folder for report.json and report.html (default: the audit's folder).")
     Path out;
-    @CommandLine.Option(names = "--resume", description = "Resume an unfinished audit by id instead of starting one.")
+    @CommandLine.Option(names = "--resume", description = "Resume an unfinished audit by id instead of starting one "
+            + "(a budget-exhausted one with a higher --budget-tokens / --budget-cost).")
     String resume;
+    @CommandLine.Option(names = "--budget-tokens", description = "Stop the audit (state budget-exhausted) before its LLM calls pass this many tokens.")
+    Long budgetTokens;
+    @CommandLine.Option(names = "--budget-cost", description = "Stop it before the LLM cost passes this (needs lantern.budget.price-per-1k-*-tokens).")
+    Double budgetCost;
+    @CommandLine.Option(names = "--dry-run", description = "Print what the audit would ask of the LLM (calls, tokens, cost) and stop.")
+    boolean dryRun;
+    @Inject
+    lantern.service.AuditEstimator estimator;
 
     @Override
     public Integer call() throws Exception {
         String id;
+        lantern.eval.audit.AuditBudget budget = new lantern.eval.audit.AuditBudget(budgetTokens, budgetCost);
         if (resume != null) {
-            audits.resumeUnfinished();
+            if (budget.limited() && audits.jobs().status(resume).state() == lantern.eval.audit.JobState.BUDGET_EXHAUSTED) {
+                audits.jobs().resume(resume, budget);
+            } else {
+                audits.resumeUnfinished();
+            }
             id = resume;
         } else {
             AuditRequest request = new AuditRequest(model, ModelLoader.layerList(layers), kind, selection(features),
-                    explainer, simulator, concurrency, watched, causal);
+                    explainer, simulator, concurrency, watched, causal, budget);
+            if (dryRun) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(estimator.estimate(request)));
+                return 0;
+            }
             id = audits.submit(request);
         }
         System.err.println("audit " + id + " (resume with: lantern audit --resume " + id + ")");
@@ -80,6 +98,12 @@ public class AuditCommand implements Callable<Integer> {
                 s.done(), s.failed(), s.total(), (System.nanoTime() - t0) / 1e9, fmt(report.meanScore()),
                 report.request().causal() ? "; mean causal " + fmt(report.meanCausal()) + ", simulation-causal r "
                         + fmt(report.causalCorrelation()) : "");
+        if (s.spent() != null && (s.spent().tokens() > 0 || s.spent().budget().limited())) {
+            System.out.printf("LLM spend: %,d input + %,d output tokens%s%s%n", s.spent().inputTokens(), s.spent().outputTokens(),
+                    s.spent().cost() == null ? "" : String.format(", cost %.4f", s.spent().cost()),
+                    s.state() == lantern.eval.audit.JobState.BUDGET_EXHAUSTED ? "; " + s.error() + " (lantern audit --resume " + id
+                            + " --budget-tokens N)" : "");
+        }
         System.out.println("report: " + dir.resolve("report.html").toAbsolutePath());
         return s.state().name().equalsIgnoreCase("done") ? 0 : 1;
     }

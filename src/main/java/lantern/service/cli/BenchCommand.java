@@ -12,6 +12,8 @@ import picocli.CommandLine;
                 BenchSearchCommand.class,
                 BenchInterpretabilityCommand.class,
                 BenchFaithfulnessCommand.class,
+                BenchFuzzCommand.class,
+                BenchLoadCommand.class,
         })
 public class BenchCommand implements Runnable {
     @CommandLine.Spec

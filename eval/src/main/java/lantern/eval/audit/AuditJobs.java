@@ -1,5 +1,13 @@
 package lantern.eval.audit;
 
+import lantern.errors.UnavailableException;
+
+import lantern.errors.NotFoundException;
+
+import lantern.errors.BadRequestException;
+
+import lantern.errors.ConflictException;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,13 +45,25 @@ public final class AuditJobs implements Closeable {
     private final Path auditsDir;
     private final FeatureSpace space;
     private final FeatureTask task;
+    private final LlmPrices prices;
+    private final SpendGuard guard;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public AuditJobs(Path auditsDir, FeatureSpace space, FeatureTask task) {
+        this(auditsDir, space, task, null, null);
+    }
+
+    /**
+     * @param prices prices per 1k tokens, for budgets in money and costs in status and report; null when unknown
+     * @param guard  a service-wide cap asked before each feature; null for none
+     */
+    public AuditJobs(Path auditsDir, FeatureSpace space, FeatureTask task, LlmPrices prices, SpendGuard guard) {
         this.auditsDir = auditsDir;
         this.space = space;
         this.task = task;
+        this.prices = prices;
+        this.guard = guard;
         try {
             Files.createDirectories(auditsDir);
         } catch (IOException e) {
@@ -74,9 +94,13 @@ public final class AuditJobs implements Closeable {
 
     /** Validates and resolves the request, persists the job and starts it. Returns the job id. */
     public String submit(AuditRequest request) {
-        if (closed) throw new IllegalStateException("audit engine is shut down");
+        if (closed) throw new UnavailableException("audit engine is shut down");
+        if (request.budget().maxCost() != null && prices == null) {
+            throw new BadRequestException("budget.maxCost needs prices: set lantern.budget.price-per-1k-input-tokens and "
+                    + "lantern.budget.price-per-1k-output-tokens (or cap tokens with budget.maxTokens)");
+        }
         List<String> features = request.resolve(space);
-        if (features.isEmpty()) throw new IllegalArgumentException("the request selects no features");
+        if (features.isEmpty()) throw new BadRequestException("the request selects no features");
         String id = newId();
         JobFiles files = new JobFiles(auditsDir, id);
         files.writeFeatures(features); // before job.json: a job that exists always has its feature list
@@ -99,6 +123,39 @@ public final class AuditJobs implements Closeable {
             }
         }
         return resumed;
+    }
+
+    /**
+     * Resumes an audit stopped at its budget with a new (higher) one; what it has done is kept and not redone.
+     * Only a {@code budget-exhausted} audit resumes this way (409 otherwise).
+     */
+    public AuditStatus resume(String id, AuditBudget budget) {
+        Job job = job(id);
+        synchronized (job) {
+            if (job.record.state() != JobState.BUDGET_EXHAUSTED) {
+                throw new ConflictException("audit " + id + " is " + job.record.state().json() + "; only a budget-exhausted audit resumes with a new budget");
+            }
+            if (budget.maxCost() != null && prices == null) {
+                throw new BadRequestException("budget.maxCost needs prices: set lantern.budget.price-per-1k-input-tokens and lantern.budget.price-per-1k-output-tokens");
+            }
+            AuditSpend spent = job.spend(job.record.auditRequest());
+            if (budget.maxTokens() != null && budget.maxTokens() <= spent.tokens()) {
+                throw new BadRequestException("the audit has spent " + spent.tokens() + " tokens; budget.maxTokens must be above that");
+            }
+            if (budget.maxCost() != null && spent.cost() != null && budget.maxCost() <= spent.cost()) {
+                throw new BadRequestException("the audit has spent " + spent.cost() + "; budget.maxCost must be above that");
+            }
+            com.fasterxml.jackson.databind.node.ObjectNode req = job.record.request().deepCopy();
+            req.remove("budget");
+            AuditRequest old = AuditRequest.fromJson(req);
+            AuditRequest updated = new AuditRequest(old.model(), old.layers(), old.kind(), old.features(), old.explainer(),
+                    old.simulator(), old.concurrency(), old.watchedConcepts(), old.causal(), budget);
+            job.files.writeRecord(job.record.withRequest(updated.toJson(), JobState.QUEUED));
+            job.record = job.files.readRecord();
+            job.exhausted = null;
+            job.start();
+        }
+        return job.status();
     }
 
     public AuditStatus status(String id) {
@@ -149,10 +206,14 @@ public final class AuditJobs implements Closeable {
     }
 
     private Job job(String id) {
-        if (id == null || !JobFiles.ID.matcher(id).matches()) throw new IllegalArgumentException("bad audit id: " + id);
+        if (id == null || !JobFiles.ID.matcher(id).matches()) throw new BadRequestException("bad audit id: " + id);
         Job job = jobs.get(id);
-        if (job == null) throw new NoSuchElementException("no audit " + id);
+        if (job == null) throw new NotFoundException("no audit " + id);
         return job;
+    }
+
+    private static long nz(Long v) {
+        return v == null ? 0 : v;
     }
 
     private static String newId() {
@@ -186,6 +247,11 @@ public final class AuditJobs implements Closeable {
         final List<Consumer<AuditEvent>> listeners = new CopyOnWriteArrayList<>();
         final AtomicInteger done = new AtomicInteger(), failed = new AtomicInteger();
         volatile boolean cancelRequested, stopRequested;
+        /** Why the job stopped at a budget; null while within it. */
+        volatile String exhausted;
+        final java.util.concurrent.atomic.AtomicLong spentIn = new java.util.concurrent.atomic.AtomicLong(),
+                spentOut = new java.util.concurrent.atomic.AtomicLong();
+        final AtomicInteger inFlight = new AtomicInteger();
         volatile Thread runner;
         volatile long resumedAtNanos;
         final AtomicInteger processedSinceResume = new AtomicInteger();
@@ -198,7 +264,58 @@ public final class AuditJobs implements Closeable {
         void countLog() {
             done.set(0);
             failed.set(0);
-            for (ProgressEntry e : ProgressLog.read(files.progressLog())) (e.ok() ? done : failed).incrementAndGet();
+            spentIn.set(0);
+            spentOut.set(0);
+            for (ProgressEntry e : ProgressLog.read(files.progressLog())) {
+                (e.ok() ? done : failed).incrementAndGet();
+                if (e.ok()) addSpend(e.result());
+            }
+        }
+
+        void addSpend(FeatureResult r) {
+            if (r.inputTokens() != null) spentIn.addAndGet(r.inputTokens());
+            if (r.outputTokens() != null) spentOut.addAndGet(r.outputTokens());
+        }
+
+        AuditSpend spend(AuditRequest request) {
+            long in = spentIn.get(), out = spentOut.get();
+            return new AuditSpend(in, out, prices == null ? null : prices.cost(in, out), request.budget());
+        }
+
+        /**
+         * Why the next feature may not start, or null. A feature starts only while what was spent plus the expected
+         * spend of the features running and of itself (the mean per finished feature so far) stays within the cap.
+         */
+        private String budgetRefusal(AuditRequest request) {
+            if (guard != null && isLlm(request)) {
+                String g = guard.refusal();
+                if (g != null) return g;
+            }
+            AuditBudget b = request.budget();
+            if (!b.limited()) return null;
+            int finished = done.get() + failed.get();
+            int expected = inFlight.get() + 1;
+            long in = spentIn.get(), out = spentOut.get();
+            if (b.maxTokens() != null) {
+                long tokens = in + out;
+                double mean = finished == 0 ? 0 : (double) tokens / finished;
+                if (tokens >= b.maxTokens() || tokens + expected * mean > b.maxTokens()) {
+                    return "token budget reached: " + tokens + " of " + b.maxTokens() + " tokens spent; resume with a higher budget.maxTokens";
+                }
+            }
+            if (b.maxCost() != null && prices != null) {
+                double cost = prices.cost(in, out);
+                double mean = finished == 0 ? 0 : cost / finished;
+                if (cost >= b.maxCost() || cost + expected * mean > b.maxCost()) {
+                    return "cost budget reached: " + String.format(java.util.Locale.ROOT, "%.4f", cost) + " of " + b.maxCost()
+                            + " spent; resume with a higher budget.maxCost";
+                }
+            }
+            return null;
+        }
+
+        private static boolean isLlm(AuditRequest r) {
+            return r.explainer().startsWith("llm") || r.simulator().startsWith("llm");
         }
 
         synchronized void start() {
@@ -231,6 +348,7 @@ public final class AuditJobs implements Closeable {
                 return;
             }
             if (cancelRequested) finish(JobState.CANCELLED, null);
+            else if (exhausted != null) finish(JobState.BUDGET_EXHAUSTED, exhausted);
             else if (!stopRequested) finish(JobState.DONE, null);
             // stopped by shutdown: stays running on disk and resumes next time
         }
@@ -242,9 +360,18 @@ public final class AuditJobs implements Closeable {
                     Thread.ofPlatform().name("audit-" + record.id() + "-", 0).factory());
             for (int w = 0; w < request.concurrency(); w++) {
                 workers.execute(() -> {
-                    while (!cancelRequested && !stopRequested && fatal.isEmpty()) {
-                        int i = next.getAndIncrement();
-                        if (i >= remaining.size()) return;
+                    while (!cancelRequested && !stopRequested && fatal.isEmpty() && exhausted == null) {
+                        int i;
+                        synchronized (this) { // the budget check and taking a feature are one step
+                            if (next.get() >= remaining.size()) return;
+                            String why = budgetRefusal(request);
+                            if (why != null) {
+                                exhausted = why;
+                                return;
+                            }
+                            i = next.getAndIncrement();
+                            inFlight.incrementAndGet();
+                        }
                         String feature = remaining.get(i);
                         ProgressEntry entry;
                         try {
@@ -258,10 +385,16 @@ public final class AuditJobs implements Closeable {
                         try {
                             log.append(entry);
                         } catch (RuntimeException e) {
+                            inFlight.decrementAndGet();
                             fatal.add(e);
                             return;
                         }
+                        if (entry.ok()) {
+                            addSpend(entry.result());
+                            if (guard != null) guard.spent(nz(entry.result().inputTokens()), nz(entry.result().outputTokens()));
+                        }
                         (entry.ok() ? done : failed).incrementAndGet();
+                        inFlight.decrementAndGet();
                         processedSinceResume.incrementAndGet();
                         keepLearned();
                         fire(new AuditEvent("feature", feature, entry.ok(), status()));
@@ -315,7 +448,15 @@ public final class AuditJobs implements Closeable {
 
         private void setRecord(JobRecord r) {
             synchronized (this) {
-                files.writeRecord(r);
+                try {
+                    files.writeRecord(r);
+                } catch (RuntimeException e) {
+                    if (!r.state().finished()) throw e;
+                    // e.g. the disk is full: the API still shows how the job ended; on disk it stays unfinished and
+                    // resumes at the next start, losing nothing
+                    LOG.log(System.Logger.Level.ERROR, "audit " + r.id() + ": cannot record its end state "
+                            + r.state().json() + " in job.json (" + e.getMessage() + "); it resumes at the next start");
+                }
                 record = r;
                 notifyAll();
             }
@@ -342,7 +483,8 @@ public final class AuditJobs implements Closeable {
                 eta = Math.round(perFeature * Math.max(0, r.total() - d - f));
             }
             return new AuditStatus(r.id(), r.state(), d, f, r.total(),
-                    r.startedAt() == null ? null : Instant.ofEpochMilli(r.startedAt()).toString(), eta, r.error());
+                    r.startedAt() == null ? null : Instant.ofEpochMilli(r.startedAt()).toString(), eta, r.error(),
+                    spend(r.auditRequest()));
         }
     }
 }

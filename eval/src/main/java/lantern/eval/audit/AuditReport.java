@@ -19,7 +19,11 @@ import java.util.TreeMap;
 public record AuditReport(AuditStatus status, AuditRequest request, int scored, Double meanScore, Double meanCausal,
                           Double causalCorrelation, SortedMap<Integer, LayerSummary> layers, List<FeatureLine> best,
                           List<FeatureLine> worst, List<FeatureLine> dead, Map<String, List<FeatureLine>> watched,
-                          List<Failure> failures) {
+                          List<Failure> failures, List<FeatureSpend> spending) {
+
+    /** What one feature's LLM calls spent (features that spent nothing are left out); totals are in {@code status.spent}. */
+    public record FeatureSpend(String feature, long inputTokens, long outputTokens) {
+    }
 
     /** Histogram bins: [-1, 0) and ten bins of 0.1 over [0, 1]. */
     public static final List<String> BINS = List.of("<0", "0.0", "0.1", "0.2", "0.3", "0.4", "0.5", "0.6", "0.7", "0.8", "0.9");
@@ -94,8 +98,13 @@ public record AuditReport(AuditStatus status, AuditRequest request, int scored, 
         List<FeatureLine> worst = scoredLines.stream().sorted(byScore.thenComparing(FeatureLine::feature)).limit(TOP).toList();
         Double mean = scoredLines.isEmpty() ? null : scoredLines.stream().mapToDouble(FeatureLine::score).average().orElseThrow();
         dead.sort(Comparator.comparing(FeatureLine::feature));
+        List<FeatureSpend> spending = results.entries().stream().filter(ProgressEntry::ok)
+                .filter(e -> e.result().inputTokens() != null || e.result().outputTokens() != null)
+                .map(e -> new FeatureSpend(e.feature(), e.result().inputTokens() == null ? 0 : e.result().inputTokens(),
+                        e.result().outputTokens() == null ? 0 : e.result().outputTokens()))
+                .filter(f -> f.inputTokens() + f.outputTokens() > 0).toList();
         return new AuditReport(results.status(), results.request(), scoredLines.size(), mean, meanCausal(results),
-                causalCorrelation(scoredLines), layers, best, worst, dead, watched, failures);
+                causalCorrelation(scoredLines), layers, best, worst, dead, watched, failures, spending);
     }
 
     private static Double meanCausal(AuditResults results) {

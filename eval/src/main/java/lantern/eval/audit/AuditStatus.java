@@ -2,5 +2,5 @@ package lantern.eval.audit;
 
 /** A job's progress as the REST API shows it; {@code done} counts successes, {@code failed} failures. */
 public record AuditStatus(String id, JobState state, int done, int failed, int total, String startedAt,
-                          Long etaSeconds, String error) {
+                          Long etaSeconds, String error, AuditSpend spent) {
 }

@@ -20,10 +20,27 @@ import java.util.List;
 @JsonIgnoreProperties(value = {"dead", "tokens"}, allowGetters = true)
 public record FeatureResult(String explanation, String explainer, Double simulation, Double detection,
                             Double embeddingScore, Double causal, double maxActivation, List<String> topTokens,
-                            String simulator, LlmUsage usage) {
+                            String simulator, LlmUsage usage, Long inputTokens, Long outputTokens) {
+    /** Without LLM spend (a statistical explainer, or no counts reported). */
     public FeatureResult(String explanation, String explainer, Double simulation, Double detection,
                          Double embeddingScore, Double causal, double maxActivation, List<String> topTokens) {
-        this(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation, topTokens, null, null);
+        this(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation, topTokens, null, null, null, null);
+    }
+
+    /** With the simulator actually used and the LLM usage; the token counts (for budgets) come from the usage. */
+    public FeatureResult(String explanation, String explainer, Double simulation, Double detection,
+                         Double embeddingScore, Double causal, double maxActivation, List<String> topTokens,
+                         String simulator, LlmUsage usage) {
+        this(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation, topTokens, simulator,
+                usage, usage == null ? null : usage.inputTokens(), usage == null ? null : usage.outputTokens());
+    }
+
+    /** With the provider's token counts only (budgets). */
+    public FeatureResult(String explanation, String explainer, Double simulation, Double detection,
+                         Double embeddingScore, Double causal, double maxActivation, List<String> topTokens,
+                         Long inputTokens, Long outputTokens) {
+        this(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation, topTokens, null,
+                null, inputTokens, outputTokens);
     }
 
     /** LLM tokens spent (input + output) as a number, "unknown" when the server did not report them all, null without LLM calls. */

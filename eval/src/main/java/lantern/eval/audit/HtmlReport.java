@@ -34,6 +34,14 @@ public final class HtmlReport {
                 .append(num(r.scored())).append(num(r.dead().size())).append(num(fmt(r.meanScore())))
                 .append(causal ? num(fmt(r.meanCausal())) + num(fmt(r.causalCorrelation())) : "")
                 .append(td(s.startedAt() == null ? "" : s.startedAt())).append("</tr></table>");
+        AuditSpend spent = s.spent();
+        if (spent != null && (spent.tokens() > 0 || spent.budget().limited())) {
+            h.append("<p>LLM spend: ").append(spent.inputTokens()).append(" input + ").append(spent.outputTokens())
+                    .append(" output tokens").append(spent.cost() == null ? "" : String.format(java.util.Locale.ROOT, ", cost %.4f", spent.cost()))
+                    .append(spent.budget().maxTokens() == null ? "" : "; token budget " + spent.budget().maxTokens())
+                    .append(spent.budget().maxCost() == null ? "" : "; cost budget " + spent.budget().maxCost())
+                    .append(" (per feature in the JSON report, <code>spending</code>).</p>");
+        }
 
         h.append("<h2>Interpretability by layer</h2>").append(meanByLayer(r));
         if (causal) h.append(causalByLayer(r));

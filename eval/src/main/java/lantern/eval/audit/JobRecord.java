@@ -9,6 +9,10 @@ record JobRecord(String id, ObjectNode request, JobState state, int total, long 
         return new JobRecord(id, request, state, total, createdAt, startedAt, finishedAt, error);
     }
 
+    JobRecord withRequest(ObjectNode request, JobState state) {
+        return new JobRecord(id, request, state, total, createdAt, startedAt, null, null);
+    }
+
     AuditRequest auditRequest() {
         return AuditRequest.fromJson(request);
     }

@@ -73,12 +73,26 @@ final class ProgressLog implements Closeable {
         return start; // bytes after the last newline belong to a torn write
     }
 
+    /**
+     * Appends one line and forces it to disk. When the write fails (a full disk), the part written is cut off again,
+     * so the log stays a list of whole lines and the next append does not glue onto a torn one.
+     */
     synchronized void append(ProgressEntry entry) {
+        long before = -1;
         try {
+            before = file.getFilePointer();
             file.write((Json.MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8));
             file.getFD().sync();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to progress log", e);
+            if (before >= 0) {
+                try {
+                    file.setLength(before);
+                    file.seek(before);
+                } catch (IOException cut) {
+                    e.addSuppressed(cut); // reading and reopening still ignore the torn tail
+                }
+            }
+            throw new UncheckedIOException("cannot append to the audit's progress log (disk full?): " + e.getMessage(), e);
         }
     }
 

@@ -1,5 +1,9 @@
 package lantern.eval.causal;
 
+import lantern.errors.NotFoundException;
+
+import lantern.errors.BadRequestException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -29,7 +33,7 @@ public final class DirectionStore {
 
     public static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("direction name must be 1-100 letters, digits, '.', '_' or '-': " + name);
+            throw new BadRequestException("direction name must be 1-100 letters, digits, '.', '_' or '-': " + name);
         }
     }
 
@@ -60,14 +64,14 @@ public final class DirectionStore {
     public Direction load(String name) {
         checkName(name);
         Path p = dir.resolve(name + ".json");
-        if (!Files.isRegularFile(p)) throw new NoSuchElementException("no direction named '" + name + "'");
+        if (!Files.isRegularFile(p)) throw new NotFoundException("no direction named '" + name + "'");
         try {
             JsonNode n = JSON.readTree(p.toFile());
             JsonNode v = n.path("vector");
-            if (!v.isArray() || v.isEmpty()) throw new IllegalArgumentException(p + ": no vector");
+            if (!v.isArray() || v.isEmpty()) throw new BadRequestException(p + ": no vector");
             float[] vec = new float[v.size()];
             for (int i = 0; i < vec.length; i++) {
-                if (!v.get(i).isNumber()) throw new IllegalArgumentException(p + ": vector holds a non-number");
+                if (!v.get(i).isNumber()) throw new BadRequestException(p + ": vector holds a non-number");
                 vec[i] = (float) v.get(i).asDouble();
             }
             return new Direction(n.path("name").asText(name), n.path("model").asText(), n.path("hook").asText(), vec,

@@ -13,6 +13,6 @@ public record CollectionResult(String modelId, String corpus, TokenStream stream
                                String kind) {
     public LayerResult layer(int layer) {
         for (LayerResult r : layerResults) if (r.layer == layer) return r;
-        throw new java.util.NoSuchElementException("layer " + layer + " was not collected");
+        throw new lantern.errors.NotFoundException("layer " + layer + " was not collected");
     }
 }

@@ -5,7 +5,7 @@ package lantern.explainer.collect;
  * windows describe features that no longer exist, so it must be collected again before it is served. An
  * {@link IllegalStateException}: the REST API answers 409 Conflict.
  */
-public final class StaleCollectionException extends IllegalStateException {
+public final class StaleCollectionException extends lantern.errors.ConflictException {
     public StaleCollectionException(String message) {
         super(message);
     }

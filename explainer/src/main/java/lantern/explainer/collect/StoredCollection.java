@@ -1,5 +1,7 @@
 package lantern.explainer.collect;
 
+import lantern.errors.NotFoundException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import lantern.explainer.ActivationRecord;
 import lantern.explainer.FeatureId;
@@ -59,7 +61,7 @@ public final class StoredCollection {
 
     /** Opens a collection folder; NoSuchElementException when it holds no complete collection. */
     public static StoredCollection open(Path dir) {
-        if (!Files.isRegularFile(dir.resolve("manifest.json"))) throw new NoSuchElementException("no collection in " + dir);
+        if (!Files.isRegularFile(dir.resolve("manifest.json"))) throw new NotFoundException("no collection in " + dir);
         try {
             return new StoredCollection(dir);
         } catch (IOException e) {
@@ -104,9 +106,9 @@ public final class StoredCollection {
 
     /** The records of neuron {@code index} of {@code layer}. */
     public FeatureRecords records(int layer, int index) {
-        if (!hasLayer(layer)) throw new NoSuchElementException("layer " + layer + " was not collected (have " + manifest.layers() + ")");
+        if (!hasLayer(layer)) throw new NotFoundException("layer " + layer + " was not collected (have " + manifest.layers() + ")");
         if (index < 0 || index >= manifest.width()) {
-            throw new NoSuchElementException("neuron " + index + " outside 0.." + (manifest.width() - 1));
+            throw new NotFoundException("neuron " + index + " outside 0.." + (manifest.width() - 1));
         }
         ByteBuffer b = layer(layer);
         int k = b.getInt(16), w = b.getInt(20), randoms = b.getInt(24), qs = b.getInt(28), levels = b.getInt(32), block = b.getInt(36);

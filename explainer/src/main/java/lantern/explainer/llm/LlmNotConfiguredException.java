@@ -3,7 +3,7 @@ package lantern.explainer.llm;
 import java.util.List;
 
 /** An LLM explainer, simulator or scorer was asked for, but the settings it needs are missing. */
-public class LlmNotConfiguredException extends IllegalArgumentException {
+public class LlmNotConfiguredException extends lantern.errors.UnavailableException {
     private final List<String> missingKeys;
 
     public LlmNotConfiguredException(List<String> missingKeys) {

@@ -1,5 +1,7 @@
 package lantern.subject.bert;
 
+import lantern.errors.BadRequestException;
+
 import lantern.subject.MklDispatch;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -237,7 +239,7 @@ public final class BertModel implements EncoderModel {
     public Encoding encode(String text) {
         Encoding e = tokenizer.encode(text, true);
         if (e.length() > info.contextLength()) {
-            throw new IllegalArgumentException("text has " + e.length() + " tokens; " + info.id() + " reads at most "
+            throw new BadRequestException("text has " + e.length() + " tokens; " + info.id() + " reads at most "
                     + info.contextLength());
         }
         return e;

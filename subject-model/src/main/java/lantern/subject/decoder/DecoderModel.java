@@ -1,5 +1,7 @@
 package lantern.subject.decoder;
 
+import lantern.errors.BadRequestException;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -136,7 +138,7 @@ public final class DecoderModel implements HookedModel {
     /** Checks a layer index against this model, with a message naming the valid range. */
     public int requireLayer(int layer) {
         if (layer < 0 || layer >= config.layers()) {
-            throw new IllegalArgumentException("layer " + layer + " is out of range: model " + id + " has "
+            throw new BadRequestException("layer " + layer + " is out of range: model " + id + " has "
                     + config.layers() + " layers (0.." + (config.layers() - 1) + ")");
         }
         return layer;
@@ -150,11 +152,11 @@ public final class DecoderModel implements HookedModel {
         HookNames.validate(hooks, hookSet);
         hooks.clearCache();
         int b = ids.length;
-        if (b == 0 || ids[0].length == 0) throw new IllegalArgumentException("nothing to run: no tokens");
+        if (b == 0 || ids[0].length == 0) throw new BadRequestException("nothing to run: no tokens");
         int t = ids[0].length;
         int p0 = cache == null ? 0 : cache.length();
         if (p0 + t > config.contextLength()) {
-            throw new IllegalArgumentException("sequence of " + (p0 + t) + " tokens exceeds the context length "
+            throw new BadRequestException("sequence of " + (p0 + t) + " tokens exceeds the context length "
                     + config.contextLength() + " of model " + id);
         }
         long[] flat = new long[b * t];
@@ -163,7 +165,7 @@ public final class DecoderModel implements HookedModel {
             for (int j = 0; j < t; j++) {
                 long v = ids[i][j];
                 if (v < 0 || v >= config.vocabSize()) {
-                    throw new IllegalArgumentException("token id " + v + " is outside the vocabulary of "
+                    throw new BadRequestException("token id " + v + " is outside the vocabulary of "
                             + config.vocabSize());
                 }
                 flat[i * t + j] = v;

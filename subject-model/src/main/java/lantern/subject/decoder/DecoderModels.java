@@ -41,7 +41,7 @@ public final class DecoderModels {
         }
         Path p = Path.of(nameOrPath);
         if (!Files.exists(p)) {
-            throw new NoSuchElementException("no model named '" + nameOrPath + "' in " + registry.file()
+            throw new lantern.errors.NotFoundException("no model named '" + nameOrPath + "' in " + registry.file()
                     + " and no such file or directory");
         }
         return load(p);
@@ -93,7 +93,7 @@ public final class DecoderModels {
             if (path.getFileName().toString().endsWith(".bin")) return path;
             throw new IllegalArgumentException(path + " is not a model: expected a directory or a llama2.c .bin");
         }
-        if (!Files.isDirectory(path)) throw new NoSuchElementException("no model at " + path);
+        if (!Files.isDirectory(path)) throw new lantern.errors.NotFoundException("no model at " + path);
         if (Files.isRegularFile(path.resolve("config.json"))) return null;
         try (Stream<Path> s = Files.list(path)) {
             var bins = s.filter(p -> p.getFileName().toString().endsWith(".bin")

@@ -1,5 +1,7 @@
 package lantern.subject.decoder;
 
+import lantern.errors.NotFoundException;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
@@ -49,7 +51,7 @@ public final class DecoderRegistry {
 
     public Entry get(String name) {
         Entry e = list().get(name);
-        if (e == null) throw new NoSuchElementException("no model named '" + name + "' in " + file);
+        if (e == null) throw new NotFoundException("no model named '" + name + "' in " + file);
         return e;
     }
 

@@ -1,5 +1,7 @@
 package lantern.subject.decoder;
 
+import lantern.errors.BadRequestException;
+
 import ai.djl.ndarray.NDManager;
 import lantern.subject.Hooks;
 
@@ -71,7 +73,7 @@ public final class Generator {
     }
 
     private static void requirePrompt(long[] prompt) {
-        if (prompt.length == 0) throw new IllegalArgumentException("the prompt is empty (no tokens)");
+        if (prompt.length == 0) throw new BadRequestException("the prompt is empty (no tokens)");
     }
 
     /**
@@ -83,13 +85,13 @@ public final class Generator {
         if (ids.length == 0) {
             long bos = model.bosId();
             if (bos < 0) {
-                throw new IllegalArgumentException("the prompt is empty and model " + model.info().id()
+                throw new BadRequestException("the prompt is empty and model " + model.info().id()
                         + " has no BOS token to start from (no bos_token_id in its config): give a prompt");
             }
             ids = new long[]{bos};
         }
         if (ids.length > model.config().contextLength()) {
-            throw new IllegalArgumentException("the prompt has " + ids.length + " tokens, more than the context "
+            throw new BadRequestException("the prompt has " + ids.length + " tokens, more than the context "
                     + "length " + model.config().contextLength() + " of " + model.info().id());
         }
         return ids;

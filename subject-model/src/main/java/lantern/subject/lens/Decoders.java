@@ -1,5 +1,7 @@
 package lantern.subject.lens;
 
+import lantern.errors.BadRequestException;
+
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
 
@@ -10,7 +12,7 @@ final class Decoders {
 
     static DecoderModel require(SubjectModel model, String what) {
         if (model.info().encoder() || !(model instanceof DecoderModel d)) {
-            throw new IllegalArgumentException("model " + model.info().id() + " is an encoder: no LM head, no "
+            throw new BadRequestException("model " + model.info().id() + " is an encoder: no LM head, no "
                     + what);
         }
         return d;

@@ -1,5 +1,7 @@
 package lantern.subject.lens;
 
+import lantern.errors.BadRequestException;
+
 /**
  * Read a hidden state in the source (resid_post at layer, position), write it into the target's resid_post at
  * (layer, position) during the target prompt's pass, and let the target generate.
@@ -12,8 +14,8 @@ public record PatchscopeRequest(String sourcePrompt, int sourceLayer, int source
                                 int targetLayer, int targetPosition, StateMapping mapping, int maxTokens,
                                 float temperature, boolean patchEveryStep, long seed) {
     public PatchscopeRequest {
-        if (sourcePrompt == null || sourcePrompt.isEmpty()) throw new IllegalArgumentException("source prompt is empty");
-        if (targetPrompt == null || targetPrompt.isEmpty()) throw new IllegalArgumentException("target prompt is empty");
+        if (sourcePrompt == null || sourcePrompt.isEmpty()) throw new BadRequestException("source prompt is empty");
+        if (targetPrompt == null || targetPrompt.isEmpty()) throw new BadRequestException("target prompt is empty");
         if (mapping == null) mapping = new StateMapping.Identity();
     }
 }

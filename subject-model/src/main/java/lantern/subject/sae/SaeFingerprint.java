@@ -58,7 +58,7 @@ public final class SaeFingerprint {
     public static String ofFolder(Path dir) {
         Path key = dir.toAbsolutePath().normalize();
         List<Object> stamp = stamp(key);
-        if (stamp == null) throw new NoSuchElementException("no SAE at " + dir);
+        if (stamp == null) throw new lantern.errors.NotFoundException("no SAE at " + dir);
         Cached c = ON_DISK.get(key);
         if (c != null && c.stamp().equals(stamp)) return c.fingerprint();
         try {

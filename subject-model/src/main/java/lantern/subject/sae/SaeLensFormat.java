@@ -93,7 +93,7 @@ public final class SaeLensFormat {
     public static SaeConfig readConfig(Path dir) throws IOException {
         Path cfgPath = dir.resolve(CFG);
         if (!Files.isRegularFile(cfgPath)) {
-            throw new java.util.NoSuchElementException("no SAE at " + dir + " (missing " + CFG + ")");
+            throw new lantern.errors.NotFoundException("no SAE at " + dir + " (missing " + CFG + ")");
         }
         JsonNode c = JSON.readTree(cfgPath.toFile());
         if (c == null || !c.isObject()) throw new IllegalArgumentException(cfgPath + " is not a JSON object");
@@ -127,7 +127,7 @@ public final class SaeLensFormat {
 
     public static SaeWeights readWeights(Path dir, SaeConfig cfg) throws IOException {
         Path wPath = dir.resolve(WEIGHTS);
-        if (!Files.isRegularFile(wPath)) throw new java.util.NoSuchElementException("no " + WEIGHTS + " in " + dir);
+        if (!Files.isRegularFile(wPath)) throw new lantern.errors.NotFoundException("no " + WEIGHTS + " in " + dir);
         try (SafetensorsFile r = SafetensorsFile.open(wPath)) {
             expectShape(r, "W_enc", cfg.dIn(), cfg.dSae());
             expectShape(r, "b_enc", cfg.dSae());

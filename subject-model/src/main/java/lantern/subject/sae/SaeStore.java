@@ -85,7 +85,7 @@ public final class SaeStore implements AutoCloseable {
 
     private Sae load(Path d, String model, int layer, String kind) {
         if (!Files.isDirectory(d)) {
-            throw new NoSuchElementException("no SAE " + model + "/" + layer + "/" + kind + " (looked in " + d
+            throw new lantern.errors.NotFoundException("no SAE " + model + "/" + layer + "/" + kind + " (looked in " + d
                     + "; train one with: lantern sae train)");
         }
         try {
