@@ -133,7 +133,9 @@ public class ExplainCommand implements Callable<Integer> {
         if (s.causal() != null) {
             var c = s.causal();
             boolean decoder = c.intervention().contains("next-token KL");
-            System.out.printf("  causal     %s (%s: %s %.4g on %d top vs %.4g on %d random windows, ratio %s)%n",
+            String number = decoder ? "%.4g" : "%.5f";  // KL of a small model's ablation can be tiny
+            System.out.printf("  causal     %s (%s: %s " + number + " on %d top vs " + number
+                            + " on %d random windows, ratio %s)%n",
                     fmt(c.score()), decoder ? c.intervention().substring(0, c.intervention().indexOf(';')) : c.intervention(),
                     decoder ? "next-token KL" : "embedding change", c.topEffect(), c.topTexts(), c.randomEffect(), c.randomTexts(),
                     c.ratio() == null ? "n/a" : String.format("%.2f", c.ratio()));
