@@ -2,16 +2,11 @@ package lantern.service;
 
 import lantern.errors.BadRequestException;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import lantern.subject.SubjectModel;
-import lantern.subject.decoder.DecoderModel;
-import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.DecoderRegistry;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The models the REST resources name: decoders registered in {@code <dataDir>/models.json} (see {@code lantern

@@ -46,6 +46,7 @@ public class VocabService {
             if (v == null) return List.of();
             return v.promoted().stream().map(t -> t.token().strip()).filter(t -> !t.isEmpty()).toList();
         } catch (RuntimeException e) {
+            org.jboss.logging.Logger.getLogger(VocabService.class).debugf("no vocab for %s: %s", featureId, e.getMessage());
             return List.of();
         }
     }

@@ -159,7 +159,9 @@ public class ExplainCommand implements Callable<Integer> {
         if (s.causal() != null) {
             var c = s.causal();
             boolean decoder = c.intervention().contains("next-token KL");
-            System.out.printf("  causal     %s (%s: %s %.4g on %d top vs %.4g on %d random windows, ratio %s)%n",
+            String number = decoder ? "%.4g" : "%.5f";  // KL of a small model's ablation can be tiny
+            System.out.printf("  causal     %s (%s: %s " + number + " on %d top vs " + number
+                            + " on %d random windows, ratio %s)%n",
                     fmt(c.score(), c.ci95() == null ? null : new lantern.service.ExplanationScores.Ci(c.ci95().get(0), c.ci95().get(1),
                             c.topTexts() + c.randomTexts())),
                     decoder ? c.intervention().substring(0, c.intervention().indexOf(';')) : c.intervention(),

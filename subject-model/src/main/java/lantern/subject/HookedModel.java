@@ -12,7 +12,8 @@ import java.util.List;
  * <p>Memory policy, the same in every model: {@link #run} attaches its output and every cached activation to the
  * manager the caller passes; the caller owns them and frees them by closing that manager. Temporaries of the pass
  * are freed before {@code run} returns. Cached arrays are what flowed on at their hook point (after the
- * replacements there) and are never changed in place later in the pass.
+ * replacements there) and are never changed in place later in the pass; when a hook stops a pass by throwing, what
+ * was cached before stays the caller's too.
  *
  * <p>Hook names are checked when a run starts: a name this model does not have (a typo) is an
  * {@link UnknownHookException} listing the valid ones, never a silent no-op.
@@ -55,13 +56,6 @@ public interface HookedModel extends SubjectModel {
     /** Checks every name in {@code hooks} against {@link #hookNames()}. */
     default void validate(Hooks hooks) {
         HookNames.validate(hooks, hookNames());
-    }
-
-    /** Lengths of unpadded rows. */
-    static int[] lengthsOf(long[][] ids) {
-        int[] l = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) l[i] = ids[i].length;
-        return l;
     }
 
     /**

@@ -167,15 +167,19 @@ public final class BertModel implements EncoderModel {
             x = x.add(pos).add(type0);
             x = layerNorm(x, weights.embedLnWeight(), weights.embedLnBias()).reshape(b * t, info.dModel());
 
-            for (int l = 0; l < layers.size(); l++) {
-                x = block(l, layers.get(l), x, mask, b, t, hooks);
+            try {
+                for (int l = 0; l < layers.size(); l++) {
+                    x = block(l, layers.get(l), x, mask, b, t, hooks);
+                }
+                x = hooks.apply(HookNames.LN_FINAL, x.reshape(b, t, info.dModel()));
+                x.attach(m);
+                return x;
+            } finally {
+                // also when a hook stopped the pass early (it threw): what was cached belongs to the caller
+                for (NDArray cached : hooks.cached().values()) {
+                    if (cached.getManager() == sub) cached.attach(m);
+                }
             }
-            x = hooks.apply(HookNames.LN_FINAL, x.reshape(b, t, info.dModel()));
-            x.attach(m);
-            for (NDArray cached : hooks.cached().values()) {
-                if (cached.getManager() == sub) cached.attach(m);
-            }
-            return x;
         }
     }
 

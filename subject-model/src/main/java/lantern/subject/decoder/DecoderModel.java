@@ -184,12 +184,16 @@ public final class DecoderModel implements HookedModel {
             // attention scores; what flows on (and what the hooks cached) is moved back to m.
             try (NDManager lm = m.newSubManager()) {
                 x.tempAttach(lm);
-                NDArray out = block(l, x, mask, rope, cache, hooks, lm);
-                out.attach(m);
-                for (NDArray cached : hooks.cached().values()) {
-                    if (cached.getManager() == lm) cached.attach(m);
+                try {
+                    NDArray out = block(l, x, mask, rope, cache, hooks, lm);
+                    out.attach(m);
+                    x = out;
+                } finally {
+                    // also when a hook stopped the pass early (it threw): what was cached belongs to the caller
+                    for (NDArray cached : hooks.cached().values()) {
+                        if (cached.getManager() == lm) cached.attach(m);
+                    }
                 }
-                x = out;
             }
         }
         if (cache != null) cache.advance(t);

@@ -70,4 +70,17 @@ class HookedModelTest {
             assertThat(m.frame().suffix()).isEmpty(); // the tiny tokenizer adds no BOS and config has none
         }
     }
+
+    @Test
+    void aPassStoppedByAHookLeavesWhatItCachedToTheCaller() throws Exception {
+        try (HookedModel m = gpt2(); NDManager nd = m.manager().newSubManager()) {
+            Hooks hooks = Hooks.none().cache(HookNames.residPost(0)).replace(HookNames.residPre(1), x -> {
+                throw new IllegalStateException("stop");
+            });
+            assertThatThrownBy(() -> m.run(nd, new long[][]{{1, 2, 3}}, new int[]{3}, hooks)).hasMessage("stop");
+            NDArray kept = hooks.get(HookNames.residPost(0));
+            assertThat(kept.getManager()).isSameAs(nd);
+            assertThat(kept.toFloatArray()).hasSize(3 * S.d());
+        }
+    }
 }
