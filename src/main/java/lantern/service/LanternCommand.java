@@ -22,6 +22,7 @@ import picocli.CommandLine;
                 AuditCommand.class,
                 CausalCommand.class,                SaeCommand.class,
                 SteerCommand.class,
+                TrainCommand.class,
 
         },
         description = "Explains what the neurons and features inside a local language model do.")
