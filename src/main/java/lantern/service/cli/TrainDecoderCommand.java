@@ -76,7 +76,7 @@ public class TrainDecoderCommand implements Callable<Integer> {
             return 0;
         }
         var o = new DecoderTrainingRun.Options(name, c, minutes, tokens, checkpointMinutes, 0,
-                "llama2c".equals(export), 40);
+                "llama2c".equals(export), 40, 0);
         DecoderTrainingRun.Result r;
         try {
             r = run.run(o, new Bar());

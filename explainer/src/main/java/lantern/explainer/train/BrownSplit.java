@@ -25,10 +25,16 @@ public record BrownSplit(List<String> trainIds, List<String> heldOutIds, List<St
     public static final int HOLD_OUT_OFFSET = 10;
 
     public static BrownSplit load(Path dataDir) {
+        return load(dataDir, 0);
+    }
+
+    /** The split of the first {@code maxFiles} files (0: all 500; fewer make tiny runs for tests). */
+    public static BrownSplit load(Path dataDir, int maxFiles) {
         BrownCorpus corpus = new BrownCorpus(dataDir.resolve("corpora").resolve("brown"));
         List<String> trainIds = new ArrayList<>(), heldIds = new ArrayList<>();
         List<String> train = new ArrayList<>(), held = new ArrayList<>();
         List<Path> files = corpus.files();
+        if (maxFiles > 0) files = files.subList(0, Math.min(maxFiles, files.size()));
         for (int i = 0; i < files.size(); i++) {
             Document d = BrownCorpus.read(files.get(i));
             String text = text(d);

@@ -48,9 +48,10 @@ public final class DecoderTrainingRun {
      *                        used when {@code tokens} is 0
      * @param tokens          training tokens (steps = tokens / (batch x context)); exact and reproducible
      * @param checkpointSteps checkpoint every this many steps (0: every {@code checkpointMinutes})
+     * @param brownFiles      train and score on the first this many Brown files (0: all; fewer for tests)
      */
     public record Options(String name, TrainConfig config, double minutes, long tokens, double checkpointMinutes,
-                          int checkpointSteps, boolean exportLlama2c, int sampleTokens) {
+                          int checkpointSteps, boolean exportLlama2c, int sampleTokens, int brownFiles) {
     }
 
     /** Receives progress; {@link #onStep} may throw to stop the run (what a kill does, less abruptly). */
@@ -90,7 +91,7 @@ public final class DecoderTrainingRun {
         TrainConfig c = o.config();
         Path work = workDir(o.name());
         Files.createDirectories(work);
-        BrownSplit split = BrownSplit.load(dataDir);
+        BrownSplit split = BrownSplit.load(dataDir, o.brownFiles());
         Path tokJson = work.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokJson)) {
             listener.note(String.format("fitting a %,d-token byte-level BPE on %d Brown files", c.vocabSize(),
@@ -107,6 +108,7 @@ public final class DecoderTrainingRun {
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("config", c);
         settings.put("dataSha256", dataHash);
+        settings.put("brownFiles", o.brownFiles());
         settings.put("tokenizerSha256", sha256(tokJson));
         settings.put("threads", DecoderTrainer.threads());
         String settingsJson = JSON.writeValueAsString(settings);

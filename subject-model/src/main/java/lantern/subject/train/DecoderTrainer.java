@@ -157,10 +157,13 @@ public final class DecoderTrainer implements AutoCloseable {
 
     /** libtorch's intra-op threads (a run is reproducible for a given count). */
     public static int threads() {
+        Engine.getEngine("PyTorch"); // loads libtorch
         return ai.djl.pytorch.jni.JniUtils.getNumThreads();
     }
 
     public static void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("--threads must be at least 1, got " + n);
+        Engine.getEngine("PyTorch");
         ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
     }
 
