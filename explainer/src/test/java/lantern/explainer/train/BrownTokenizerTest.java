@@ -34,7 +34,7 @@ class BrownTokenizerTest {
                     chars += doc.length();
                 }
             }
-            assertThat((double) chars / tokens).as("merges are used: characters per token").isGreaterThan(2.5);
+            assertThat((double) chars / tokens).as("merges are used: characters per token").isGreaterThan(2.2);
             long[] withSpecial = tok.encode("The jury said", true).ids();
             assertThat(withSpecial[0]).as("encoding with special tokens starts like a training document")
                     .isEqualTo(BpeTrainer.END_OF_TEXT);
