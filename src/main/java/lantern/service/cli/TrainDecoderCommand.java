@@ -16,19 +16,21 @@ import java.util.concurrent.Callable;
 public class TrainDecoderCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--corpus", defaultValue = "brown", description = "Training corpus (only brown).")
     String corpus;
-    @CommandLine.Option(names = "--name", defaultValue = "brown-llama")
+    public static final String DEFAULT_NAME = "brown-llama";
+
+    @CommandLine.Option(names = "--name", defaultValue = DEFAULT_NAME)
     String name;
     @CommandLine.Option(names = "--layers", defaultValue = "4")
     int layers;
-    @CommandLine.Option(names = "--d-model", defaultValue = "256")
+    @CommandLine.Option(names = "--d-model", defaultValue = "128")
     int dModel;
-    @CommandLine.Option(names = "--heads", defaultValue = "8")
+    @CommandLine.Option(names = "--heads", defaultValue = "4")
     int heads;
     @CommandLine.Option(names = "--d-mlp", description = "SwiGLU width (default: 8/3 d_model rounded up to 32).")
     Integer dMlp;
     @CommandLine.Option(names = "--context", defaultValue = "128")
     int context;
-    @CommandLine.Option(names = "--vocab", defaultValue = "4096", description = "BPE vocabulary size (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--vocab", defaultValue = "2048", description = "BPE vocabulary size (default: ${DEFAULT-VALUE}).")
     int vocab;
     @CommandLine.Option(names = "--batch", defaultValue = "16", description = "Sequences per step (default: ${DEFAULT-VALUE}).")
     int batch;
@@ -98,6 +100,11 @@ public class TrainDecoderCommand implements Callable<Integer> {
         }
         System.out.println("model folder: " + r.dir() + " (registered as '" + name + "')");
         return 0;
+    }
+
+    /** `lantern train decoder` with its defaults (a no-op when the model is on disk); for quickstart --decoder. */
+    public static int trainDefault(Path dataDir) {
+        return new CommandLine(new TrainDecoderCommand()).execute("--data", dataDir.toString());
     }
 
     private static int fail(String message) {

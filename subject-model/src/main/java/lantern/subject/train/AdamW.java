@@ -45,11 +45,13 @@ public final class AdamW {
 
     /**
      * One update; {@code step} counts from 0. Gradients are scaled down to {@code clipNorm} when their global norm
-     * exceeds it. Returns the norm before clipping.
+     * exceeds it; a gradient that is not finite is
+     * skipped (no update, moments kept). Returns the norm before clipping.
      */
     public double step(List<ModelParameters.Tensor> params, float[][] grads, long step, double lr, double weightDecay,
                        double clipNorm) {
         double norm = norm(grads);
+        if (!Double.isFinite(norm)) return norm; // a non-finite gradient is skipped, not applied
         float scale = clipNorm > 0 && norm > clipNorm ? (float) (clipNorm / norm) : 1f;
         float b1 = (float) beta1;
         float b2 = (float) beta2;
