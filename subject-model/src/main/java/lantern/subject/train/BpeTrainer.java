@@ -214,6 +214,7 @@ public final class BpeTrainer {
         Path tmp = Files.createTempFile(abs.getParent(), ".tokenizer", ".tmp");
         try {
             json.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+            lantern.subject.safetensors.SafetensorsWriter.readableByAll(tmp);
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
