@@ -20,8 +20,8 @@ class BrownTokenizerTest {
         assertThat(all.heldOut()).hasSize(25);
         assertThat(all.train()).hasSize(475);
         assertThat(all.heldOutIds()).doesNotContainAnyElementsOf(all.trainIds());
-        BpeTrainer.Vocabulary v = BpeTrainer.train(all.train().subList(0, 60), 800);
-        assertThat(v.size()).isEqualTo(800);
+        BpeTrainer.Vocabulary v = BpeTrainer.train(all.train().subList(0, 30), 600);
+        assertThat(v.size()).isEqualTo(600);
         Path json = tmp.resolve("tokenizer.json");
         BpeTrainer.writeTokenizerJson(v, json);
         try (HfTextTokenizer tok = HfTextTokenizer.load(json, HfTextTokenizer.Options.DECODER)) {
@@ -34,7 +34,7 @@ class BrownTokenizerTest {
                     chars += doc.length();
                 }
             }
-            assertThat((double) chars / tokens).as("merges are used: characters per token").isGreaterThan(2.2);
+            assertThat((double) chars / tokens).as("merges are used: characters per token").isGreaterThan(2.0);
             long[] withSpecial = tok.encode("The jury said", true).ids();
             assertThat(withSpecial[0]).as("encoding with special tokens starts like a training document")
                     .isEqualTo(BpeTrainer.END_OF_TEXT);
