@@ -155,7 +155,7 @@ public class ActivationService {
         Encoding body = model.tokenizer().encode(text, false);
         int n = prefix.length + body.length();
         if (n > model.info().contextLength()) {
-            throw new IllegalArgumentException("text has " + n + " tokens; " + model.info().id() + " reads at most "
+            throw new lantern.errors.BadRequestException("text has " + n + " tokens; " + model.info().id() + " reads at most "
                     + model.info().contextLength());
         }
         long[] ids = new long[n];

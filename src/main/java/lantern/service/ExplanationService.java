@@ -63,6 +63,8 @@ public final class ExplanationService {
     private final String embedderName;
     private final RecordSplitter splitter;
     private final Clock clock;
+    /** Fuzzing and intruder with LLM judges (about ten more calls a feature); the statistical path always runs them. */
+    private volatile boolean llmJudges;
 
     /**
      * @param llm      empty when no LLM is configured (then only the statistical path works)
@@ -117,16 +119,25 @@ public final class ExplanationService {
      * @param simulator "statistical" (default), "llm-json" or "llm-logprob"
      */
     public ExplanationResult score(FeatureRecords records, String text, String simulator) {
-        if (text == null || text.isBlank()) throw new IllegalArgumentException("the explanation to score is empty");
-        if (text.length() > 2000) throw new IllegalArgumentException("the explanation to score is longer than 2000 characters");
+        if (text == null || text.isBlank()) throw new BadRequestException("the explanation to score is empty");
+        if (text.length() > 2000) throw new BadRequestException("the explanation to score is longer than 2000 characters");
         String sim = normalize(simulator, "statistical", SIMULATORS, "simulator");
         Rule rule = HypothesisParser.parse(text).orElse(null);
         if (sim.equals("statistical") && rule == null) {
-            throw new IllegalArgumentException("the statistical simulator reads token lists ('the tokens 'a', 'b''), tag classes ('plural nouns', "
+            throw new BadRequestException("the statistical simulator reads token lists ('the tokens 'a', 'b''), tag classes ('plural nouns', "
                     + "'Brown tag NNS') and contexts ('tokens right after 'of''); this explanation is none of those: score it with --simulator llm-json");
         }
         Explanation explanation = new Explanation(text.strip(), USER, sim.equals("statistical") ? rule : null, Double.NaN, LlmUsage.NONE);
         return scoreAndStore(records, splitter.split(records), explanation, sim, null);
+    }
+
+    /**
+     * Whether an LLM-scored explanation also gets the fuzzing and intruder scores from LLM judges (off by default:
+     * they add about ten calls a feature; {@code lantern.llm.fuzzing-intruder=true}, {@code --llm-judges}).
+     */
+    public ExplanationService llmJudges(boolean on) {
+        this.llmJudges = on;
+        return this;
     }
 
     private ExplanationResult scoreAndStore(FeatureRecords records, RecordSplit split, Explanation explanation, String sim,
@@ -134,35 +145,40 @@ public final class ExplanationService {
         Simulator simulatorImpl = simulatorFor(sim);
         boolean offline = sim.equals("statistical");
         Detector detector = offline ? new StatisticalDetector() : new LlmDetector(requireLlm());
-        FuzzingScorer.Judge fuzzJudge = offline ? new FuzzingScorer.Statistical() : new LlmJudges.Fuzzing(requireLlm());
-        IntruderScorer.Judge intruderJudge = offline ? new IntruderScorer.Statistical() : new LlmJudges.Intruder(requireLlm());
-        // simulation and detection are independent: run them side by side so their LLM calls share the pipe
+        boolean judges = offline || llmJudges;
+        FuzzingScorer.Judge fuzzJudge = !judges ? null : offline ? new FuzzingScorer.Statistical() : new LlmJudges.Fuzzing(requireLlm());
+        IntruderScorer.Judge intruderJudge = !judges ? null : offline ? new IntruderScorer.Statistical() : new LlmJudges.Intruder(requireLlm());
+        // the scorers are independent: run them side by side so their LLM calls share the pipe
         SimulationScorer.Result simulation;
         DetectionScorer.Result detection;
-        FuzzingScorer.Result fuzzing;
-        IntruderScorer.Result intruder;
+        FuzzingScorer.Result fuzzing = null;
+        IntruderScorer.Result intruder = null;
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<DetectionScorer.Result> det = pool.submit(() -> new DetectionScorer().score(explanation, split, detector));
-            Future<FuzzingScorer.Result> fuzz = pool.submit(() -> new FuzzingScorer().score(explanation, split, fuzzJudge));
-            Future<IntruderScorer.Result> intr = pool.submit(() -> new IntruderScorer().score(explanation, split, intruderJudge));
+            Future<FuzzingScorer.Result> fuzz = !judges ? null : pool.submit(() -> new FuzzingScorer().score(explanation, split, fuzzJudge));
+            Future<IntruderScorer.Result> intr = !judges ? null : pool.submit(() -> new IntruderScorer().score(explanation, split, intruderJudge));
             simulation = new SimulationScorer().score(explanation, split, simulatorImpl);
             detection = join(det);
-            fuzzing = join(fuzz);
-            intruder = join(intr);
+            if (judges) {
+                fuzzing = join(fuzz);
+                intruder = join(intr);
+            }
         }
         EmbeddingScore embedding = embedder == null ? null : new EmbeddingScorer(embedder, embedderName).score(explanation, split);
         ExplanationScores.Causal causalScore = causal == null ? null : ExplanationScores.Causal.of(causal.apply(records));
 
-        LlmUsage usage = explanation.usage().plus(simulation.usage()).plus(detection.usage()).plus(fuzzing.usage()).plus(intruder.usage());
+        LlmUsage usage = explanation.usage().plus(simulation.usage()).plus(detection.usage())
+                .plus(fuzzing == null ? LlmUsage.NONE : fuzzing.usage()).plus(intruder == null ? LlmUsage.NONE : intruder.usage());
         var s = simulation.score();
         ExplanationScores scores = new ExplanationScores(ExplanationScores.finite(s.correlation()), s.simulator(),
                 ExplanationScores.finite(detection.score().balancedAccuracy()), detection.score().detector(),
                 embedding == null ? null : ExplanationScores.finite(embedding.auc()), embedding == null ? null : embedding.embedder(),
                 causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed(), s.failures(), detection.score().failures(),
                 new ExplanationScores.Intervals(ExplanationScores.Ci.of(s.ci95()), ExplanationScores.Ci.of(detection.score().ci95()),
-                        embedding == null ? null : ExplanationScores.Ci.of(embedding.ci95()), ExplanationScores.Ci.of(fuzzing.score().ci95()),
-                        ExplanationScores.Ci.of(intruder.score().ci95())),
-                ExplanationScores.finite(fuzzing.score().balancedAccuracy()), ExplanationScores.finite(intruder.score().accuracy()));
+                        embedding == null ? null : ExplanationScores.Ci.of(embedding.ci95()), fuzzing == null ? null : ExplanationScores.Ci.of(fuzzing.score().ci95()),
+                        intruder == null ? null : ExplanationScores.Ci.of(intruder.score().ci95())),
+                fuzzing == null ? null : ExplanationScores.finite(fuzzing.score().balancedAccuracy()),
+                intruder == null ? null : ExplanationScores.finite(intruder.score().accuracy()));
         ExplanationResult result = new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
                 scores, Instant.now(clock).toString(), usage, explanation.rule());
         store.append(records.id(), result);

@@ -25,6 +25,7 @@ import picocli.CommandLine;
                 CausalCommand.class,                SaeCommand.class,
                 SteerCommand.class,
                 IndexCommand.class,
+                TrainCommand.class,
 
         },
         description = "Explains what the neurons and features inside a local language model do.")

@@ -16,6 +16,8 @@ public class Services {
     @Produces
     @ApplicationScoped
     ExplanationService explanationService() {
-        return new ExplanationService(config.dataDir(), LlmSettingsFactory.from(config.llm()), models.embedder());
+        return new ExplanationService(config.dataDir(), LlmSettingsFactory.from(config.llm()), models.embedder())
+                .llmJudges(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getOptionalValue("lantern.llm.fuzzing-intruder", Boolean.class).orElse(false));
     }
 }

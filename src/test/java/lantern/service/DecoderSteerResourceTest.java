@@ -74,7 +74,7 @@ class DecoderSteerResourceTest {
                  "positive":["the cat"],"negative":["the dog"]}""")
                 .post("/api/directions").then().statusCode(400).body("detail", containsString("did you mean"));
         given().contentType(ContentType.JSON).body(steer(1f, "").replace("\"maxTokens\":8", "\"maxTokens\":100000"))
-                .post("/api/steer").then().statusCode(400).body("detail", containsString("maxTokens must be in 1..512"));
+                .post("/api/steer").then().statusCode(400).body("detail", containsString("lantern.limits.max-generation-tokens"));
         given().contentType(ContentType.JSON).body(steer(1f, ",\"candidates\":[\"a cat\"]"))
                 .post("/api/steer").then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString("encoders"));

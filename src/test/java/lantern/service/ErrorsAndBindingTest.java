@@ -16,6 +16,17 @@ import static org.hamcrest.Matchers.*;
 /** Errors that mean what they say: typed 4xx for the caller's mistakes, strict record binding, limits by name, 500s with ids. */
 @QuarkusTest
 class ErrorsAndBindingTest {
+    @jakarta.inject.Inject
+    ModelRegistry models;
+    @jakarta.inject.Inject
+    LanternConfig config;
+
+    /** The feature calls below need a collected feature, whatever order the test classes run in. */
+    @org.junit.jupiter.api.BeforeEach
+    void collection() {
+        TestCollections.ensure(models.minilm(), config.dataDir());
+    }
+
     static void bad(String path, String body, int status, String detail) {
         given().contentType(ContentType.JSON).body(body).post(path).then().statusCode(status)
                 .contentType("application/problem+json").body("status", equalTo(status)).body("detail", containsString(detail));

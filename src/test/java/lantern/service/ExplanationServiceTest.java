@@ -169,7 +169,7 @@ class ExplanationServiceTest {
                     .atPriority(1).willReturn(aResponse().withStatus(500)));
 
             LlmSettings s = LlmSettings.openAi(server.baseUrl() + "/v1", "k", "stub-model").withMaxRetries(0).withTimeout(Duration.ofSeconds(5));
-            var service = new ExplanationService(data, Optional.of(s), null);
+            var service = new ExplanationService(data, Optional.of(s), null).llmJudges(true);
             ExplanationResult r = service.explain(nnsFeature(), "llm", "llm-json");
             assertThat(r.text()).isEqualTo("plural nouns");
             assertThat(r.explainer()).isEqualTo("llm:stub-model");

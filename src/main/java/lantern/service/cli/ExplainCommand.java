@@ -43,6 +43,9 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--simulator", description = "statistical, llm-json or llm-logprob (default: statistical for the statistical explainer, llm-json for llm).")
     String simulator;
 
+    @CommandLine.Option(names = "--llm-judges", description = "With an LLM simulator, also score fuzzing and intruder with LLM judges (about ten more calls).")
+    boolean llmJudges;
+
     @CommandLine.Option(names = "--records", description = "Read the records from an OpenAI neuron-explainer JSON file (NeuronRecord) instead of a collection.")
     Path recordsFile;
 
@@ -99,7 +102,7 @@ public class ExplainCommand implements Callable<Integer> {
                      : minilm.model() == null ? null : new SaeStore(data, minilm.model().manager())) {
             var service = new ExplanationService(data, LlmSettingsFactory.fromMicroProfile(overrides),
                     noEmbedding ? null : minilm.embedder(), EncoderModel.MINILM_ID, new RecordSplitter(20, windows, windows),
-                    java.time.Clock.systemUTC());
+                    java.time.Clock.systemUTC()).llmJudges(llmJudges);
             java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
                     : dec != null ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,

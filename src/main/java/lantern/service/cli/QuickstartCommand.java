@@ -47,6 +47,9 @@ public class QuickstartCommand implements Callable<Integer> {
     String features;
     @CommandLine.Option(names = "--no-serve", description = "Stop after the audit instead of serving.")
     boolean noServe;
+    @CommandLine.Option(names = "--decoder", description = "First train the Brown decoder (lantern train decoder's defaults, "
+            + "registered as brown-llama), or reuse the one on disk.")
+    boolean decoder;
 
     private static final int SEQUENCE_LENGTH = 64;
 
@@ -59,6 +62,10 @@ public class QuickstartCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (decoder) {
+            int rc = TrainDecoderCommand.trainDefault(config.dataDir());
+            if (rc != 0) return rc;
+        }
         var model = models.minilm();
         int layers = model.info().layers();
         // Reuse a collection of every layer over at least the Brown tokens asked for (the chunker stops on a sentence
@@ -110,6 +117,10 @@ public class QuickstartCommand implements Callable<Integer> {
         System.out.println("    " + base + "/api/audits/" + id + "/report?format=html   (the audit report)");
         System.out.println("    " + base + "/api/search?q=plural%20nouns            (search the explanations)");
         System.out.println("    " + base + "/api/features/minilm-l6/0/mlp/17          (a neuron's windows and explanations)");
+        if (decoder) {
+            System.out.println("    ./lantern lens --model " + TrainDecoderCommand.DEFAULT_NAME
+                    + " --prompt 'The jury said'   (the trained decoder, by name)");
+        }
         System.out.println("    " + base + "/q/swagger-ui                          (every endpoint)");
         if (noServe) return 0;
         System.out.println("serving; Ctrl-C to stop");
