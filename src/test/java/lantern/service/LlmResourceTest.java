@@ -11,7 +11,7 @@ import static org.hamcrest.Matchers.containsString;
 class LlmResourceTest {
     @Test
     void withoutAnLlmTheCheckNamesTheSettingsToSet() {
-        given().get("/api/llm").then().statusCode(400).contentType("application/problem+json")
+        given().get("/api/llm").then().statusCode(503).contentType("application/problem+json")
                 .body("detail", containsString("lantern.llm.base-url")).body("detail", containsString("lantern.llm.model"));
     }
 }
