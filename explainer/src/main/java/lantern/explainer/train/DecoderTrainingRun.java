@@ -121,13 +121,14 @@ public final class DecoderTrainingRun {
         long total;
         boolean resumed = false;
         long perStep = (long) c.batch() * c.context();
-        if (Files.isRegularFile(ckpt)) {
-            TrainCheckpoint.State s = TrainCheckpoint.read(ckpt);
-            if (!s.settings().equals(settingsJson)) {
-                throw new IllegalArgumentException("the checkpoint " + ckpt + " was made with other settings, data or "
-                        + "threads; delete " + work + " to start over, or train under another --name");
-            }
-            trainer = TrainCheckpoint.restore(c, s);
+        TrainCheckpoint.State s = readable(ckpt, listener);
+        if (s != null && !s.settings().equals(settingsJson)) {
+            throw new IllegalArgumentException("the checkpoint " + ckpt + " was made with other settings, data or "
+                    + "threads; delete " + work + " to start over, or train under another --name");
+        }
+        DecoderTrainer restored = s == null ? null : restore(c, s, ckpt, listener);
+        if (restored != null) {
+            trainer = restored;
             for (float l : s.losses()) losses.add(l);
             total = s.totalSteps();
             resumed = true;
@@ -205,6 +206,35 @@ public final class DecoderTrainingRun {
             deleteTree(work);
             return new Result(out, trainer.parameters().count(), trainer.step(), tps, h, samples, resumed);
         }
+    }
+
+    /**
+     * The checkpoint's state, or null when there is none or it cannot be read (torn, damaged: its CRC fails), after
+     * saying so on the notes: a checkpoint only saves time, the run starts over and replaces it at its first one.
+     */
+    private static TrainCheckpoint.State readable(Path ckpt, Listener listener) {
+        if (!Files.isRegularFile(ckpt)) return null;
+        try {
+            return TrainCheckpoint.read(ckpt);
+        } catch (IOException | RuntimeException e) {
+            listener.note(unusable(ckpt, e));
+            return null;
+        }
+    }
+
+    /** A trainer continuing from {@code s}, or null (told to the notes) when its tensors do not fit the model. */
+    private static DecoderTrainer restore(TrainConfig c, TrainCheckpoint.State s, Path ckpt, Listener listener) {
+        try {
+            return TrainCheckpoint.restore(c, s);
+        } catch (RuntimeException e) {
+            listener.note(unusable(ckpt, e));
+            return null;
+        }
+    }
+
+    private static String unusable(Path ckpt, Exception e) {
+        return "starting fresh: the checkpoint " + ckpt + " cannot be used (" + (e.getMessage() != null
+                ? e.getMessage() : e.getClass().getSimpleName()) + "); it is replaced at the first new checkpoint";
     }
 
     /** Step {@code step}'s batch: random windows of the training stream, from a generator seeded by (seed, step). */

@@ -77,4 +77,26 @@ class DecoderTrainingRunTest {
         assertThat(new DecoderRegistry(b).get("tiny").path()).isEqualTo(rb.dir().toAbsolutePath().normalize().toString());
         assertThat(rb.samples()).containsKey("The");
     }
+
+    @Test
+    void aDamagedCheckpointIsIgnoredWithANoteAndTheRunStartsOverToTheSameWeights() throws Exception {
+        TrainConfig c = new TrainConfig(1, 32, 2, 64, 16, 400, 4, 1e-2, 2, 0.1, 1.0, 0.9, 0.95, false, 3);
+        var o = new DecoderTrainingRun.Options("tiny", c, 0, 5 * 4 * 16, 0, 2, false, 0, 21);
+        var ra = new DecoderTrainingRun(data("a")).run(o, listener(new ArrayList<>(), -1));
+        DecoderTrainingRun runB = new DecoderTrainingRun(data("b"));
+        assertThatThrownBy(() -> runB.run(o, listener(new ArrayList<>(), 3))).isInstanceOf(Stop.class);
+        Path ckpt = runB.workDir("tiny").resolve("checkpoint.bin");
+        byte[] bytes = Files.readAllBytes(ckpt);
+        bytes[bytes.length / 2] ^= 1; // one flipped bit in a weight
+        Files.write(ckpt, bytes);
+        Files.write(ckpt.resolveSibling("checkpoint.bin.tmp"), java.util.Arrays.copyOf(bytes, 100)); // a torn write
+        List<String> notes = new ArrayList<>();
+        var rb = runB.run(o, listener(notes, -1));
+        assertThat(notes).anyMatch(n -> n.startsWith("starting fresh: the checkpoint " + ckpt)
+                && n.contains("fails its CRC check")).noneMatch(n -> n.startsWith("resuming"));
+        assertThat(rb.resumed()).isFalse();
+        assertThat(Files.readAllBytes(rb.dir().resolve("model.safetensors")))
+                .isEqualTo(Files.readAllBytes(ra.dir().resolve("model.safetensors")));
+        assertThat(runB.workDir("tiny")).doesNotExist();
+    }
 }
