@@ -43,6 +43,21 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--simulator", description = "statistical, llm-json or llm-logprob (default: statistical for the statistical explainer, llm-json for llm).")
     String simulator;
 
+    @CommandLine.Option(names = "--no-index", description = "Do not add the explanation to the search index (it is kept in the feature's history either way).")
+    boolean noIndex;
+
+    /**
+     * The feature index as the REST explain call uses it, from the application's container (none when the command
+     * runs outside the application, as in plain unit tests). Looked up rather than injected: {@link ScoreCommand}
+     * extends this command, so injecting by type would be ambiguous.
+     */
+    static lantern.service.SearchService searchService() {
+        var container = io.quarkus.arc.Arc.container();
+        if (container == null || !container.isRunning()) return null;
+        var handle = container.instance(lantern.service.SearchService.class);
+        return handle.isAvailable() ? handle.get() : null;
+    }
+
     @CommandLine.Option(names = "--llm-judges", description = "With an LLM simulator, also score fuzzing and intruder with LLM judges (about ten more calls).")
     boolean llmJudges;
 
@@ -113,6 +128,8 @@ public class ExplainCommand implements Callable<Integer> {
             } else {
                 print(r);
             }
+            lantern.service.SearchService search = noIndex || !indexes() ? null : searchService();
+            if (search != null) index(search, r, records);
             if (r.scores().allSimulationsFailed()) {
                 // the result is stored (explanation, detection); the score is not: say why on one line
                 System.err.println("lantern: every simulation window failed (" + r.scores().nFailed() + "): "
@@ -121,6 +138,29 @@ public class ExplainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Explanations of our own are indexed for search like the REST call's; a user's scored hypothesis is not. */
+    boolean indexes() {
+        return true;
+    }
+
+    /**
+     * Adds the explanation to the search index and commits it, as {@code POST /api/features/{id}/explain} does. A
+     * running service holds the index's write lock: then the explanation stays in the feature's history only, and
+     * the message says how to add it ({@code lantern index rebuild} once the service is stopped).
+     */
+    private void index(lantern.service.SearchService search, ExplanationResult r, FeatureRecords records) {
+        try {
+            long seq = search.put(r, lantern.service.AuditFeatureTask.topTokens(records, 8));
+            search.index().commitThrough(seq);
+            System.out.println("  indexed for search (" + data.resolve("index") + ")");
+        } catch (RuntimeException e) {
+            if (!(e.getCause() instanceof org.apache.lucene.store.LockObtainFailedException)) throw e;
+            System.err.println("lantern: not indexed: the feature index is held by a running service (stored in the "
+                    + "feature's history; `lantern index rebuild` adds it once the service is stopped, or explain "
+                    + "through the service: POST /api/features/" + r.feature() + "/explain)");
+        }
     }
 
     /** Explains the feature and scores the explanation; {@link ScoreCommand} scores a given one instead. */

@@ -20,6 +20,11 @@ public class ScoreCommand extends ExplainCommand {
     String explanation;
 
     @Override
+    boolean indexes() {
+        return false; // a user's hypothesis is kept in the feature's history, not indexed (as the REST score call)
+    }
+
+    @Override
     ExplanationResult produce(ExplanationService service, FeatureRecords records, Function<FeatureRecords, CausalScore> causal) {
         return service.score(records, explanation, simulator);
     }
