@@ -8,7 +8,6 @@ import lantern.eval.audit.LlmPrices;
 import lantern.explainer.ActivationRecord;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;
-import lantern.explainer.explain.DiscreteActivations;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.WindowText;
@@ -67,7 +66,7 @@ public class AuditEstimator {
             if (llmExplainer) {
                 calls++;
                 in += tokens(Prompts.template("explain-system") + Prompts.render("explain-user", Map.of("feature", "1",
-                        "records", explainRecords(split), "answer_format", "Answer with JSON only, of the form {\"explanation\": \"<one short phrase>\"}.")));
+                        "records", lantern.explainer.explain.LlmExplainer.records(split), "answer_format", "Answer with JSON only, of the form {\"explanation\": \"<one short phrase>\"}.")));
                 out += 30;
             }
             if (llmSimulator) {
@@ -110,17 +109,6 @@ public class AuditEstimator {
                 inAll + outAll, cost, budget.maxTokens(), budget.maxCost(), within,
                 "input tokens from the rendered prompts of " + sampled + " sampled features at ~4 characters a token; "
                         + "output tokens from the answers' expected sizes");
-    }
-
-    private static String explainRecords(RecordSplit split) {
-        StringBuilder records = new StringBuilder();
-        for (ActivationRecord r : split.explain()) {
-            records.append("<start>\n");
-            int[] d = DiscreteActivations.scale(r, split.maxActivation());
-            for (int i = 0; i < r.size(); i++) records.append(Prompts.showToken(r.tokens().get(i))).append('\t').append(d[i]).append('\n');
-            records.append("<end>\n\n");
-        }
-        return records.toString();
     }
 
     private static long tokens(String s) {

@@ -84,14 +84,8 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @CommandLine.Option(names = "--provider", description = "Overrides lantern.llm.provider (openai or anthropic).")
-    String provider;
-    @CommandLine.Option(names = "--base-url", description = "Overrides lantern.llm.base-url, e.g. http://localhost:11434/v1.")
-    String baseUrl;
-    @CommandLine.Option(names = "--model", description = "Overrides lantern.llm.model.")
-    String model;
-    @CommandLine.Option(names = "--api-key", description = "Overrides lantern.llm.api-key (better: LANTERN_LLM_API_KEY).")
-    String apiKey;
+    @CommandLine.Mixin
+    LlmOptions llm = new LlmOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -99,11 +93,7 @@ public class ExplainCommand implements Callable<Integer> {
         FeatureRecords records = recordsFile != null
                 ? NeuronRecordJson.read(Files.readString(recordsFile), id.model(), id)
                 : source(id).load(id).orElseThrow(() -> new NoSuchElementException("no records for " + id + " in the collection"));
-        Map<String, String> overrides = new HashMap<>();
-        if (provider != null) overrides.put("lantern.llm.provider", provider);
-        if (baseUrl != null) overrides.put("lantern.llm.base-url", baseUrl);
-        if (model != null) overrides.put("lantern.llm.model", model);
-        if (apiKey != null) overrides.put("lantern.llm.api-key", apiKey);
+        Map<String, String> overrides = llm.overrides();
         // MiniLM is the embedder and the model the causal check ablates on MiniLM features; a decoder's causal check
         // ablates the decoder itself. What is not needed is not loaded at all.
         boolean decoder = new lantern.subject.decoder.DecoderRegistry(data).contains(id.model());

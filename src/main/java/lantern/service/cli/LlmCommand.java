@@ -22,24 +22,14 @@ public class LlmCommand {
                     + "(json_schema, json_object, log-probs, top_logprobs cap, reasoning output) and which simulators work. "
                     + "Exit 0 when llm-json works, 1 when not.")
     public static class Check implements Callable<Integer> {
-        @CommandLine.Option(names = "--provider", description = "Overrides lantern.llm.provider (openai or anthropic).")
-        String provider;
-        @CommandLine.Option(names = "--base-url", description = "Overrides lantern.llm.base-url, e.g. http://localhost:11434/v1.")
-        String baseUrl;
-        @CommandLine.Option(names = "--model", description = "Overrides lantern.llm.model.")
-        String model;
-        @CommandLine.Option(names = "--api-key", description = "Overrides lantern.llm.api-key (better: LANTERN_LLM_API_KEY).")
-        String apiKey;
+        @CommandLine.Mixin
+        LlmOptions llm = new LlmOptions();
         @CommandLine.Option(names = "--json", description = "Print the report as JSON.")
         boolean json;
 
         @Override
         public Integer call() throws Exception {
-            Map<String, String> overrides = new HashMap<>();
-            if (provider != null) overrides.put("lantern.llm.provider", provider);
-            if (baseUrl != null) overrides.put("lantern.llm.base-url", baseUrl);
-            if (model != null) overrides.put("lantern.llm.model", model);
-            if (apiKey != null) overrides.put("lantern.llm.api-key", apiKey);
+            Map<String, String> overrides = llm.overrides();
             LlmSettings settings = LlmSettingsFactory.fromMicroProfile(overrides).orElseThrow(() -> new LlmNotConfiguredException(List.of(
                     LlmSettings.PREFIX + "base-url", LlmSettings.PREFIX + "model")));
             LlmProbe.Report r = LlmProbe.probe(settings);

@@ -44,7 +44,8 @@ public final class LlmExplainer implements Explainer {
         return client.label();
     }
 
-    public LlmRequest request(RecordSplit split) {
+    /** The explain set as the prompt shows it: one {@code token<TAB>0..10} line per token, windows in start/end marks. */
+    public static String records(RecordSplit split) {
         StringBuilder records = new StringBuilder();
         for (ActivationRecord r : split.explain()) {
             records.append("<start>\n");
@@ -52,11 +53,16 @@ public final class LlmExplainer implements Explainer {
             for (int i = 0; i < r.size(); i++) records.append(Prompts.showToken(r.tokens().get(i))).append('\t').append(d[i]).append('\n');
             records.append("<end>\n\n");
         }
+        return records.toString();
+    }
+
+    public LlmRequest request(RecordSplit split) {
+        String records = records(split);
         boolean json = client.settings().jsonSchema();
         String answerFormat = json
                 ? "Answer with JSON only, of the form {\"explanation\": \"<one short phrase>\"}."
                 : "Answer with exactly one line that starts with \"" + PREFIX + " \" followed by one short phrase.";
-        String user = Prompts.render("explain-user", Map.of("feature", featureLabel, "records", records.toString(), "answer_format", answerFormat));
+        String user = Prompts.render("explain-user", Map.of("feature", featureLabel, "records", records, "answer_format", answerFormat));
         return new LlmRequest(Prompts.template("explain-system"), user, json ? SCHEMA : null, false);
     }
 
