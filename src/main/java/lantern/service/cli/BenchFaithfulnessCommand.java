@@ -49,14 +49,18 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--all-units", description = "Also explain every unit with each search and print the mean simulation score per layer.")
     boolean allUnits;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @CommandLine.Mixin
+    DataOption dataOption = new DataOption();
+
+    Path data() {
+        return dataOption.path();
+    }
 
     @Override
     public Integer call() {
         if (maxUnits < 0 || examples < 0) throw new IllegalArgumentException("--max-units and --examples must be >= 0");
         List<Search> search = searches.stream().map(Search::parse).distinct().toList();
-        StoredCollection collection = StoredCollection.open(data, model, name);
+        StoredCollection collection = StoredCollection.open(data(), model, name);
         var m = collection.manifest();
         int[] ls = layers == null ? m.layers().stream().mapToInt(Integer::intValue).toArray() : ModelLoader.layers(layers, m.layers().stream().mapToInt(i -> i).max().orElse(0) + 1);
         for (int l : ls) if (!collection.hasLayer(l)) throw new IllegalArgumentException("layer " + l + " was not collected (have " + m.layers() + ")");

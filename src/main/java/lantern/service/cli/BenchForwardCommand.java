@@ -38,13 +38,17 @@ public class BenchForwardCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--seq-len", defaultValue = "64", description = "Tokens per sequence incl. [CLS]/[SEP] or BOS (default: ${DEFAULT-VALUE}).")
     int seqLen;
 
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}", description = "Data folder (default: ${DEFAULT-VALUE}).")
-    Path data;
+    @CommandLine.Mixin
+    DataOption dataOption = new DataOption();
+
+    Path data() {
+        return dataOption.path();
+    }
 
     @Override
     public Integer call() {
-        try (HookedModel model = ModelLoader.loadHooked(modelName, data)) {
-            TokenStream stream = Chunker.forModel(model, seqLen).chunk(Corpora.open("brown", data), tokens);
+        try (HookedModel model = ModelLoader.loadHooked(modelName, data())) {
+            TokenStream stream = Chunker.forModel(model, seqLen).chunk(Corpora.open("brown", data()), tokens);
             if (model.isDecoder()) return decoder(model, stream);
             List<String> texts = new ArrayList<>();
             for (int s = 0; s < stream.sequences(); s++) {

@@ -56,8 +56,12 @@ public class TrainDecoderCommand implements Callable<Integer> {
     String export;
     @CommandLine.Option(names = "--retrain", description = "Train again even when the model folder is complete.")
     boolean retrain;
-    @CommandLine.Option(names = "--data", defaultValue = "${LANTERN_DATA:-./lantern-data}")
-    Path data;
+    @CommandLine.Mixin
+    DataOption dataOption = new DataOption();
+
+    Path data() {
+        return dataOption.path();
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -71,7 +75,7 @@ public class TrainDecoderCommand implements Callable<Integer> {
             return fail(e.getMessage());
         }
         if (threads != null) DecoderTrainer.setThreads(threads);
-        DecoderTrainingRun run = new DecoderTrainingRun(data);
+        DecoderTrainingRun run = new DecoderTrainingRun(data());
         if (run.trained(name) && !retrain) {
             System.out.println("model " + name + " is already trained at " + run.modelDir(name)
                     + " (see its training.json; --retrain to train again)");
