@@ -50,17 +50,13 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
     boolean allUnits;
 
     @CommandLine.Mixin
-    DataOption dataOption = new DataOption();
-
-    Path data() {
-        return dataOption.path();
-    }
+    DataOption data = new DataOption();
 
     @Override
     public Integer call() {
         if (maxUnits < 0 || examples < 0) throw new IllegalArgumentException("--max-units and --examples must be >= 0");
         List<Search> search = searches.stream().map(Search::parse).distinct().toList();
-        StoredCollection collection = StoredCollection.open(data(), model, name);
+        StoredCollection collection = StoredCollection.open(data.path(), model, name);
         var m = collection.manifest();
         int[] ls = layers == null ? m.layers().stream().mapToInt(Integer::intValue).toArray() : ModelLoader.layers(layers, m.layers().stream().mapToInt(i -> i).max().orElse(0) + 1);
         for (int l : ls) if (!collection.hasLayer(l)) throw new IllegalArgumentException("layer " + l + " was not collected (have " + m.layers() + ")");

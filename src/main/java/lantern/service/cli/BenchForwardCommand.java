@@ -39,16 +39,12 @@ public class BenchForwardCommand implements Callable<Integer> {
     int seqLen;
 
     @CommandLine.Mixin
-    DataOption dataOption = new DataOption();
-
-    Path data() {
-        return dataOption.path();
-    }
+    DataOption data = new DataOption();
 
     @Override
     public Integer call() {
-        try (HookedModel model = ModelLoader.loadHooked(modelName, data())) {
-            TokenStream stream = Chunker.forModel(model, seqLen).chunk(Corpora.open("brown", data()), tokens);
+        try (HookedModel model = ModelLoader.loadHooked(modelName, data.path())) {
+            TokenStream stream = Chunker.forModel(model, seqLen).chunk(Corpora.open("brown", data.path()), tokens);
             if (model.isDecoder()) return decoder(model, stream);
             List<String> texts = new ArrayList<>();
             for (int s = 0; s < stream.sequences(); s++) {
@@ -65,15 +61,8 @@ public class BenchForwardCommand implements Callable<Integer> {
             double a = warmThenTime(() -> onnx.embedAll(segments));
             double b = warmThenTime(() -> runForward(model, stream));
 
-            CollectOptions opt = CollectOptions.defaults().withBatchSize(batchSize);
-            // The quantile-window pass is left out: it reruns a fixed 100 sequences whatever the corpus size.
-            CollectOptions noSecondPass = new CollectOptions(opt.layers(), opt.topK(), opt.halfWindow(), opt.batchSize(),
-                    opt.seed(), opt.randomWindows(), opt.quantileLevels(), opt.quantileSamples(), opt.quantileBins(), opt.perBin(), 0);
             TimedSource timed = new TimedSource(new HookedActivationSource(model));
-            double c = warmThenTime(() -> {
-                timed.nanos = 0;
-                new ActivationCollector(timed, noSecondPass).collect(stream, "brown", null);
-            });
+            double c = timeCollection(timed, stream);
 
             System.out.printf("(a) ONNX Runtime embedAll          %10.0f tokens/s%n", n / a);
             System.out.printf("(b) our forward pass               %10.0f tokens/s   b/a = %.2f%n", n / b, a / b);
@@ -95,14 +84,8 @@ public class BenchForwardCommand implements Callable<Integer> {
         System.out.printf("%s: %,d Brown text tokens in %,d sequences of <= %d (BOS included), batches of %d, %d CPU threads%n",
                 model.info().id(), n, stream.sequences(), seqLen, batchSize, Runtime.getRuntime().availableProcessors());
         double b = warmThenTime(() -> runForward(model, stream));
-        CollectOptions opt = CollectOptions.defaults().withBatchSize(batchSize);
-        CollectOptions noSecondPass = new CollectOptions(opt.layers(), opt.topK(), opt.halfWindow(), opt.batchSize(),
-                opt.seed(), opt.randomWindows(), opt.quantileLevels(), opt.quantileSamples(), opt.quantileBins(), opt.perBin(), 0);
         TimedSource timed = new TimedSource(new HookedActivationSource(model));
-        double c = warmThenTime(() -> {
-            timed.nanos = 0;
-            new ActivationCollector(timed, noSecondPass).collect(stream, "brown", null);
-        });
+        double c = timeCollection(timed, stream);
         System.out.printf("(b) plain forward pass             %10.0f tokens/s%n", n / b);
         System.out.printf("(c) forward + %,d neurons top-k   %10.0f tokens/s   c/b = %.2f (goal >= 0.7)%n",
                 model.info().layers() * model.info().neuronsPerLayer(), n / c, b / c);
@@ -113,6 +96,20 @@ public class BenchForwardCommand implements Callable<Integer> {
     }
 
     /** Our forward pass over the stream, batched by length as the collector does. */
+    /**
+     * (c), warm: the collector over {@code timed} (which times the forward pass with capture apart from the digest).
+     * The quantile-window pass is left out: it reruns a fixed 100 sequences whatever the corpus size.
+     */
+    private double timeCollection(TimedSource timed, TokenStream stream) {
+        CollectOptions opt = CollectOptions.defaults().withBatchSize(batchSize);
+        CollectOptions noSecondPass = new CollectOptions(opt.layers(), opt.topK(), opt.halfWindow(), opt.batchSize(),
+                opt.seed(), opt.randomWindows(), opt.quantileLevels(), opt.quantileSamples(), opt.quantileBins(), opt.perBin(), 0);
+        return warmThenTime(() -> {
+            timed.nanos = 0;
+            new ActivationCollector(timed, noSecondPass).collect(stream, "brown", null);
+        });
+    }
+
     private void runForward(HookedModel model, TokenStream stream) {
         for (int[] seqs : ActivationCollector.batchesByLength(stream, batchSize)) {
             int count = seqs.length;

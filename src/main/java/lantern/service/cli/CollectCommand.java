@@ -55,18 +55,14 @@ public class CollectCommand implements Callable<Integer> {
     boolean restart;
 
     @CommandLine.Mixin
-    DataOption dataOption = new DataOption();
-
-    Path data() {
-        return dataOption.path();
-    }
+    DataOption data = new DataOption();
 
     @Override
     public Integer call() {
         CheckpointPolicy checkpoints = CheckpointPolicy.everySeconds(checkpointSeconds).withRestart(restart);
         long t0 = System.nanoTime();
-        try (HookedModel m = ModelLoader.loadHooked(model, data())) {
-            Corpus c = Corpora.open(corpus, data());
+        try (HookedModel m = ModelLoader.loadHooked(model, data.path())) {
+            Corpus c = Corpora.open(corpus, data.path());
             String collection = name != null ? name : sae != null ? sae + "-l" + layers : c.name();
             CollectOptions opt = CollectOptions.defaults().withLayers(ModelLoader.layers(layers, m.info().layers()))
                     .withTopK(topK).withSeed(seed).withBatchSize(batchSize);
@@ -77,12 +73,12 @@ public class CollectCommand implements Callable<Integer> {
             if (sae != null) {
                 int[] l = ModelLoader.layers(layers, m.info().layers());
                 if (l.length != 1) throw new IllegalArgumentException("--sae needs exactly one layer: --layers L");
-                var saes = new lantern.subject.sae.SaeStore(data(), m.manager());
+                var saes = new lantern.subject.sae.SaeStore(data.path(), m.manager());
                 var source = new lantern.eval.sae.SaeActivationSource(m,
                         new lantern.subject.sae.SaeFeatureSource(saes.get(m.info().id(), l[0], sae)));
-                outcome = run.run(m, source, data(), bar, bar::note);
+                outcome = run.run(m, source, data.path(), bar, bar::note);
             } else {
-                outcome = run.run(m, new HookedActivationSource(m), data(), bar, bar::note);
+                outcome = run.run(m, new HookedActivationSource(m), data.path(), bar, bar::note);
             }
             bar.finish();
             TokenStream stream = outcome.stream();

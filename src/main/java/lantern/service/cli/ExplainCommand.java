@@ -82,11 +82,7 @@ public class ExplainCommand implements Callable<Integer> {
     boolean json;
 
     @CommandLine.Mixin
-    DataOption dataOption = new DataOption();
-
-    Path data() {
-        return dataOption.path();
-    }
+    DataOption data = new DataOption();
 
     @CommandLine.Mixin
     LlmOptions llm = new LlmOptions();
@@ -100,22 +96,22 @@ public class ExplainCommand implements Callable<Integer> {
         Map<String, String> overrides = llm.overrides();
         // MiniLM is the embedder and the model the causal check ablates on MiniLM features; a decoder's causal check
         // ablates the decoder itself. What is not needed is not loaded at all.
-        boolean decoder = new lantern.subject.decoder.DecoderRegistry(data()).contains(id.model());
+        boolean decoder = new lantern.subject.decoder.DecoderRegistry(data.path()).contains(id.model());
         boolean causal = !noCausal && (EncoderModel.MINILM_ID.equals(id.model()) || decoder);
         boolean needMiniLm = !noEmbedding || (causal && !decoder);
         if (windows < 1) throw new IllegalArgumentException("--windows must be >= 1");
         try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? lantern.subject.bert.MiniLm.load() : null);
              lantern.subject.decoder.DecoderModel dec = causal && decoder
-                     ? lantern.subject.decoder.DecoderModels.load(id.model(), data()) : null;
-             SaeStore saes = dec != null ? new SaeStore(data(), dec.manager())
-                     : minilm.model() == null ? null : new SaeStore(data(), minilm.model().manager())) {
-            var service = new ExplanationService(data(), LlmSettingsFactory.fromMicroProfile(overrides),
+                     ? lantern.subject.decoder.DecoderModels.load(id.model(), data.path()) : null;
+             SaeStore saes = dec != null ? new SaeStore(data.path(), dec.manager())
+                     : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager())) {
+            var service = new ExplanationService(data.path(), LlmSettingsFactory.fromMicroProfile(overrides),
                     noEmbedding ? null : minilm.embedder(), EncoderModel.MINILM_ID, new RecordSplitter(20, windows, windows),
                     java.time.Clock.systemUTC()).llmJudges(llmJudges);
             java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
                     : dec != null ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
-                            new DirectionStore(data()))).ablationScore(rec);
+                            new DirectionStore(data.path()))).ablationScore(rec);
             ExplanationResult r = produce(service, records, check);
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
@@ -148,7 +144,7 @@ public class ExplainCommand implements Callable<Integer> {
         try {
             long seq = search.put(r, lantern.service.AuditFeatureTask.topTokens(records, 8));
             search.index().commitThrough(seq);
-            System.out.println("  indexed for search (" + data().resolve("index") + ")");
+            System.out.println("  indexed for search (" + data.path().resolve("index") + ")");
         } catch (RuntimeException e) {
             if (!(e.getCause() instanceof org.apache.lucene.store.LockObtainFailedException)) throw e;
             System.err.println("lantern: not indexed: the feature index is held by a running service (stored in the "
@@ -165,18 +161,18 @@ public class ExplainCommand implements Callable<Integer> {
 
     /** The named collection, or the newest of the feature's model, kind and layer that is current (not stale). */
     private FeatureRecordSource source(FeatureId id) {
-        List<Manifest> candidates = ActivationStore.list(data()).stream()
+        List<Manifest> candidates = ActivationStore.list(data.path()).stream()
                 .filter(m -> m.model().equals(id.model()) && m.kind().equals(id.kind()) && m.layers().contains(id.layer()))
                 .filter(m -> name == null || m.name().equals(name)).toList();
         if (candidates.isEmpty()) {
             throw new NoSuchElementException("no collection of " + id.model() + " layer " + id.layer() + " (" + id.kind()
-                    + ")" + (name == null ? "" : " named " + name) + " in " + data() + " (run: lantern collect --model "
+                    + ")" + (name == null ? "" : " named " + name) + " in " + data.path() + " (run: lantern collect --model "
                     + id.model() + ", or pass --records file.json)");
         }
-        Manifest chosen = candidates.stream().filter(m -> SaeCollectionCheck.isCurrent(data(), m, id.layer())).findFirst()
+        Manifest chosen = candidates.stream().filter(m -> SaeCollectionCheck.isCurrent(data.path(), m, id.layer())).findFirst()
                 .orElse(candidates.getFirst());
-        SaeCollectionCheck.requireCurrent(data(), chosen, id.layer()); // all stale: say so, and how to recollect
-        return StoredFeatureRecords.open(data(), id.model(), chosen.name());
+        SaeCollectionCheck.requireCurrent(data.path(), chosen, id.layer()); // all stale: say so, and how to recollect
+        return StoredFeatureRecords.open(data.path(), id.model(), chosen.name());
     }
 
     static void print(ExplanationResult r) {

@@ -34,16 +34,12 @@ public class ShowCommand implements Callable<Integer> {
     String color;
 
     @CommandLine.Mixin
-    DataOption dataOption = new DataOption();
-
-    Path data() {
-        return dataOption.path();
-    }
+    DataOption data = new DataOption();
 
     @Override
     public Integer call() {
         FeatureId id = FeatureId.parse(feature);
-        StoredCollection collection = StoredCollection.open(data(), id.model(), name != null ? name : newest(id));
+        StoredCollection collection = StoredCollection.open(data.path(), id.model(), name != null ? name : newest(id));
         FeatureRecords rec = collection.records(id.layer(), id.index());
         boolean ansi = switch (color) {
             case "always" -> true;
@@ -52,9 +48,9 @@ public class ShowCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--color must be auto, always or never: " + color);
         };
         print(System.out, rec, collection.manifest(), windows, random, ansi);
-        if (new lantern.subject.decoder.DecoderRegistry(data()).contains(id.model())) {
-            try (var model = lantern.subject.decoder.DecoderModels.load(id.model(), data());
-                 var saes = new lantern.subject.sae.SaeStore(data(), model.manager())) {
+        if (new lantern.subject.decoder.DecoderRegistry(data.path()).contains(id.model())) {
+            try (var model = lantern.subject.decoder.DecoderModels.load(id.model(), data.path());
+                 var saes = new lantern.subject.sae.SaeStore(data.path(), model.manager())) {
                 var e = id.isNeuron() ? lantern.subject.decoder.OutputVocab.ofNeuron(model, id.layer(), id.index(), 10)
                         : lantern.subject.decoder.OutputVocab.ofDirection(model, saes.get(id.model(), id.layer(), id.kind())
                         .config().hookName(), saes.get(id.model(), id.layer(), id.kind()).decoderDirection(id.index()), 10);
@@ -83,11 +79,11 @@ public class ShowCommand implements Callable<Integer> {
     }
 
     private String newest(FeatureId id) {
-        return ActivationStore.list(data()).stream()
+        return ActivationStore.list(data.path()).stream()
                 .filter(m -> m.model().equals(id.model()) && m.kind().equals(id.kind()) && m.layers().contains(id.layer()))
                 .findFirst().map(Manifest::name)
                 .orElseThrow(() -> new NoSuchElementException("no collection of " + id.model() + " layer " + id.layer() + " kind " + id.kind()
-                        + " in " + data() + " (run: lantern collect --model " + id.model() + ")"));
+                        + " in " + data.path() + " (run: lantern collect --model " + id.model() + ")"));
     }
 
     static void print(PrintStream out, FeatureRecords rec, Manifest m, int windows, boolean random, boolean ansi) {

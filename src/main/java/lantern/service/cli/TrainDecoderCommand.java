@@ -57,11 +57,7 @@ public class TrainDecoderCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--retrain", description = "Train again even when the model folder is complete.")
     boolean retrain;
     @CommandLine.Mixin
-    DataOption dataOption = new DataOption();
-
-    Path data() {
-        return dataOption.path();
-    }
+    DataOption data = new DataOption();
 
     @Override
     public Integer call() throws Exception {
@@ -75,7 +71,7 @@ public class TrainDecoderCommand implements Callable<Integer> {
             return fail(e.getMessage());
         }
         if (threads != null) DecoderTrainer.setThreads(threads);
-        DecoderTrainingRun run = new DecoderTrainingRun(data());
+        DecoderTrainingRun run = new DecoderTrainingRun(data.path());
         if (run.trained(name) && !retrain) {
             System.out.println("model " + name + " is already trained at " + run.modelDir(name)
                     + " (see its training.json; --retrain to train again)");

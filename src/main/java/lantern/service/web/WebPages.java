@@ -76,25 +76,10 @@ public class WebPages {
                 ? "<link rel=\"stylesheet\" href=\"/webjars/uplot/" + UPLOT + "/dist/uPlot.min.css\">\n"
                 + "<script src=\"/webjars/uplot/" + UPLOT + "/dist/uPlot.iife.min.js\" defer></script>"
                 : "";
-        String html = SHELL.replace("{{title}}", escape(title)).replace("{{page}}", name)
+        String html = SHELL.replace("{{title}}", lantern.eval.audit.HtmlReport.esc(title)).replace("{{page}}", name)
                 .replace("{{charts}}", chartTags);
         return Response.ok(html, MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
                 .header("Cache-Control", "no-cache").build();
-    }
-
-    static String escape(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '<' -> b.append("&lt;");
-                case '>' -> b.append("&gt;");
-                case '&' -> b.append("&amp;");
-                case '"' -> b.append("&quot;");
-                case '\'' -> b.append("&#39;");
-                default -> b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     private static String read(String resource) {

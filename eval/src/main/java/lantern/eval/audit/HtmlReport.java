@@ -157,7 +157,8 @@ public final class HtmlReport {
         return d == null ? "–" : String.format(Locale.ROOT, "%.3f", d);
     }
 
-    static String esc(String s) {
+    /** Escapes text for HTML element content and quoted attributes (the report's and the web pages'). */
+    public static String esc(String s) {
         if (s == null) return "";
         StringBuilder b = new StringBuilder(s.length() + 16);
         for (char c : s.toCharArray()) {
