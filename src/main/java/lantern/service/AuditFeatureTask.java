@@ -73,7 +73,7 @@ public class AuditFeatureTask implements FeatureTask {
         }
         return new FeatureResult(e.text(), e.explainer(), s.simulation(), s.detection(), s.embedding(),
                 s.causal() == null ? null : s.causal().score(), r.stats().max(), topTokens, s.simulator(),
-                e.usage().calls() == 0 ? null : e.usage());
+                e.usage().calls() == 0 ? null : e.usage()).withJudges(s.fuzzing(), s.intruder()).withIntervals(s.auditIntervals());
     }
 
     /** The LLM server's capabilities learned so far (response format, log-probs, top_logprobs cap), for learned.json. */
