@@ -115,10 +115,13 @@ function vocabSection(f) {
 function explanation(e, fresh) {
   const {h} = L;
   const s = e.scores || {};
-  const causal = s.causal && typeof s.causal === 'object' && 'score' in s.causal && !('value' in s.causal) ? s.causal.score : s.causal;
+  // the causal check is {score, ci95, topTexts, randomTexts, ...}: shown as a score with its interval over the texts
+  const causal = s.causal && typeof s.causal === 'object' && 'score' in s.causal && !('value' in s.causal)
+    ? {value: s.causal.score, ci95: s.causal.ci95 || null, n: (s.causal.topTexts || 0) + (s.causal.randomTexts || 0)} : s.causal;
   return h('article', {class: 'explanation' + (fresh ? ' fresh' : '')},
     h('div', {class: 'text'}, e.text),
-    h('div', {}, L.badge('simulation', s.simulation), L.badge('detection', s.detection), L.badge('embedding', s.embedding), L.badge('causal', causal)),
+    h('div', {}, L.badge('simulation', s.simulation), L.badge('detection', s.detection), L.badge('embedding', s.embedding), L.badge('causal', causal),
+      s.fuzzing ? L.badge('fuzzing', s.fuzzing) : null, s.intruder ? L.badge('intruder', s.intruder) : null),
     h('div', {class: 'muted'}, e.explainer + ' explainer · simulator ' + (s.simulator || '–') + (s.detector ? ' · detector ' + s.detector : '')
       + (s.embedder ? ' · embedder ' + s.embedder : '') + ' · ' + (s.nHeldOutTop ?? '?') + ' held-out top + ' + (s.nRandom ?? '?') + ' random windows'
       + (e.createdAt ? ' · ' + e.createdAt : '')));
