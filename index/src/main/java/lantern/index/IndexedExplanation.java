@@ -37,7 +37,7 @@ public record IndexedExplanation(String featureId, String model, int layer, Stri
     public IndexedExplanation withIntervals(Intervals intervals) {
         Intervals.Bounds sim = intervals == null ? null : intervals.simulation();
         return new IndexedExplanation(featureId, model, layer, kind, index, text, explainer, simulation, detection,
-                embeddingScore, causal, topTokens, embedding, createdAt, promotes, sim != null ? sim.lo() : simulationLow, intervals);
+                embeddingScore, causal, topTokens, embedding, createdAt, promotes, sim != null ? (Double) sim.lo() : simulationLow, intervals);
     }
 
     public IndexedExplanation {
