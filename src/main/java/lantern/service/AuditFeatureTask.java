@@ -62,7 +62,7 @@ public class AuditFeatureTask implements FeatureTask {
             return new FeatureResult("", request.explainer(), null, null, null, null, r.stats().max(), topTokens);
         }
         ExplanationResult e = explanations.explain(r, request.explainer(), request.simulator(),
-                request.causal() ? causal::causal : null);
+                request.causal() ? causal::causal : null, request.windows());
         long seq = search.put(e, topTokens);
         search.index().commitThrough(seq);
         ExplanationScores s = e.scores();

@@ -116,6 +116,23 @@ class ExplanationServiceTest {
     }
 
     @Test
+    void aCallMayAskForFewerOrMoreScoringWindowsBoundedByWhatTheRecordsHold() {
+        var service = new ExplanationService(data, Optional.empty(), null);
+        FeatureRecords fr = nnsFeature(); // 40 top windows, 20 random
+        ExplanationResult few = service.explain(fr, "statistical", null, null, 5);
+        assertThat(few.scores().nHeldOutTop()).isEqualTo(5);
+        assertThat(few.scores().nRandom()).isEqualTo(5);
+        assertThat(few.scores().intervals().simulation().n()).isEqualTo(10);
+        // more than the records hold: every top window the explain set leaves, and every random window
+        ExplanationResult many = service.explain(fr, "statistical", null, null, 500);
+        assertThat(many.scores().nHeldOutTop()).isEqualTo(20);
+        assertThat(many.scores().nRandom()).isEqualTo(20);
+        assertThat(service.score(fr, "plural nouns", null, 5).scores().nHeldOutTop()).isEqualTo(5);
+        assertThatThrownBy(() -> service.explain(fr, "statistical", null, null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windows must lie in [1, 1000]");
+    }
+
+    @Test
     void aGivenExplanationIsScoredOfflineWhereItHasAShapeAndStoredAsTheUsers() {
         var service = new ExplanationService(data, Optional.empty(), OnnxMiniLm.get());
         FeatureRecords fr = nnsFeature();

@@ -40,6 +40,9 @@ public class AuditCommand implements Callable<Integer> {
     int concurrency;
     @CommandLine.Option(names = "--kind", defaultValue = "mlp", description = "Feature kind: mlp, or an SAE kind such as sae-resid_post-k32 (default: ${DEFAULT-VALUE}).")
     String kind;
+    @CommandLine.Option(names = "--windows", description = "Score on up to this many held-out top windows and as many random windows, where the collections hold them (default 20 each; the score intervals narrow with more).")
+    Integer windows;
+
     @CommandLine.Option(names = "--causal", description = "Also run the causal check (ablate each feature; about a second each).")
     boolean causal;
     @CommandLine.Option(names = "--watch", split = ",", description = "Concepts to look for in the explanations, comma separated.")
@@ -71,7 +74,7 @@ public class AuditCommand implements Callable<Integer> {
             id = resume;
         } else {
             AuditRequest request = new AuditRequest(model, ModelLoader.layerList(layers), kind, selection(features),
-                    explainer, simulator, concurrency, watched, causal, budget);
+                    explainer, simulator, concurrency, watched, causal, budget).withWindows(windows);
             if (dryRun) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(estimator.estimate(request)));
                 return 0;

@@ -149,7 +149,7 @@ public final class AuditJobs implements Closeable {
             req.remove("budget");
             AuditRequest old = AuditRequest.fromJson(req);
             AuditRequest updated = new AuditRequest(old.model(), old.layers(), old.kind(), old.features(), old.explainer(),
-                    old.simulator(), old.concurrency(), old.watchedConcepts(), old.causal(), budget);
+                    old.simulator(), old.concurrency(), old.watchedConcepts(), old.causal(), budget).withWindows(old.windows());
             job.files.writeRecord(job.record.withRequest(updated.toJson(), JobState.QUEUED));
             job.record = job.files.readRecord();
             job.exhausted = null;

@@ -267,6 +267,32 @@ class AuditJobsTest {
     }
 
     @Test
+    void theWindowsOptionIsParsedStrictlyAndKeptInJobJsonForTheTask() throws Exception {
+        assertThat(AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\"}")).windows()).isNull();
+        AuditRequest more = AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"windows\":60}"));
+        assertThat(more.windows()).isEqualTo(60);
+        assertThat(AuditRequest.fromJson(more.toJson())).isEqualTo(more);
+        assertThat(more.toJson().has("windows")).isTrue();
+        assertThat(AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\"}")).toJson().has("windows")).isFalse();
+        for (String bad : new String[]{"0", "1001", "-3"}) {
+            assertThatThrownBy(() -> AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"windows\":" + bad + "}")))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windows must lie in [1, 1000]");
+        }
+        assertThatThrownBy(() -> AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"windows\":\"many\"}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("windows must be an integer");
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, (r, f) -> {
+            seen.add(r.windows());
+            return work(f);
+        })) {
+            String id = jobs.submit(AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"layers\":[0],\"features\":\"0-1\",\"windows\":40}")));
+            assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+            assertThat(JSON.readTree(dir.resolve(id).resolve("job.json").toFile()).at("/request/windows").asInt()).isEqualTo(40);
+        }
+        assertThat(seen).containsExactly(40, 40);
+    }
+
+    @Test
     void progressLinesWrittenBeforeTheCausalFieldStillLoad() throws Exception {
         Path log = dir.resolve("progress.log");
         Files.writeString(log, """
