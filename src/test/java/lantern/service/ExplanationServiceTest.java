@@ -217,6 +217,34 @@ class ExplanationServiceTest {
         }
     }
 
+    @Test
+    void aGivenFreeTextExplanationIsScoredByAnLlmSimulatorWithoutAnExplainCall() {
+        WireMockServer server = new WireMockServer(options().dynamicPort());
+        server.start();
+        try {
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\\"fires\\\""))
+                    .willReturn(okJson(chat("{\\\"fires\\\": [true,false,true,false,true,false,true,false,true,false]}"))));
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("activations"))
+                    .willReturn(okJson(chat("{\\\"activations\\\": [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}"))));
+            LlmSettings s = LlmSettings.openAi(server.baseUrl() + "/v1", "k", "stub-model").withMaxRetries(0).withTimeout(Duration.ofSeconds(5));
+            var service = new ExplanationService(data, Optional.of(s), null);
+            ExplanationResult r = service.score(nnsFeature(), "something about moods", "llm-json", 10);
+            assertThat(r.explainer()).isEqualTo(ExplanationService.USER);
+            assertThat(r.text()).isEqualTo("something about moods");
+            assertThat(r.rule()).isNull();
+            assertThat(r.scores().simulator()).isEqualTo("llm-json:stub-model");
+            assertThat(r.scores().nHeldOutTop() + r.scores().nRandom()).isEqualTo(20);
+            assertThat(r.scores().intervals().simulation().n()).isEqualTo(20);
+            assertThat(r.scores().detection()).isNotNull();
+            // no explainer call: the explanation was given; 20 windows simulated one by one, detected in batches of 10
+            assertThat(server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("Neuron 1")))).isEmpty();
+            assertThat(r.usage().calls()).isEqualTo(20 + 2);
+            assertThat(service.history(nnsFeature().id()).getFirst().explainer()).isEqualTo(ExplanationService.USER);
+        } finally {
+            server.stop();
+        }
+    }
+
     private static String chat(String content) {
         return "{\"id\":\"c\",\"object\":\"chat.completion\",\"created\":1,\"model\":\"stub-model\",\"choices\":[{\"index\":0,"
                 + "\"message\":{\"role\":\"assistant\",\"content\":\"" + content + "\"},\"finish_reason\":\"stop\"}],"
