@@ -233,6 +233,19 @@ class WebViewerBrowserTest {
             WebElement strongest = windows.get(0).findElements(By.cssSelector(".tok")).get(acts.indexOf(acts.stream().max(Float::compare).orElseThrow()));
             assertThat(strongest.getCssValue("background-color")).isEqualTo("rgba(255, 140, 0, 0.9)");
             assertThat(strongest.getAttribute("title")).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", max));
+            // the values are readable without a mouse: a checkbox (keyboard) shows each token's activation beside it
+            List<WebElement> values = windows.get(0).findElements(By.cssSelector(".act"));
+            assertThat(values).hasSameSizeAs(acts);
+            assertThat(values.get(0).isDisplayed()).isFalse();
+            WebElement showValues = driver.findElement(By.id("show-acts"));
+            showValues.sendKeys(Keys.SPACE);
+            browser.until(d -> values.get(0).isDisplayed());
+            for (int i = 0; i < acts.size(); i++) {
+                assertThat(Float.parseFloat(values.get(i).getText())).as("value of token " + i).isCloseTo(acts.get(i), within(0.0051f));
+            }
+            browser.accessible(); // the values pass the contrast check too
+            showValues.sendKeys(Keys.SPACE);
+            browser.until(d -> !values.get(0).isDisplayed());
             assertThat(driver.findElement(By.cssSelector("#histogram canvas")).isDisplayed()).isTrue();
             assertThat(driver.findElements(By.cssSelector("#explanations article"))).hasSize(explanations);
             assertThat(driver.findElement(By.cssSelector("section[aria-labelledby=h-nb]")).getText()).contains("306");

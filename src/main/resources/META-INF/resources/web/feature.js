@@ -39,7 +39,7 @@ L.page(async app => {
     return h('div', {class: 'window'}, h('span', {class: 'val', title: 'window maximum'}, L.fmt(wmax, 2)), ' ', L.tokens(w.tokens, w.activations, max));
   });
   const topSection = h('section', {'aria-labelledby': 'h-top'}, h('h2', {id: 'h-top'}, 'Top windows (' + f.top.length + ')'),
-    h('div', {id: 'top-windows'}, windows(f.top.slice(0, 10))),
+    L.showValuesToggle(app), h('div', {id: 'top-windows'}, windows(f.top.slice(0, 10))),
     f.top.length > 10 ? h('details', {}, h('summary', {}, 'the other ' + (f.top.length - 10)), windows(f.top.slice(10))) : null);
   const randomSection = h('section', {'aria-labelledby': 'h-random'}, h('h2', {id: 'h-random'}, 'Random and quantile windows'),
     h('details', {}, h('summary', {}, 'random windows (' + f.random.length + ')'), windows(f.random)),
