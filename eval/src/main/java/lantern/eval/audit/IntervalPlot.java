@@ -28,11 +28,13 @@ final class IntervalPlot {
         for (int k = (int) Math.round(lo * 5); k <= 5; k++) {
             double t = k / 5.0;
             double y = y(t, lo, hi);
-            boolean marked = k == 0 || Math.abs(t - AuditReport.GOOD) < 1e-9;
-            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>", LEFT, RIGHT, y, y,
-                            marked ? "#999" : "#eee", Math.abs(t - AuditReport.GOOD) < 1e-9 ? " stroke-dasharray=\"4 3\"" : ""))
+            b.append(String.format(Locale.ROOT, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>", LEFT, RIGHT, y, y,
+                            k == 0 ? "#999" : "#eee"))
                     .append(String.format(Locale.ROOT, "<text x=\"2\" y=\"%.1f\">%.1f</text>", y + 3, t));
         }
+        double good = y(AuditReport.GOOD, lo, hi);
+        b.append(String.format(Locale.ROOT, "<line class=\"good\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#c07000\" stroke-dasharray=\"4 3\"/>",
+                LEFT, RIGHT, good, good));
         int n = points.size();
         double step = n == 0 ? 0 : (RIGHT - LEFT) / (double) n;
         double barWidth = Math.max(0.6, Math.min(4, step * 0.6));

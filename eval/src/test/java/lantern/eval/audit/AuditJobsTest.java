@@ -379,6 +379,7 @@ class AuditJobsTest {
                     .contains("Lower bound ≥ 0.5").doesNotContain("causal");
             assertThat(html.split("<line class=\"ci\"", -1)).hasSize(2 * alive.size() + 1);
             assertThat(html.split("<circle class=\"pt\"", -1)).hasSize(2 * alive.size() + 1);
+            assertThat(html.split("<line class=\"good\"", -1)).hasSize(3); // the 0.5 line, once per layer's plot
             String json = new ObjectMapper().writeValueAsString(report);
             assertThat(JSON.readTree(json).at("/best/0/intervals/simulation/ci95/0").asDouble()).isCloseTo(0.95, org.assertj.core.data.Offset.offset(1e-9));
             assertThat(JSON.readTree(json).at("/layers/0/intervals/simulationLowAtLeastGood").asInt()).isEqualTo((int) good);
