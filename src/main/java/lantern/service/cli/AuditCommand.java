@@ -101,6 +101,12 @@ public class AuditCommand implements Callable<Integer> {
                 s.done(), s.failed(), s.total(), (System.nanoTime() - t0) / 1e9, fmt(report.meanScore()),
                 report.request().causal() ? "; mean causal " + fmt(report.meanCausal()) + ", simulation-causal r "
                         + fmt(report.causalCorrelation()) : "");
+        var ci = report.intervals();
+        if (ci.simulationIntervals() > 0) {
+            System.out.printf(java.util.Locale.ROOT, "95%% intervals: %d features, mean width %s; lower bound > 0 for %d, >= %s for %d%n",
+                    ci.simulationIntervals(), fmt(ci.meanSimulationWidth()), ci.simulationLowAboveZero(), AuditReport.GOOD,
+                    ci.simulationLowAtLeastGood());
+        }
         if (s.spent() != null && (s.spent().tokens() > 0 || s.spent().budget().limited())) {
             System.out.printf("LLM spend: %,d input + %,d output tokens%s%s%n", s.spent().inputTokens(), s.spent().outputTokens(),
                     s.spent().cost() == null ? "" : String.format(", cost %.4f", s.spent().cost()),
