@@ -19,7 +19,7 @@ public final class HtmlReport {
                 .append(esc(s.id())).append("</title><style>")
                 .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}")
                 .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}")
-                .append("th{background:#f4f4f4}.num{text-align:right;font-variant-numeric:tabular-nums}")
+                .append("th{background:#f4f4f4}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}")
                 .append(".grid{display:flex;flex-wrap:wrap;gap:1em}.card{border:1px solid #ddd;border-radius:6px;padding:.5em}")
                 .append("svg text{font-size:10px;fill:#444}code{font-size:90%}.ci-note{color:#555}")
                 .append("</style></head><body>");
