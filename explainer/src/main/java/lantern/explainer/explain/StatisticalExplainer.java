@@ -29,6 +29,11 @@ public final class StatisticalExplainer implements Explainer {
     public enum Search {
         CROSS_VALIDATED, LEGACY;
 
+        /** The name {@link #parse} reads. */
+        public String shortName() {
+            return this == LEGACY ? "legacy" : "cv";
+        }
+
         public static Search parse(String s) {
             return switch (s == null ? "" : s.toLowerCase(Locale.ROOT)) {
                 case "cv", "cross-validated", "" -> CROSS_VALIDATED;
