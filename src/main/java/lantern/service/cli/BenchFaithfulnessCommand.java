@@ -42,8 +42,8 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--max-units", defaultValue = "0", description = "Units scanned per layer, the first ones (0: all).")
     int maxUnits;
 
-    @CommandLine.Option(names = "--search", split = ",", defaultValue = "legacy,cv",
-            description = "Hypothesis searches to compare, oldest first: legacy, cv (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--search", split = ",", defaultValue = "legacy,cv,graded",
+            description = "Hypothesis searches to compare, oldest first: legacy, cv, graded (default: ${DEFAULT-VALUE}).")
     List<String> searches;
 
     @CommandLine.Option(names = "--examples", defaultValue = "5", description = "Units whose labels to print (default: ${DEFAULT-VALUE}).")
