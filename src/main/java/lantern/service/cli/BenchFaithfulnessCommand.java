@@ -73,24 +73,24 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
                 + "  every token's activation on those windows (AUC >= %.2f: a random token of the class out-fires a random other token);%n", Definition.DETECTOR.label(), s.minSeparation());
         System.out.printf(Locale.ROOT, "right: the rule names that class and its statistical simulation scores >= %.1f on held-out top + random windows%n", s.minSimulation());
         System.out.println("(class sim: the simulation score of the bare class rule on the same windows)");
-        Run neurons = run(bench, name, search);
+        Run neurons = run(bench, name, search, false);
         print(neurons, search, s.minSimulation());
         if (allUnits) printAllUnits(bench, search);
         if (examples > 0 && !neurons.units().isEmpty()) printExamples(neurons.units(), search);
         if (misses > 0) printMisses(neurons.units(), search.get(search.size() - 1), s.minSimulation());
         if (sae != null) {
             System.out.println();
-            Run features = run(bench, sae, search);
+            Run features = run(bench, sae, search, true);
             print(features, search, s.minSimulation());
             if (misses > 0) printMisses(features.units(), search.get(search.size() - 1), s.minSimulation());
         }
         return 0;
     }
 
-    private Run run(FaithfulnessBench bench, String collectionName, List<Search> search) {
+    private Run run(FaithfulnessBench bench, String collectionName, List<Search> search, boolean allLayers) {
         StoredCollection collection = StoredCollection.open(data.path(), model, collectionName);
         var m = collection.manifest();
-        int[] ls = layers(collection);
+        int[] ls = layers(collection, allLayers);
         int width = maxUnits == 0 ? m.width() : Math.min(maxUnits, m.width());
         System.out.printf(Locale.ROOT, "%nbench faithfulness: %s/%s (%,d tokens, top-%d windows), layers %s, %d units per layer%n",
                 model, collectionName, m.tokens(), m.topK(), Arrays.toString(ls), width);
@@ -108,11 +108,10 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
         return new Run(units, scanned);
     }
 
-    private int[] layers(StoredCollection collection) {
+    /** The --layers asked for, or every collected layer (always for the --sae collection: {@code all}). */
+    private int[] layers(StoredCollection collection, boolean all) {
         var m = collection.manifest();
-        if (layers == null || m.layers().size() == 1 && layers.equals(String.valueOf(m.layers().get(0)))) {
-            return m.layers().stream().mapToInt(Integer::intValue).toArray();
-        }
+        if (layers == null || all) return m.layers().stream().mapToInt(Integer::intValue).toArray();
         int[] ls = ModelLoader.layers(layers, m.layers().stream().mapToInt(i -> i).max().orElse(0) + 1);
         for (int l : ls) if (!collection.hasLayer(l)) throw new IllegalArgumentException("layer " + l + " was not collected (have " + m.layers() + ")");
         return ls;
@@ -132,7 +131,7 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "mean simulation score of every unit (statistical simulator, held-out top + random windows):%n%-6s %6s", "layer", "units");
         for (Search s : search) System.out.printf(Locale.ROOT, " %9s", FaithfulnessReport.name(s));
         System.out.println();
-        for (int layer : layers(collection)) {
+        for (int layer : layers(collection, false)) {
             List<double[]> sims = IntStream.range(0, width).parallel()
                     .mapToObj(i -> bench.simulations(collection.records(layer, i), search)).toList();
             System.out.printf(Locale.ROOT, "%-6d %6d", layer, width);
