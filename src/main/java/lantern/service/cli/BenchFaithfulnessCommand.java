@@ -1,13 +1,13 @@
 package lantern.service.cli;
 
 import lantern.eval.bench.FaithfulnessBench;
+import lantern.eval.bench.FaithfulnessBench.Definition;
 import lantern.eval.bench.FaithfulnessReport;
 import lantern.explainer.collect.StoredCollection;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.StatisticalExplainer.Search;
 import picocli.CommandLine;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -20,9 +20,9 @@ import java.util.stream.IntStream;
 
 /**
  * {@code lantern bench faithfulness}: ground-truth units from the tagged corpus (a Brown tag family dominates
- * their strongest activations on windows the explainer does not see), explained by the legacy and the
- * cross-validated hypothesis search in one run; prints the fraction labelled with the right class at simulation
- * ≥ 0.5, by layer and by class.
+ * their strongest activations on windows the explainer does not see; see {@link FaithfulnessBench} for the two
+ * definitions), explained by each hypothesis search in one run; prints the fraction labelled with the right class
+ * at simulation ≥ 0.5, by layer and by class, for MLP neurons and (with {@code --sae}) for an SAE's features.
  */
 @CommandLine.Command(name = "faithfulness", mixinStandardHelpOptions = true,
         description = "Ground-truth benchmark: do statistical explanations name the tag class that dominates a unit?")
@@ -33,18 +33,24 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--name", defaultValue = "brown", description = "Collection name (default: ${DEFAULT-VALUE}).")
     String name;
 
+    @CommandLine.Option(names = "--sae", description = "Also benchmark this collection of SAE features (e.g. sae-resid_post-k32-l3, made by 'lantern collect --sae').")
+    String sae;
+
     @CommandLine.Option(names = "--layers", description = "Layers, e.g. 0-1 (default: every collected layer).")
     String layers;
 
     @CommandLine.Option(names = "--max-units", defaultValue = "0", description = "Units scanned per layer, the first ones (0: all).")
     int maxUnits;
 
-    @CommandLine.Option(names = "--search", split = ",", defaultValue = "legacy,cv",
-            description = "Hypothesis searches to compare: legacy (before) and cv (after) (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--search", split = ",", defaultValue = "legacy,cv,graded",
+            description = "Hypothesis searches to compare, oldest first: legacy, cv, graded (default: ${DEFAULT-VALUE}).")
     List<String> searches;
 
     @CommandLine.Option(names = "--examples", defaultValue = "5", description = "Units whose labels to print (default: ${DEFAULT-VALUE}).")
     int examples;
+
+    @CommandLine.Option(names = "--misses", defaultValue = "0", description = "Misses of the last search to print, per definition (default: ${DEFAULT-VALUE}).")
+    int misses;
 
     @CommandLine.Option(names = "--all-units", description = "Also explain every unit with each search and print the mean simulation score per layer.")
     boolean allUnits;
@@ -52,61 +58,117 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
     @CommandLine.Mixin
     DataOption data = new DataOption();
 
+    private record Run(List<FaithfulnessBench.Unit> units, Map<Integer, Integer> scanned) {
+    }
+
     @Override
     public Integer call() {
-        if (maxUnits < 0 || examples < 0) throw new IllegalArgumentException("--max-units and --examples must be >= 0");
+        if (maxUnits < 0 || examples < 0 || misses < 0) throw new IllegalArgumentException("--max-units, --examples and --misses must be >= 0");
         List<Search> search = searches.stream().map(Search::parse).distinct().toList();
-        StoredCollection collection = StoredCollection.open(data.path(), model, name);
-        var m = collection.manifest();
-        int[] ls = layers == null ? m.layers().stream().mapToInt(Integer::intValue).toArray() : ModelLoader.layers(layers, m.layers().stream().mapToInt(i -> i).max().orElse(0) + 1);
-        for (int l : ls) if (!collection.hasLayer(l)) throw new IllegalArgumentException("layer " + l + " was not collected (have " + m.layers() + ")");
-        int width = maxUnits == 0 ? m.width() : Math.min(maxUnits, m.width());
         var bench = new FaithfulnessBench(FaithfulnessBench.Settings.defaults(), RecordSplitter.defaults());
-        System.out.printf(Locale.ROOT, "bench faithfulness: %s/%s (%,d tokens, top-%d windows), layers %s, %d units per layer%n",
-                model, name, m.tokens(), m.topK(), Arrays.toString(ls), width);
-        System.out.println("  ground truth: one Brown tag family holds >= 90% of the 50 strongest activations on top windows outside the explain set;");
-        System.out.println("  right: the rule names that class and its statistical simulation scores >= 0.5 on held-out top + random windows");
+        var s = bench.settings();
+        System.out.printf(Locale.ROOT, "ground truth, %s: one Brown tag family holds >= %.0f%% of the %d strongest activations on top windows outside the explain set;%n",
+                Definition.PRECISION.label(), 100 * s.minPrecision(), s.k());
+        System.out.printf(Locale.ROOT, "ground truth, %s: the same on top windows outside the explain and scoring sets, and the class separates%n"
+                + "  every token's activation on those windows (AUC >= %.2f: a random token of the class out-fires a random other token);%n", Definition.DETECTOR.label(), s.minSeparation());
+        System.out.printf(Locale.ROOT, "right: the rule names that class and its statistical simulation scores >= %.1f on held-out top + random windows%n", s.minSimulation());
+        System.out.println("(class sim: the simulation score of the bare class rule on the same windows)");
+        Run neurons = run(bench, name, search, false);
+        print(neurons, search, s.minSimulation());
+        if (allUnits) printAllUnits(bench, search);
+        if (examples > 0 && !neurons.units().isEmpty()) printExamples(neurons.units(), search);
+        if (misses > 0) printMisses(neurons.units(), search.get(search.size() - 1), s.minSimulation());
+        if (sae != null) {
+            System.out.println();
+            Run features = run(bench, sae, search, true);
+            print(features, search, s.minSimulation());
+            if (misses > 0) printMisses(features.units(), search.get(search.size() - 1), s.minSimulation());
+        }
+        return 0;
+    }
+
+    private Run run(FaithfulnessBench bench, String collectionName, List<Search> search, boolean allLayers) {
+        StoredCollection collection = StoredCollection.open(data.path(), model, collectionName);
+        var m = collection.manifest();
+        int[] ls = layers(collection, allLayers);
+        int width = maxUnits == 0 ? m.width() : Math.min(maxUnits, m.width());
+        System.out.printf(Locale.ROOT, "%nbench faithfulness: %s/%s (%,d tokens, top-%d windows), layers %s, %d units per layer%n",
+                model, collectionName, m.tokens(), m.topK(), Arrays.toString(ls), width);
         long t0 = System.nanoTime();
         List<FaithfulnessBench.Unit> units = new ArrayList<>();
         Map<Integer, Integer> scanned = new TreeMap<>();
-        for (int l : ls) {
-            final int layer = l;
+        for (int layer : ls) {
             List<FaithfulnessBench.Unit> found = IntStream.range(0, width).parallel()
                     .mapToObj(i -> bench.run(collection.records(layer, i), search)).flatMap(Optional::stream).toList();
             units.addAll(found);
-            scanned.put(l, width);
-            System.out.printf(Locale.ROOT, "  layer %d: %d of %d units are ground-truth units (%.0f s so far)%n", l, found.size(), width, (System.nanoTime() - t0) / 1e9);
+            scanned.put(layer, width);
+            System.out.printf(Locale.ROOT, "  layer %d: %d of %d units are ground-truth units under a definition (%.0f s so far)%n",
+                    layer, found.size(), width, (System.nanoTime() - t0) / 1e9);
         }
+        return new Run(units, scanned);
+    }
+
+    /** The --layers asked for, or every collected layer (always for the --sae collection: {@code all}). */
+    private int[] layers(StoredCollection collection, boolean all) {
+        var m = collection.manifest();
+        if (layers == null || all) return m.layers().stream().mapToInt(Integer::intValue).toArray();
+        int[] ls = ModelLoader.layers(layers, m.layers().stream().mapToInt(i -> i).max().orElse(0) + 1);
+        for (int l : ls) if (!collection.hasLayer(l)) throw new IllegalArgumentException("layer " + l + " was not collected (have " + m.layers() + ")");
+        return ls;
+    }
+
+    private static void print(Run run, List<Search> search, double minSimulation) {
+        for (Definition d : Definition.values()) {
+            System.out.printf(Locale.ROOT, "%nground truth: %s%n", d.label());
+            System.out.print(new FaithfulnessReport(d, minSimulation, search).render(run.units(), run.scanned(), 12));
+        }
+    }
+
+    private void printAllUnits(FaithfulnessBench bench, List<Search> search) {
+        StoredCollection collection = StoredCollection.open(data.path(), model, name);
+        int width = maxUnits == 0 ? collection.manifest().width() : Math.min(maxUnits, collection.manifest().width());
         System.out.println();
-        System.out.print(FaithfulnessReport.render(units, scanned, search, 12));
-        if (allUnits) {
+        System.out.printf(Locale.ROOT, "mean simulation score of every unit (statistical simulator, held-out top + random windows):%n%-6s %6s", "layer", "units");
+        for (Search s : search) System.out.printf(Locale.ROOT, " %9s", FaithfulnessReport.name(s));
+        System.out.println();
+        for (int layer : layers(collection, false)) {
+            List<double[]> sims = IntStream.range(0, width).parallel()
+                    .mapToObj(i -> bench.simulations(collection.records(layer, i), search)).toList();
+            System.out.printf(Locale.ROOT, "%-6d %6d", layer, width);
+            for (int k = 0; k < search.size(); k++) {
+                final int kk = k;
+                System.out.printf(Locale.ROOT, " %9.3f", sims.stream().mapToDouble(d -> d[kk]).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN));
+            }
             System.out.println();
-            System.out.printf(Locale.ROOT, "mean simulation score of every unit (statistical simulator, held-out top + random windows):%n%-6s %6s", "layer", "units");
-            for (Search s : search) System.out.printf(Locale.ROOT, " %9s", s == Search.LEGACY ? "before" : "after");
-            System.out.println();
-            for (int l : ls) {
-                final int layer = l;
-                List<double[]> sims = IntStream.range(0, width).parallel()
-                        .mapToObj(i -> bench.simulations(collection.records(layer, i), search)).toList();
-                System.out.printf(Locale.ROOT, "%-6d %6d", l, width);
-                for (int k = 0; k < search.size(); k++) {
-                    final int kk = k;
-                    System.out.printf(Locale.ROOT, " %9.3f", sims.stream().mapToDouble(d -> d[kk]).filter(d -> !Double.isNaN(d)).average().orElse(Double.NaN));
-                }
-                System.out.println();
+        }
+    }
+
+    private void printExamples(List<FaithfulnessBench.Unit> units, List<Search> search) {
+        System.out.println();
+        int n = Math.min(examples, units.size());
+        for (int i = 0; i < n; i++) {
+            FaithfulnessBench.Unit u = units.get(i * units.size() / n);
+            var t = u.truths().values().iterator().next();
+            System.out.printf(Locale.ROOT, "  %s  class %s (precision %.2f, separation %.2f, %s)%n", u.feature(), t.family(), t.precision(), t.separation(), u.truths().keySet());
+            for (Search s : search) {
+                var v = u.verdicts().get(s);
+                System.out.printf(Locale.ROOT, "    %-6s %s  sim %.2f: %s%n", FaithfulnessReport.name(s), u.namesClass(s, u.truths().keySet().iterator().next()) ? "names it" : "other", v.simulation(), v.text());
             }
         }
-        if (examples > 0 && !units.isEmpty()) {
-            System.out.println();
-            for (int i = 0; i < Math.min(examples, units.size()); i++) {
-                FaithfulnessBench.Unit u = units.get(i * units.size() / Math.min(examples, units.size()));
-                System.out.printf(Locale.ROOT, "  %s  class %s (precision %.2f)%n", u.feature(), u.truth().family(), u.truth().precision());
-                for (Search s : search) {
-                    var v = u.verdicts().get(s);
-                    System.out.printf(Locale.ROOT, "    %-6s %s  sim %.2f: %s%n", s == Search.LEGACY ? "before" : "after", v.right() ? "right" : "wrong", v.simulation(), v.text());
-                }
+    }
+
+    private void printMisses(List<FaithfulnessBench.Unit> units, Search s, double minSimulation) {
+        for (Definition d : Definition.values()) {
+            List<FaithfulnessBench.Unit> missed = units.stream().filter(u -> u.truths().containsKey(d) && !u.right(s, d, minSimulation)).toList();
+            System.out.printf(Locale.ROOT, "%nmisses of %s, %s: %d%n", FaithfulnessReport.name(s), d.label(), missed.size());
+            int n = Math.min(misses, missed.size());
+            for (int i = 0; i < n; i++) {
+                FaithfulnessBench.Unit u = missed.get(i * missed.size() / n);
+                var t = u.truths().get(d);
+                var v = u.verdicts().get(s);
+                System.out.printf(Locale.ROOT, "  %-22s %-5s prec %.2f sep %.2f | class sim %5.2f | chosen sim %5.2f: %s%n",
+                        u.feature(), t.family(), t.precision(), t.separation(), u.classSimulation(), v.simulation(), v.text());
             }
         }
-        return 0;
     }
 }

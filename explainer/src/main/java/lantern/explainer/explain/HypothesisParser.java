@@ -10,12 +10,16 @@ import java.util.regex.Pattern;
 /**
  * Reads a rule out of a free-text explanation someone wrote, for the hypothesis shapes the statistical simulator
  * understands: a Brown tag class ("plural nouns", "Brown tag NNS", "commas"), a token list ("the tokens 'said',
- * 'told'"), tokens after given ones ("tokens right after 'of'"), and a class right after given tokens. Anything
- * else has no rule: only an LLM simulator can score it.
+ * 'told'"), tokens after given ones ("tokens right after 'of'"), a class right after given tokens, and a class
+ * strongest on given tokens ("singular nouns, strongest on 'state', 'city' (other singular nouns at about 30%)": a
+ * graded rule, at half strength on the class's other tokens unless a percentage is given). Anything else has no
+ * rule: only an LLM simulator can score it.
  */
 public final class HypothesisParser {
     private static final Pattern QUOTED = Pattern.compile("['\"\u2018\u201c]([^'\"\u2019\u201d]{1,40})['\"\u2019\u201d]");
     private static final Pattern TAG_CODE = Pattern.compile("brown tag (?:'([^']{1,3})'|([A-Za-z$*]+))", Pattern.CASE_INSENSITIVE);
+    private static final Pattern GRADED = Pattern.compile("\\b(strongest on|mostly|especially)\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LEVEL = Pattern.compile("\\babout (\\d{1,2}) ?%");
     private static final Pattern AFTER = Pattern.compile("\\b(right after|after|following|preceded by)\\b", Pattern.CASE_INSENSITIVE);
 
     private HypothesisParser() {
@@ -40,6 +44,20 @@ public final class HypothesisParser {
         if (!before.isEmpty()) {
             Rule prec = Rule.precededBy(before);
             return Optional.of(tag != null ? Rule.tag(tag).and(prec) : prec);
+        }
+        Matcher graded = GRADED.matcher(t);
+        if (tag != null && graded.find()) {
+            Set<String> strongest = new LinkedHashSet<>();
+            Matcher g = QUOTED.matcher(t);
+            while (g.find()) {
+                if (suchAs >= 0 && g.start() > suchAs) break;
+                if (g.start() >= graded.end()) strongest.add(g.group(1));
+            }
+            if (!strongest.isEmpty()) {
+                Matcher level = LEVEL.matcher(t.substring(graded.end()));
+                double l = level.find() ? Integer.parseInt(level.group(1)) / 100.0 : 0.5;
+                return Optional.of(Rule.tag(tag).and(Rule.tokens(strongest)).graded(Math.max(0.1, Math.min(0.9, l))));
+            }
         }
         if (tag != null) return Optional.of(Rule.tag(tag));
         if (!listed.isEmpty()) return Optional.of(Rule.tokens(listed));

@@ -40,8 +40,15 @@ final class HypothesisSearch {
     record Choice(Rule rule, double fit, double crossValidated, String family) {
     }
 
+    private final boolean graded;
+
+    /** @param graded whether graded class rules ("singular nouns, strongest on 'state', 'city'") compete */
+    HypothesisSearch(boolean graded) {
+        this.graded = graded;
+    }
+
     Choice search(List<ActivationRecord> records) {
-        List<Family> families = families();
+        List<Family> families = families(graded);
         int folds = Math.min(FOLDS, records.size());
         double[] acts = StatisticalExplainer.flatActivations(records);
         Family best = null;
@@ -84,8 +91,8 @@ final class HypothesisSearch {
             Rule r = f.fit().apply(train);
             if (r == null) continue;
             for (int w = k; w < records.size(); w += folds) {
-                boolean[] fires = r.fires(records.get(w));
-                for (int i = 0; i < fires.length; i++) predicted[offsets[w] + i] = fires[i] ? 1 : 0;
+                double[] levels = r.levels(records.get(w));
+                System.arraycopy(levels, 0, predicted, offsets[w], levels.length);
             }
         }
         return Correlation.pearson(predicted, acts);
@@ -95,7 +102,7 @@ final class HypothesisSearch {
         return Correlation.pearson(StatisticalExplainer.fires(rule, records), acts);
     }
 
-    static List<Family> families() {
+    static List<Family> families(boolean graded) {
         List<Family> out = new ArrayList<>();
         out.add(new Family("tag", 1, HypothesisSearch::bestTag));
         for (Rule.Kind k : List.of(Rule.Kind.WORD_START, Rule.Kind.CONTINUATION, Rule.Kind.WORD_END)) {
@@ -109,7 +116,35 @@ final class HypothesisSearch {
         }));
         out.add(new Family("preceding", 3, recs -> greedySet(recs, null, true)));
         out.add(new Family("tokens", 3, recs -> greedySet(recs, null, false)));
+        if (graded) out.add(new Family("tag-graded-by-tokens", 3, HypothesisSearch::gradedTagByTokens));
         return out;
+    }
+
+    /**
+     * A class qualified by its strongest members ("singular nouns, strongest on 'state', 'city'"): the best tag, the
+     * token set within it that fits best, and the level of the class's other tokens, the ratio of their mean
+     * activation to the listed tokens' mean, in tenths. None when that rounds to 0 (the class adds nothing to the
+     * list: the token list says it more simply) or to 1 (the bare class says it).
+     */
+    static Rule gradedTagByTokens(List<ActivationRecord> records) {
+        Rule tag = bestTag(records);
+        if (tag == null) return null;
+        Rule strict = greedySet(records, tag, false);
+        if (strict == null) return null;
+        double[] sum = new double[2];
+        int[] n = new int[2];
+        for (ActivationRecord r : records) {
+            boolean[] cls = tag.fires(r), listed = strict.fires(r);
+            for (int i = 0; i < cls.length; i++) {
+                if (!cls[i]) continue;
+                int k = listed[i] ? 0 : 1;
+                sum[k] += Math.max(0, r.activations()[i]);
+                n[k]++;
+            }
+        }
+        if (n[0] == 0 || n[1] == 0 || sum[0] <= 0) return null;
+        double level = Math.round(10 * (sum[1] / n[1]) / (sum[0] / n[0])) / 10.0;
+        return level < 0.1 || level > 0.9 ? null : strict.graded(level);
     }
 
     static Rule bestTag(List<ActivationRecord> records) {

@@ -18,8 +18,12 @@ import java.util.TreeSet;
  *               FOLLOWED_BY_TAG); empty for CONTINUATION, WORD_START and WORD_END
  * @param and    a second condition that must hold as well (a conjunction of two), or null; stored rules written
  *               before conjunctions existed have none
+ * @param level  null for a plain conjunction; for a graded one ("singular nouns, strongest on 'state', 'city'") the
+ *               strength, in tenths of the full strength, predicted where the first condition holds but {@code and}
+ *               does not (full strength where both hold, none elsewhere)
  */
-public record Rule(Kind kind, List<String> values, @JsonInclude(JsonInclude.Include.NON_NULL) Rule and) {
+public record Rule(Kind kind, List<String> values, @JsonInclude(JsonInclude.Include.NON_NULL) Rule and,
+                   @JsonInclude(JsonInclude.Include.NON_NULL) Double level) {
     public enum Kind {
         /** the token is one of {@code values} */
         TOKEN,
@@ -46,10 +50,20 @@ public record Rule(Kind kind, List<String> values, @JsonInclude(JsonInclude.Incl
         }
         if (isTag && values.size() != 1) throw new IllegalArgumentException(kind + " rule needs exactly one tag");
         if (and != null && and.and() != null) throw new IllegalArgumentException("a rule joins at most two conditions");
+        if (level != null) {
+            if (and == null) throw new IllegalArgumentException("a graded rule needs a second condition");
+            if (and.level() != null) throw new IllegalArgumentException("a graded rule's second condition is plain");
+            if (!(level >= 0.1 && level <= 0.9)) throw new IllegalArgumentException("a graded rule's level is 0.1..0.9: " + level);
+            level = Math.round(level * 10) / 10.0;
+        }
+    }
+
+    public Rule(Kind kind, List<String> values, Rule and) {
+        this(kind, values, and, null);
     }
 
     public Rule(Kind kind, List<String> values) {
-        this(kind, values, null);
+        this(kind, values, null, null);
     }
 
     public static Rule tokens(Set<String> tokens) {
@@ -71,11 +85,51 @@ public record Rule(Kind kind, List<String> values, @JsonInclude(JsonInclude.Incl
     /** This rule AND {@code other}. */
     public Rule and(Rule other) {
         if (and != null) throw new IllegalArgumentException("a rule joins at most two conditions");
-        return new Rule(kind, values, other);
+        return new Rule(kind, values, other, null);
     }
 
-    /** Whether the rule fires at each token of the record. */
+    /**
+     * This conjunction graded: full strength where both conditions hold, {@code level} (0.1..0.9, kept in tenths)
+     * where only the first does.
+     */
+    public Rule graded(double level) {
+        if (and == null) throw new IllegalArgumentException("only a conjunction can be graded");
+        return new Rule(kind, values, and, level);
+    }
+
+    /**
+     * The predicted strength at each token, 0..1: 1 where the rule fires, 0 elsewhere; a graded rule gives its
+     * {@link #level} where only the first condition holds.
+     */
+    public double[] levels(ActivationRecord r) {
+        boolean[] first = own(r);
+        boolean[] second = and == null ? null : and.fires(r);
+        double[] out = new double[first.length];
+        for (int i = 0; i < out.length; i++) {
+            if (!first[i]) continue;
+            out[i] = second == null || second[i] ? 1 : level == null ? 0 : level;
+        }
+        return out;
+    }
+
+    /** Whether the rule fires at each token of the record (for a graded rule: where it predicts at least half strength). */
     public boolean[] fires(ActivationRecord r) {
+        if (level != null) {
+            double[] l = levels(r);
+            boolean[] out = new boolean[l.length];
+            for (int i = 0; i < l.length; i++) out[i] = l[i] >= 0.5;
+            return out;
+        }
+        boolean[] out = own(r);
+        if (and != null) {
+            boolean[] second = and.fires(r);
+            for (int i = 0; i < out.length; i++) out[i] &= second[i];
+        }
+        return out;
+    }
+
+    /** The first condition alone. */
+    private boolean[] own(ActivationRecord r) {
         boolean[] out = new boolean[r.size()];
         Set<String> set = Set.copyOf(values);
         for (int i = 0; i < out.length; i++) {
@@ -88,10 +142,6 @@ public record Rule(Kind kind, List<String> values, @JsonInclude(JsonInclude.Incl
                 case WORD_END -> i + 1 >= r.size() || wordStart(r, i + 1);
                 case FOLLOWED_BY_TAG -> i + 1 < r.size() && tagMatches(r, i + 1);
             };
-        }
-        if (and != null) {
-            boolean[] second = and.fires(r);
-            for (int i = 0; i < out.length; i++) out[i] &= second[i];
         }
         return out;
     }

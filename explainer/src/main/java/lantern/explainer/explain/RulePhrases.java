@@ -23,6 +23,7 @@ final class RulePhrases {
         String ex = quoteList(examples(rule, records, EXAMPLES));
         String suchAs = ex.isEmpty() ? "" : ", such as " + ex;
         Rule and = rule.and();
+        if (rule.kind() == Rule.Kind.TAG && rule.level() != null) return graded(rule);
         if (rule.kind() == Rule.Kind.TAG && and != null) {
             String cls = tagClass(rule.values().get(0));
             return switch (and.kind()) {
@@ -45,6 +46,23 @@ final class RulePhrases {
             case FOLLOWED_BY_TAG -> "tokens followed by " + BrownTags.describe(rule.values().get(0)) + suchAs;
         };
         return and == null ? base : base + " (where also " + phrase(and, records) + ")";
+    }
+
+    /** "singular nouns (Brown tag NN), strongest on 'state', 'city' (other singular nouns at about 30%)". */
+    private static String graded(Rule rule) {
+        String tag = rule.values().get(0);
+        Rule and = rule.and();
+        String where = switch (and.kind()) {
+            case TOKEN -> "on " + quoteList(and.values());
+            case PRECEDED_BY -> "right after " + orList(and.values());
+            case WORD_START -> "on the first word piece";
+            case CONTINUATION -> "on word pieces after the first";
+            case WORD_END -> "on the last word piece";
+            case FOLLOWED_BY_TAG -> "when followed by " + BrownTags.describe(and.values().get(0));
+            case TAG -> "on " + tagClass(and.values().get(0));
+        };
+        String others = and.kind() == Rule.Kind.TOKEN ? "other " + BrownTags.describe(tag) : "elsewhere";
+        return tagClass(tag) + ", strongest " + where + " (" + others + " at about " + Math.round(rule.level() * 100) + "%)";
     }
 
     /** "plural nouns (Brown tag NNS)", "commas (Brown tag ',')". */

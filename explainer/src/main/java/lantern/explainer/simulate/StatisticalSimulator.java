@@ -4,7 +4,7 @@ import lantern.explainer.ActivationRecord;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.llm.LlmUsage;
 
-/** Applies a statistical explanation's rule: 10 where it fires, 0 elsewhere. */
+/** Applies a statistical explanation's rule: 10 where it fires, 0 elsewhere (a graded rule: 10 times its level). */
 public final class StatisticalSimulator implements Simulator {
     public static final String NAME = "statistical";
 
@@ -19,9 +19,8 @@ public final class StatisticalSimulator implements Simulator {
             throw new IllegalArgumentException("the statistical simulator needs an explanation with a rule (from the statistical explainer); "
                     + "use an llm simulator for '" + explanation.explainer() + "' explanations");
         }
-        boolean[] f = explanation.rule().fires(window);
-        double[] p = new double[f.length];
-        for (int i = 0; i < f.length; i++) p[i] = f[i] ? 10 : 0;
+        double[] p = explanation.rule().levels(window);
+        for (int i = 0; i < p.length; i++) p[i] *= 10;
         return Simulation.of(p, LlmUsage.NONE);
     }
 }

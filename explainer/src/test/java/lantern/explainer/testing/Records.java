@@ -31,14 +31,22 @@ public final class Records {
      */
     public static FeatureRecords build(String topFile, String randomFile, int nTop, int nRandom,
                                        BiFunction<List<BrownWindows.Word>, Integer, Float> activation) {
+        return build(List.of(topFile), randomFile, nTop, nRandom, 16, activation);
+    }
+
+    /** The same over the windows of several files, {@code size} words each. */
+    public static FeatureRecords build(List<String> topFiles, String randomFile, int nTop, int nRandom, int size,
+                                       BiFunction<List<BrownWindows.Word>, Integer, Float> activation) {
         List<ActivationRecord> top = new ArrayList<>();
-        for (List<BrownWindows.Word> w : BrownWindows.windows(topFile, 16)) {
-            ActivationRecord r = make(w, activation);
-            if (r.max() > 0) top.add(r);
+        for (String topFile : topFiles) {
+            for (List<BrownWindows.Word> w : BrownWindows.windows(topFile, size)) {
+                ActivationRecord r = make(w, activation);
+                if (r.max() > 0) top.add(r);
+            }
         }
         top.sort(Comparator.comparingDouble(r -> -r.max()));
         top = top.subList(0, Math.min(nTop, top.size()));
-        List<ActivationRecord> random = BrownWindows.windows(randomFile, 16).stream().limit(nRandom)
+        List<ActivationRecord> random = BrownWindows.windows(randomFile, size).stream().limit(nRandom)
                 .map(w -> make(w, activation)).toList();
         float max = (float) top.stream().mapToDouble(ActivationRecord::max).max().orElse(0);
         FeatureStats stats = new FeatureStats(max, 0, 0, new double[0], new float[0], 0);
