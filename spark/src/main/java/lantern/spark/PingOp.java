@@ -15,7 +15,8 @@ import java.util.stream.LongStream;
 
 /**
  * A health check of the engine: sums 1..n over {@code partitions} partitions on the executors and says which
- * executor (id and process) ran each partition. {@code args: {"n":1000, "partitions":4}}. Answers
+ * executor (id and process) ran each partition; each partition takes at least {@code sleepMs} (to test faults
+ * mid-job). {@code args: {"n":1000, "partitions":4, "sleepMs":0}}. Answers
  * {@code {"sum":..., "partitions":[{"executor":"0","pid":123},...]}}.
  */
 public final class PingOp implements DriverOp {
@@ -31,7 +32,8 @@ public final class PingOp implements DriverOp {
         long n = args.path("n").asLong(1000);
         int partitions = args.path("partitions").asInt(2);
         List<Long> values = LongStream.rangeClosed(1, n).boxed().toList();
-        List<String> parts = context.spark().parallelize(values, partitions).mapPartitions(new Part()).collect();
+        long sleepMs = args.path("sleepMs").asLong(0);
+        List<String> parts = context.spark().parallelize(values, partitions).mapPartitions(new Part(sleepMs)).collect();
         long sum = 0;
         ArrayNode where = M.createArrayNode();
         for (String p : parts) {
@@ -46,8 +48,15 @@ public final class PingOp implements DriverOp {
 
     /** One partition's sum, with the executor and process that computed it. */
     static final class Part implements FlatMapFunction<Iterator<Long>, String> {
+        private final long sleepMs;
+
+        Part(long sleepMs) {
+            this.sleepMs = sleepMs;
+        }
+
         @Override
-        public Iterator<String> call(Iterator<Long> it) {
+        public Iterator<String> call(Iterator<Long> it) throws InterruptedException {
+            Thread.sleep(sleepMs);
             long s = 0;
             while (it.hasNext()) s += it.next();
             List<String> out = new ArrayList<>();
