@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * {@code --engine spark} ({@code lantern.service.spark.SparkDriverProcess}) and talks to over its standard streams,
  * one JSON object a line:
  * <pre>
- *   in:  {"id":7,"op":"explain-feature","args":{...}}
+ *   in:  {"settings":{"lantern.llm.model":"...",...}}           first, once: what ops ship to executors
+ *        {"id":7,"op":"explain-feature","args":{...}}
  *   out: {"id":0,"ready":true,"executors":2}                 once the context is up
  *        {"id":7,"progress":{...}}                              any number, as the op reports
  *        {"id":7,"result":{...}}  or  {"id":7,"error":"..."}   exactly one per request
@@ -33,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * context and the JVM.
  *
  * <p>Usage: {@code java @spark/target/spark-home/driver.args lantern.spark.Driver --master URL --data DIR
- * [--conf spark.key=value]... [--set lantern.key=value]...}
+ * [--conf spark.key=value]...}
  */
 public final class Driver {
     private static final ObjectMapper M = new ObjectMapper();
@@ -60,7 +61,6 @@ public final class Driver {
                 case "--master" -> master = args[++i];
                 case "--data" -> data = Path.of(args[++i]);
                 case "--conf" -> put(conf, args[++i]);
-                case "--set" -> put(settings, args[++i]);
                 default -> {
                     System.err.println("lantern spark driver: unknown argument " + args[i]);
                     System.exit(2);
@@ -72,12 +72,16 @@ public final class Driver {
             System.exit(2);
         }
         System.setProperty("lantern.data-dir", data.toAbsolutePath().toString());
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String first = stdin.readLine();
+        if (first == null) System.exit(0);
+        M.readTree(first).path("settings").properties().forEach(e -> settings.put(e.getKey(), e.getValue().asText()));
         JavaSparkContext sc = SparkContexts.create(master, "lantern", data, conf);
         int code = 0;
         try {
             Driver d = new Driver(new DriverContext(sc, data.toAbsolutePath(), settings), loadOps(), protocol);
             d.send(M.createObjectNode().put("id", 0).put("ready", true).put("master", master));
-            d.serve(new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)));
+            d.serve(stdin);
         } catch (Throwable t) {
             t.printStackTrace();
             code = 1;
