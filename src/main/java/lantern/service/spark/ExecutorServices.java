@@ -21,14 +21,18 @@ import java.util.concurrent.Semaphore;
  */
 public final class ExecutorServices {
     private static final Map<String, ExecutorServices> BY_SETUP = new ConcurrentHashMap<>();
+    /** One set of models per data folder, whatever the other settings. */
+    private static final Map<Path, LoadedModels> MODELS = new ConcurrentHashMap<>();
 
     private final LoadedModels models;
     private final ExplanationService explanations;
     private final CausalCheck causal;
     private final Semaphore slots;
+    private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger(),
+            mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
 
     private ExecutorServices(Path dataDir, Map<String, String> settings) {
-        this.models = new LoadedModels(dataDir);
+        this.models = MODELS.computeIfAbsent(dataDir.toAbsolutePath(), LoadedModels::new);
         Optional<LlmSettings> llm = LlmSettings.fromConfig(k -> Optional.ofNullable(settings.get(k)));
         this.explanations = new ExplanationService(dataDir, llm, models.embedder())
                 .llmJudges(Boolean.parseBoolean(settings.getOrDefault("lantern.llm.fuzzing-intruder", "false")));
@@ -46,10 +50,17 @@ public final class ExecutorServices {
     public ExplanationResult explain(FeatureRecords records, String explainer, String simulator, boolean withCausal)
             throws InterruptedException {
         slots.acquire();
+        mostAtOnce.accumulateAndGet(busy.incrementAndGet(), Math::max);
         try {
             return explanations.explainUnstored(records, explainer, simulator, withCausal ? causal::causal : null);
         } finally {
+            busy.decrementAndGet();
             slots.release();
         }
+    }
+
+    /** The most features this JVM worked on at once with this setup (what the cap bounds). */
+    public int mostAtOnce() {
+        return mostAtOnce.get();
     }
 }
