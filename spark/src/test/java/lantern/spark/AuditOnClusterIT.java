@@ -41,7 +41,7 @@ class AuditOnClusterIT {
         Files.createDirectories(local);
         Files.createSymbolicLink(local.resolve("corpora"), corpora);
         Path localLog = base.resolve("local.log");
-        AppRun.await(AppRun.start(local, localLog, small, audit), localLog, 6);
+        LanternApp.await(LanternApp.start(local, localLog, small, audit), localLog, 6);
 
         // the cluster, over the same collection
         Path spark = base.resolve("spark");
@@ -56,18 +56,18 @@ class AuditOnClusterIT {
                     "-Dlantern.spark.executor-memory=700m"));
             List<String> args = new ArrayList<>(List.of(audit));
             args.addAll(List.of("--engine", "spark", "--master", cluster.masterUrl()));
-            Process run = AppRun.start(spark, sparkLog, props, args.toArray(String[]::new));
+            Process run = LanternApp.start(spark, sparkLog, props, args.toArray(String[]::new));
             // kill Worker 0 (and its executor) once a few features are done, while it works on one
             long deadline = System.nanoTime() + 300_000_000_000L;
             while (progressLines(spark) < 3 || cluster.runningTasks(0) < 1) {
-                assertThat(run.isAlive()).as("the spark audit is still running:\n%s", AppRun.tail(sparkLog)).isTrue();
+                assertThat(run.isAlive()).as("the spark audit is still running:\n%s", LanternApp.tail(sparkLog)).isTrue();
                 assertThat(System.nanoTime()).as("three features done within 5 min").isLessThan(deadline);
                 Thread.sleep(50);
             }
             cluster.killWorker(0);
             loggedAtKill = progressLines(spark);
             assertThat(cluster.runningTasks(0)).as("the killed executor was running a task").isPositive();
-            AppRun.await(run, sparkLog, 6);
+            LanternApp.await(run, sparkLog, 6);
         }
         assertThat(loggedAtKill).as("the worker died mid-job").isLessThan(FEATURES);
         assertThat(Files.readString(sparkLog)).as("Spark saw the worker go").contains("worker lost");
