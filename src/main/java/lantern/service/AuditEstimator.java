@@ -61,7 +61,8 @@ public class AuditEstimator {
             if (sampled == SAMPLE) break;
             FeatureRecords r = load.apply(f);
             if (r == null || r.stats().max() <= 0) continue;
-            RecordSplit split = RecordSplitter.defaults().split(r);
+            RecordSplit split = (request.windows() == null ? RecordSplitter.defaults()
+                    : new RecordSplitter(ExplanationService.EXPLAIN_WINDOWS, request.windows(), request.windows())).split(r);
             sampled++;
             if (llmExplainer) {
                 calls++;

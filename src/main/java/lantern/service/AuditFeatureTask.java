@@ -69,7 +69,8 @@ public class AuditFeatureTask implements FeatureTask {
             e = lantern.service.spark.SparkAudits.explain(engine, r, request);
             explanations.keep(r.id(), e);
         } else {
-            e = explanations.explain(r, request.explainer(), request.simulator(), request.causal() ? causal::causal : null);
+            e = explanations.explain(r, request.explainer(), request.simulator(), request.causal() ? causal::causal : null,
+                    request.windows());
         }
         long seq = search.put(e, topTokens);
         search.index().commitThrough(seq);
@@ -81,7 +82,7 @@ public class AuditFeatureTask implements FeatureTask {
         }
         return new FeatureResult(e.text(), e.explainer(), s.simulation(), s.detection(), s.embedding(),
                 s.causal() == null ? null : s.causal().score(), r.stats().max(), topTokens, s.simulator(),
-                e.usage().calls() == 0 ? null : e.usage());
+                e.usage().calls() == 0 ? null : e.usage()).withJudges(s.fuzzing(), s.intruder()).withIntervals(s.auditIntervals());
     }
 
     /** The LLM server's capabilities learned so far (response format, log-probs, top_logprobs cap), for learned.json. */

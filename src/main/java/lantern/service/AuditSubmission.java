@@ -10,11 +10,12 @@ import java.util.List;
 
 /**
  * The body of {@code POST /api/audits}, bound strictly by {@link StrictJson}. {@code layers} may be one integer;
- * {@code features} is "all", "sample:N[:seed]", "0-99", a list of ids or indices (see {@link FeatureSelection}).
+ * {@code features} is "all", "sample:N[:seed]", "0-99", a list of ids or indices (see {@link FeatureSelection});
+ * {@code windows} (optional) the held-out top and random windows to score on, as {@link AuditRequest#windows()}.
  */
 public record AuditSubmission(String model, @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<Integer> layers,
                               String kind, JsonNode features, String explainer, String simulator, Integer concurrency,
-                              List<String> watchedConcepts, Boolean causal, Budget budget, Boolean dryRun) {
+                              List<String> watchedConcepts, Boolean causal, Budget budget, Boolean dryRun, Integer windows) {
     /** {@code {"maxTokens": N, "maxCost": X}}; either may be left out. */
     public record Budget(Long maxTokens, Double maxCost) {
         AuditBudget toBudget() {
@@ -31,6 +32,6 @@ public record AuditSubmission(String model, @JsonFormat(with = JsonFormat.Featur
         if (watchedConcepts != null && watchedConcepts.contains(null)) throw new lantern.errors.BadRequestException("watchedConcepts must be strings");
         return new AuditRequest(model, layers, kind, FeatureSelection.parse(features), explainer, simulator,
                 concurrency == null ? 1 : concurrency, watchedConcepts, causal != null && causal,
-                budget == null ? AuditBudget.NONE : budget.toBudget());
+                budget == null ? AuditBudget.NONE : budget.toBudget(), windows);
     }
 }

@@ -64,6 +64,20 @@ public record ExplanationScores(Double simulation, String simulator, Double dete
         return nFailed > 0 && nHeldOutTop + nRandom == 0;
     }
 
+    /** The intervals as an audit logs them; the causal one is its {@code ci95} over top + random texts. */
+    public lantern.eval.audit.ScoreIntervals auditIntervals() {
+        Intervals i = intervals;
+        lantern.eval.audit.ScoreIntervals.Ci causalCi = causal == null ? null
+                : new lantern.eval.audit.ScoreIntervals.Ci(causal.ci95() == null ? null : causal.ci95().get(0),
+                causal.ci95() == null ? null : causal.ci95().get(1), causal.topTexts() + causal.randomTexts());
+        return new lantern.eval.audit.ScoreIntervals(audit(i.simulation()), audit(i.detection()), audit(i.embedding()),
+                causalCi, audit(i.fuzzing()), audit(i.intruder()));
+    }
+
+    private static lantern.eval.audit.ScoreIntervals.Ci audit(Ci c) {
+        return c == null ? null : new lantern.eval.audit.ScoreIntervals.Ci(c.lo(), c.hi(), c.n());
+    }
+
     static Double finite(double d) {
         return Double.isNaN(d) || Double.isInfinite(d) ? null : d;
     }

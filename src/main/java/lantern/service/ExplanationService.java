@@ -56,6 +56,10 @@ public final class ExplanationService {
     public static final List<String> SIMULATORS = List.of("statistical", "llm-json", "llm-logprob");
     /** The explainer name of explanations a user gave to be scored. */
     public static final String USER = "user";
+    /** Explain windows when a call asks for its own number of scoring windows (as {@link RecordSplitter#defaults()}). */
+    public static final int EXPLAIN_WINDOWS = 20;
+    /** The most held-out top (and random) windows a call may ask for. */
+    public static final int MAX_WINDOWS = 1000;
 
     private final ExplanationStore store;
     private final LlmClient llm;
@@ -100,17 +104,28 @@ public final class ExplanationService {
      */
     public ExplanationResult explain(FeatureRecords records, String explainer, String simulator,
                                      Function<FeatureRecords, CausalScore> causal) {
-        ExplanationResult result = explainUnstored(records, explainer, simulator, causal);
+        return explain(records, explainer, simulator, causal, null);
+    }
+
+    /**
+     * As {@link #explain(FeatureRecords, String, String, Function)}, scoring on up to {@code windows} held-out top
+     * windows and as many random windows (where the collection holds them: a collection with a larger top-k gives
+     * more; the score intervals narrow with more windows); null for the service's default split.
+     */
+    public ExplanationResult explain(FeatureRecords records, String explainer, String simulator,
+                                     Function<FeatureRecords, CausalScore> causal, Integer windows) {
+        ExplanationResult result = explainUnstored(records, explainer, simulator, causal, windows);
         keep(records.id(), result);
         return result;
     }
 
     /**
-     * As {@link #explain(FeatureRecords, String, String, Function)} without keeping the result: what a Spark executor
-     * runs; the driver's side then keeps it once ({@link #keep}), however often the executors ran it.
+     * As {@link #explain(FeatureRecords, String, String, Function, Integer)} without keeping the result: what a Spark
+     * executor runs; the app's side then keeps it once ({@link #keep}), however often the executors ran it.
      */
     public ExplanationResult explainUnstored(FeatureRecords records, String explainer, String simulator,
-                                             Function<FeatureRecords, CausalScore> causal) {
+                                             Function<FeatureRecords, CausalScore> causal, Integer windows) {
+        RecordSplitter splitter = splitter(windows);
         String ex = normalize(explainer, "statistical", EXPLAINERS, "explainer");
         String sim = normalize(simulator, ex.equals("llm") ? "llm-json" : "statistical", SIMULATORS, "simulator");
         if (ex.equals("llm") && sim.equals("statistical")) {
@@ -135,6 +150,12 @@ public final class ExplanationService {
      * @param simulator "statistical" (default), "llm-json" or "llm-logprob"
      */
     public ExplanationResult score(FeatureRecords records, String text, String simulator) {
+        return score(records, text, simulator, null);
+    }
+
+    /** As {@link #score(FeatureRecords, String, String)} on up to {@code windows} held-out top and random windows (null: default). */
+    public ExplanationResult score(FeatureRecords records, String text, String simulator, Integer windows) {
+        RecordSplitter splitter = splitter(windows);
         if (text == null || text.isBlank()) throw new BadRequestException("the explanation to score is empty");
         if (text.length() > 2000) throw new BadRequestException("the explanation to score is longer than 2000 characters");
         String sim = normalize(simulator, "statistical", SIMULATORS, "simulator");
@@ -147,6 +168,15 @@ public final class ExplanationService {
         ExplanationResult result = score(records, splitter.split(records), explanation, sim, null);
         keep(records.id(), result);
         return result;
+    }
+
+    /** The split for a call: the service's own, or one with {@code windows} held-out top and random windows. */
+    private RecordSplitter splitter(Integer windows) {
+        if (windows == null) return splitter;
+        if (windows < 1 || windows > MAX_WINDOWS) {
+            throw new BadRequestException("windows must lie in [1, " + MAX_WINDOWS + "]: " + windows);
+        }
+        return new RecordSplitter(EXPLAIN_WINDOWS, windows, windows);
     }
 
     /**

@@ -33,7 +33,15 @@ public class FeaturesResource {
      * silently ignored). {@code causal} (default true) runs the causal check beside the scores; it takes about a
      * second.
      */
-    public record ExplainRequest(String explainer, String simulator, Boolean causal) {
+    /**
+     * The explain call's body; {@code windows} (optional) scores on up to that many held-out top windows and as many
+     * random windows where the collection holds them (default 20 each; the score intervals narrow with more).
+     */
+    public record ExplainRequest(String explainer, String simulator, Boolean causal, Integer windows) {
+        public ExplainRequest(String explainer, String simulator, Boolean causal) {
+            this(explainer, simulator, causal, null);
+        }
+
         boolean causalOrDefault() {
             return causal == null || causal;
         }
@@ -85,14 +93,20 @@ public class FeaturesResource {
         FeatureRecords r = records.require(fid);
         String explainer = request.explainer() == null ? "statistical" : request.explainer();
         ExplanationResult e = explanations.explain(r, explainer, request.simulator(),
-                request.causalOrDefault() ? causal::causal : null);
+                request.causalOrDefault() ? causal::causal : null, request.windows());
         long seq = search.put(e, AuditFeatureTask.topTokens(r, 8));
         search.index().commitThrough(seq);
         return e;
     }
 
-    /** The score call's body, bound strictly: {@code {"explanation": "...", "simulator": "statistical"}}. */
-    public record ScoreRequest(String explanation, String simulator) {
+    /**
+     * The score call's body, bound strictly: {@code {"explanation": "...", "simulator": "statistical"}}, and
+     * optionally {@code "windows"} as for explain.
+     */
+    public record ScoreRequest(String explanation, String simulator, Integer windows) {
+        public ScoreRequest(String explanation, String simulator) {
+            this(explanation, simulator, null);
+        }
     }
 
     /**
@@ -107,7 +121,7 @@ public class FeaturesResource {
             throw new lantern.errors.BadRequestException("explanation is missing: the body must be {\"explanation\": \"...\", \"simulator\": ...}");
         }
         FeatureRecords r = records.require(FeatureId.parse(id));
-        return explanations.score(r, request.explanation(), request.simulator());
+        return explanations.score(r, request.explanation(), request.simulator(), request.windows());
     }
 
     /**

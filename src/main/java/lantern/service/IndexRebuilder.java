@@ -2,7 +2,6 @@ package lantern.service;
 
 import lantern.explainer.FeatureId;
 import lantern.index.FeatureIndex;
-import lantern.index.IndexedExplanation;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +17,7 @@ import java.util.stream.Stream;
 /**
  * Rebuilds the feature index from the explanation histories ({@code {dataDir}/explanations}, the source of truth):
  * the old index is moved aside (kept as {@code index.damaged-<time>}), a new one is written with the newest
- * explanation of every (feature, explainer), as the service indexes them, and committed.
+ * explanation of every (feature, explainer), as the service indexes them (every score with its interval), and committed.
  */
 public final class IndexRebuilder {
     public record Result(int features, int documents, Path oldIndex) {
@@ -59,10 +58,7 @@ public final class IndexRebuilder {
                     Set<String> explainers = new HashSet<>();
                     for (ExplanationResult e : history) { // newest first: the first of each explainer is the one indexed
                         if (!explainers.add(e.explainer())) continue;
-                        ExplanationScores s = e.scores();
-                        index.add(IndexedExplanation.of(e.feature(), e.text(), e.explainer(), s.simulation(), s.detection(),
-                                s.embedding(), s.causal() == null ? null : s.causal().score(), top, embed.apply(e.text()),
-                                Instant.parse(e.createdAt()).toEpochMilli()));
+                        index.add(SearchService.indexed(e, top, embed.apply(e.text()), Instant.parse(e.createdAt()).toEpochMilli()));
                         docs++;
                     }
                 }

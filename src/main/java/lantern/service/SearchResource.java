@@ -33,15 +33,33 @@ public class SearchResource {
     /**
      * One hit; {@code score} is the explanation's simulation score, {@code causal} the feature's causal selectivity
      * (null when not measured), {@code relevance} the fused rank score weighed by quality, {@code scoreLow} the lower
-     * end of the simulation score's 95% interval (null for explanations indexed before intervals).
+     * end of the simulation score's 95% interval (null for explanations indexed before intervals), {@code scores}
+     * every score with its interval in the shape of {@code /api/features/{id}}.
      */
     public record Hit(String feature, String text, Double score, int layer, String kind, int index, String model,
                       String explainer, String match, double relevance, Double detection, Double embeddingScore,
-                      Double causal, List<String> topTokens, Double scoreLow) {
+                      Double causal, List<String> topTokens, Double scoreLow, HitScores scores) {
         static Hit of(SearchHit h) {
+            lantern.index.Intervals i = h.intervals();
             return new Hit(h.featureId(), h.text(), h.simulation(), h.layer(), h.kind(), h.index(), h.model(),
                     h.explainer(), h.match(), h.relevance(), h.detection(), h.embeddingScore(), h.causal(), h.topTokens(),
-                    h.simulationLow());
+                    h.simulationLow(), new HitScores(HitScore.of(h.simulation(), i.simulation()), HitScore.of(h.detection(), i.detection()),
+                            HitScore.of(h.embeddingScore(), i.embedding()), HitScore.of(h.causal(), i.causal())));
+        }
+    }
+
+    /** A hit's scores; a member is null when that score was not measured. */
+    public record HitScores(HitScore simulation, HitScore detection, HitScore embedding, HitScore causal) {
+    }
+
+    /**
+     * A score and its 95% interval {@code [lo, hi]} over {@code n} units; {@code ci95} and {@code n} are null for
+     * explanations indexed before the index kept intervals ({@code lantern index rebuild} adds them).
+     */
+    public record HitScore(double value, List<Double> ci95, Integer n) {
+        static HitScore of(Double value, lantern.index.Intervals.Bounds b) {
+            if (value == null) return null;
+            return new HitScore(value, b == null ? null : List.of(b.lo(), b.hi()), b == null ? null : b.n());
         }
     }
 

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import lantern.index.FeatureIndex;
 import lantern.index.IndexedExplanation;
+import lantern.index.Intervals;
 import lantern.index.SearchQuery;
 import lantern.index.SearchResult;
 
@@ -54,17 +55,36 @@ public class SearchService {
     }
 
     /**
-     * Indexes a stored explanation with all its scores (the causal one when it was measured) and, for decoders, the
-     * tokens the feature promotes (so "promotes the token 'the'" finds it).
+     * Indexes a stored explanation with all its scores and their intervals (the causal one when it was measured) and,
+     * for decoders, the tokens the feature promotes (so "promotes the token 'the'" finds it).
      */
     public long put(ExplanationResult e, List<String> topTokens) {
+        return index().add(indexed(e, topTokens, embed(e.text()), System.currentTimeMillis())
+                .withPromotes(vocab.promotedWords(e.feature())));
+    }
+
+    /** A stored explanation as the index holds it: every score with its 95% interval. */
+    static IndexedExplanation indexed(ExplanationResult e, List<String> topTokens, float[] embedding, long createdAt) {
         ExplanationScores s = e.scores();
         Double causal = s.causal() == null ? null : s.causal().score();
-        ExplanationScores.Ci ci = s.intervals().simulation();
-        return index().add(IndexedExplanation.of(e.feature(), e.text(), e.explainer(), s.simulation(), s.detection(),
-                s.embedding(), causal, topTokens, embed(e.text()), System.currentTimeMillis())
-                .withPromotes(vocab.promotedWords(e.feature()))
-                .withSimulationLow(ci == null ? null : ci.lo()));
+        return IndexedExplanation.of(e.feature(), e.text(), e.explainer(), s.simulation(), s.detection(),
+                s.embedding(), causal, topTokens, embedding, createdAt).withIntervals(intervals(s));
+    }
+
+    /** The scores' intervals as the index keeps them (a score without a value keeps none). */
+    static Intervals intervals(ExplanationScores s) {
+        ExplanationScores.Intervals i = s.intervals();
+        Intervals.Bounds causal = null;
+        if (s.causal() != null && s.causal().score() != null && s.causal().ci95() != null) {
+            causal = Intervals.Bounds.of(s.causal().ci95().get(0), s.causal().ci95().get(1),
+                    s.causal().topTexts() + s.causal().randomTexts());
+        }
+        return new Intervals(bounds(s.simulation(), i.simulation()), bounds(s.detection(), i.detection()),
+                bounds(s.embedding(), i.embedding()), causal);
+    }
+
+    private static Intervals.Bounds bounds(Double value, ExplanationScores.Ci ci) {
+        return value == null || ci == null ? null : Intervals.Bounds.of(ci.lo(), ci.hi(), ci.n());
     }
 
     @PreDestroy

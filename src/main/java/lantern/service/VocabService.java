@@ -39,12 +39,16 @@ public class VocabService {
         return OutputVocab.ofDirection(d, sae.config().hookName(), sae.decoderDirection(id.index()), TOP);
     }
 
-    /** The promoted tokens as words for the index (spaces trimmed); empty for encoders or on any failure. */
+    /**
+     * The promoted tokens as words for the index (spaces trimmed, partial characters left out); empty for encoders or
+     * on any failure.
+     */
     public List<String> promotedWords(String featureId) {
         try {
             Vocab v = of(FeatureId.parse(featureId));
             if (v == null) return List.of();
-            return v.promoted().stream().map(t -> t.token().strip()).filter(t -> !t.isEmpty()).toList();
+            // a partial character (shown as <0xE2>) is no word to search for
+            return v.promoted().stream().map(t -> t.token().strip()).filter(t -> !t.isEmpty() && !t.contains("<0x")).toList();
         } catch (RuntimeException e) {
             org.jboss.logging.Logger.getLogger(VocabService.class).debugf("no vocab for %s: %s", featureId, e.getMessage());
             return List.of();

@@ -6,6 +6,8 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,13 +58,25 @@ class AuditEndToEndTest {
         int alive = 4 - report.getList("dead").size();
         assertThat(report.getInt("layers.'3'.causalScored")).isEqualTo(alive).isPositive();
         assertThat(report.getList("best.causal", Float.class)).isNotEmpty().allMatch(c -> c != null && c >= -1 && c <= 1);
+        // every score of a line carries its 95% interval, the causal one over the top + random texts
+        assertThat(report.getList("best.intervals.simulation.ci95")).isNotEmpty().allSatisfy(ci -> assertThat((List<?>) ci).hasSize(2));
+        assertThat(report.getList("best.intervals.simulation.n", Integer.class)).allMatch(n -> n > 0);
+        assertThat(report.getList("best.intervals.causal.n", Integer.class)).allMatch(n -> n > 0);
+        assertThat(report.getInt("layers.'3'.intervals.simulationIntervals")).isPositive();
+        assertThat(report.getFloat("layers.'3'.intervals.meanSimulationWidth")).isPositive();
         given().get("/api/audits/" + id + "/report?format=html").then().statusCode(200)
-                .body(containsString("<th>Mean causal</th>")).body(containsString("Layer 3: mean causal"));
+                .body(containsString("<th>Mean causal</th>")).body(containsString("Layer 3: mean causal"))
+                .body(containsString("<th>Score [95% CI]</th>")).body(containsString("<line class=\"ci\""));
         // the stored explanation and the index carry it too
         given().get("/api/features/minilm-l6/3/mlp/100").then().statusCode(200)
                 .body("explanations[0].scores.causal.score", notNullValue());
-        given().get("/api/search?model=minilm-l6&layer=3&minCausal=-1&limit=100").then().statusCode(200)
-                .body("hits.feature", hasItems("minilm-l6/3/mlp/100"));
+        var hits = given().get("/api/search?model=minilm-l6&layer=3&minCausal=-1&limit=100").then().statusCode(200)
+                .body("hits.feature", hasItems("minilm-l6/3/mlp/100")).extract().jsonPath();
+        // and the search hit carries every score with its interval
+        assertThat(hits.getList("hits.scores.simulation.ci95")).isNotEmpty().allSatisfy(ci -> assertThat((List<?>) ci).hasSize(2));
+        assertThat(hits.getList("hits.scores.causal.n", Integer.class)).allMatch(n -> n > 0);
+        assertThat(hits.getList("hits.scoreLow", Float.class)).isEqualTo(
+                hits.getList("hits.scores.simulation.ci95", List.class).stream().map(ci -> ((Number) ci.get(0)).floatValue()).toList());
     }
 
     @Test

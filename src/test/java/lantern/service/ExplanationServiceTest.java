@@ -116,6 +116,23 @@ class ExplanationServiceTest {
     }
 
     @Test
+    void aCallMayAskForFewerOrMoreScoringWindowsBoundedByWhatTheRecordsHold() {
+        var service = new ExplanationService(data, Optional.empty(), null);
+        FeatureRecords fr = nnsFeature(); // 40 top windows, 20 random
+        ExplanationResult few = service.explain(fr, "statistical", null, null, 5);
+        assertThat(few.scores().nHeldOutTop()).isEqualTo(5);
+        assertThat(few.scores().nRandom()).isEqualTo(5);
+        assertThat(few.scores().intervals().simulation().n()).isEqualTo(10);
+        // more than the records hold: every top window the explain set leaves, and every random window
+        ExplanationResult many = service.explain(fr, "statistical", null, null, 500);
+        assertThat(many.scores().nHeldOutTop()).isEqualTo(20);
+        assertThat(many.scores().nRandom()).isEqualTo(20);
+        assertThat(service.score(fr, "plural nouns", null, 5).scores().nHeldOutTop()).isEqualTo(5);
+        assertThatThrownBy(() -> service.explain(fr, "statistical", null, null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windows must lie in [1, 1000]");
+    }
+
+    @Test
     void aGivenExplanationIsScoredOfflineWhereItHasAShapeAndStoredAsTheUsers() {
         var service = new ExplanationService(data, Optional.empty(), OnnxMiniLm.get());
         FeatureRecords fr = nnsFeature();
@@ -195,6 +212,34 @@ class ExplanationServiceTest {
             assertThat(r.usage().failedCalls()).isEqualTo(r.scores().nFailed());
             // failed calls report no tokens
             assertThat(r.usage().inputTokens()).isEqualTo((calls - r.usage().failedCalls()) * 120);
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void aGivenFreeTextExplanationIsScoredByAnLlmSimulatorWithoutAnExplainCall() {
+        WireMockServer server = new WireMockServer(options().dynamicPort());
+        server.start();
+        try {
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("\\\"fires\\\""))
+                    .willReturn(okJson(chat("{\\\"fires\\\": [true,false,true,false,true,false,true,false,true,false]}"))));
+            server.stubFor(post(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("activations"))
+                    .willReturn(okJson(chat("{\\\"activations\\\": [0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}"))));
+            LlmSettings s = LlmSettings.openAi(server.baseUrl() + "/v1", "k", "stub-model").withMaxRetries(0).withTimeout(Duration.ofSeconds(5));
+            var service = new ExplanationService(data, Optional.of(s), null);
+            ExplanationResult r = service.score(nnsFeature(), "something about moods", "llm-json", 10);
+            assertThat(r.explainer()).isEqualTo(ExplanationService.USER);
+            assertThat(r.text()).isEqualTo("something about moods");
+            assertThat(r.rule()).isNull();
+            assertThat(r.scores().simulator()).isEqualTo("llm-json:stub-model");
+            assertThat(r.scores().nHeldOutTop() + r.scores().nRandom()).isEqualTo(20);
+            assertThat(r.scores().intervals().simulation().n()).isEqualTo(20);
+            assertThat(r.scores().detection()).isNotNull();
+            // no explainer call: the explanation was given; 20 windows simulated one by one, detected in batches of 10
+            assertThat(server.findAll(postRequestedFor(urlEqualTo("/v1/chat/completions")).withRequestBody(containing("Neuron 1")))).isEmpty();
+            assertThat(r.usage().calls()).isEqualTo(20 + 2);
+            assertThat(service.history(nnsFeature().id()).getFirst().explainer()).isEqualTo(ExplanationService.USER);
         } finally {
             server.stop();
         }

@@ -78,6 +78,13 @@ class FeaturesResourceTest {
         given().contentType(ContentType.JSON).body("{\"explanation\": \"something about moods\"}").post(url).then().statusCode(400);
         given().contentType(ContentType.JSON).body("{\"explanation\": \"commas\", \"simulatr\": \"x\"}").post(url).then().statusCode(400);
         given().contentType(ContentType.JSON).body("{}").post(url).then().statusCode(400);
+        // fewer (or more, where the collection holds them) scoring windows on request
+        given().contentType(ContentType.JSON).body("{\"explanation\": \"the tokens 'the', 'of'\", \"windows\": 4}").post(url).then().statusCode(200)
+                .body("scores.nHeldOutTop", lessThanOrEqualTo(4)).body("scores.nRandom", lessThanOrEqualTo(4));
+        given().contentType(ContentType.JSON).body("{\"explanation\": \"commas\", \"windows\": 0}").post(url).then().statusCode(400)
+                .body("detail", containsString("windows must lie in"));
+        given().contentType(ContentType.JSON).body("{\"causal\": false, \"windows\": 3}").post("/api/features/minilm-l6/3/mlp/17/explain")
+                .then().statusCode(200).body("scores.nHeldOutTop", lessThanOrEqualTo(3)).body("scores.nRandom", lessThanOrEqualTo(3));
     }
 
     @Test

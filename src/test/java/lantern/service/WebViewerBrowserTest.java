@@ -177,6 +177,10 @@ class WebViewerBrowserTest {
             assertThat(hits).allSatisfy(a -> assertThat(a.getText()).startsWith("minilm-l6/0/mlp/"));
             assertThat(driver.findElement(By.id("facets")).getText()).contains("layer 0 (");
             assertThat(driver.findElements(By.cssSelector("#results .badge")).get(0).getText()).startsWith("simulation ");
+            // every score of a hit shows its 95% interval (the audit indexed them); "–" is a score that is undefined
+            assertThat(driver.findElements(By.cssSelector("#results .badge"))).extracting(WebElement::getText)
+                    .filteredOn(t -> t.startsWith("simulation ") && !t.equals("simulation –")).isNotEmpty()
+                    .allMatch(t -> t.matches("simulation -?\\d\\.\\d{3} \\[-?\\d\\.\\d{3}, -?\\d\\.\\d{3}\\] n=\\d+"), "value [lo, hi] n=N");
             browser.accessible();
             browser.screenshot(SCREENSHOTS.resolve("search.png"));
             driver.manage().window().setSize(new org.openqa.selenium.Dimension(1100, 900));
@@ -195,6 +199,13 @@ class WebViewerBrowserTest {
             browser.until(d -> d.getCurrentUrl().endsWith("/features/" + feature));
             browser.ready();
             assertThat(driver.findElement(By.id("title")).getText()).isEqualTo(feature);
+            // the filter on the simulation score's 95% lower bound round-trips through the URL and the form
+            open("/search?q=tokens&model=minilm-l6&layer=0&minScoreLow=0.3");
+            assertThat(driver.findElement(By.id("minScoreLow")).getAttribute("value")).isEqualTo("0.3");
+            assertThat(driver.findElement(By.id("search-status")).getText()).matches("\\d+ results?.*");
+            assertThat(driver.findElements(By.cssSelector("#results .badge"))).extracting(WebElement::getText)
+                    .filteredOn(t -> t.startsWith("simulation ") && !t.equals("simulation –")).allSatisfy(t -> assertThat(
+                            Double.parseDouble(t.substring(t.indexOf('[') + 1, t.indexOf(',')))).isGreaterThanOrEqualTo(0.3));
             // search by text
             open("/search?mode=text&q=" + enc("the law and the rights of citizens") + "&layer=0");
             List<WebElement> rows = driver.findElements(By.cssSelector("#results tbody tr"));
@@ -222,6 +233,19 @@ class WebViewerBrowserTest {
             WebElement strongest = windows.get(0).findElements(By.cssSelector(".tok")).get(acts.indexOf(acts.stream().max(Float::compare).orElseThrow()));
             assertThat(strongest.getCssValue("background-color")).isEqualTo("rgba(255, 140, 0, 0.9)");
             assertThat(strongest.getAttribute("title")).isEqualTo(String.format(java.util.Locale.ROOT, "%.3f", max));
+            // the values are readable without a mouse: a checkbox (keyboard) shows each token's activation beside it
+            List<WebElement> values = windows.get(0).findElements(By.cssSelector(".act"));
+            assertThat(values).hasSameSizeAs(acts);
+            assertThat(values.get(0).isDisplayed()).isFalse();
+            WebElement showValues = driver.findElement(By.id("show-acts"));
+            showValues.sendKeys(Keys.SPACE);
+            browser.until(d -> values.get(0).isDisplayed());
+            for (int i = 0; i < acts.size(); i++) {
+                assertThat(Float.parseFloat(values.get(i).getText())).as("value of token " + i).isCloseTo(acts.get(i), within(0.0051f));
+            }
+            browser.accessible(); // the values pass the contrast check too
+            showValues.sendKeys(Keys.SPACE);
+            browser.until(d -> !values.get(0).isDisplayed());
             assertThat(driver.findElement(By.cssSelector("#histogram canvas")).isDisplayed()).isTrue();
             assertThat(driver.findElements(By.cssSelector("#explanations article"))).hasSize(explanations);
             assertThat(driver.findElement(By.cssSelector("section[aria-labelledby=h-nb]")).getText()).contains("306");
@@ -244,7 +268,8 @@ class WebViewerBrowserTest {
             browser.until(d -> status.getText().startsWith("New explanation"));
             List<WebElement> articles = driver.findElements(By.cssSelector("#explanations article"));
             assertThat(articles).hasSize(explanations + 1);
-            assertThat(articles.get(0).getText()).contains("simulation 0.").contains("statistical explainer");
+            assertThat(articles.get(0).getText()).contains("simulation 0.").contains("statistical explainer")
+                    .containsPattern("simulation -?\\d\\.\\d{3} \\[-?\\d\\.\\d{3}, -?\\d\\.\\d{3}\\] n=\\d+");
 
             // try your own text: highlights follow the API's activations token by token
             String text = "the law and the rights of citizens";

@@ -75,6 +75,8 @@ final class IndexSchema {
             F_INDEX = "index", F_TEXT = "text", F_EXPLAINER = "explainer", F_SIMULATION = "simulation", F_SIMULATION_LOW = "simulationLow",
             F_DETECTION = "detection", F_EMBEDDING_SCORE = "embeddingScore", F_CAUSAL = "causal", F_TOKENS = "tokens",
             F_TOKEN = "topToken", F_PROMOTES = "promotes", F_VECTOR = "vector", F_CREATED = "createdAt";
+    /** Per score: the 95% interval's lower bound (searchable, sortable), upper bound and units (stored). */
+    static final String LOW = "Low", HIGH = "High", N = "N";
 
     /** HNSW graph: 16 links per node; a 64-wide build beam (Lucene's default is 100) builds faster at little recall cost. */
     static final int HNSW_M = 16, HNSW_BEAM_WIDTH = 64;
@@ -107,6 +109,11 @@ final class IndexSchema {
         if (e.detection() != null) d.add(new DoubleField(F_DETECTION, e.detection(), StoredField.Store.YES));
         if (e.embeddingScore() != null) d.add(new DoubleField(F_EMBEDDING_SCORE, e.embeddingScore(), StoredField.Store.YES));
         if (e.causal() != null) d.add(new DoubleField(F_CAUSAL, e.causal(), StoredField.Store.YES));
+        Intervals iv = e.intervals();
+        addBounds(d, F_SIMULATION, iv.simulation(), false); // its lower bound is F_SIMULATION_LOW, added above
+        addBounds(d, F_DETECTION, iv.detection(), true);
+        addBounds(d, F_EMBEDDING_SCORE, iv.embedding(), true);
+        addBounds(d, F_CAUSAL, iv.causal(), true);
         if (!e.topTokens().isEmpty()) {
             d.add(new TextField(F_TOKENS, String.join(" ", e.topTokens()), StoredField.Store.NO));
             for (String t : e.topTokens()) d.add(new StoredField(F_TOKEN, t));
@@ -118,6 +125,20 @@ final class IndexSchema {
                 VectorSimilarityFunction.DOT_PRODUCT));
         d.add(new LongField(F_CREATED, e.createdAt(), StoredField.Store.YES));
         return d;
+    }
+
+    private static void addBounds(Document d, String score, Intervals.Bounds b, boolean low) {
+        if (b == null) return;
+        if (low) d.add(new DoubleField(score + LOW, b.lo(), StoredField.Store.YES));
+        d.add(new StoredField(score + HIGH, b.hi()));
+        d.add(new StoredField(score + N, b.n()));
+    }
+
+    /** The stored bounds of a score; null when the document has none (indexed before intervals, or not measured). */
+    private static Intervals.Bounds boundsOf(Document d, String score) {
+        Double lo = doubleOf(d, score + LOW), hi = doubleOf(d, score + HIGH);
+        IndexableField n = d.getField(score + N);
+        return lo == null || hi == null || n == null ? null : Intervals.Bounds.of(lo, hi, n.numericValue().intValue());
     }
 
     static float[] normalized(float[] v, String what) {
@@ -139,7 +160,8 @@ final class IndexSchema {
         return new SearchHit(d.get(F_FEATURE), d.get(F_MODEL), intOf(d, F_LAYER), d.get(F_KIND), intOf(d, F_INDEX),
                 d.get(F_TEXT), d.get(F_EXPLAINER), doubleOf(d, F_SIMULATION), doubleOf(d, F_DETECTION),
                 doubleOf(d, F_EMBEDDING_SCORE), doubleOf(d, F_CAUSAL), Collections.unmodifiableList(tokens),
-                d.getField(F_CREATED).numericValue().longValue(), match, relevance, doubleOf(d, F_SIMULATION_LOW));
+                d.getField(F_CREATED).numericValue().longValue(), match, relevance, doubleOf(d, F_SIMULATION_LOW),
+                new Intervals(boundsOf(d, F_SIMULATION), boundsOf(d, F_DETECTION), boundsOf(d, F_EMBEDDING_SCORE), boundsOf(d, F_CAUSAL)));
     }
 
     private static int intOf(Document d, String field) {

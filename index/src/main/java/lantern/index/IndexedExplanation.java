@@ -8,7 +8,8 @@ import java.util.Objects;
  * scores (null when not measured; {@code causal} is the causal check's selectivity in [−1, 1]), the tokens the feature
  * fires on most, the lower end of the simulation score's 95% interval (null when unknown), and a MiniLM sentence
  * embedding of the text (384 dims; null when none was computed — the document then only takes part in full-text
- * search). {@code promotes} (decoders) are the tokens the feature's output direction promotes through the
+ * search), and the 95% intervals of the scores ({@link Intervals#NONE} when unknown; the simulation interval's lower
+ * bound is {@code simulationLow} when that is not given on its own). {@code promotes} (decoders) are the tokens the feature's output direction promotes through the
  * unembedding, searchable as words ("promotes the token 'the'").
  *
  * <p>The index keeps exactly one document per (featureId, explainer): indexing the same pair again replaces it.
@@ -16,12 +17,27 @@ import java.util.Objects;
 public record IndexedExplanation(String featureId, String model, int layer, String kind, int index, String text,
                                  String explainer, Double simulation, Double detection, Double embeddingScore,
                                  Double causal, List<String> topTokens, float[] embedding, long createdAt,
-                                 List<String> promotes, Double simulationLow) {
+                                 List<String> promotes, Double simulationLow, Intervals intervals) {
+
+    public IndexedExplanation(String featureId, String model, int layer, String kind, int index, String text,
+                              String explainer, Double simulation, Double detection, Double embeddingScore,
+                              Double causal, List<String> topTokens, float[] embedding, long createdAt,
+                              List<String> promotes, Double simulationLow) {
+        this(featureId, model, layer, kind, index, text, explainer, simulation, detection, embeddingScore, causal,
+                topTokens, embedding, createdAt, promotes, simulationLow, null);
+    }
 
     /** The same explanation with the tokens the feature promotes (decoders). */
     public IndexedExplanation withPromotes(List<String> tokens) {
         return new IndexedExplanation(featureId, model, layer, kind, index, text, explainer, simulation, detection,
-                embeddingScore, causal, topTokens, embedding, createdAt, tokens, simulationLow);
+                embeddingScore, causal, topTokens, embedding, createdAt, tokens, simulationLow, intervals);
+    }
+
+    /** The same with its scores' 95% intervals (the simulation one's lower bound becomes {@code simulationLow}). */
+    public IndexedExplanation withIntervals(Intervals intervals) {
+        Intervals.Bounds sim = intervals == null ? null : intervals.simulation();
+        return new IndexedExplanation(featureId, model, layer, kind, index, text, explainer, simulation, detection,
+                embeddingScore, causal, topTokens, embedding, createdAt, promotes, sim != null ? (Double) sim.lo() : simulationLow, intervals);
     }
 
     public IndexedExplanation {
@@ -42,19 +58,21 @@ public record IndexedExplanation(String featureId, String model, int layer, Stri
         checkScore(embeddingScore, "embedding");
         checkScore(causal, "causal");
         checkScore(simulationLow, "simulation lower bound");
+        if (intervals == null) intervals = Intervals.NONE;
+        if (simulationLow == null && intervals.simulation() != null) simulationLow = intervals.simulation().lo();
     }
 
     public IndexedExplanation(String featureId, String model, int layer, String kind, int index, String text,
                               String explainer, Double simulation, Double detection, Double embeddingScore,
                               Double causal, List<String> topTokens, float[] embedding, long createdAt) {
         this(featureId, model, layer, kind, index, text, explainer, simulation, detection, embeddingScore, causal,
-                topTokens, embedding, createdAt, List.of(), null);
+                topTokens, embedding, createdAt, List.of(), null, null);
     }
 
     /** The same with the lower end of the simulation score's 95% interval (search filters and ranks on it). */
     public IndexedExplanation withSimulationLow(Double low) {
         return new IndexedExplanation(featureId, model, layer, kind, index, text, explainer, simulation, detection,
-                embeddingScore, causal, topTokens, embedding, createdAt, promotes, low);
+                embeddingScore, causal, topTokens, embedding, createdAt, promotes, low, intervals);
     }
 
     /** Builds one without a causal score from a feature id {@code model/layer/kind/index}. */

@@ -52,7 +52,7 @@ class ExecutorLimitsTest {
                 FeatureRecords r = SyntheticRecords.firingOn(i, "dogs", i);
                 jobs.add(CompletableFuture.supplyAsync(() -> {
                     try {
-                        return new ExplainFeatureOp().run(ctx, ExplainTask.request(r, "llm", "llm-json", false), p -> { });
+                        return new ExplainFeatureOp().run(ctx, ExplainTask.request(r, "llm", "llm-json", false, null), p -> { });
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }

@@ -40,13 +40,13 @@ class ExplainFeatureOpTest {
     void sparkExplainsAndScoresAsTheAppDoesInProcess() throws Exception {
         FeatureRecords records = SyntheticRecords.firingOn(7, "cat", 7);
         DriverContext ctx = new DriverContext(sc, data, Map.of());
-        JsonNode out = new ExplainFeatureOp().run(ctx, ExplainTask.request(records, "statistical", "statistical", false), p -> { });
+        JsonNode out = new ExplainFeatureOp().run(ctx, ExplainTask.request(records, "statistical", "statistical", false, null), p -> { });
         ExplanationResult viaSpark = ExplainTask.result(out);
 
         ExplanationResult local;
         try (LoadedModels models = new LoadedModels(data)) {
             local = new ExplanationService(data, Optional.empty(), models.embedder())
-                    .explainUnstored(records, "statistical", "statistical", null);
+                    .explainUnstored(records, "statistical", "statistical", null, null);
         }
         assertThat(viaSpark.text()).contains("cat").isEqualTo(local.text());
         assertThat(viaSpark.explainer()).isEqualTo(local.explainer());
@@ -59,7 +59,7 @@ class ExplainFeatureOpTest {
     @Test
     void recordsSurviveTheTripToExecutorsExactly() {
         FeatureRecords records = SyntheticRecords.firingOn(3, "birds", 11);
-        FeatureRecords back = ExplainTask.records(ExplainTask.request(records, "statistical", null, false));
+        FeatureRecords back = ExplainTask.records(ExplainTask.request(records, "statistical", null, false, null));
         assertThat((JsonNode) M.valueToTree(back)).isEqualTo((JsonNode) M.valueToTree(records));
         for (int i = 0; i < records.top().size(); i++) {
             assertThat(back.top().get(i).activations()).containsExactly(records.top().get(i).activations());

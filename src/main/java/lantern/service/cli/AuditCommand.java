@@ -40,6 +40,9 @@ public class AuditCommand implements Callable<Integer> {
     int concurrency;
     @CommandLine.Option(names = "--kind", defaultValue = "mlp", description = "Feature kind: mlp, or an SAE kind such as sae-resid_post-k32 (default: ${DEFAULT-VALUE}).")
     String kind;
+    @CommandLine.Option(names = "--windows", description = "Score on up to this many held-out top windows and as many random windows, where the collections hold them (default 20 each; the score intervals narrow with more).")
+    Integer windows;
+
     @CommandLine.Option(names = "--causal", description = "Also run the causal check (ablate each feature; about a second each).")
     boolean causal;
     @CommandLine.Option(names = "--watch", split = ",", description = "Concepts to look for in the explanations, comma separated.")
@@ -76,7 +79,7 @@ public class AuditCommand implements Callable<Integer> {
             id = resume;
         } else {
             AuditRequest request = new AuditRequest(model, ModelLoader.layerList(layers), kind, selection(features),
-                    explainer, simulator, concurrency, watched, causal, budget);
+                    explainer, simulator, concurrency, watched, causal, budget).withWindows(windows);
             if (dryRun) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(estimator.estimate(request)));
                 return 0;
@@ -103,6 +106,12 @@ public class AuditCommand implements Callable<Integer> {
                 s.done(), s.failed(), s.total(), (System.nanoTime() - t0) / 1e9, fmt(report.meanScore()),
                 report.request().causal() ? "; mean causal " + fmt(report.meanCausal()) + ", simulation-causal r "
                         + fmt(report.causalCorrelation()) : "");
+        var ci = report.intervals();
+        if (ci.simulationIntervals() > 0) {
+            System.out.printf(java.util.Locale.ROOT, "95%% intervals: %d features, mean width %s; lower bound > 0 for %d, >= %s for %d%n",
+                    ci.simulationIntervals(), fmt(ci.meanSimulationWidth()), ci.simulationLowAboveZero(), AuditReport.GOOD,
+                    ci.simulationLowAtLeastGood());
+        }
         if (s.spent() != null && (s.spent().tokens() > 0 || s.spent().budget().limited())) {
             System.out.printf("LLM spend: %,d input + %,d output tokens%s%s%n", s.spent().inputTokens(), s.spent().outputTokens(),
                     s.spent().cost() == null ? "" : String.format(", cost %.4f", s.spent().cost()),

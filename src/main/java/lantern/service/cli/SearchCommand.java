@@ -62,13 +62,21 @@ public class SearchCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** "0.62 [0.48, 0.74]"; "0.62 [0.48, ?]" for explanations indexed with only the lower bound; "-" without a score. */
+    static String score(Double value, lantern.index.Intervals.Bounds b, Double low) {
+        if (value == null) return "-";
+        String v = String.format(Locale.ROOT, "%.2f", value);
+        if (b != null) return v + String.format(Locale.ROOT, " [%.2f, %.2f]", b.lo(), b.hi());
+        return low == null ? v : v + String.format(Locale.ROOT, " [%.2f, ?]", low);
+    }
+
     private static void print(SearchResult r) {
-        System.out.printf(Locale.ROOT, "%-4s %-28s %5s %6s %-6s %s%n", "#", "feature", "layer", "score", "match", "explanation");
+        System.out.printf(Locale.ROOT, "%-4s %-28s %5s %-18s %-6s %s%n", "#", "feature", "layer", "score [95% CI]", "match", "explanation");
         int i = 1;
         for (SearchHit h : r.hits()) {
             String text = h.text().length() > 80 ? h.text().substring(0, 77) + "..." : h.text();
-            System.out.printf(Locale.ROOT, "%-4d %-28s %5d %6s %-6s %s%n", i++, h.featureId(), h.layer(),
-                    h.simulation() == null ? "-" : String.format(Locale.ROOT, "%.2f", h.simulation()), h.match(),
+            System.out.printf(Locale.ROOT, "%-4d %-28s %5d %-18s %-6s %s%n", i++, h.featureId(), h.layer(),
+                    score(h.simulation(), h.intervals().simulation(), h.simulationLow()), h.match(),
                     text.replaceAll("\\p{Cntrl}", " "));
         }
         StringBuilder facets = new StringBuilder();

@@ -47,12 +47,12 @@ public final class ExecutorServices {
     }
 
     /** Explains and scores one feature (with its causal check when asked); keeps nothing. Waits for a free slot. */
-    public ExplanationResult explain(FeatureRecords records, String explainer, String simulator, boolean withCausal)
-            throws InterruptedException {
+    public ExplanationResult explain(FeatureRecords records, String explainer, String simulator, boolean withCausal,
+                                     Integer windows) throws InterruptedException {
         slots.acquire();
         mostAtOnce.accumulateAndGet(busy.incrementAndGet(), Math::max);
         try {
-            return explanations.explainUnstored(records, explainer, simulator, withCausal ? causal::causal : null);
+            return explanations.explainUnstored(records, explainer, simulator, withCausal ? causal::causal : null, windows);
         } finally {
             busy.decrementAndGet();
             slots.release();

@@ -16,7 +16,7 @@ import java.util.Map;
  * One feature's explain-and-score as it travels to a Spark executor and back, in JSON: the request carries the
  * feature's records (shipped from the app: workers need no collection of their own), the explainer, the simulator
  * and whether to run the causal check; the answer is the scored {@link ExplanationResult}, not yet kept. Both sides
- * use this class, so the format has one definition. JSON keeps every float exactly (shortest round-trip form).
+ * use this class, so the format has one definition. {@code windows} (null: the default split) is the audit's. JSON keeps every float exactly (shortest round-trip form).
  */
 public final class ExplainTask {
     private static final ObjectMapper M = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -24,8 +24,10 @@ public final class ExplainTask {
     private ExplainTask() {
     }
 
-    public static ObjectNode request(FeatureRecords records, String explainer, String simulator, boolean causal) {
-        ObjectNode r = M.createObjectNode().put("explainer", explainer).put("simulator", simulator).put("causal", causal);
+    public static ObjectNode request(FeatureRecords records, String explainer, String simulator, boolean causal,
+                                     Integer windows) {
+        ObjectNode r = M.createObjectNode().put("explainer", explainer).put("simulator", simulator).put("causal", causal)
+                .put("windows", windows);
         r.put("feature", records.id().toString());
         r.set("records", M.valueToTree(records));
         return r;
@@ -36,8 +38,9 @@ public final class ExplainTask {
         try {
             JsonNode r = M.readTree(requestJson);
             FeatureRecords records = M.treeToValue(r.get("records"), FeatureRecords.class);
+            JsonNode w = r.get("windows");
             ExplanationResult e = ExecutorServices.of(dataDir, settings).explain(records, text(r, "explainer"), text(r, "simulator"),
-                    r.path("causal").asBoolean(false));
+                    r.path("causal").asBoolean(false), w == null || w.isNull() ? null : w.asInt());
             return M.writeValueAsString(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

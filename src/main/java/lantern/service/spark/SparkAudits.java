@@ -20,6 +20,6 @@ public final class SparkAudits {
 
     public static ExplanationResult explain(SparkEngine engine, FeatureRecords records, AuditRequest request) {
         return ExplainTask.result(engine.call(OP, ExplainTask.request(records, request.explainer(), request.simulator(),
-                request.causal()), null));
+                request.causal(), request.windows()), null));
     }
 }

@@ -143,15 +143,27 @@
     return span;
   }
 
-  /** Word pieces joined the way they were written: "##ing" continues the previous token. */
+  /**
+   * Word pieces joined the way they were written: "##ing" continues the previous token. Each token is followed by
+   * its activation as text (class "act"), shown when the page has class "show-acts" (a checkbox, see
+   * showValuesToggle): readable without a mouse, and by screen readers once shown.
+   */
   function tokens(list, acts, max) {
     const out = [];
     list.forEach((tok, i) => {
       const piece = tok.startsWith('##');
       if (i > 0 && !piece) out.push(' ');
       out.push(token(piece ? tok.slice(2) : tok.replace(/^Ġ/, ''), acts[i] || 0, max));
+      out.push(h('sub', {class: 'act'}, fmt(acts[i] || 0, 2)));
     });
     return out;
+  }
+
+  /** A checkbox that shows every token's activation value under it in {@code scope} (an element). */
+  function showValuesToggle(scope, id) {
+    const box = h('input', {type: 'checkbox', id: id || 'show-acts'});
+    box.addEventListener('change', () => scope.classList.toggle('show-acts', box.checked));
+    return h('label', {for: id || 'show-acts', class: 'toggle'}, box, ' show activation values');
   }
 
   function params() {
@@ -239,6 +251,6 @@
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run); else run();
   }
 
-  window.L = {h, api, sse, errorBox, showError, scoreValue, fmt, fmtScore, badge, token, tokens, params, setParams,
+  window.L = {h, api, sse, errorBox, showError, scoreValue, fmt, fmtScore, badge, token, tokens, showValuesToggle, params, setParams,
     field, formValues, fillForm, table, listModels, page, ApiError};
 })();

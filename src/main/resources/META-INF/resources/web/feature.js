@@ -39,7 +39,7 @@ L.page(async app => {
     return h('div', {class: 'window'}, h('span', {class: 'val', title: 'window maximum'}, L.fmt(wmax, 2)), ' ', L.tokens(w.tokens, w.activations, max));
   });
   const topSection = h('section', {'aria-labelledby': 'h-top'}, h('h2', {id: 'h-top'}, 'Top windows (' + f.top.length + ')'),
-    h('div', {id: 'top-windows'}, windows(f.top.slice(0, 10))),
+    L.showValuesToggle(app), h('div', {id: 'top-windows'}, windows(f.top.slice(0, 10))),
     f.top.length > 10 ? h('details', {}, h('summary', {}, 'the other ' + (f.top.length - 10)), windows(f.top.slice(10))) : null);
   const randomSection = h('section', {'aria-labelledby': 'h-random'}, h('h2', {id: 'h-random'}, 'Random and quantile windows'),
     h('details', {}, h('summary', {}, 'random windows (' + f.random.length + ')'), windows(f.random)),
@@ -115,10 +115,13 @@ function vocabSection(f) {
 function explanation(e, fresh) {
   const {h} = L;
   const s = e.scores || {};
-  const causal = s.causal && typeof s.causal === 'object' && 'score' in s.causal && !('value' in s.causal) ? s.causal.score : s.causal;
+  // the causal check is {score, ci95, topTexts, randomTexts, ...}: shown as a score with its interval over the texts
+  const causal = s.causal && typeof s.causal === 'object' && 'score' in s.causal && !('value' in s.causal)
+    ? {value: s.causal.score, ci95: s.causal.ci95 || null, n: (s.causal.topTexts || 0) + (s.causal.randomTexts || 0)} : s.causal;
   return h('article', {class: 'explanation' + (fresh ? ' fresh' : '')},
     h('div', {class: 'text'}, e.text),
-    h('div', {}, L.badge('simulation', s.simulation), L.badge('detection', s.detection), L.badge('embedding', s.embedding), L.badge('causal', causal)),
+    h('div', {}, L.badge('simulation', s.simulation), L.badge('detection', s.detection), L.badge('embedding', s.embedding), L.badge('causal', causal),
+      s.fuzzing ? L.badge('fuzzing', s.fuzzing) : null, s.intruder ? L.badge('intruder', s.intruder) : null),
     h('div', {class: 'muted'}, e.explainer + ' explainer · simulator ' + (s.simulator || '–') + (s.detector ? ' · detector ' + s.detector : '')
       + (s.embedder ? ' · embedder ' + s.embedder : '') + ' · ' + (s.nHeldOutTop ?? '?') + ' held-out top + ' + (s.nRandom ?? '?') + ' random windows'
       + (e.createdAt ? ' · ' + e.createdAt : '')));

@@ -2,7 +2,7 @@
 /* "/search?q=…": fused search with filters, layer facets, score badges and paging; mode=text: features firing on a text. */
 L.page(async app => {
   const {h} = L;
-  const FILTERS = ['model', 'layer', 'kind', 'explainer', 'minScore', 'minCausal'];
+  const FILTERS = ['model', 'layer', 'kind', 'explainer', 'minScore', 'minScoreLow', 'minCausal'];
   const models = await L.listModels().catch(() => []);
   const modelOptions = [['', 'any']].concat(models.map(m => [m.id, m.id]));
   const form = h('form', {class: 'grid', role: 'search', id: 'search-form'},
@@ -13,6 +13,7 @@ L.page(async app => {
     L.field('kind', 'Kind', {placeholder: 'mlp or sae-…'}),
     L.field('explainer', 'Explainer', {placeholder: 'statistical, llm'}),
     L.field('minScore', 'Min. simulation score', {type: 'number', step: 'any'}),
+    L.field('minScoreLow', 'Min. lower bound (95%)', {type: 'number', step: 'any'}),
     L.field('minCausal', 'Min. causal score', {type: 'number', step: 'any'}),
     h('div', {}, h('button', {type: 'submit'}, 'Search')));
   const status = h('p', {role: 'status', 'aria-live': 'polite', class: 'muted', id: 'search-status'});
@@ -51,7 +52,7 @@ L.page(async app => {
       results.append(h('ol', {class: 'hits', start: s.offset + 1}, r.hits.map(hit => h('li', {},
         h('a', {href: '/features/' + hit.feature, class: 'hit'}, hit.feature), ' ',
         h('span', {}, hit.text), h('br'),
-        L.badge('simulation', hit.score), L.badge('detection', hit.detection), L.badge('embedding', hit.embeddingScore), L.badge('causal', hit.causal),
+        ...hitBadges(hit),
         h('span', {class: 'muted'}, hit.explainer + (hit.match ? ' · ' + hit.match : '') + (hit.topTokens && hit.topTokens.length ? ' · top tokens: ' + hit.topTokens.join(', ') : ''))))));
       const nav = h('nav', {'aria-label': 'Pages'});
       if (s.offset > 0) nav.append(h('button', {type: 'button', class: 'secondary', onclick: () => go(Object.assign(s, {offset: Math.max(0, s.offset - LIMIT)}))}, '← Previous'), ' ');
@@ -80,6 +81,13 @@ L.page(async app => {
       status.textContent = '';
       L.showError(results, err, 'Search by text failed');
     }
+  }
+
+  /** Each score with its 95% interval ({value, ci95, n}); hits from servers before intervals carry plain numbers. */
+  function hitBadges(hit) {
+    const sc = hit.scores || {};
+    return [L.badge('simulation', sc.simulation || hit.score), L.badge('detection', sc.detection || hit.detection),
+      L.badge('embedding', sc.embedding || hit.embeddingScore), L.badge('causal', sc.causal || hit.causal)];
   }
 
   function go(s) {

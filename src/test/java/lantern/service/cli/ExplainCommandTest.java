@@ -49,6 +49,23 @@ class ExplainCommandTest {
     }
 
     @Test
+    void scoresAGivenExplanationOfRecordsFromAnOpenAiFileOnTheWindowsAskedFor() throws Exception {
+        FeatureRecords fr = Records.build("ca01", "cb02", 40, 20, (w, i) -> w.get(i).tag().equals("NNS") ? 3f : 0f);
+        Path file = dir.resolve("neuron.json");
+        Files.writeString(file, NeuronRecordJson.write(fr));
+        String data = dir.resolve("data").toString();
+        String out = run(new ScoreCommand(), "test/0/mlp/1", "--records", file.toString(), "--no-embedding",
+                "--explanation", "the tokens 'the', 'of'", "--windows", "5", "--data", data);
+        assertThat(out).contains("test/0/mlp/1  [user]").contains("5 held-out top + 5 random windows")
+                .containsPattern("simulation -?\\d\\.\\d{3}");
+        String json = run(new ScoreCommand(), "test/0/mlp/1", "--records", file.toString(), "--no-embedding", "--json",
+                "--explanation", "the tokens 'the', 'of'", "--data", data);
+        assertThat(json).contains("\"explainer\" : \"user\"").contains("\"text\" : \"the tokens 'the', 'of'\"")
+                .contains("\"nHeldOutTop\" : 20");
+        assertThat(Files.readString(dir.resolve("data/explanations/test/0/mlp/1.json"))).contains("\"user\"");
+    }
+
+    @Test
     void aMiniLmFeatureGetsTheCausalCheckUnlessToldNot() throws Exception {
         FeatureRecords fr = Records.build("ca01", "cb02", 40, 20, (w, i) -> w.get(i).tag().equals("NNS") ? 3f : 0f);
         Path file = dir.resolve("neuron.json");

@@ -16,11 +16,24 @@ import java.util.regex.Pattern;
 /**
  * What an audit covers and how: the model's layers (empty = all), which features, the explainer and simulator by name,
  * how many features run at once, concepts to watch for in the explanations, and whether to run the causal check
- * (ablate each feature; about a second per feature, so it is asked for, not assumed).
+ * (ablate each feature; about a second per feature, so it is asked for, not assumed), and {@code windows}: score
+ * each explanation on up to that many held-out top windows and as many random windows where the collections hold
+ * them (null: the default, 20 each; the score intervals narrow with more).
  */
 public record AuditRequest(String model, List<Integer> layers, String kind, FeatureSelection features, String explainer,
                            String simulator, int concurrency, List<String> watchedConcepts, boolean causal,
-                           AuditBudget budget) {
+                           AuditBudget budget, Integer windows) {
+    public AuditRequest(String model, List<Integer> layers, String kind, FeatureSelection features, String explainer,
+                        String simulator, int concurrency, List<String> watchedConcepts, boolean causal, AuditBudget budget) {
+        this(model, layers, kind, features, explainer, simulator, concurrency, watchedConcepts, causal, budget, null);
+    }
+
+    /** The same audit scoring on up to {@code windows} held-out top and random windows (null: the default). */
+    public AuditRequest withWindows(Integer windows) {
+        return new AuditRequest(model, layers, kind, features, explainer, simulator, concurrency, watchedConcepts, causal,
+                budget, windows);
+    }
+
     /** Without an LLM budget. */
     public AuditRequest(String model, List<Integer> layers, String kind, FeatureSelection features, String explainer,
                         String simulator, int concurrency, List<String> watchedConcepts, boolean causal) {
@@ -30,7 +43,8 @@ public record AuditRequest(String model, List<Integer> layers, String kind, Feat
     public static final int MAX_CONCURRENCY = 64;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Set<String> FIELDS = Set.of("model", "layers", "kind", "features", "explainer", "simulator",
-            "concurrency", "watchedConcepts", "causal", "budget");
+            "concurrency", "watchedConcepts", "causal", "budget", "windows");
+    public static final int MAX_WINDOWS = 1000;
 
     public AuditRequest {
         name(model, "model");
@@ -48,6 +62,9 @@ public record AuditRequest(String model, List<Integer> layers, String kind, Feat
             throw new BadRequestException("concurrency must lie in [1, " + MAX_CONCURRENCY + "]: " + concurrency);
         }
         budget = budget == null ? AuditBudget.NONE : budget;
+        if (windows != null && (windows < 1 || windows > MAX_WINDOWS)) {
+            throw new BadRequestException("windows must lie in [1, " + MAX_WINDOWS + "]: " + windows);
+        }
         watchedConcepts = watchedConcepts == null ? List.of() : List.copyOf(watchedConcepts);
         for (String c : watchedConcepts) {
             if (c == null || c.isBlank() || c.length() > 200) throw new BadRequestException("watched concepts must be 1-200 characters");
@@ -103,11 +120,13 @@ public record AuditRequest(String model, List<Integer> layers, String kind, Feat
         }
         JsonNode conc = n.get("concurrency");
         if (conc != null && !conc.isNull() && !conc.isIntegralNumber()) throw new BadRequestException("concurrency must be an integer");
+        JsonNode windows = n.get("windows");
+        if (windows != null && !windows.isNull() && !windows.isIntegralNumber()) throw new BadRequestException("windows must be an integer");
         JsonNode causal = n.get("causal");
         if (causal != null && !causal.isNull() && !causal.isBoolean()) throw new BadRequestException("causal must be true or false");
         return new AuditRequest(text(n, "model"), layers, text(n, "kind"), FeatureSelection.parse(n.get("features")),
                 text(n, "explainer"), text(n, "simulator"), conc == null || conc.isNull() ? 1 : conc.intValue(), concepts,
-                causal != null && causal.asBoolean(), budget(n.get("budget")));
+                causal != null && causal.asBoolean(), budget(n.get("budget")), windows == null || windows.isNull() ? null : windows.intValue());
     }
 
     private static AuditBudget budget(JsonNode b) {
@@ -140,6 +159,7 @@ public record AuditRequest(String model, List<Integer> layers, String kind, Feat
         ArrayNode cs = o.putArray("watchedConcepts");
         watchedConcepts.forEach(cs::add);
         o.put("causal", causal); // job.json keeps it, so a resumed audit still runs the check
+        if (windows != null) o.put("windows", windows);
         if (budget.limited()) {
             ObjectNode b = o.putObject("budget");
             if (budget.maxTokens() != null) b.put("maxTokens", budget.maxTokens());

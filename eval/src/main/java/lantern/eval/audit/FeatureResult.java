@@ -16,11 +16,23 @@ import java.util.List;
  * @param simulator the simulator that actually produced {@code simulation} (e.g. llm-json when llm-logprob fell
  *                  back); null when nothing was simulated, and in log lines written before audits had it
  * @param usage     what the feature cost at the LLM (calls, tokens; see {@link #tokens()}); null when no LLM was called
+ * @param fuzzing   the fuzzing score (balanced accuracy), null when not run and in log lines written before audits had it
+ * @param intruder  the intruder score (accuracy; chance 1 / group size), the same way
+ * @param intervals the 95% intervals of the scores above ({@link ScoreIntervals#NONE} in log lines written before
+ *                  audits had them)
  */
 @JsonIgnoreProperties(value = {"dead", "tokens"}, allowGetters = true)
 public record FeatureResult(String explanation, String explainer, Double simulation, Double detection,
                             Double embeddingScore, Double causal, double maxActivation, List<String> topTokens,
-                            String simulator, LlmUsage usage, Long inputTokens, Long outputTokens) {
+                            String simulator, LlmUsage usage, Long inputTokens, Long outputTokens, Double fuzzing,
+                            Double intruder, ScoreIntervals intervals) {
+    public FeatureResult(String explanation, String explainer, Double simulation, Double detection,
+                         Double embeddingScore, Double causal, double maxActivation, List<String> topTokens,
+                         String simulator, LlmUsage usage, Long inputTokens, Long outputTokens) {
+        this(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation, topTokens, simulator,
+                usage, inputTokens, outputTokens, null, null, null);
+    }
+
     /** Without LLM spend (a statistical explainer, or no counts reported). */
     public FeatureResult(String explanation, String explainer, Double simulation, Double detection,
                          Double embeddingScore, Double causal, double maxActivation, List<String> topTokens) {
@@ -54,6 +66,19 @@ public record FeatureResult(String explanation, String explainer, Double simulat
         if (explanation == null) explanation = "";
         topTokens = topTokens == null ? List.of() : List.copyOf(topTokens);
         if (Double.isNaN(maxActivation)) throw new IllegalArgumentException("maxActivation is NaN");
+        if (intervals == null) intervals = ScoreIntervals.NONE;
+    }
+
+    /** The same result with the scores' 95% intervals. */
+    public FeatureResult withIntervals(ScoreIntervals intervals) {
+        return new FeatureResult(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation,
+                topTokens, simulator, usage, inputTokens, outputTokens, fuzzing, intruder, intervals);
+    }
+
+    /** The same result with the fuzzing and intruder scores (null when not run). */
+    public FeatureResult withJudges(Double fuzzing, Double intruder) {
+        return new FeatureResult(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation,
+                topTokens, simulator, usage, inputTokens, outputTokens, fuzzing, intruder, intervals);
     }
 
     /** A dead feature never activates (max activation 0, or below: GELU neurons can be negative everywhere). */

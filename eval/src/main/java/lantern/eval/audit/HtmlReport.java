@@ -19,9 +19,9 @@ public final class HtmlReport {
                 .append(esc(s.id())).append("</title><style>")
                 .append("body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}")
                 .append("table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:left;vertical-align:top}")
-                .append("th{background:#f4f4f4}.num{text-align:right;font-variant-numeric:tabular-nums}")
+                .append("th{background:#f4f4f4}.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}")
                 .append(".grid{display:flex;flex-wrap:wrap;gap:1em}.card{border:1px solid #ddd;border-radius:6px;padding:.5em}")
-                .append("svg text{font-size:10px;fill:#444}code{font-size:90%}")
+                .append("svg text{font-size:10px;fill:#444}code{font-size:90%}.ci-note{color:#555}")
                 .append("</style></head><body>");
         h.append("<h1>Audit ").append(esc(s.id())).append("</h1>");
         h.append("<p>Model <code>").append(esc(r.request().model())).append("</code>, kind <code>")
@@ -43,8 +43,16 @@ public final class HtmlReport {
                     .append(" (per feature in the JSON report, <code>spending</code>).</p>");
         }
 
-        h.append("<h2>Interpretability by layer</h2>").append(meanByLayer(r));
+        h.append(intervalNote(r.intervals()));
+        h.append("<h2>Interpretability by layer</h2>").append(meanByLayer(r)).append(intervalsByLayer(r));
         if (causal) h.append(causalByLayer(r));
+        h.append("<h2>Sorted scores with 95% intervals per layer</h2><p class=\"ci-note\">Each dot is a feature's simulation score, ")
+                .append("best first; its bar the 95% interval (seeded bootstrap over the scoring windows). Dashed line: ")
+                .append(AuditReport.GOOD).append(".</p><div class=\"grid\">");
+        r.layers().values().forEach(l -> h.append("<div class=\"card\"><b>Layer ").append(l.layer()).append("</b> (")
+                .append(l.scored()).append(" scored").append(l.sorted().size() < l.scored() ? ", " + l.sorted().size() + " ranks shown" : "")
+                .append(")<br>").append(IntervalPlot.svg(l)).append("</div>"));
+        h.append("</div>");
         h.append("<h2>Score histogram per layer</h2><div class=\"grid\">");
         r.layers().values().forEach(l -> h.append("<div class=\"card\"><b>Layer ").append(l.layer()).append("</b> (")
                 .append(l.scored()).append(" scored)<br>").append(histogram(l.histogram())).append("</div>"));
@@ -76,16 +84,54 @@ public final class HtmlReport {
 
     private static String lines(List<AuditReport.FeatureLine> lines, boolean causal) {
         if (lines.isEmpty()) return "<p>No scored features yet.</p>";
-        StringBuilder b = new StringBuilder("<table><tr><th>Feature</th><th>Score</th>")
-                .append(causal ? "<th>Causal</th>" : "")
+        StringBuilder b = new StringBuilder("<table><tr><th>Feature</th><th>Score [95% CI]</th>")
+                .append(causal ? "<th>Causal [95% CI]</th>" : "")
                 .append("<th>Max act.</th><th>Explanation</th><th>Fires most on</th></tr>");
         for (AuditReport.FeatureLine l : lines) {
-            b.append("<tr>").append(td(l.feature())).append(num(fmt(l.score())));
-            if (causal) b.append(num(fmt(l.causal())));
+            b.append("<tr>").append(td(l.feature())).append(num(withCi(l.score(), l.intervals().simulation())));
+            if (causal) b.append(num(withCi(l.causal(), l.intervals().causal())));
             b.append(num(fmt(l.maxActivation()))).append(td(l.explanation()))
                     .append(td(String.join(" · ", l.topTokens()))).append("</tr>");
         }
         return b.append("</table>").toString();
+    }
+
+    /** What the intervals say over the whole audit, in one sentence; nothing when no feature has one. */
+    private static String intervalNote(AuditReport.IntervalSummary i) {
+        if (i == null || i.simulationIntervals() == 0) return "";
+        return "<p class=\"ci-note\">95% intervals: " + i.simulationIntervals() + " scored features have one, mean width "
+                + fmt(i.meanSimulationWidth()) + "; " + i.simulationLowAboveZero() + " lie above 0 and "
+                + i.simulationLowAtLeastGood() + " have a lower bound of at least " + AuditReport.GOOD + ".</p>";
+    }
+
+    /** Per layer: how wide the intervals are and how many scores hold up at their lower bound. */
+    private static String intervalsByLayer(AuditReport r) {
+        if (r.layers().values().stream().allMatch(l -> l.intervals().simulationIntervals() == 0 && l.intervals().detectionIntervals() == 0)) {
+            return "<p class=\"ci-note\">No 95% intervals (results logged before audits had them).</p>";
+        }
+        StringBuilder b = new StringBuilder("<table class=\"ci-table\"><tr><th>Layer</th><th>Scored</th><th>Mean score</th>")
+                .append("<th>With interval</th><th>Mean width</th><th>Lower bound &gt; 0</th><th>Lower bound ≥ ")
+                .append(AuditReport.GOOD).append("</th><th>Detection mean width</th><th>Detection lower bound &gt; 0.5</th></tr>");
+        for (AuditReport.LayerSummary l : r.layers().values()) {
+            AuditReport.IntervalSummary i = l.intervals();
+            b.append("<tr>").append(td("L" + l.layer())).append(num(l.scored())).append(num(fmt(l.meanScore())))
+                    .append(num(i.simulationIntervals())).append(num(fmt(i.meanSimulationWidth())))
+                    .append(num(i.simulationLowAboveZero())).append(num(i.simulationLowAtLeastGood()))
+                    .append(num(fmt(i.meanDetectionWidth()))).append(num(i.detectionLowAboveHalf())).append("</tr>");
+        }
+        return b.append("</table>").toString();
+    }
+
+    /** "0.62 [0.48, 0.74]", or the value alone without an interval. */
+    static String withCi(Double value, ScoreIntervals.Ci ci) {
+        if (value == null) return "–";
+        return scoreWithCi(value, ci == null ? null : ci.lo(), ci == null ? null : ci.hi());
+    }
+
+    /** "0.62 [0.48, 0.74]", or "0.62" without bounds. */
+    static String scoreWithCi(double value, Double lo, Double hi) {
+        String v = String.format(Locale.ROOT, "%.2f", value);
+        return lo == null || hi == null ? v : v + String.format(Locale.ROOT, " [%.2f, %.2f]", lo, hi);
     }
 
     /** One line per layer: mean causal selectivity and how many features it averages. */

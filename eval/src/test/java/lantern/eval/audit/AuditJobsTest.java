@@ -267,6 +267,32 @@ class AuditJobsTest {
     }
 
     @Test
+    void theWindowsOptionIsParsedStrictlyAndKeptInJobJsonForTheTask() throws Exception {
+        assertThat(AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\"}")).windows()).isNull();
+        AuditRequest more = AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"windows\":60}"));
+        assertThat(more.windows()).isEqualTo(60);
+        assertThat(AuditRequest.fromJson(more.toJson())).isEqualTo(more);
+        assertThat(more.toJson().has("windows")).isTrue();
+        assertThat(AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\"}")).toJson().has("windows")).isFalse();
+        for (String bad : new String[]{"0", "1001", "-3"}) {
+            assertThatThrownBy(() -> AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"windows\":" + bad + "}")))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("windows must lie in [1, 1000]");
+        }
+        assertThatThrownBy(() -> AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"windows\":\"many\"}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("windows must be an integer");
+        List<Integer> seen = new CopyOnWriteArrayList<>();
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, (r, f) -> {
+            seen.add(r.windows());
+            return work(f);
+        })) {
+            String id = jobs.submit(AuditRequest.fromJson(JSON.readTree("{\"model\":\"toy\",\"layers\":[0],\"features\":\"0-1\",\"windows\":40}")));
+            assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+            assertThat(JSON.readTree(dir.resolve(id).resolve("job.json").toFile()).at("/request/windows").asInt()).isEqualTo(40);
+        }
+        assertThat(seen).containsExactly(40, 40);
+    }
+
+    @Test
     void progressLinesWrittenBeforeTheCausalFieldStillLoad() throws Exception {
         Path log = dir.resolve("progress.log");
         Files.writeString(log, """
@@ -281,6 +307,94 @@ class AuditJobsTest {
             p.append(ProgressEntry.success("toy/0/mlp/2", new FeatureResult("x", "statistical", 0.4, null, null, 0.25, 1, List.of()), 2));
         }
         assertThat(ProgressLog.read(log).get(1).result().causal()).isEqualTo(0.25);
+    }
+
+    @Test
+    void progressLinesKeepEveryScoresIntervalAndOldLinesLoadWithoutOne() throws Exception {
+        Path log = dir.resolve("progress.log");
+        // a line as audits wrote it before intervals (and before fuzzing and intruder)
+        Files.writeString(log, """
+                {"feature":"toy/0/mlp/1","ok":true,"result":{"explanation":"commas","explainer":"statistical","simulation":0.5,"detection":0.7,"embeddingScore":0.6,"causal":0.2,"maxActivation":2.0,"topTokens":[","],"simulator":"statistical","usage":null,"inputTokens":null,"outputTokens":null,"dead":false,"tokens":null},"error":null,"finishedAt":1}
+                """);
+        FeatureResult old = ProgressLog.read(log).getFirst().result();
+        assertThat(old.intervals()).isEqualTo(ScoreIntervals.NONE);
+        assertThat(old.fuzzing()).isNull();
+        assertThat(old.intruder()).isNull();
+        assertThat(old.detection()).isEqualTo(0.7);
+
+        ScoreIntervals ci = new ScoreIntervals(new ScoreIntervals.Ci(0.48, 0.74, 40), new ScoreIntervals.Ci(0.6, 0.8, 40),
+                new ScoreIntervals.Ci(null, null, 40), new ScoreIntervals.Ci(-0.1, 0.5, 20), new ScoreIntervals.Ci(0.55, 0.9, 20), null);
+        FeatureResult fresh = new FeatureResult("x", "statistical", 0.62, 0.7, 0.5, 0.2, 1, List.of("a"))
+                .withJudges(0.72, 0.4).withIntervals(ci);
+        try (ProgressLog p = ProgressLog.openForAppend(log)) {
+            p.append(ProgressEntry.success("toy/0/mlp/2", fresh, 2));
+        }
+        String line = Files.readAllLines(log).get(1);
+        assertThat(line).contains("\"simulation\":{\"ci95\":[0.48,0.74],\"n\":40}")
+                .contains("\"embedding\":{\"ci95\":null,\"n\":40}").contains("\"intruder\":null");
+        FeatureResult back = ProgressLog.read(log).get(1).result();
+        assertThat(back).isEqualTo(fresh);
+        assertThat(back.intervals().simulation().width()).isCloseTo(0.26, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(back.intervals().embedding().hasBounds()).isFalse();
+        assertThatThrownBy(() -> new ScoreIntervals.Ci(0.7, 0.2, 3)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theReportAggregatesAndPlotsTheIntervals() throws Exception {
+        // feature n: simulation 1 - n/50 with an interval of half-width 0.05 + n/100; detection [0.45, 0.55] for odd n
+        FeatureTask task = (r, f) -> {
+            FeatureResult w = work(f);
+            int n = Integer.parseInt(f.substring(f.lastIndexOf('/') + 1));
+            if (w.dead()) return w;
+            double s = w.simulation(), half = 0.05 + n / 100.0;
+            ScoreIntervals.Ci det = n % 2 == 1 ? new ScoreIntervals.Ci(0.45, 0.55, 40) : new ScoreIntervals.Ci(0.6, 0.9, 40);
+            return new FeatureResult(w.explanation(), w.explainer(), s, 0.7, null, null, w.maxActivation(), w.topTokens())
+                    .withIntervals(new ScoreIntervals(new ScoreIntervals.Ci(s - half, Math.min(1, s + half), 40), det, null, null, null, null));
+        };
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, task)) {
+            String id = jobs.submit(request("\"0-19\"", 2, List.of(0, 1)));
+            assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+            AuditReport report = AuditReport.of(jobs.results(id));
+            List<Integer> alive = new ArrayList<>();
+            for (int n = 0; n < 20; n++) if (n % 10 != 9 && n % 7 != 6) alive.add(n);
+            AuditReport.IntervalSummary l0 = report.layers().get(0).intervals();
+            assertThat(l0.simulationIntervals()).isEqualTo(alive.size());
+            double width = alive.stream().mapToDouble(n -> Math.min(1, 1 - n / 50.0 + 0.05 + n / 100.0) - (1 - n / 50.0 - 0.05 - n / 100.0))
+                    .average().orElseThrow();
+            assertThat(l0.meanSimulationWidth()).isCloseTo(width, org.assertj.core.data.Offset.offset(1e-9));
+            long good = alive.stream().filter(n -> 1 - n / 50.0 - 0.05 - n / 100.0 >= 0.5).count();
+            assertThat(l0.simulationLowAtLeastGood()).isEqualTo((int) good).isPositive().isLessThan(alive.size());
+            assertThat(l0.simulationLowAboveZero()).isEqualTo(alive.size());
+            assertThat(l0.detectionLowAboveHalf()).isEqualTo((int) alive.stream().filter(n -> n % 2 == 0).count());
+            assertThat(report.intervals().simulationIntervals()).isEqualTo(2 * alive.size());
+            List<AuditReport.ScorePoint> sorted = report.layers().get(1).sorted();
+            assertThat(sorted).hasSize(alive.size());
+            assertThat(sorted.getFirst().feature()).isEqualTo("toy/1/mlp/0");
+            assertThat(sorted.getFirst().lo()).isCloseTo(0.95, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(report.best().getFirst().intervals().simulation().lo()).isCloseTo(0.95, org.assertj.core.data.Offset.offset(1e-9));
+
+            String html = HtmlReport.render(report);
+            // best/worst tables: the score with its interval; the plots: one bar and one dot per scored feature
+            assertThat(html).contains("<td class=\"num\">1.00 [0.95, 1.00]</td>").contains("Sorted scores with 95% intervals")
+                    .contains("Lower bound ≥ 0.5").doesNotContain("causal");
+            assertThat(html.split("<line class=\"ci\"", -1)).hasSize(2 * alive.size() + 1);
+            assertThat(html.split("<circle class=\"pt\"", -1)).hasSize(2 * alive.size() + 1);
+            assertThat(html.split("<line class=\"good\"", -1)).hasSize(3); // the 0.5 line, once per layer's plot
+            String json = new ObjectMapper().writeValueAsString(report);
+            assertThat(JSON.readTree(json).at("/best/0/intervals/simulation/ci95/0").asDouble()).isCloseTo(0.95, org.assertj.core.data.Offset.offset(1e-9));
+            assertThat(JSON.readTree(json).at("/layers/0/intervals/simulationLowAtLeastGood").asInt()).isEqualTo((int) good);
+        }
+    }
+
+    @Test
+    void aLayerPlotKeepsAtMostTwoHundredEvenlySpacedRanks() {
+        List<AuditReport.ScorePoint> points = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) points.add(new AuditReport.ScorePoint("toy/0/mlp/" + i, i / 1000.0, null, null));
+        List<AuditReport.ScorePoint> kept = AuditReport.plotPoints(points);
+        assertThat(kept).hasSize(AuditReport.PLOT_POINTS);
+        assertThat(kept.getFirst().score()).isEqualTo(0.999);
+        assertThat(kept.getLast().score()).isEqualTo(0.0);
+        assertThat(kept).isSortedAccordingTo(java.util.Comparator.comparingDouble(AuditReport.ScorePoint::score).reversed());
     }
 
     @Test
@@ -317,7 +431,7 @@ class AuditJobsTest {
             assertThat(report.dead()).allSatisfy(d -> assertThat(d.causal()).isNull());
 
             String html = HtmlReport.render(report);
-            assertThat(html).contains("<th>Mean causal</th>").contains("<th>Causal</th>")
+            assertThat(html).contains("<th>Mean causal</th>").contains("<th>Causal [95% CI]</th>")
                     .contains("Layer 1: mean causal " + String.format(java.util.Locale.ROOT, "%.3f", mean));
         }
     }

@@ -22,9 +22,10 @@ class DiskFullTest {
             var auditsDir = disk.dir.resolve("audits");
             String id;
             try (AuditJobs jobs = new AuditJobs(auditsDir, SPACE, task)) {
+                // filled before the job starts: an instant task could otherwise fill the disk first (a race under load)
+                disk.fill(64 * 1024); // room for the job's files and about 20 lines
                 id = jobs.submit(new AuditRequest("toy", List.of(0), "mlp", new FeatureSelection.All(), "statistical",
                         "statistical", 1, List.of(), false));
-                disk.fill(64 * 1024); // room for about 20 lines
                 assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
                 AuditStatus s = jobs.status(id);
                 assertThat(s.state()).isEqualTo(JobState.FAILED);

@@ -82,7 +82,7 @@ public final class OutputVocab {
             }
         }
         List<TokenLogit> out = new ArrayList<>(best.size());
-        for (int i : best) out.add(new TokenLogit(model.tokenizer().token(i), logits[i]));
+        for (int i : best) out.add(new TokenLogit(model.tokenizer().displayToken(i), logits[i]));
         return out;
     }
 }

@@ -63,7 +63,7 @@ public final class LogitLens {
     static List<TokenProb> top(DecoderModel model, float[] probs, int k) {
         int[] best = topIndices(probs, k);
         List<TokenProb> out = new ArrayList<>();
-        for (int i : best) out.add(new TokenProb(model.tokenizer().token(i), i, probs[i]));
+        for (int i : best) out.add(new TokenProb(model.tokenizer().displayToken(i), i, probs[i]));
         return out;
     }
 

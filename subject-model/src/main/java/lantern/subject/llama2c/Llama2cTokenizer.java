@@ -170,6 +170,13 @@ public final class Llama2cTokenizer implements TextTokenizer {
         return new String(pieceBytes((int) id), StandardCharsets.UTF_8);
     }
 
+    /** As {@link #token}, with a byte that is not whole UTF-8 on its own shown as {@code <0xE2>}, not "�". */
+    @Override
+    public String displayToken(long id) {
+        requireId(id);
+        return lantern.subject.tokenize.TokenBytes.readable(pieceBytes((int) id));
+    }
+
     private byte[] pieceBytes(int id) {
         byte[] p = pieces[id];
         if (p.length == 6 && p[0] == '<' && p[1] == '0' && p[2] == 'x' && p[5] == '>') {

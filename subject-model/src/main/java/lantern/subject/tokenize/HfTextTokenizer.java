@@ -41,10 +41,19 @@ public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
     private final Options options;
+    /** The tokenizer.json read for {@link #token}'s byte fallback (null: none, e.g. read from a stream). */
+    private final Path file;
+    private volatile String[] byteLevelVocab;
+    private volatile boolean vocabRead;
 
     private HfTextTokenizer(HuggingFaceTokenizer tokenizer, Options options) {
+        this(tokenizer, options, null);
+    }
+
+    private HfTextTokenizer(HuggingFaceTokenizer tokenizer, Options options, Path file) {
         this.tokenizer = tokenizer;
         this.options = options;
+        this.file = file;
     }
 
     public static HfTextTokenizer fromStream(InputStream json) {
@@ -59,7 +68,7 @@ public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
     public static HfTextTokenizer fromFile(Path tokenizerJson) {
         try {
             return new HfTextTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, Options.ENCODER.djlOptions()),
-                    Options.ENCODER);
+                    Options.ENCODER, tokenizerJson);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + tokenizerJson, e);
         }
@@ -71,7 +80,7 @@ public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
             throw new IllegalArgumentException("no tokenizer.json at " + tokenizerJson);
         }
         try {
-            return new HfTextTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options.djlOptions()), options);
+            return new HfTextTokenizer(HuggingFaceTokenizer.newInstance(tokenizerJson, options.djlOptions()), options, tokenizerJson);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
         }
@@ -126,6 +135,33 @@ public final class HfTextTokenizer implements TextTokenizer, AutoCloseable {
     @Override
     public String token(long id) {
         return tokenizer.decode(new long[]{id}, false);
+    }
+
+    /**
+     * The token as text; a byte-level BPE token that is not whole UTF-8 on its own (decoded alone it is "�") shows
+     * its bytes readably, e.g. {@code <0xE2><0x80>} (see {@link TokenBytes}).
+     */
+    @Override
+    public String displayToken(long id) {
+        String s = token(id);
+        if (s.indexOf('\uFFFD') < 0 || file == null) return s;
+        String[] vocab = byteLevelVocab();
+        if (vocab == null || id < 0 || id >= vocab.length || vocab[(int) id] == null) return s;
+        byte[] bytes = TokenBytes.byteLevelBytes(vocab[(int) id]);
+        return bytes == null ? s : TokenBytes.readable(bytes);
+    }
+
+    /** Read once, on the first token that needs it. */
+    private String[] byteLevelVocab() {
+        if (!vocabRead) {
+            synchronized (this) {
+                if (!vocabRead) {
+                    byteLevelVocab = TokenBytes.byteLevelVocab(file);
+                    vocabRead = true;
+                }
+            }
+        }
+        return byteLevelVocab;
     }
 
     @Override

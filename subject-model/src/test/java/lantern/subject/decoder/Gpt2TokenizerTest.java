@@ -87,4 +87,56 @@ public class Gpt2TokenizerTest {
             assertThat(lens.tokens()).containsExactly("The", " cat", " sat", " on", " the");
         }
     }
+
+    @Test
+    void tokensHoldingPartOfACharacterShowTheirBytesInListsNotAReplacementCharacter() throws Exception {
+        TinyModels.Spec s = new TinyModels.Spec(8, 2, 2, 2, 16, 50257, 64);
+        Path dir = TinyModels.writeGpt2(tmp.resolve("gpt2-tiny"), s, TinyModels.gpt2Weights(s, 31), "F32", "");
+        writeTokenizerJson(dir.resolve("tokenizer.json"));
+        Map<String, Integer> vocab = TinyModels.JSON.readValue(FILES.resolve("encoder.json").toFile(),
+                new TypeReference<LinkedHashMap<String, Integer>>() { });
+        try (DecoderModel m = DecoderModels.load(dir)) {
+            int e2 = vocab.get("\u00e2"), e280 = vocab.get("\u00e2\u0122"), ellipsis = vocab.get("\u00e2\u0122\u00a6");
+            // decoded alone, a lone lead byte is "�": text windows rely on that and show the text's character instead
+            assertThat(m.tokenizer().token(e2)).contains("\uFFFD");
+            assertThat(m.tokenizer().displayToken(e2)).isEqualTo("<0xE2>");
+            assertThat(m.tokenizer().displayToken(e280)).isEqualTo("<0xE2><0x80>");
+            assertThat(m.tokenizer().displayToken(ellipsis)).isEqualTo("\u2026"); // E2 80 A6: a whole character
+            assertThat(m.tokenizer().displayToken(995)).isEqualTo(" world");
+            // vocabulary lists use it: a neuron that writes the unembedding of <0xE2> lists it readably
+            float[] one = new float[s.d()];
+            java.util.Arrays.fill(one, 0f);
+            var e = lantern.subject.decoder.OutputVocab.ofDirection(m, "blocks.0.hook_resid_post", one, 50257);
+            // (GPT-2 has tokens of U+FFFD itself, bytes EF BF BD, as text held it: those stay)
+            assertThat(e.promoted()).extracting(OutputVocab.TokenLogit::token).contains("<0xE2>", "<0xE2><0x80>")
+                    .filteredOn(t -> t.contains("\uFFFD")).hasSizeLessThan(10)
+                    .allMatch(t -> t.replace("\uFFFD", "").chars().allMatch(c -> c < 128));
+            // every single byte from 0x80 up is a token of its own: each shows as <0xHH>
+            int shown = 0;
+            for (var v : vocab.entrySet()) {
+                if (v.getKey().length() != 1) continue;
+                String d = m.tokenizer().displayToken(v.getValue());
+                if (d.startsWith("<0x")) {
+                    assertThat(d).matches("<0x[89A-F][0-9A-F]>");
+                    shown++;
+                }
+            }
+            assertThat(shown).isEqualTo(128);
+        }
+    }
+
+    @Test
+    void readableBytesKeepValidUtf8AndEscapeTheRest() {
+        java.util.function.Function<int[], String> r = ints -> {
+            byte[] b = new byte[ints.length];
+            for (int i = 0; i < b.length; i++) b[i] = (byte) ints[i];
+            return lantern.subject.tokenize.TokenBytes.readable(b);
+        };
+        assertThat(r.apply(new int[]{'a', 0xE2})).isEqualTo("a<0xE2>");
+        assertThat(r.apply(new int[]{0xC3, 0xA9, ' '})).isEqualTo("\u00e9 ");
+        assertThat(r.apply(new int[]{0xC0, 0x80})).isEqualTo("<0xC0><0x80>"); // overlong
+        assertThat(r.apply(new int[]{0xED, 0xA0, 0x80})).isEqualTo("<0xED><0xA0><0x80>"); // a surrogate
+        assertThat(r.apply(new int[]{0xF0, 0x9F, 0x98, 0x80})).isEqualTo("\uD83D\uDE00");
+        assertThat(r.apply(new int[]{0x80, 'b'})).isEqualTo("<0x80>b");
+    }
 }
