@@ -114,6 +114,17 @@ public final class ExplanationService {
      */
     public ExplanationResult explain(FeatureRecords records, String explainer, String simulator,
                                      Function<FeatureRecords, CausalScore> causal, Integer windows) {
+        ExplanationResult result = explainUnstored(records, explainer, simulator, causal, windows);
+        keep(records.id(), result);
+        return result;
+    }
+
+    /**
+     * As {@link #explain(FeatureRecords, String, String, Function, Integer)} without keeping the result: what a Spark
+     * executor runs; the app's side then keeps it once ({@link #keep}), however often the executors ran it.
+     */
+    public ExplanationResult explainUnstored(FeatureRecords records, String explainer, String simulator,
+                                             Function<FeatureRecords, CausalScore> causal, Integer windows) {
         RecordSplitter splitter = splitter(windows);
         String ex = normalize(explainer, "statistical", EXPLAINERS, "explainer");
         String sim = normalize(simulator, ex.equals("llm") ? "llm-json" : "statistical", SIMULATORS, "simulator");
@@ -122,7 +133,12 @@ public final class ExplanationService {
         }
         RecordSplit split = splitter.split(records);
         Explanation explanation = explainerFor(ex).explain(split);
-        return scoreAndStore(records, split, explanation, sim, causal);
+        return score(records, split, explanation, sim, causal);
+    }
+
+    /** Adds a scored explanation to the feature's stored history (newest first). */
+    public void keep(FeatureId id, ExplanationResult result) {
+        store.append(id, result);
     }
 
     /**
@@ -149,7 +165,9 @@ public final class ExplanationService {
                     + "'Brown tag NNS') and contexts ('tokens right after 'of''); this explanation is none of those: score it with --simulator llm-json");
         }
         Explanation explanation = new Explanation(text.strip(), USER, sim.equals("statistical") ? rule : null, Double.NaN, LlmUsage.NONE);
-        return scoreAndStore(records, splitter.split(records), explanation, sim, null);
+        ExplanationResult result = score(records, splitter.split(records), explanation, sim, null);
+        keep(records.id(), result);
+        return result;
     }
 
     /** The split for a call: the service's own, or one with {@code windows} held-out top and random windows. */
@@ -170,7 +188,7 @@ public final class ExplanationService {
         return this;
     }
 
-    private ExplanationResult scoreAndStore(FeatureRecords records, RecordSplit split, Explanation explanation, String sim,
+    private ExplanationResult score(FeatureRecords records, RecordSplit split, Explanation explanation, String sim,
                                             Function<FeatureRecords, CausalScore> causal) {
         Simulator simulatorImpl = simulatorFor(sim);
         boolean offline = sim.equals("statistical");
@@ -209,10 +227,8 @@ public final class ExplanationService {
                         intruder == null ? null : ExplanationScores.Ci.of(intruder.score().ci95())),
                 fuzzing == null ? null : ExplanationScores.finite(fuzzing.score().balancedAccuracy()),
                 intruder == null ? null : ExplanationScores.finite(intruder.score().accuracy()));
-        ExplanationResult result = new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
+        return new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
                 scores, Instant.now(clock).toString(), usage, explanation.rule());
-        store.append(records.id(), result);
-        return result;
     }
 
     /**
