@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * An audit's work for one feature: make sure its records exist (collecting the layer over Brown when missing),
  * explain, score (with the causal check when the audit asks for it), index, commit. Idempotent: a re-run replaces
- * the feature's document in the index.
+ * the feature's document in the index. With the Spark engine the explain-and-score step runs on an executor
+ * ({@link lantern.service.spark.SparkAudits}); everything else, keeping the result included, stays here, once.
  */
 @ApplicationScoped
 public class AuditFeatureTask implements FeatureTask {
@@ -37,6 +38,8 @@ public class AuditFeatureTask implements FeatureTask {
     CausalService causal;
     @Inject
     LanternConfig config;
+    @Inject
+    lantern.service.spark.SparkEngine engine;
 
     @Override
     public FeatureResult run(AuditRequest request, String featureId) {
@@ -61,8 +64,13 @@ public class AuditFeatureTask implements FeatureTask {
             // A dead neuron: nothing to explain; it is reported, not indexed.
             return new FeatureResult("", request.explainer(), null, null, null, null, r.stats().max(), topTokens);
         }
-        ExplanationResult e = explanations.explain(r, request.explainer(), request.simulator(),
-                request.causal() ? causal::causal : null);
+        ExplanationResult e;
+        if (engine.enabled()) {
+            e = lantern.service.spark.SparkAudits.explain(engine, r, request);
+            explanations.keep(r.id(), e);
+        } else {
+            e = explanations.explain(r, request.explainer(), request.simulator(), request.causal() ? causal::causal : null);
+        }
         long seq = search.put(e, topTokens);
         search.index().commitThrough(seq);
         ExplanationScores s = e.scores();

@@ -100,6 +100,17 @@ public final class ExplanationService {
      */
     public ExplanationResult explain(FeatureRecords records, String explainer, String simulator,
                                      Function<FeatureRecords, CausalScore> causal) {
+        ExplanationResult result = explainUnstored(records, explainer, simulator, causal);
+        keep(records.id(), result);
+        return result;
+    }
+
+    /**
+     * As {@link #explain(FeatureRecords, String, String, Function)} without keeping the result: what a Spark executor
+     * runs; the driver's side then keeps it once ({@link #keep}), however often the executors ran it.
+     */
+    public ExplanationResult explainUnstored(FeatureRecords records, String explainer, String simulator,
+                                             Function<FeatureRecords, CausalScore> causal) {
         String ex = normalize(explainer, "statistical", EXPLAINERS, "explainer");
         String sim = normalize(simulator, ex.equals("llm") ? "llm-json" : "statistical", SIMULATORS, "simulator");
         if (ex.equals("llm") && sim.equals("statistical")) {
@@ -107,7 +118,12 @@ public final class ExplanationService {
         }
         RecordSplit split = splitter.split(records);
         Explanation explanation = explainerFor(ex).explain(split);
-        return scoreAndStore(records, split, explanation, sim, causal);
+        return score(records, split, explanation, sim, causal);
+    }
+
+    /** Adds a scored explanation to the feature's stored history (newest first). */
+    public void keep(FeatureId id, ExplanationResult result) {
+        store.append(id, result);
     }
 
     /**
@@ -128,7 +144,9 @@ public final class ExplanationService {
                     + "'Brown tag NNS') and contexts ('tokens right after 'of''); this explanation is none of those: score it with --simulator llm-json");
         }
         Explanation explanation = new Explanation(text.strip(), USER, sim.equals("statistical") ? rule : null, Double.NaN, LlmUsage.NONE);
-        return scoreAndStore(records, splitter.split(records), explanation, sim, null);
+        ExplanationResult result = score(records, splitter.split(records), explanation, sim, null);
+        keep(records.id(), result);
+        return result;
     }
 
     /**
@@ -140,7 +158,7 @@ public final class ExplanationService {
         return this;
     }
 
-    private ExplanationResult scoreAndStore(FeatureRecords records, RecordSplit split, Explanation explanation, String sim,
+    private ExplanationResult score(FeatureRecords records, RecordSplit split, Explanation explanation, String sim,
                                             Function<FeatureRecords, CausalScore> causal) {
         Simulator simulatorImpl = simulatorFor(sim);
         boolean offline = sim.equals("statistical");
@@ -179,10 +197,8 @@ public final class ExplanationService {
                         intruder == null ? null : ExplanationScores.Ci.of(intruder.score().ci95())),
                 fuzzing == null ? null : ExplanationScores.finite(fuzzing.score().balancedAccuracy()),
                 intruder == null ? null : ExplanationScores.finite(intruder.score().accuracy()));
-        ExplanationResult result = new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
+        return new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),
                 scores, Instant.now(clock).toString(), usage, explanation.rule());
-        store.append(records.id(), result);
-        return result;
     }
 
     /**

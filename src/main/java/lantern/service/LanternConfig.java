@@ -23,6 +23,34 @@ public interface LanternConfig {
 
     Collect collect();
 
+    /** Where collections and audits run: {@code local} (this process, the default) or {@code spark} (a cluster). */
+    @WithDefault("local")
+    String engine();
+
+    Spark spark();
+
+    /** The Spark engine ({@code lantern.engine=spark}; README, "Running on a cluster (Spark)"). */
+    interface Spark {
+        /** The cluster's master URL ({@code spark://host:7077}) or {@code local[N]}. */
+        Optional<String> master();
+
+        /** The Spark build's output folder (driver.args, jars/): {@code ./mvnw -B -f spark/pom.xml package -DskipTests}. */
+        @WithDefault("spark/target/spark-home")
+        Path home();
+
+        /** The driver JVM's heap. */
+        @WithDefault("2g")
+        String driverHeap();
+
+        /** Each executor's heap ({@code spark.executor.memory}). */
+        @WithDefault("2g")
+        String executorMemory();
+
+        /** Features one executor works on at once (LLM calls in one executor are also capped by lantern.llm.max-concurrent). */
+        @WithDefault("2")
+        int executorConcurrency();
+    }
+
     interface Collect {
         /**
          * Seconds between checkpoints of a collection the service runs (0: none), so one cut short by a restart

@@ -17,7 +17,17 @@ public final class LlmSettingsFactory {
     }
 
     public static Optional<LlmSettings> from(LanternConfig.Llm c) {
-        if (c.baseUrl().isEmpty() && c.model().isEmpty()) return Optional.empty();
+        Map<String, String> m = toMap(c);
+        if (m.isEmpty()) return Optional.empty();
+        return LlmSettings.fromConfig(k -> Optional.ofNullable(m.get(k)));
+    }
+
+    /**
+     * The {@code lantern.llm.*} settings as keys and values (what {@link LlmSettings#fromConfig} reads; what the Spark
+     * engine ships to its executors); empty when no LLM is configured.
+     */
+    public static Map<String, String> toMap(LanternConfig.Llm c) {
+        if (c.baseUrl().isEmpty() && c.model().isEmpty()) return Map.of();
         Map<String, String> m = new java.util.HashMap<>();
         m.put("lantern.llm.provider", c.provider());
         c.baseUrl().ifPresent(v -> m.put("lantern.llm.base-url", v));
@@ -34,7 +44,7 @@ public final class LlmSettingsFactory {
         if (!m.containsKey("lantern.llm.json-schema")) {
             m.put("lantern.llm.json-schema", Boolean.toString(LlmProvider.parse(c.provider()) == LlmProvider.OPENAI));
         }
-        return LlmSettings.fromConfig(k -> Optional.ofNullable(m.get(k)));
+        return m;
     }
 
     /** Straight from MicroProfile Config (works in and outside Quarkus): application.properties, env, -D. */

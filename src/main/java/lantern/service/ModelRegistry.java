@@ -1,13 +1,10 @@
 package lantern.service;
 
-import lantern.errors.NotFoundException;
 
-import lantern.subject.MklDispatch;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import lantern.subject.ModelInfo;
 import lantern.subject.SubjectModel;
-import lantern.subject.bert.BertModel;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,32 +16,32 @@ import java.util.NoSuchElementException;
  */
 @ApplicationScoped
 public class ModelRegistry {
-    static {
-        MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
+    private volatile LoadedModels loaded;
+
+    /** The plain holder of the loaded models ({@link LoadedModels}), made on first use. */
+    public LoadedModels loaded() {
+        LoadedModels l = loaded;
+        if (l == null) {
+            synchronized (this) {
+                if (loaded == null) loaded = new LoadedModels(config == null ? null : config.dataDir());
+                l = loaded;
+            }
+        }
+        return l;
     }
 
-    private volatile BertModel minilm;  // the one place outside the bert package that names BertModel
-    private volatile lantern.subject.SentenceEmbedder embedder;
-
-    private volatile lantern.subject.sae.SaeStore saes;
-
     /** SAEs trained here or in SAELens format under {dataDir}/saes, loaded on first use and kept. */
-    public synchronized lantern.subject.sae.SaeStore saes() {
-        if (saes == null) saes = new lantern.subject.sae.SaeStore(config.dataDir(), minilm().manager());
-        return saes;
+    public lantern.subject.sae.SaeStore saes() {
+        return loaded().saes();
     }
 
     /** MiniLM sentence embeddings behind a cache (shared random windows and repeated queries become lookups). */
-    public synchronized lantern.subject.SentenceEmbedder embedder() {
-        if (embedder == null) embedder = new lantern.subject.CachingEmbedder(minilm(), 20_000);
-        return embedder;
+    public lantern.subject.SentenceEmbedder embedder() {
+        return loaded().embedder();
     }
 
-    public synchronized lantern.subject.EncoderModel minilm() {
-        if (minilm == null) {
-            minilm = BertModel.loadMiniLm();
-        }
-        return minilm;
+    public lantern.subject.EncoderModel minilm() {
+        return loaded().minilm();
     }
 
     @jakarta.inject.Inject
@@ -70,22 +67,9 @@ public class ModelRegistry {
         return out;
     }
 
-    /** Just the ids, for error messages (loads nothing). */
-    private List<String> ids() {
-        return List.of(BertModel.MINILM_ID);
-    }
-
-    private final java.util.Map<String, lantern.subject.decoder.DecoderModel> decoders =
-            new java.util.concurrent.ConcurrentHashMap<>();
-
     /** MiniLM, or a decoder registered in {@code <dataDir>/models.json} (loaded once, on first use). */
     public SubjectModel get(String id) {
-        if (BertModel.MINILM_ID.equals(id)) return minilm();
-        if (id != null && config != null && new lantern.subject.decoder.DecoderRegistry(config.dataDir()).contains(id)) {
-            return decoders.computeIfAbsent(id, name -> lantern.subject.decoder.DecoderModels.load(name, config.dataDir()));
-        }
-        throw new NotFoundException("unknown model '" + id + "'; encoders here: " + ids()
-                + " (decoders are registered with: lantern models add NAME DIR)");
+        return loaded().get(id);
     }
 
     /** A model run through hooks (MiniLM or a registered decoder); unknown ids are NoSuchElementException (404). */
@@ -104,7 +88,6 @@ public class ModelRegistry {
 
     @PreDestroy
     void close() {
-        decoders.values().forEach(lantern.subject.decoder.DecoderModel::close);
-        if (minilm != null) minilm.close();
+        if (loaded != null) loaded.close();
     }
 }

@@ -43,13 +43,13 @@ class ArchitectureTest {
 
     /**
      * Everything runs models through {@link lantern.subject.HookedModel} (or {@link lantern.subject.EncoderModel} where a
-     * sentence embedding is the point): outside the {@code bert} package only the model registry names the MiniLM
-     * loader and forward pass.
+     * sentence embedding is the point): outside the {@code bert} package only the models holder ({@link LoadedModels},
+     * behind the registry) names the MiniLM loader and forward pass.
      */
     @Test
     void onlyTheBertPackageAndTheRegistryNameBertModel() {
         noClasses().that().resideOutsideOfPackage("lantern.subject.bert..")
-                .and().doNotHaveFullyQualifiedName(ModelRegistry.class.getName())
+                .and().doNotHaveFullyQualifiedName(LoadedModels.class.getName())
                 .should().dependOnClassesThat().haveFullyQualifiedName("lantern.subject.bert.BertModel")
                 .check(CLASSES);
     }

@@ -57,9 +57,14 @@ public class AuditCommand implements Callable<Integer> {
     boolean dryRun;
     @Inject
     lantern.service.AuditEstimator estimator;
+    @CommandLine.Mixin
+    EngineOptions engineOptions;
+    @Inject
+    lantern.service.spark.SparkEngine engine;
 
     @Override
     public Integer call() throws Exception {
+        engineOptions.apply(engine);
         String id;
         lantern.eval.audit.AuditBudget budget = new lantern.eval.audit.AuditBudget(budgetTokens, budgetCost);
         if (resume != null) {

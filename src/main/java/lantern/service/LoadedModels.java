@@ -1,0 +1,68 @@
+package lantern.service;
+
+import lantern.errors.NotFoundException;
+import lantern.subject.MklDispatch;
+import lantern.subject.SentenceEmbedder;
+import lantern.subject.SubjectModel;
+import lantern.subject.bert.BertModel;
+import lantern.subject.decoder.DecoderModel;
+import lantern.subject.sae.SaeStore;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The subject models of one process, each loaded once on first use: MiniLM (also the sentence embedder, behind a
+ * cache), the decoders registered in {@code {dataDir}/models.json}, and the SAEs under {@code {dataDir}/saes}. Plain
+ * (no CDI): {@link ModelRegistry} holds the app's; a Spark executor holds its own. Thread-safe.
+ */
+public final class LoadedModels implements AutoCloseable {
+    static {
+        MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
+    }
+
+    private final Path dataDir;
+    private volatile BertModel minilm;  // the one place outside the bert package that names BertModel
+    private volatile SentenceEmbedder embedder;
+    private volatile SaeStore saes;
+    private final Map<String, DecoderModel> decoders = new ConcurrentHashMap<>();
+
+    /** @param dataDir where registered decoders and SAEs are; null for MiniLM only */
+    public LoadedModels(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public synchronized lantern.subject.EncoderModel minilm() {
+        if (minilm == null) minilm = BertModel.loadMiniLm();
+        return minilm;
+    }
+
+    /** MiniLM sentence embeddings behind a cache (shared random windows and repeated queries become lookups). */
+    public synchronized SentenceEmbedder embedder() {
+        if (embedder == null) embedder = new lantern.subject.CachingEmbedder(minilm(), 20_000);
+        return embedder;
+    }
+
+    /** SAEs trained here or in SAELens format under {dataDir}/saes, loaded on first use and kept. */
+    public synchronized SaeStore saes() {
+        if (saes == null) saes = new SaeStore(dataDir, minilm().manager());
+        return saes;
+    }
+
+    /** MiniLM, or a decoder registered in {@code <dataDir>/models.json} (loaded once, on first use). */
+    public SubjectModel get(String id) {
+        if (BertModel.MINILM_ID.equals(id)) return minilm();
+        if (id != null && dataDir != null && new lantern.subject.decoder.DecoderRegistry(dataDir).contains(id)) {
+            return decoders.computeIfAbsent(id, name -> lantern.subject.decoder.DecoderModels.load(name, dataDir));
+        }
+        throw new NotFoundException("unknown model '" + id + "'; encoders here: " + java.util.List.of(BertModel.MINILM_ID)
+                + " (decoders are registered with: lantern models add NAME DIR)");
+    }
+
+    @Override
+    public void close() {
+        decoders.values().forEach(DecoderModel::close);
+        if (minilm != null) minilm.close();
+    }
+}

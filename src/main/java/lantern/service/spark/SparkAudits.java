@@ -1,0 +1,25 @@
+package lantern.service.spark;
+
+import lantern.eval.audit.AuditRequest;
+import lantern.explainer.FeatureRecords;
+import lantern.service.ExplanationResult;
+
+/**
+ * An audit's explain-and-score step on Spark: the feature's records go to the driver, which runs them as a one-task
+ * job on whichever executor is free ({@code explain-feature} op) and answers with the scored, not yet kept,
+ * explanation. The audit engine stays in the app: it picks features (at most the audit's {@code concurrency} at
+ * once, the total cap), logs each once, keeps and indexes each result once — a task Spark retried or ran twice
+ * answers once.
+ */
+public final class SparkAudits {
+    /** The driver op (lantern.spark.ExplainFeatureOp). */
+    public static final String OP = "explain-feature";
+
+    private SparkAudits() {
+    }
+
+    public static ExplanationResult explain(SparkEngine engine, FeatureRecords records, AuditRequest request) {
+        return ExplainTask.result(engine.call(OP, ExplainTask.request(records, request.explainer(), request.simulator(),
+                request.causal()), null));
+    }
+}
