@@ -84,8 +84,8 @@ public final class CollectBench {
                     double secs = (System.nanoTime() - s0) / 1e9;
                     Path dir = Path.of(r.path("dir").asText());
                     System.out.printf("spark, %d worker(s) x 1 core (%d partitions): %.1f s (model load on executors and the "
-                                    + "driver's quantile pass included), %,.0f tokens/s; files identical to local: %s%n",
-                            n, r.path("partitions").asInt(), secs, tokens / secs, sameFiles(dir, local));
+                                    + "driver's quantile pass included), %,.0f tokens/s; merged state %.0f MB; files identical to local: %s%n",
+                            n, r.path("partitions").asInt(), secs, tokens / secs, r.path("stateBytes").asLong() / 1e6, sameFiles(dir, local));
                     if (!keep) ActivationStore.deleteTree(dir);
                 } finally {
                     sc.stop();

@@ -41,7 +41,7 @@ import java.util.function.Consumer;
  * {@code corpus}, {@code name}, {@code layers} (array; absent: all), {@code topK}, {@code seed}, {@code batchSize},
  * {@code maxTokens}, {@code seqLen}, {@code partitions} (0: four per executor core), {@code partitionDelayMs}
  * (fault tests: each partition waits this long first). Answers {@code {"dir", "tokens", "neurons", "seconds",
- * "partitions", "batches"}}; progress reports are {@code {"phase", "tokensDone", "tokensTotal", "tasksDone",
+ * "partitions", "batches", "stateBytes"}} (the merged state's size); progress reports are {@code {"phase", "tokensDone", "tokensTotal", "tasksDone",
  * "tasks"}}.
  */
 public final class CollectOp implements DriverOp {
@@ -102,7 +102,7 @@ public final class CollectOp implements DriverOp {
         Path dir = ActivationStore.write(data, name, result, model.tokenizer()::token, null);
         ObjectNode out = M.createObjectNode().put("dir", dir.toString()).put("tokens", stream.tokens())
                 .put("neurons", (long) result.layers().length * result.width()).put("seconds", result.seconds())
-                .put("partitions", ranges.size()).put("batches", plan.batchCount());
+                .put("partitions", ranges.size()).put("batches", plan.batchCount()).put("stateBytes", merged.length);
         return out;
     }
 
