@@ -32,8 +32,8 @@ import java.util.function.Consumer;
  * A collection on Spark ({@code lantern collect --engine spark}). The driver chunks the corpus and makes the
  * collection's {@link CollectionPlan}; the plan's batches are cut into contiguous ranges, one Spark partition each;
  * every executor loads the model once ({@link CollectPartition}) and returns the {@link CollectorState} of its range
- * as bytes; the driver merges the states as they arrive (the merge is exact, so their order does not matter),
- * runs the short quantile-window pass and writes the collection through {@link ActivationStore}, as a local
+ * as bytes; the states are merged in a tree (executors merge groups of them, the driver the last few; the merge is
+ * exact, so neither grouping nor order matters), the driver runs the short quantile-window pass and writes the collection through {@link ActivationStore}, as a local
  * collection does: the files are the same, byte for byte. A task lost with its executor is run again by Spark on
  * another; its range is digested from scratch, so a retry changes nothing.
  *
@@ -85,9 +85,11 @@ public final class CollectOp implements DriverOp {
             CompletableFuture<byte[]> job = CompletableFuture.supplyAsync(() -> {
                 sc.setJobGroup(group, "collect " + name + " (" + ranges.size() + " partitions)", true);
                 try {
+                    // Merged in a tree: executors merge groups of states, the driver the last few (the merge is
+                    // exact, so neither the grouping nor the order the results arrive in changes a bit).
                     return sc.parallelize(ranges, ranges.size())
                             .map(new CollectPartition(setup, shipped))
-                            .reduce(new CollectPartition.Merge(setup, shipped));
+                            .treeReduce(new CollectPartition.Merge(setup, shipped), 2);
                 } finally {
                     sc.clearJobGroup();
                 }

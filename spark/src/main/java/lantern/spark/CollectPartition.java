@@ -74,7 +74,7 @@ final class CollectPartition implements Function<int[], byte[]> {
         });
     }
 
-    /** Merges two partitions' states (Spark calls it on the driver as results arrive, in any order). */
+    /** Merges two states of disjoint batch ranges (on executors and, for the last few, on the driver; any order). */
     static final class Merge implements Function2<byte[], byte[], byte[]> {
         private final Setup setup;
         private final Broadcast<ShippedStream> stream;
