@@ -34,6 +34,8 @@ public class AuditService {
     lantern.service.access.RequestLimits limits;
     @Inject
     BudgetConfig budget;
+    @Inject
+    lantern.service.spark.SparkEngine engine;
 
     private volatile AuditJobs jobs;
 
@@ -58,6 +60,7 @@ public class AuditService {
         limits.jobs(jobs().list().stream().filter(s -> !s.state().finished()).count());
         task(); // fail before persisting anything when no task is configured
         checkNames(request);
+        if (engine.enabled()) engine.driver(); // the Spark driver starts (or the submission fails, saying why) now
         return jobs().submit(request);
     }
 

@@ -49,6 +49,9 @@ public interface LanternConfig {
         /** Features one executor works on at once (LLM calls in one executor are also capped by lantern.llm.max-concurrent). */
         @WithDefault("2")
         int executorConcurrency();
+
+        /** More Spark settings for the driver's context, {@code key=value} each, e.g. {@code spark.speculation=true}. */
+        Optional<java.util.List<String>> conf();
     }
 
     interface Collect {

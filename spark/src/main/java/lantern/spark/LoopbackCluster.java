@@ -118,6 +118,28 @@ public final class LoopbackCluster implements AutoCloseable {
     }
 
     /**
+     * Tasks that Worker {@code worker}'s executors have started and not finished, from their logs (each executor logs
+     * "Running task" and "Finished task" at INFO to {@code work-N/APP/EXECUTOR/stderr}). Lets a test kill a Worker
+     * while it runs a task.
+     */
+    public int runningTasks(int worker) {
+        Path work = logDir.resolve("work-" + worker);
+        if (!Files.isDirectory(work)) return 0;
+        int running = 0;
+        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
+                for (String line : Files.readAllLines(f, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                    if (line.contains("Executor: Running task")) running++;
+                    else if (line.contains("Executor: Finished task")) running--;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return running;
+    }
+
+    /**
      * Kills Worker {@code i} and its executors with SIGKILL at once, as when a machine dies. Returns how many
      * processes were killed.
      */

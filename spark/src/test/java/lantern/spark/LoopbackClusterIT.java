@@ -33,10 +33,10 @@ class LoopbackClusterIT {
                 warm.path("partitions").forEach(p -> pids.add(p.path("pid").asLong()));
                 assertThat(pids).as("executors that ran the warm-up").hasSize(2);
 
-                // a job of 8 partitions of 1.5 s each on 2 one-core executors; kill Worker 0 while it runs
+                // a job of 6 partitions of 1.2 s each on 2 one-core executors; kill Worker 0 while it runs
                 CompletableFuture<JsonNode> job = CompletableFuture.supplyAsync(() -> {
                     try {
-                        return new PingOp().run(ctx, M.readTree("{\"n\":10000,\"partitions\":8,\"sleepMs\":1500}"), p -> { });
+                        return new PingOp().run(ctx, M.readTree("{\"n\":10000,\"partitions\":6,\"sleepMs\":1200}"), p -> { });
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }
@@ -48,7 +48,7 @@ class LoopbackClusterIT {
                 JsonNode r = job.get(); // Spark reruns the lost tasks on the other worker
                 System.err.printf("job with a worker killed: %.1f s%n", (System.nanoTime() - t0) / 1e9);
                 assertThat(r.path("sum").asLong()).isEqualTo(10000L * 10001 / 2);
-                assertThat(r.path("partitions")).hasSize(8);
+                assertThat(r.path("partitions")).hasSize(6);
             } finally {
                 sc.stop();
             }

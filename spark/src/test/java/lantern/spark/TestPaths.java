@@ -13,7 +13,7 @@ final class TestPaths {
 
     /** The repository root (the root build's folder). */
     static Path repo() {
-        return Path.of(System.getProperty("lantern.repo", "..")).toAbsolutePath().normalize();
+        return LanternApp.repo();
     }
 
     static Path target(String name) {

@@ -67,8 +67,15 @@ public class SparkEngine {
             settings.put("lantern.spark.executor-concurrency", Integer.toString(config.spark().executorConcurrency()));
             org.eclipse.microprofile.config.ConfigProvider.getConfig().getOptionalValue("lantern.llm.fuzzing-intruder", String.class)
                     .ifPresent(v -> settings.put("lantern.llm.fuzzing-intruder", v));
+            Map<String, String> conf = new HashMap<>();
+            conf.put("spark.executor.memory", config.spark().executorMemory());
+            for (String kv : config.spark().conf().orElse(java.util.List.of())) {
+                int eq = kv.indexOf('=');
+                if (eq <= 0) throw new BadRequestException("lantern.spark.conf entries are key=value: " + kv);
+                conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
             driver = SparkDriverProcess.start(config.spark().home(), master(), config.dataDir(), config.spark().driverHeap(),
-                    Map.of("spark.executor.memory", config.spark().executorMemory()), settings, Duration.ofMinutes(3));
+                    conf, settings, Duration.ofMinutes(3));
         }
         return driver;
     }
