@@ -65,8 +65,13 @@ public class CollectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        engineOptions.apply(engine);
-        if (engine.enabled()) return onSpark();
+        if (engine != null) {
+            engineOptions.apply(engine);
+            if (engine.enabled()) return onSpark();
+        } else if (engineOptions.engine != null || engineOptions.master != null) {
+            // made without the app's beans (a test): only the local engine is here
+            throw new IllegalStateException("--engine/--master need the app's Spark engine (run it through ./lantern)");
+        }
         CheckpointPolicy checkpoints = CheckpointPolicy.everySeconds(checkpointSeconds).withRestart(restart);
         long t0 = System.nanoTime();
         try (HookedModel m = ModelLoader.loadHooked(model, data.path())) {
