@@ -30,6 +30,8 @@ public class CollectionService {
     ModelRegistry models;
     @Inject
     FeatureRecordsService records;
+    @Inject
+    lantern.service.spark.SparkEngine engine;
 
 
     /** Collects the given layers (all when null or empty) over Brown unless a collection already holds them. */
@@ -46,6 +48,12 @@ public class CollectionService {
             missing |= !held;
         }
         if (!missing) return;
+        if (engine.enabled()) {  // lantern.engine=spark: the same collection, on the cluster
+            new lantern.service.spark.SparkCollections(modelId, "brown", "brown-" + layersName(wanted), wanted,
+                    CollectOptions.defaults().topK(), CollectOptions.defaults().seed(), CollectOptions.defaults().batchSize(),
+                    maxTokens, 64).run(engine, null);
+            return;
+        }
         run(model, wanted, maxTokens, p -> LOG.debugf("%s %,d/%,d tokens", p.phase(), p.tokensDone(), p.tokensTotal()));
     }
 

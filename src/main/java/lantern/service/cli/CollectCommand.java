@@ -57,8 +57,21 @@ public class CollectCommand implements Callable<Integer> {
     @CommandLine.Mixin
     DataOption data = new DataOption();
 
+    @CommandLine.Mixin
+    EngineOptions engineOptions = new EngineOptions();
+
+    @jakarta.inject.Inject
+    lantern.service.spark.SparkEngine engine;
+
     @Override
     public Integer call() {
+        if (engine != null) {
+            engineOptions.apply(engine);
+            if (engine.enabled()) return onSpark();
+        } else if (engineOptions.engine != null || engineOptions.master != null) {
+            // made without the app's beans (a test): only the local engine is here
+            throw new IllegalStateException("--engine/--master need the app's Spark engine (run it through ./lantern)");
+        }
         CheckpointPolicy checkpoints = CheckpointPolicy.everySeconds(checkpointSeconds).withRestart(restart);
         long t0 = System.nanoTime();
         try (HookedModel m = ModelLoader.loadHooked(model, data.path())) {
@@ -94,5 +107,20 @@ public class CollectCommand implements Callable<Integer> {
             }
             return 0;
         }
+    }
+
+    /** The same collection on Spark: executors collect ranges of batches, the driver merges and stores (no checkpoints: Spark reruns lost tasks). */
+    private int onSpark() {
+        if (sae != null) throw new IllegalArgumentException("--sae collections run locally: leave out --engine spark / --master");
+        String corpusName = corpus;
+        var run = new lantern.service.spark.SparkCollections(model, corpusName, name,
+                ModelLoader.layerList(layers).stream().mapToInt(Integer::intValue).toArray(), topK, seed, batchSize, maxTokens, seqLen);
+        System.err.printf("collecting on Spark (%s) ...%n", engine.master());
+        ProgressBar bar = new ProgressBar(System.err);
+        var stored = run.run(engine, bar);
+        bar.finish();
+        System.out.printf("collected %,d neurons over %,d tokens in %.1f s (%,.0f tokens/s; %d partitions on Spark) -> %s%n",
+                stored.neurons(), stored.tokens(), stored.seconds(), stored.tokens() / stored.seconds(), stored.partitions(), stored.dir());
+        return 0;
     }
 }

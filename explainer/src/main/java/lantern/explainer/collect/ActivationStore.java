@@ -208,7 +208,7 @@ public final class ActivationStore {
         if (old != null) deleteTree(old);
     }
 
-    static void deleteTree(Path p) {
+    public static void deleteTree(Path p) {
         if (!Files.exists(p)) return;
         try (Stream<Path> s = Files.walk(p)) {
             for (Path x : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(x);

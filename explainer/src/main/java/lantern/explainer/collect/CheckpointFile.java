@@ -26,7 +26,7 @@ import java.util.Map;
 final class CheckpointFile {
     static final int MAGIC = 0x4C4E5443;  // "LNTC"
     /** Raise when the layout or the meaning of the state changes: an older checkpoint is then not resumed. */
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private CheckpointFile() {
     }

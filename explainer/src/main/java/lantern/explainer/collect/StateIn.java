@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.NonWritableChannelException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,14 +18,23 @@ import java.util.zip.CRC32C;
  */
 final class StateIn implements AutoCloseable {
     private static final int BUFFER = 1 << 20;
-    private final FileChannel ch;
+    private final SeekableByteChannel ch;
     private final long body;
     private final ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
     private long read;
 
     /** Opens {@code file} and checks its checksum; throws if it does not match. */
     StateIn(Path file) throws IOException {
-        ch = FileChannel.open(file, StandardOpenOption.READ);
+        this(FileChannel.open(file, StandardOpenOption.READ));
+    }
+
+    /** Reads what {@link StateOut#toBytes} gave; throws if the checksum does not match. */
+    StateIn(byte[] bytes) throws IOException {
+        this(new BytesChannel(bytes));
+    }
+
+    private StateIn(SeekableByteChannel channel) throws IOException {
+        ch = channel;
         try {
             long size = ch.size();
             if (size < 8) throw new CorruptCheckpointException("only " + size + " bytes long");
@@ -41,14 +52,14 @@ final class StateIn implements AutoCloseable {
         long at = 0;
         while (at < body) {
             buf.clear().limit((int) Math.min(BUFFER, body - at));
-            int n = ch.read(buf, at);
+            int n = ch.position(at).read(buf);
             if (n < 0) throw new CorruptCheckpointException("ends early");
             at += n;
             crc.update(buf.flip());
         }
         ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
         while (tail.hasRemaining()) {
-            if (ch.read(tail, body + tail.position()) < 0) throw new CorruptCheckpointException("ends early");
+            if (ch.position(body + tail.position()).read(tail) < 0) throw new CorruptCheckpointException("ends early");
         }
         long stored = tail.flip().getLong();
         if (stored != crc.getValue()) {
@@ -128,6 +139,29 @@ final class StateIn implements AutoCloseable {
         }
     }
 
+    /** A length-prefixed long array into {@code into}, whose length it must have. */
+    void longs(long[] into, String what) throws IOException {
+        expectLength(into.length, what);
+        for (int at = 0; at < into.length; ) {
+            need(8);
+            int n = Math.min(buf.remaining() / 8, into.length - at);
+            buf.asLongBuffer().get(into, at, n);
+            buf.position(buf.position() + 8 * n);
+            at += n;
+        }
+    }
+
+    /** A length-prefixed byte array into {@code into}, whose length it must have. */
+    void bytes(byte[] into, String what) throws IOException {
+        expectLength(into.length, what);
+        for (int at = 0; at < into.length; ) {
+            need(1);
+            int n = Math.min(buf.remaining(), into.length - at);
+            buf.get(into, at, n);
+            at += n;
+        }
+    }
+
     /** A length-prefixed double array into {@code into}, whose length it must have. */
     void doubles(double[] into, String what) throws IOException {
         expectLength(into.length, what);
@@ -160,7 +194,7 @@ final class StateIn implements AutoCloseable {
             int want = (int) Math.min(buf.remaining(), body - read);
             int saved = buf.limit();
             buf.limit(buf.position() + want);
-            int got = ch.read(buf, read);
+            int got = ch.position(read).read(buf);
             buf.limit(saved);
             if (got < 0) throw new CorruptCheckpointException("ends early");
             read += got;
@@ -171,5 +205,59 @@ final class StateIn implements AutoCloseable {
     @Override
     public void close() throws IOException {
         ch.close();
+    }
+
+    /** A read-only channel over a byte array. */
+    private static final class BytesChannel implements SeekableByteChannel {
+        private final byte[] bytes;
+        private long position;
+
+        BytesChannel(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            if (position >= bytes.length) return -1;
+            int n = (int) Math.min(dst.remaining(), bytes.length - position);
+            dst.put(bytes, (int) position, n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public int write(ByteBuffer src) {
+            throw new NonWritableChannelException();
+        }
+
+        @Override
+        public long position() {
+            return position;
+        }
+
+        @Override
+        public SeekableByteChannel position(long p) {
+            position = p;
+            return this;
+        }
+
+        @Override
+        public long size() {
+            return bytes.length;
+        }
+
+        @Override
+        public SeekableByteChannel truncate(long size) {
+            throw new NonWritableChannelException();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
     }
 }

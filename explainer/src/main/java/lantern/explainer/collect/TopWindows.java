@@ -64,24 +64,41 @@ final class TopWindows {
         return w;
     }
 
-    /** Writes the slots and every neuron's bookkeeping (fill count, entry bar, weakest slot) for a checkpoint. */
-    void save(StateOut out) throws IOException {
-        out.putInts(count).putFloats(threshold).putInts(thresholdSeq).putInts(weakestSlot);
-        slots.save(out);
+    /**
+     * Offers every window {@code other} holds (of other sequences than this one's): the result is the top K of both,
+     * the same whichever of the two is merged into which.
+     */
+    void merge(TopWindows other) {
+        if (other.k != k || other.count.length != count.length || other.slots.windowWidth != slots.windowWidth) {
+            throw new IllegalArgumentException("top windows of another shape");
+        }
+        LayerResult.Slots o = other.slots;
+        for (int n = 0; n < count.length; n++) {
+            for (int s = n * k; s < n * k + other.count[n]; s++) {
+                offer(n, new Window(o.seq[s], o.start[s], o.length[s]), o.value[s], o.activations, s * o.windowWidth);
+            }
+        }
     }
 
-    /** Reads back what {@link #save} wrote, into this (empty) instance of the same shape. */
+    /**
+     * Writes the slots strongest first, so the bytes depend only on which windows are held, not on the order they
+     * arrived in (a merged state and a single run's write the same bytes).
+     */
+    void save(StateOut out) throws IOException {
+        sorted().save(out);
+    }
+
+    /** Reads back what {@link #save} wrote, into this (empty) instance of the same shape, and rebuilds the bars. */
     void restore(StateIn in) throws IOException {
-        in.ints(count, "top-k counts");
-        in.floats(threshold, "top-k bars");
-        in.ints(thresholdSeq, "top-k bar sequences");
-        in.ints(weakestSlot, "top-k weakest slots");
         slots.restore(in);
         for (int n = 0; n < count.length; n++) {
-            if (count[n] < 0 || count[n] > k) throw new CorruptCheckpointException("top-k count " + count[n] + " outside 0.." + k);
-            if (count[n] == k && (weakestSlot[n] < n * k || weakestSlot[n] >= (n + 1) * k)) {
-                throw new CorruptCheckpointException("weakest top-k slot " + weakestSlot[n] + " is not neuron " + n + "'s");
+            int c = 0;
+            while (c < k && slots.seq[n * k + c] >= 0) c++;
+            for (int j = c; j < k; j++) {
+                if (slots.seq[n * k + j] != -1) throw new CorruptCheckpointException("top-k slots of neuron " + n + " have a gap");
             }
+            count[n] = c;
+            if (c == k) raiseBar(n);
         }
     }
 

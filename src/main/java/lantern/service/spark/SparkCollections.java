@@ -1,0 +1,53 @@
+package lantern.service.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import lantern.explainer.collect.Progress;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * A collection on Spark: the driver's {@code collect} op (lantern.spark.CollectOp) chunks the corpus, has the
+ * executors collect contiguous ranges of the plan's batches, merges their states exactly and stores the collection
+ * in the data folder as a local collection does (the same files, byte for byte). MLP neurons only; an SAE's
+ * features are collected locally.
+ *
+ * @param model     minilm-l6 or a decoder every worker loads from the same data folder
+ * @param layers    layers (empty or null: all)
+ * @param maxTokens stop after this many text tokens (0: the whole corpus)
+ */
+public record SparkCollections(String model, String corpus, String name, int[] layers, int topK, long seed,
+                               int batchSize, long maxTokens, int seqLen) {
+    public static final String OP = "collect";
+    private static final ObjectMapper M = new ObjectMapper();
+
+    /** What the driver stored. */
+    public record Stored(Path dir, long tokens, long neurons, double seconds, int partitions) {
+    }
+
+    public Stored run(SparkEngine engine, Consumer<Progress> progress) {
+        ObjectNode args = M.createObjectNode().put("model", model).put("corpus", corpus).put("topK", topK)
+                .put("seed", seed).put("batchSize", batchSize).put("maxTokens", maxTokens).put("seqLen", seqLen);
+        if (name != null) args.put("name", name);
+        if (layers != null && layers.length > 0) {
+            var a = args.putArray("layers");
+            for (int l : layers) a.add(l);
+        }
+        long t0 = System.nanoTime();
+        JsonNode r = engine.call(OP, args, progress == null ? null : p -> progress.accept(progress(p, t0)));
+        return new Stored(Path.of(r.path("dir").asText()), r.path("tokens").asLong(), r.path("neurons").asLong(),
+                r.path("seconds").asDouble(), r.path("partitions").asInt());
+    }
+
+    /** A progress report of the driver as the collector's {@link Progress}. */
+    static Progress progress(JsonNode p, long startNanos) {
+        double secs = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+        long done = p.path("tokensDone").asLong(), total = p.path("tokensTotal").asLong();
+        double rate = done / secs;
+        return new Progress(p.path("phase").asText("collect"), done, total, rate,
+                Duration.ofSeconds(rate > 0 ? (long) ((total - done) / rate) : 0), 0);
+    }
+}
