@@ -1,8 +1,5 @@
 package lantern.explainer.collect;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -27,14 +24,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the top K's ties by sequence are exercised.
  */
 class CollectorMergeTest {
-    static final NDManager MANAGER = NDManager.newBaseManager("PyTorch");
 
     @Property(tries = 60)
     void mergedPartsEqualTheWholeBitForBit(@ForAll long seed, @ForAll @IntRange(min = 1, max = 6) int parts) {
         Random rnd = new Random(seed);
         TokenStream stream = randomStream(rnd);
         CollectOptions options = randomOptions(rnd);
-        NoisySource source = new NoisySource(3, 1 + rnd.nextInt(9), seed);
+        FunctionSource source = noisySource(3, 1 + rnd.nextInt(9), seed);
         ActivationCollector collector = new ActivationCollector(source, options);
         CollectionPlan plan = collector.plan(stream);
         int batches = plan.batchCount();
@@ -73,7 +69,7 @@ class CollectorMergeTest {
         Random rnd = new Random(seed);
         TokenStream stream = randomStream(rnd);
         CollectOptions options = randomOptions(rnd);
-        ActivationCollector collector = new ActivationCollector(new NoisySource(3, 1 + rnd.nextInt(6), seed), options);
+        ActivationCollector collector = new ActivationCollector(noisySource(3, 1 + rnd.nextInt(6), seed), options);
         CollectionPlan plan = collector.plan(stream);
         int n = plan.batchCount();
         int i = rnd.nextInt(n + 1), j = i + rnd.nextInt(n - i + 1);
@@ -95,7 +91,7 @@ class CollectorMergeTest {
         TokenStream stream = randomStream(rnd);
         while (CollectionPlan.batchesByLength(stream, 2).size() < 3) stream = randomStream(rnd);
         CollectOptions options = new CollectOptions(new int[] {0, 2}, 2, 1, 2, 5L, 2, CollectOptions.DEFAULT_LEVELS, 50, 2, 1, 4);
-        ActivationCollector collector = new ActivationCollector(new NoisySource(3, 4, 1), options);
+        ActivationCollector collector = new ActivationCollector(noisySource(3, 4, 1), options);
         CollectionPlan plan = collector.plan(stream);
         CollectorState first = collector.collect(plan, 0, 2, null);
         assertThatThrownBy(() -> first.merge(collector.collect(plan, 1, 3, null), plan))
@@ -112,7 +108,7 @@ class CollectorMergeTest {
                 .hasMessageContaining("checksum mismatch");
         assertThatThrownBy(() -> CollectorState.fromBytes(Arrays.copyOf(bytes, bytes.length - 3), plan))
                 .hasMessageContaining("checksum mismatch");
-        CollectionPlan otherSeed = new ActivationCollector(new NoisySource(3, 4, 1), options.withSeed(6)).plan(stream);
+        CollectionPlan otherSeed = new ActivationCollector(noisySource(3, 4, 1), options.withSeed(6)).plan(stream);
         assertThatThrownBy(() -> CollectorState.fromBytes(bytes, otherSeed)).isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("another collection");
     }
@@ -144,45 +140,17 @@ class CollectorMergeTest {
      * an eighth zero, the rest of either sign and magnitudes from 2^-25 to 2^15. Padding reads 1e30, which must never
      * reach a statistic.
      */
-    static final class NoisySource implements ActivationSource {
-        final int layers;
-        final int width;
-        final long salt;
+    static FunctionSource noisySource(int layers, int width, long salt) {
+        return new FunctionSource("noisy", layers, width, (layer, id, pos, n) -> noisy(salt, layer, id, pos, n), 1e30f);
+    }
 
-        NoisySource(int layers, int width, long salt) {
-            this.layers = layers;
-            this.width = width;
-            this.salt = salt;
-        }
-
-        float act(int layer, long id, int pos, int n) {
-            long h = CollectionPlan.mix64(salt ^ id * 0x9E3779B97F4A7C15L ^ pos * 0x632BE59BD9B4E019L ^ n * 1_000_003L ^ layer * 7919L);
-            int kind = (int) (h & 7);
-            if (kind == 0) return ((h >>> 3) & 3) - 1.5f;
-            if (kind == 1) return 0f;
-            float mantissa = 1 + ((h >>> 8) & 0x7FFFFF) / (float) (1 << 23);
-            float v = Math.scalb(mantissa, (int) ((h >>> 32) % 40) - 25);
-            return ((h >>> 62) & 1) == 0 ? v : -v;
-        }
-
-        @Override public String modelId() { return "noisy"; }
-        @Override public int layers() { return layers; }
-        @Override public int width() { return width; }
-        @Override public NDManager manager() { return MANAGER; }
-
-        @Override
-        public List<NDArray> neurons(NDManager m, long[][] ids, int[] lengths, int[] layerList) {
-            int b = ids.length, t = ids[0].length;
-            List<NDArray> out = new ArrayList<>();
-            for (int layer : layerList) {
-                float[] a = new float[b * t * width];
-                for (int i = 0; i < b; i++)
-                    for (int p = 0; p < t; p++)
-                        for (int n = 0; n < width; n++)
-                            a[(i * t + p) * width + n] = p < lengths[i] ? act(layer, ids[i][p], p, n) : 1e30f;
-                out.add(m.create(a, new Shape(b, t, width)));
-            }
-            return out;
-        }
+    static float noisy(long salt, int layer, long id, int pos, int n) {
+        long h = CollectionPlan.mix64(salt ^ id * 0x9E3779B97F4A7C15L ^ pos * 0x632BE59BD9B4E019L ^ n * 1_000_003L ^ layer * 7919L);
+        int kind = (int) (h & 7);
+        if (kind == 0) return ((h >>> 3) & 3) - 1.5f;
+        if (kind == 1) return 0f;
+        float mantissa = 1 + ((h >>> 8) & 0x7FFFFF) / (float) (1 << 23);
+        float v = Math.scalb(mantissa, (int) ((h >>> 32) % 40) - 25);
+        return ((h >>> 62) & 1) == 0 ? v : -v;
     }
 }

@@ -13,13 +13,30 @@ import java.util.List;
  * same floats. Values repeat (101 levels) so ties are exercised, and some are negative.
  */
 final class FunctionSource implements ActivationSource {
+    /** A neuron's activation at a token, as a function of (layer, token id, position, neuron). */
+    @FunctionalInterface
+    interface Activation {
+        float at(int layer, long id, int pos, int n);
+    }
+
     final int layers;
     final int width;
     final NDManager manager = NDManager.newBaseManager("PyTorch");
+    private final String modelId;
+    private final Activation fn;
+    private final float padding;
 
     FunctionSource(int layers, int width) {
+        this("fn", layers, width, FunctionSource::f, 99f);
+    }
+
+    /** @param padding what padded positions read; it must never reach a statistic */
+    FunctionSource(String modelId, int layers, int width, Activation fn, float padding) {
+        this.modelId = modelId;
         this.layers = layers;
         this.width = width;
+        this.fn = fn;
+        this.padding = padding;
     }
 
     static float f(int layer, long id, int pos, int n) {
@@ -27,7 +44,7 @@ final class FunctionSource implements ActivationSource {
         return h / 10f - 3f;
     }
 
-    @Override public String modelId() { return "fn"; }
+    @Override public String modelId() { return modelId; }
     @Override public int layers() { return layers; }
     @Override public int width() { return width; }
     @Override public NDManager manager() { return manager; }
@@ -41,7 +58,7 @@ final class FunctionSource implements ActivationSource {
             for (int i = 0; i < b; i++)
                 for (int p = 0; p < t; p++)
                     for (int n = 0; n < width; n++)
-                        a[(i * t + p) * width + n] = p < lengths[i] ? f(layer, ids[i][p], p, n) : 99f;  // padding must never show
+                        a[(i * t + p) * width + n] = p < lengths[i] ? fn.at(layer, ids[i][p], p, n) : padding;
             out.add(m.create(a, new Shape(b, t, width)));
         }
         return out;
