@@ -4,13 +4,11 @@ import lantern.service.DecoderModelsFixture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static lantern.service.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** collect, show and explain from the terminal on a GPT-2 layout, a Llama layout and a llama2.c checkpoint. */
@@ -25,19 +23,6 @@ class DecoderCliTest {
         Files.createSymbolicLink(dir.resolve("corpora/brown"), Path.of("lantern-data/corpora/brown").toAbsolutePath());
         DecoderModelsFixture.register(dir);
         data = dir.toString();
-    }
-
-    private static String run(Object command, String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        try {
-            int rc = new CommandLine(command).execute(args);
-            assertThat(rc).as(out.toString()).isZero();
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString();
     }
 
     @Test

@@ -13,24 +13,12 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static lantern.service.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ExplainCommandTest {
     @TempDir
     Path dir;
-
-    private String run(Object command, String... args) {
-        PrintStream old = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        try {
-            int rc = new CommandLine(command).execute(args);
-            assertThat(rc).as(out.toString()).isZero();
-        } finally {
-            System.setOut(old);
-        }
-        return out.toString();
-    }
 
     @Test
     void explainsRecordsFromAnOpenAiFileAndStoresTheResult() throws Exception {
