@@ -16,8 +16,8 @@ import java.nio.file.Path;
 /**
  * The causal check of a collected feature, whichever model it belongs to: on encoders (MiniLM) the change of
  * sentence embeddings when the feature is ablated ({@link CausalScorer#ablationScore}), on decoders the change of the
- * next-token distribution ({@link DecoderCausalScorer}). Plain: {@link CausalService} and {@link SteeringService}
- * use it over the app's models; a Spark executor over its own.
+ * next-token distribution ({@link DecoderCausalScorer}). Plain: {@link CausalService} uses it over the app's models; a Spark
+ * executor over its own.
  */
 public final class CausalCheck {
     private final LoadedModels models;

@@ -100,7 +100,7 @@ public final class ExplanationService {
     /**
      * As {@link #explain(FeatureRecords, String, String)}, with the feature's causal check stored beside the scores.
      *
-     * @param causal runs the causal check on the records (e.g. {@code SteeringService::causal}); null to skip it
+     * @param causal runs the causal check on the records (e.g. {@code CausalService::causal}); null to skip it
      */
     public ExplanationResult explain(FeatureRecords records, String explainer, String simulator,
                                      Function<FeatureRecords, CausalScore> causal) {

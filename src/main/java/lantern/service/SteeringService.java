@@ -5,8 +5,6 @@ import lantern.errors.BadRequestException;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.eval.causal.CausalScore;
-import lantern.eval.causal.CausalScorer;
 import lantern.eval.causal.Direction;
 import lantern.eval.causal.DirectionStore;
 import lantern.eval.causal.GenerationSteering;
@@ -15,7 +13,6 @@ import lantern.eval.causal.InterventionSpec;
 import lantern.eval.causal.MeanDifference;
 import lantern.eval.causal.Pooling;
 import lantern.eval.causal.Steering;
-import lantern.explainer.FeatureRecords;
 import lantern.subject.EncoderModel;
 import lantern.subject.HookedModel;
 import lantern.subject.decoder.DecoderModel;
@@ -150,14 +147,5 @@ public class SteeringService {
     @PreDestroy
     void close() {
         if (saes != null) saes.close();
-    }
-
-    /**
-     * The causal check of a feature: ablate it (zero a neuron, zero an SAE feature) and compare how much the sentence
-     * embedding moves on texts of its top windows against its random windows (see {@link CausalScorer#ablationScore}).
-     */
-    public CausalScore causal(FeatureRecords records) {
-        EncoderModel m = models.encoder(records.id().model());
-        return new CausalScorer(m, new InterventionPlanner(m, saes(), directions())).ablationScore(records);
     }
 }
