@@ -37,7 +37,7 @@ public final class ExplainTask {
     public static String run(String requestJson, Path dataDir, Map<String, String> settings) throws InterruptedException {
         try {
             JsonNode r = M.readTree(requestJson);
-            FeatureRecords records = M.treeToValue(r.get("records"), FeatureRecords.class);
+            FeatureRecords records = records(r);
             JsonNode w = r.get("windows");
             ExplanationResult e = ExecutorServices.of(dataDir, settings).explain(records, text(r, "explainer"), text(r, "simulator"),
                     r.path("causal").asBoolean(false), w == null || w.isNull() ? null : w.asInt());
