@@ -1,5 +1,7 @@
 package lantern.spark;
 
+import lantern.explainer.collect.ActivationStore;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +44,7 @@ public final class ClusterAuditBench {
         Path repo = LanternApp.repo();
         Path sparkHome = repo.resolve("spark/target/spark-home");
         Path base = repo.resolve("spark/target/bench-audit");
-        deleteTree(base);
+        ActivationStore.deleteTree(base);
         Path corpora = repo.resolve("lantern-data/corpora");
         List<String> props = List.of("-Dlantern.audit.collect-tokens=" + collectTokens);
         List<String> audit = new ArrayList<>(List.of("audit", "--layers", "0", "--features", "0-" + (features - 1),
@@ -96,12 +98,5 @@ public final class ClusterAuditBench {
             }
         }
         return dir;
-    }
-
-    private static void deleteTree(Path dir) throws Exception {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }
