@@ -111,7 +111,7 @@ public class BenchForwardCommand implements Callable<Integer> {
     }
 
     private void runForward(HookedModel model, TokenStream stream) {
-        for (int[] seqs : ActivationCollector.batchesByLength(stream, batchSize)) {
+        for (int[] seqs : lantern.explainer.collect.CollectionPlan.batchesByLength(stream, batchSize)) {
             int count = seqs.length;
             int t = 0;
             long[][] rows = new long[count][];

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import lantern.explainer.collect.Progress;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -44,10 +43,7 @@ public record SparkCollections(String model, String corpus, String name, int[] l
 
     /** A progress report of the driver as the collector's {@link Progress}. */
     static Progress progress(JsonNode p, long startNanos) {
-        double secs = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
-        long done = p.path("tokensDone").asLong(), total = p.path("tokensTotal").asLong();
-        double rate = done / secs;
-        return new Progress(p.path("phase").asText("collect"), done, total, rate,
-                Duration.ofSeconds(rate > 0 ? (long) ((total - done) / rate) : 0), 0);
+        return Progress.since(p.path("phase").asText("collect"), p.path("tokensDone").asLong(),
+                p.path("tokensTotal").asLong(), startNanos, 0);
     }
 }

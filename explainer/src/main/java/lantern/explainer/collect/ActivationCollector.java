@@ -147,17 +147,8 @@ public final class ActivationCollector {
         }
     }
 
-    /** The stream's sequences in length-sorted batches (see {@link CollectionPlan#batchesByLength}). */
-    public static List<int[]> batchesByLength(TokenStream stream, int batchSize) {
-        return CollectionPlan.batchesByLength(stream, batchSize);
-    }
-
     private static void report(Consumer<Progress> progress, String phase, long done, long total, long t0, long resumedTokens) {
-        if (progress == null) return;
-        double secs = Math.max(1e-9, (System.nanoTime() - t0) / 1e9);
-        double rate = done / secs;
-        long etaSecs = rate > 0 ? (long) ((total - done) / rate) : 0;
-        progress.accept(new Progress(phase, done, total, rate, java.time.Duration.ofSeconds(etaSecs), resumedTokens));
+        if (progress != null) progress.accept(Progress.since(phase, done, total, t0, resumedTokens));
     }
 
     /** Linear interpolation between the order statistics of a sorted sample. */

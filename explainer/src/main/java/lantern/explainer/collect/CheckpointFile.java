@@ -34,7 +34,7 @@ final class CheckpointFile {
     /**
      * Where a checkpoint stands.
      *
-     * @param nextBatch    the first batch (in {@link ActivationCollector#batchesByLength} order) not yet digested
+     * @param nextBatch    the first batch (in {@link CollectionPlan#batchesByLength} order) not yet digested
      * @param tokensDone   text tokens of the batches before it
      * @param elapsedNanos time spent collecting them, over every run so far
      */

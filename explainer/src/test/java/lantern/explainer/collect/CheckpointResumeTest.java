@@ -35,7 +35,7 @@ class CheckpointResumeTest {
         stream = new Chunker(MiniLmTokenizer.get(), 64).chunk(ChunkerTest.files("ca01", "ca02"), 3000);
         // 300 samples out of ~3,000 tokens: the per-batch token sampling is exercised, not bypassed by a rate of 1.
         options = new CollectOptions(LAYERS, 5, 4, 7, 42L, 6, CollectOptions.DEFAULT_LEVELS, 300, 3, 2, 30);
-        batches = ActivationCollector.batchesByLength(stream, options.batchSize()).size();
+        batches = CollectionPlan.batchesByLength(stream, options.batchSize()).size();
         assertThat(batches).as("enough batches to cut short anywhere").isGreaterThan(5);
         reference = new ActivationCollector(source, options).collect(stream, "brown-part", null);
     }
