@@ -62,7 +62,7 @@ public class AuditEstimator {
             FeatureRecords r = load.apply(f);
             if (r == null || r.stats().max() <= 0) continue;
             RecordSplit split = (request.windows() == null ? RecordSplitter.defaults()
-                    : new RecordSplitter(ExplanationService.EXPLAIN_WINDOWS, request.windows(), request.windows())).split(r);
+                    : RecordSplitter.scoring(request.windows())).split(r);
             sampled++;
             if (llmExplainer) {
                 calls++;

@@ -56,8 +56,6 @@ public final class ExplanationService {
     public static final List<String> SIMULATORS = List.of("statistical", "llm-json", "llm-logprob");
     /** The explainer name of explanations a user gave to be scored. */
     public static final String USER = "user";
-    /** Explain windows when a call asks for its own number of scoring windows (as {@link RecordSplitter#defaults()}). */
-    public static final int EXPLAIN_WINDOWS = 20;
     /** The most held-out top (and random) windows a call may ask for. */
     public static final int MAX_WINDOWS = 1000;
 
@@ -176,7 +174,7 @@ public final class ExplanationService {
         if (windows < 1 || windows > MAX_WINDOWS) {
             throw new BadRequestException("windows must lie in [1, " + MAX_WINDOWS + "]: " + windows);
         }
-        return new RecordSplitter(EXPLAIN_WINDOWS, windows, windows);
+        return RecordSplitter.scoring(windows);
     }
 
     /**

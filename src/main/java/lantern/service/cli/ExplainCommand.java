@@ -106,7 +106,7 @@ public class ExplainCommand implements Callable<Integer> {
              SaeStore saes = dec != null ? new SaeStore(data.path(), dec.manager())
                      : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager())) {
             var service = new ExplanationService(data.path(), LlmSettingsFactory.fromMicroProfile(overrides),
-                    noEmbedding ? null : minilm.embedder(), EncoderModel.MINILM_ID, new RecordSplitter(20, windows, windows),
+                    noEmbedding ? null : minilm.embedder(), EncoderModel.MINILM_ID, RecordSplitter.scoring(windows),
                     java.time.Clock.systemUTC()).llmJudges(llmJudges);
             java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
                     : dec != null ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)

@@ -29,7 +29,12 @@ public final class RecordSplitter {
 
     /** Defaults close to OpenAI's: 20 explain windows, 20 held-out top windows (when there are that many), 20 random. */
     public static RecordSplitter defaults() {
-        return new RecordSplitter(20, 20, 20);
+        return scoring(20);
+    }
+
+    /** The default explain set (20 windows) with {@code windows} held-out top and {@code windows} random windows. */
+    public static RecordSplitter scoring(int windows) {
+        return new RecordSplitter(20, windows, windows);
     }
 
     public RecordSplit split(FeatureRecords records) {
