@@ -60,8 +60,9 @@ public final class CollectOp implements DriverOp {
         HookedModel model = CollectPartition.model(modelId, data.toString());
         Corpus corpus = Corpora.open(args.path("corpus").asText("brown"), data);
         String name = args.hasNonNull("name") ? args.get("name").asText() : corpus.name();
-        CollectOptions opt = CollectOptions.defaults().withTopK(args.path("topK").asInt(20)).withSeed(args.path("seed").asLong(0))
-                .withBatchSize(args.path("batchSize").asInt(32));
+        CollectOptions defaults = CollectOptions.defaults();
+        CollectOptions opt = defaults.withTopK(args.path("topK").asInt(defaults.topK()))
+                .withSeed(args.path("seed").asLong(defaults.seed())).withBatchSize(args.path("batchSize").asInt(defaults.batchSize()));
         if (args.path("layers").isArray() && !args.path("layers").isEmpty()) {
             int[] layers = new int[args.get("layers").size()];
             for (int i = 0; i < layers.length; i++) layers[i] = args.get("layers").get(i).asInt();
