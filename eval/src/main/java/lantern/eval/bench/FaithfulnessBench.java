@@ -1,6 +1,7 @@
 package lantern.eval.bench;
 
 import lantern.eval.score.SimulationScorer;
+import lantern.eval.score.RocAuc;
 import lantern.explainer.ActivationRecord;
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.corpus.TagFamilies;
@@ -140,25 +141,14 @@ public final class FaithfulnessBench {
      * half). NaN when one side is empty.
      */
     static double separation(List<ActivationRecord> windows, String family) {
-        List<float[]> pairs = new ArrayList<>(); // {activation, 1 for the class}
+        List<Double> in = new ArrayList<>(), out = new ArrayList<>();
         for (ActivationRecord r : windows) {
             for (int i = 0; i < r.size(); i++) {
                 String f = Rule.tagAt(r, i);
-                if (f != null) pairs.add(new float[] {r.activations()[i], f.equals(family) ? 1 : 0});
+                if (f != null) (f.equals(family) ? in : out).add((double) r.activations()[i]);
             }
         }
-        pairs.sort(Comparator.comparingDouble(p -> p[0]));
-        long pos = pairs.stream().filter(p -> p[1] == 1).count(), neg = pairs.size() - pos;
-        if (pos == 0 || neg == 0) return Double.NaN;
-        double rankSum = 0;
-        for (int i = 0; i < pairs.size(); ) {
-            int j = i;
-            while (j < pairs.size() && pairs.get(j)[0] == pairs.get(i)[0]) j++;
-            double midRank = (i + 1 + j) / 2.0; // 1-based ranks i+1..j share their mean
-            for (int k = i; k < j; k++) if (pairs.get(k)[1] == 1) rankSum += midRank;
-            i = j;
-        }
-        return (rankSum - pos * (pos + 1) / 2.0) / (pos * (double) neg);
+        return RocAuc.of(in.stream().mapToDouble(Double::doubleValue).toArray(), out.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
     /** Runs every search on one unit; empty when it is a ground-truth unit under none of the definitions. */
