@@ -31,11 +31,6 @@ public record ScoreIntervals(Ci simulation, Ci detection, Ci embedding, Ci causa
             if (n < 0) throw new IllegalArgumentException("n must be >= 0: " + n);
         }
 
-        /** From an {@link lantern.eval.score.Interval}; null for none. */
-        public static Ci of(lantern.eval.score.Interval i) {
-            return i == null ? null : new Ci(i.lo(), i.hi(), i.n());
-        }
-
         public boolean hasBounds() {
             return lo != null;
         }
