@@ -56,8 +56,8 @@ public final class ExplanationService {
     public static final List<String> SIMULATORS = List.of("statistical", "llm-json", "llm-logprob");
     /** The explainer name of explanations a user gave to be scored. */
     public static final String USER = "user";
-    /** The most held-out top (and random) windows a call may ask for. */
-    public static final int MAX_WINDOWS = 1000;
+    /** The most held-out top (and random) windows a call may ask for (as an audit). */
+    public static final int MAX_WINDOWS = lantern.eval.audit.AuditRequest.MAX_WINDOWS;
 
     private final ExplanationStore store;
     private final LlmClient llm;
