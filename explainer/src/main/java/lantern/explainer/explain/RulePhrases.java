@@ -20,10 +20,10 @@ final class RulePhrases {
     }
 
     static String phrase(Rule rule, List<ActivationRecord> records) {
+        if (rule.kind() == Rule.Kind.TAG && rule.level() != null) return graded(rule);
         String ex = quoteList(examples(rule, records, EXAMPLES));
         String suchAs = ex.isEmpty() ? "" : ", such as " + ex;
         Rule and = rule.and();
-        if (rule.kind() == Rule.Kind.TAG && rule.level() != null) return graded(rule);
         if (rule.kind() == Rule.Kind.TAG && and != null) {
             String cls = tagClass(rule.values().get(0));
             return switch (and.kind()) {
