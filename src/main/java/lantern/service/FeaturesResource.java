@@ -31,11 +31,8 @@ public class FeaturesResource {
     /**
      * The explain call's body, bound strictly (unknown fields and wrong types are 400s, so a misspelt option is not
      * silently ignored). {@code causal} (default true) runs the causal check beside the scores; it takes about a
-     * second.
-     */
-    /**
-     * The explain call's body; {@code windows} (optional) scores on up to that many held-out top windows and as many
-     * random windows where the collection holds them (default 20 each; the score intervals narrow with more).
+     * second. {@code windows} (optional) scores on up to that many held-out top windows and as many random windows
+     * where the collection holds them (default 20 each; the score intervals narrow with more).
      */
     public record ExplainRequest(String explainer, String simulator, Boolean causal, Integer windows) {
         public ExplainRequest(String explainer, String simulator, Boolean causal) {
