@@ -67,11 +67,8 @@ public record ExplanationScores(Double simulation, String simulator, Double dete
     /** The intervals as an audit logs them; the causal one is its {@code ci95} over top + random texts. */
     public lantern.eval.audit.ScoreIntervals auditIntervals() {
         Intervals i = intervals;
-        lantern.eval.audit.ScoreIntervals.Ci causalCi = causal == null ? null
-                : new lantern.eval.audit.ScoreIntervals.Ci(causal.ci95() == null ? null : causal.ci95().get(0),
-                causal.ci95() == null ? null : causal.ci95().get(1), causal.topTexts() + causal.randomTexts());
         return new lantern.eval.audit.ScoreIntervals(audit(i.simulation()), audit(i.detection()), audit(i.embedding()),
-                causalCi, audit(i.fuzzing()), audit(i.intruder()));
+                causal == null ? null : audit(causal.ci()), audit(i.fuzzing()), audit(i.intruder()));
     }
 
     private static lantern.eval.audit.ScoreIntervals.Ci audit(Ci c) {
@@ -107,6 +104,11 @@ public record ExplanationScores(Double simulation, String simulator, Double dete
                          int randomTexts, String intervention, @JsonInclude(JsonInclude.Include.NON_NULL) java.util.List<Double> ci95) {
         public Causal(Double score, Double ratio, double topEffect, double randomEffect, int topTexts, int randomTexts, String intervention) {
             this(score, ratio, topEffect, randomEffect, topTexts, randomTexts, intervention, null);
+        }
+
+        /** The interval of the selectivity over the top and random texts (bounds null when it has none). */
+        public Ci ci() {
+            return new Ci(ci95 == null ? null : ci95.get(0), ci95 == null ? null : ci95.get(1), topTexts + randomTexts);
         }
 
         static Causal of(CausalScore s) {

@@ -74,13 +74,8 @@ public class SearchService {
     /** The scores' intervals as the index keeps them (a score without a value keeps none). */
     static Intervals intervals(ExplanationScores s) {
         ExplanationScores.Intervals i = s.intervals();
-        Intervals.Bounds causal = null;
-        if (s.causal() != null && s.causal().score() != null && s.causal().ci95() != null) {
-            causal = Intervals.Bounds.of(s.causal().ci95().get(0), s.causal().ci95().get(1),
-                    s.causal().topTexts() + s.causal().randomTexts());
-        }
         return new Intervals(bounds(s.simulation(), i.simulation()), bounds(s.detection(), i.detection()),
-                bounds(s.embedding(), i.embedding()), causal);
+                bounds(s.embedding(), i.embedding()), s.causal() == null ? null : bounds(s.causal().score(), s.causal().ci()));
     }
 
     private static Intervals.Bounds bounds(Double value, ExplanationScores.Ci ci) {

@@ -195,8 +195,7 @@ public class ExplainCommand implements Callable<Integer> {
             String number = decoder ? "%.4g" : "%.5f";  // KL of a small model's ablation can be tiny
             System.out.printf("  causal     %s (%s: %s " + number + " on %d top vs " + number
                             + " on %d random windows, ratio %s)%n",
-                    fmt(c.score(), c.ci95() == null ? null : new lantern.service.ExplanationScores.Ci(c.ci95().get(0), c.ci95().get(1),
-                            c.topTexts() + c.randomTexts())),
+                    fmt(c.score(), c.ci()),
                     decoder ? c.intervention().substring(0, c.intervention().indexOf(';')) : c.intervention(),
                     decoder ? "next-token KL" : "embedding change", c.topEffect(), c.topTexts(), c.randomEffect(), c.randomTexts(),
                     c.ratio() == null ? "n/a" : String.format("%.2f", c.ratio()));
