@@ -35,6 +35,17 @@ record CheckpointKey(Map<String, String> fields) {
         f.put("sequences", Integer.toString(stream.sequences()));
         f.put("streamSha256", digest(stream));
         f.put("layers", Arrays.toString(layers));
+        f.putAll(optionFields(opt));
+        f.put("batches", Integer.toString(batches));
+        return new CheckpointKey(f);
+    }
+
+    /**
+     * Every collect option that changes what is stored, as text in a fixed order: the checkpoint key's and the
+     * {@linkplain CollectionPlan#fingerprint() plan fingerprint}'s one list, so a new option is added once.
+     */
+    static Map<String, String> optionFields(CollectOptions opt) {
+        Map<String, String> f = new LinkedHashMap<>();
         f.put("topK", Integer.toString(opt.topK()));
         f.put("halfWindow", Integer.toString(opt.halfWindow()));
         f.put("batchSize", Integer.toString(opt.batchSize()));
@@ -45,8 +56,7 @@ record CheckpointKey(Map<String, String> fields) {
         f.put("quantileBins", Integer.toString(opt.quantileBins()));
         f.put("perBin", Integer.toString(opt.perBin()));
         f.put("quantileSequences", Integer.toString(opt.quantileSequences()));
-        f.put("batches", Integer.toString(batches));
-        return new CheckpointKey(f);
+        return f;
     }
 
     /**

@@ -105,13 +105,8 @@ public final class CollectionPlan {
         if (fingerprint == null) {
             try {
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
-                CollectOptions o = options;
                 String text = String.join("|", CheckpointKey.digest(stream), Arrays.toString(layers),
-                        Integer.toString(width), Integer.toString(o.topK()), Integer.toString(o.halfWindow()),
-                        Integer.toString(o.batchSize()), Long.toString(o.seed()), Integer.toString(o.randomWindows()),
-                        Arrays.toString(o.quantileLevels()), Integer.toString(o.quantileSamples()),
-                        Integer.toString(o.quantileBins()), Integer.toString(o.perBin()),
-                        Integer.toString(o.quantileSequences()));
+                        Integer.toString(width), String.join("|", CheckpointKey.optionFields(options).values()));
                 md.update(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
                 fingerprint = java.util.HexFormat.of().formatHex(md.digest());
             } catch (NoSuchAlgorithmException e) {
