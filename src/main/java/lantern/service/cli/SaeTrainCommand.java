@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 /** {@code lantern sae train}: options in, {@link SaeTrainingService} does the work, a progress bar and a summary out. */
 @CommandLine.Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Trains a TopK (or ReLU + L1) sparse autoencoder on a hook's activations over Brown, measures it on held-out documents and saves it in SAELens format.")
+        description = "Trains a TopK (ReLU + L1, BatchTopK, Matryoshka) sparse autoencoder on a hook's activations over Brown, measures it on held-out documents and saves it in SAELens format.")
 public class SaeTrainCommand implements Callable<Integer> {
     @jakarta.inject.Inject
     SaeTrainingService training;
@@ -32,6 +32,12 @@ public class SaeTrainCommand implements Callable<Integer> {
 
     @CommandLine.Option(names = "--k", defaultValue = "32", description = "Active features per token for TopK; 0 trains ReLU + L1 (default: ${DEFAULT-VALUE}).")
     int k;
+
+    @CommandLine.Option(names = "--architecture", description = "topk, relu, batchtopk or matryoshka (SAELens's matryoshka_batchtopk); default: topk when --k > 0, else relu.")
+    String architecture;
+
+    @CommandLine.Option(names = "--matryoshka-widths", split = ",", description = "Nested level widths for matryoshka, strictly increasing, the last = --features (default: four doubling levels).")
+    java.util.List<Integer> matryoshkaWidths;
 
     @CommandLine.Option(names = "--l1", defaultValue = "5", description = "L1 coefficient for ReLU SAEs (default: ${DEFAULT-VALUE}).")
     float l1;
@@ -69,8 +75,8 @@ public class SaeTrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (tokens < batchSize) throw new IllegalArgumentException("--tokens must be at least --batch-size");
-        SaeTrainingOptions opt = new SaeTrainingOptions(k > 0 ? SaeArchitecture.TOPK : SaeArchitecture.STANDARD, features,
-                k, l1, lr, batchSize, epochs, deadAfter, resampleEvery, seed);
+        SaeTrainingOptions opt = new SaeTrainingOptions(architecture(), features,
+                k, l1, lr, batchSize, epochs, deadAfter, resampleEvery, seed, matryoshkaWidths, 0.01);
         long t0 = System.nanoTime();
         try (HookedModel m = load()) {
             ProgressBar bar = new ProgressBar(System.err);
@@ -96,12 +102,23 @@ public class SaeTrainCommand implements Callable<Integer> {
                     });
             bar.finish();
             System.out.printf(Locale.ROOT, "%s: %d features, %s, trained on %,d tokens (%d steps) in %.1f s (%.1f s in all)%n",
-                    r.kind(), features, k > 0 ? "k=" + k : "l1=" + l1, r.trainTokens(), r.steps(), r.trainSeconds(),
+                    r.kind(), features, opt.architecture().usesK() ? opt.architecture().cfgName() + " k=" + k : "l1=" + l1, r.trainTokens(), r.steps(), r.trainSeconds(),
                     (System.nanoTime() - t0) / 1e9);
             System.out.println(r.metrics().summary());
             System.out.printf("saved to %s (feature ids %s/%d/%s/N)%n", r.dir(), m.info().id(), r.layer(), r.kind());
             return 0;
         }
+    }
+
+    private SaeArchitecture architecture() {
+        if (architecture == null) return k > 0 ? SaeArchitecture.TOPK : SaeArchitecture.STANDARD;
+        return switch (architecture.toLowerCase(Locale.ROOT)) {
+            case "topk" -> SaeArchitecture.TOPK;
+            case "relu", "standard" -> SaeArchitecture.STANDARD;
+            case "batchtopk" -> SaeArchitecture.BATCHTOPK;
+            case "matryoshka", "matryoshka_batchtopk" -> SaeArchitecture.MATRYOSHKA;
+            default -> throw new IllegalArgumentException("--architecture must be topk, relu, batchtopk or matryoshka, not " + architecture);
+        };
     }
 
     private HookedModel load() {

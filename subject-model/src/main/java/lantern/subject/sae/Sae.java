@@ -10,7 +10,7 @@ import ai.djl.nn.Activation;
 /**
  * A sparse autoencoder over one hook point: {@code f = act((x - b_dec) W_enc + b_enc)}, {@code x̂ = f W_dec + b_dec}.
  * Shapes follow SAELens: {@code W_enc [d_in, d_sae]}, {@code b_enc [d_sae]}, {@code W_dec [d_sae, d_in]},
- * {@code b_dec [d_in]}, and for JumpReLU {@code threshold [d_sae]}. Inputs may have any leading shape
+ * {@code b_dec [d_in]}, and for JumpReLU (and BatchTopK/Matryoshka, JumpReLUs at inference) {@code threshold [d_sae]}. Inputs may have any leading shape
  * ({@code [tokens, d_in]} or {@code [batch, tokens, d_in]}).
  *
  * <p>The weights live on the SAE's own manager; {@link #close()} frees them. Arrays returned by encode/decode
@@ -44,12 +44,12 @@ public final class Sae implements AutoCloseable {
         check("b_enc", w.bEnc(), dSae);
         check("W_dec", w.wDec(), (long) dSae * dIn);
         check("b_dec", w.bDec(), dIn);
-        if (cfg.architecture() == SaeArchitecture.JUMPRELU) {
-            if (w.threshold() == null) throw new IllegalArgumentException("a JumpReLU SAE needs a threshold tensor");
+        if (cfg.architecture().hasThreshold()) {
+            if (w.threshold() == null) throw new IllegalArgumentException("a " + cfg.architecture().cfgName() + " SAE needs a threshold tensor");
             check("threshold", w.threshold(), dSae);
         }
         NDManager m = parent.newSubManager();
-        NDArray th = cfg.architecture() == SaeArchitecture.JUMPRELU ? m.create(w.threshold()) : null;
+        NDArray th = cfg.architecture().hasThreshold() ? m.create(w.threshold()) : null;
         return new Sae(cfg, m, m.create(w.wEnc(), new Shape(dIn, dSae)), m.create(w.bEnc()),
                 m.create(w.wDec(), new Shape(dSae, dIn)), m.create(w.bDec()), th);
     }
@@ -77,7 +77,7 @@ public final class Sae implements AutoCloseable {
     NDArray activate(NDArray pre) {
         return switch (cfg.architecture()) {
             case STANDARD -> Activation.relu(pre);
-            case JUMPRELU -> Activation.relu(pre).mul(pre.gt(threshold).toType(DataType.FLOAT32, false));
+            case JUMPRELU, BATCHTOPK, MATRYOSHKA -> Activation.relu(pre).mul(pre.gt(threshold).toType(DataType.FLOAT32, false));
             case TOPK -> topK(pre, cfg.k());
         };
     }

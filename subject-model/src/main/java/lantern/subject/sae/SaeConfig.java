@@ -7,7 +7,7 @@ import lantern.subject.HookNames;
  *
  * @param model                 the subject model id ("minilm-l6")
  * @param hookName              the hook point it reads ("blocks.3.hook_resid_post")
- * @param k                     active features per token for TopK, 0 otherwise
+ * @param k                     active features per token for TopK (per-token mean for BatchTopK/Matryoshka), 0 otherwise
  * @param applyBDecToInput      subtract {@code b_dec} from the input before encoding
  * @param normalizeActivations  "none" or "constant_norm_rescale" (inputs scaled to norm sqrt(d_in), outputs back)
  */
@@ -17,10 +17,10 @@ public record SaeConfig(String model, String hookName, int dIn, int dSae, SaeArc
         if (hookName == null || hookName.isBlank()) throw new IllegalArgumentException("SAE cfg has no hook_name");
         if (dIn <= 0 || dSae <= 0) throw new IllegalArgumentException("d_in and d_sae must be positive: " + dIn + ", " + dSae);
         if (architecture == null) throw new IllegalArgumentException("SAE cfg has no architecture");
-        if (architecture == SaeArchitecture.TOPK && (k <= 0 || k > dSae)) {
-            throw new IllegalArgumentException("a TopK SAE needs 0 < k <= d_sae, got k=" + k);
+        if (architecture.usesK() && (k <= 0 || k > dSae)) {
+            throw new IllegalArgumentException("a " + architecture.cfgName() + " SAE needs 0 < k <= d_sae, got k=" + k);
         }
-        if (architecture != SaeArchitecture.TOPK) k = 0;
+        if (!architecture.usesK()) k = 0;
         if (normalizeActivations == null) normalizeActivations = "none";
         if (!normalizeActivations.equals("none") && !normalizeActivations.equals("constant_norm_rescale")) {
             throw new IllegalArgumentException("unsupported normalize_activations '" + normalizeActivations
@@ -53,6 +53,8 @@ public record SaeConfig(String model, String hookName, int dIn, int dSae, SaeArc
             case TOPK -> "k" + k;
             case STANDARD -> "relu";
             case JUMPRELU -> "jumprelu";
+            case BATCHTOPK -> "batchtopk" + k;
+            case MATRYOSHKA -> "matryoshka" + k;
         };
         return "sae-" + site + "-" + act;
     }

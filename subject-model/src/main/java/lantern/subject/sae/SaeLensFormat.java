@@ -27,6 +27,9 @@ import java.util.Map;
 public final class SaeLensFormat {
     public static final String CFG = "cfg.json";
     public static final String WEIGHTS = "sae_weights.safetensors";
+    /** Metadata keys naming the training architecture of a BatchTopK-family SAE saved as JumpReLU. */
+    static final String TRAINING_ARCHITECTURE = "lantern_training_architecture";
+    static final String TRAINING_K = "lantern_training_k";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private SaeLensFormat() {
@@ -44,14 +47,14 @@ public final class SaeLensFormat {
                 .add("b_enc", w.bEnc(), cfg.dSae())
                 .add("W_dec", w.wDec(), cfg.dSae(), cfg.dIn())
                 .add("b_dec", w.bDec(), cfg.dIn());
-        if (cfg.architecture() == SaeArchitecture.JUMPRELU) st.add("threshold", w.threshold(), cfg.dSae());
+        if (cfg.architecture().hasThreshold()) st.add("threshold", w.threshold(), cfg.dSae());
         st.write(dir.resolve(WEIGHTS));
         writeJson(dir.resolve(CFG), cfgJson(cfg));
     }
 
     static Map<String, Object> cfgJson(SaeConfig cfg) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("architecture", cfg.architecture().cfgName());
+        m.put("architecture", cfg.architecture().savedCfgName());
         m.put("d_in", cfg.dIn());
         m.put("d_sae", cfg.dSae());
         m.put("dtype", "float32");
@@ -72,6 +75,11 @@ public final class SaeLensFormat {
         meta.put("hook_name", cfg.hookName());
         meta.put("hook_head_index", null);
         meta.put("prepend_bos", true);
+        if (cfg.architecture().isBatchTopK()) {
+            // saved as SAELens saves them for inference (a JumpReLU); what it was trained as, for a reload
+            meta.put(TRAINING_ARCHITECTURE, cfg.architecture().cfgName());
+            meta.put(TRAINING_K, cfg.k());
+        }
         m.put("metadata", meta);
         return m;
     }
@@ -108,6 +116,17 @@ public final class SaeLensFormat {
         SaeArchitecture arch = SaeArchitecture.fromCfg(text(c, "architecture", "standard"));
         if (arch == SaeArchitecture.STANDARD && topkSign) arch = SaeArchitecture.TOPK;
         int k = 0;
+        if (arch == SaeArchitecture.JUMPRELU && meta.path(TRAINING_ARCHITECTURE).isTextual()) {
+            SaeArchitecture trained = SaeArchitecture.fromCfg(meta.path(TRAINING_ARCHITECTURE).asText());
+            if (trained.isBatchTopK() && meta.path(TRAINING_K).isIntegralNumber()) {
+                arch = trained;
+                k = meta.path(TRAINING_K).asInt();
+            }
+        } else if (arch.isBatchTopK()) {
+            // a SAELens training checkpoint: k may be a float there (a mean per token)
+            if (!c.path("k").isNumber()) throw new IllegalArgumentException(cfgPath + ": a " + arch.cfgName() + " SAE must give k");
+            k = (int) Math.round(c.path("k").asDouble());
+        }
         if (arch == SaeArchitecture.TOPK) {
             JsonNode kNode = c.path("k").isNumber() ? c.path("k") : kwargs.path("k");
             if (!kNode.isIntegralNumber()) {
@@ -134,9 +153,15 @@ public final class SaeLensFormat {
             expectShape(r, "W_dec", cfg.dSae(), cfg.dIn());
             expectShape(r, "b_dec", cfg.dIn());
             float[] threshold = null;
-            if (cfg.architecture() == SaeArchitecture.JUMPRELU) {
-                expectShape(r, "threshold", cfg.dSae());
-                threshold = r.readFloats("threshold");
+            if (cfg.architecture().hasThreshold()) {
+                if (!r.contains("threshold") && r.contains("topk_threshold")) {
+                    // a SAELens BatchTopK training checkpoint: one threshold for every feature
+                    threshold = new float[cfg.dSae()];
+                    Arrays.fill(threshold, r.readFloats("topk_threshold")[0]);
+                } else {
+                    expectShape(r, "threshold", cfg.dSae());
+                    threshold = r.readFloats("threshold");
+                }
             }
             return new SaeWeights(r.readFloats("W_enc"), r.readFloats("b_enc"), r.readFloats("W_dec"),
                     r.readFloats("b_dec"), threshold);

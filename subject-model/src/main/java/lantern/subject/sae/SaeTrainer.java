@@ -19,7 +19,10 @@ import java.util.Random;
  * <ul>
  *   <li>Inputs are scaled so their mean norm is sqrt(d_in) (one learning rate and λ fit every hook); the scale is
  *       folded into the saved weights, so the result reads raw activations ({@code normalize_activations: none}).</li>
- *   <li>TopK: loss = mean over tokens of ‖x − x̂‖². ReLU: the same plus λ·Σ|α|.</li>
+ *   <li>TopK: loss = mean over tokens of ‖x − x̂‖². ReLU: the same plus λ·Σ|α|. BatchTopK and Matryoshka: the
+ *       TopK loss with the batch-level activation, Matryoshka plus its nested prefix losses, and the inference
+ *       threshold tracked as SAELens does ({@link BatchTopK}); saved as JumpReLU SAEs with that threshold.
+ *       SAELens adds an auxiliary loss for dead latents to the TopK family; we resample dead latents instead.</li>
  *   <li>Decoder rows are kept at unit norm after every step, and the gradient component along each row is removed
  *       first, so the step does not fight the renormalisation (the L1 penalty cannot shrink by growing them).</li>
  *   <li>Init: decoder rows random unit vectors, encoder = decoder transposed, b_dec = data mean, b_enc = 0.</li>
@@ -36,6 +39,7 @@ public final class SaeTrainer {
 
     /** What training did: steps, tokens seen, features resampled, input scale and wall time. */
     public record Result(Sae sae, int steps, long tokensSeen, int resampled, float inputScale, double seconds) {
+        // the BatchTopK threshold is the saved SAE's (sae.weights().threshold())
     }
 
     private final SaeTrainingOptions opt;
@@ -46,6 +50,8 @@ public final class SaeTrainer {
     private NDArray[] m, v;
     private int t;
     private NDArray lastTopIndices;
+    /** BatchTopK's inference threshold (double, as SAELens keeps it), in the scaled input space = the raw one's. */
+    private double threshold;
 
     public SaeTrainer(SaeTrainingOptions options, SaeTrainingListener listener) {
         this.opt = options;
@@ -93,8 +99,14 @@ public final class SaeTrainer {
                 }
                 if (report) listener.onStep(step, steps, stats[0], stats[1], stats[2], dead, resampled);
             }
+            // pre-activations of raw inputs with the folded weights equal the scaled ones: the threshold carries over
+            float[] th = null;
+            if (opt.architecture().isBatchTopK()) {
+                th = new float[f];
+                java.util.Arrays.fill(th, (float) threshold);
+            }
             SaeWeights w = new SaeWeights(mulAll(wEnc.toFloatArray(), scale), bEnc.toFloatArray(),
-                    mulAll(wDec.toFloatArray(), 1f / scale), mulAll(bDec.toFloatArray(), 1f / scale), null);
+                    mulAll(wDec.toFloatArray(), 1f / scale), mulAll(bDec.toFloatArray(), 1f / scale), th);
             SaeConfig cfg = new SaeConfig(model, data.hook(), d, f, opt.architecture(), opt.k(), true, "none");
             Sae sae = Sae.of(cfg, w, parent);
             return new Result(sae, steps, (long) steps * opt.batchSize(), resampled, scale, (System.nanoTime() - start) / 1e9);
@@ -148,11 +160,17 @@ public final class SaeTrainer {
                     err = values.expandDims(1).matMul(rows).squeeze(1).add(bDec).sub(xb);
                     feats = values;
                     lastTopIndices = top.get(1);
+                } else if (opt.architecture().isBatchTopK()) {
+                    feats = BatchTopK.activate(pre, opt.k());
+                    err = feats.matMul(wDec).add(bDec).sub(xb);
                 } else {
                     feats = Activation.relu(pre);
                     err = feats.matMul(wDec).add(bDec).sub(xb);
                 }
                 loss = err.square().sum(new int[]{1}).mean();
+                if (opt.architecture() == SaeArchitecture.MATRYOSHKA && opt.matryoshkaWidths().size() > 1) {
+                    loss = loss.add(BatchTopK.prefixLosses(pre, xb, wDec, bDec, opt.matryoshkaWidths(), opt.k()));
+                }
                 if (opt.architecture() == SaeArchitecture.STANDARD) {
                     loss = loss.add(feats.abs().sum(new int[]{1}).mean().mul(opt.l1()));
                 }
@@ -162,6 +180,9 @@ public final class SaeTrainer {
             // "on" for a thread other than the one that started the engine: the in-place Adam update below must run
             // with it off (else "a leaf Variable that requires grad is being used in an in-place operation").
             ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            if (opt.architecture().isBatchTopK()) {
+                threshold = BatchTopK.updateThreshold(threshold, BatchTopK.minPositive(feats), opt.thresholdLr());
+            }
             NDArray gEnc = wEnc.getGradient(), gbEnc = bEnc.getGradient(), gDec = wDec.getGradient(), gbDec = bDec.getGradient();
             // remove the part of the decoder gradient along each (unit) row: renormalising would undo it anyway
             NDArray along = gDec.mul(wDec).sum(new int[]{1}, true);
@@ -219,7 +240,9 @@ public final class SaeTrainer {
         try (NDScope scope = new NDScope()) {
             NDArray xs = x.get(new NDIndex("{}", tm.create(idx))).mul(scale);
             NDArray pre = xs.sub(bDec).matMul(wEnc).add(bEnc);
-            NDArray feats = opt.architecture() == SaeArchitecture.TOPK ? Sae.topK(pre, opt.k()) : Activation.relu(pre);
+            NDArray feats = opt.architecture() == SaeArchitecture.TOPK ? Sae.topK(pre, opt.k())
+                    : opt.architecture().isBatchTopK() ? Activation.relu(pre).mul(pre.gt((float) threshold).toType(DataType.FLOAT32, false))
+                    : Activation.relu(pre);
             resid = xs.sub(feats.matMul(wDec).add(bDec)).toFloatArray();
         }
         double[] cumulative = new double[sample];
@@ -245,7 +268,7 @@ public final class SaeTrainer {
             aliveNorm += Math.sqrt(s);
             alive++;
         }
-        float encNorm = (float) (alive == 0 ? 1.0 : aliveNorm / alive) * (opt.architecture() == SaeArchitecture.TOPK ? 1f : 0.2f);
+        float encNorm = (float) (alive == 0 ? 1.0 : aliveNorm / alive) * (opt.architecture().usesK() ? 1f : 0.2f);
         int count = 0;
         for (int j = 0; j < f; j++) {
             if (sinceFired[j] < opt.deadAfterTokens()) continue;
