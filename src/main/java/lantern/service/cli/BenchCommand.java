@@ -14,6 +14,7 @@ import picocli.CommandLine;
                 BenchFaithfulnessCommand.class,
                 BenchFuzzCommand.class,
                 BenchLoadCommand.class,
+                BenchSaeCommand.class,
         })
 public class BenchCommand implements Runnable {
     @CommandLine.Spec

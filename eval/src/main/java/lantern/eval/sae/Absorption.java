@@ -13,7 +13,8 @@ import java.util.Random;
  *
  * <ol>
  *   <li>A softmax probe learns each word's first letter from the model's activation (training words).</li>
- *   <li>Per letter, the SAE's main latents: k-sparse probing for "starts with this letter" on SAE latents, k grown
+ *   <li>Per letter, the SAE's main latents: k-sparse probing for "starts with this letter" on SAE latents (ranked by
+ *       the signed mean difference: latents that fire on the letter's words), k grown
  *       from 1 while held-out F1 improves by more than τ = 0.03 (at most {@code maxMainLatents}).</li>
  *   <li>Per held-out word the probe gets right, with the probe direction p (unit) of its letter, the activation's
  *       projection P = a·p, each latent's projection a_j·cos(p, d_j): the <b>absorption fraction</b> is 0 when the
@@ -157,7 +158,8 @@ public final class Absorption {
                              double[] f1Out) {
         int width = latents[0].length;
         int[] trainRows = train.stream().mapToInt(Integer::intValue).toArray();
-        int[] ranked = SparseProbing.rankByMeanDifference(latents, isLetter, trainRows, width);
+        // signed, as SAEBench: the main latents are ones that fire on the letter's words
+        int[] ranked = SparseProbing.rankByMeanDifference(latents, isLetter, trainRows, width, false);
         int bestK = 1;
         double bestF1 = -1;
         for (int k = 1; k <= Math.min(maxK, width); k++) {

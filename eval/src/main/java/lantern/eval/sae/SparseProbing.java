@@ -38,7 +38,7 @@ public final class SparseProbing {
             return new Result(task, ks.clone(), nan, new int[0], tr.length / 2, te.length / 2);
         }
         int width = train[0].length;
-        int[] order = rankByMeanDifference(train, trainPositive, tr, width);
+        int[] order = rankByMeanDifference(train, trainPositive, tr, width, true);
         int maxK = Math.min(Arrays.stream(ks).max().orElse(1), width);
         int[] chosen = Arrays.copyOf(order, maxK);
         double[] acc = new double[ks.length];
@@ -51,8 +51,11 @@ public final class SparseProbing {
         return new Result(task, ks.clone(), acc, chosen, tr.length / 2, te.length / 2);
     }
 
-    /** Units ordered by |mean over positives − mean over negatives| among {@code rows}, largest first. */
-    public static int[] rankByMeanDifference(float[][] x, boolean[] positive, int[] rows, int width) {
+    /**
+     * Units ordered by mean over positives − mean over negatives among {@code rows}, largest first; in absolute value
+     * when {@code absolute}.
+     */
+    public static int[] rankByMeanDifference(float[][] x, boolean[] positive, int[] rows, int width, boolean absolute) {
         double[] pos = new double[width], neg = new double[width];
         int np = 0, nn = 0;
         for (int r : rows) {
@@ -63,7 +66,10 @@ public final class SparseProbing {
             for (int j = 0; j < width; j++) target[j] += row[j];
         }
         double[] diff = new double[width];
-        for (int j = 0; j < width; j++) diff[j] = Math.abs(pos[j] / Math.max(np, 1) - neg[j] / Math.max(nn, 1));
+        for (int j = 0; j < width; j++) {
+            diff[j] = pos[j] / Math.max(np, 1) - neg[j] / Math.max(nn, 1);
+            if (absolute) diff[j] = Math.abs(diff[j]);
+        }
         Integer[] idx = new Integer[width];
         for (int j = 0; j < width; j++) idx[j] = j;
         Arrays.sort(idx, (a, b) -> diff[b] != diff[a] ? Double.compare(diff[b], diff[a]) : Integer.compare(a, b));
