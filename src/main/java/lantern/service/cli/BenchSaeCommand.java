@@ -43,8 +43,8 @@ public class BenchSaeCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--neurons", split = ",", description = "Hooks whose raw units are probed beside the SAEs (default: blocks.L.mlp.hook_post and the SAEs' hook).")
     List<String> neuronHooks;
 
-    @CommandLine.Option(names = "--architectures", split = ",", defaultValue = "relu,topk,batchtopk,matryoshka_batchtopk",
-            description = "Architectures trained on synthetic data (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--architectures", split = ",", defaultValue = "standard,topk,batchtopk,matryoshka_batchtopk",
+            description = "Architectures trained on synthetic data, as SAELens names them: standard (ReLU + L1), topk, batchtopk, matryoshka_batchtopk (default: ${DEFAULT-VALUE}).")
     List<String> architectures;
 
     @CommandLine.Option(names = "--synthetic-features", defaultValue = "2048", description = "Ground-truth features N (default: ${DEFAULT-VALUE}).")
@@ -59,7 +59,10 @@ public class BenchSaeCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--k", defaultValue = "16", description = "k of the TopK family on synthetic data (default: ${DEFAULT-VALUE}).")
     int k;
 
-    @CommandLine.Option(names = "--l1", defaultValue = "5", description = "L1 coefficient of the ReLU SAE on synthetic data (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--matryoshka-widths", split = ",", description = "Nested widths of the Matryoshka SAE on synthetic data (default: four doubling levels ending at --synthetic-width).")
+    List<Integer> matryoshkaWidths;
+
+    @CommandLine.Option(names = "--l1", defaultValue = "2", description = "L1 coefficient of the ReLU SAE on synthetic data (default: ${DEFAULT-VALUE}).")
     float l1;
 
     @CommandLine.Option(names = "--synthetic-samples", defaultValue = "262144", description = "Training samples (default: ${DEFAULT-VALUE}).")
@@ -109,7 +112,8 @@ public class BenchSaeCommand implements Callable<Integer> {
             List<SaeArchitecture> archs = architectures.stream().map(SaeArchitecture::fromCfg).toList();
             SyntheticRecoveryBench.Options o = new SyntheticRecoveryBench.Options(
                     SyntheticFeatures.Config.synthSaeBenchLike(synthFeatures, synthDim, seed), synthWidth, k, l1,
-                    synthSamples, evalSamples, synthEpochs, batchSize, lr, archs);
+                    synthSamples, evalSamples, synthEpochs, batchSize, lr, archs,
+                    matryoshkaWidths == null ? List.of() : matryoshkaWidths);
             try (NDManager m = NDManager.newBaseManager("PyTorch")) {
                 ProgressBar bar = new ProgressBar(System.err);
                 SyntheticRecoveryBench.Result r = SyntheticRecoveryBench.run(o, m, msg -> {

@@ -23,10 +23,12 @@ import java.util.function.Consumer;
  */
 public final class SyntheticRecoveryBench {
     /**
-     * @param l1 the ReLU SAE's L1 coefficient (on inputs scaled to mean norm √D, as the trainer scales them)
+     * @param l1               the ReLU SAE's L1 coefficient (on inputs scaled to mean norm √D, as the trainer scales them)
+     * @param matryoshkaWidths the Matryoshka SAE's nested widths (empty: four doubling levels)
      */
     public record Options(SyntheticFeatures.Config model, int width, int k, float l1, int trainSamples, int evalSamples,
-                          double epochs, int batchSize, float learningRate, List<SaeArchitecture> architectures) {
+                          double epochs, int batchSize, float learningRate, List<SaeArchitecture> architectures,
+                          List<Integer> matryoshkaWidths) {
     }
 
     public record Row(String architecture, FeatureRecovery recovery, double trainSeconds) {
@@ -51,12 +53,14 @@ public final class SyntheticRecoveryBench {
         try (NDManager m = parent.newSubManager()) {
             TokenActivations data = new TokenActivations("blocks.0.hook_resid_post", m.create(train.x(), new Shape(train.n(), d)), 0);
             for (SaeArchitecture a : o.architectures()) {
-                progress.accept("training " + a.cfgName());
+                progress.accept("training " + a.cfgName() + (a == SaeArchitecture.MATRYOSHKA ? " " + opt.matryoshkaWidths() : ""));
                 SaeTrainingOptions opt = new SaeTrainingOptions(a, o.width(), a.usesK() ? o.k() : 0, o.l1(), o.learningRate(),
-                        o.batchSize(), o.epochs(), Math.max(o.batchSize() * 20L, 20_000), 100, o.model().seed(), List.of(), 0.01);
+                        o.batchSize(), o.epochs(), Math.max(o.batchSize() * 20L, 20_000), 100, o.model().seed(),
+                        a == SaeArchitecture.MATRYOSHKA ? o.matryoshkaWidths() : List.of(), 0.01);
                 SaeTrainer.Result r = new SaeTrainer(opt, listener).train("synthetic", data, m);
                 try (Sae sae = r.sae()) {
-                    rows.add(new Row(a.cfgName(), FeatureRecovery.measure(sae, truth, eval, m), r.seconds()));
+                    String name = a == SaeArchitecture.MATRYOSHKA ? a.cfgName() + " " + opt.matryoshkaWidths() : a.cfgName();
+                    rows.add(new Row(name, FeatureRecovery.measure(sae, truth, eval, m), r.seconds()));
                 }
             }
             try (Sae random = random(o.width(), d, o.k(), o.model().seed(), m)) {

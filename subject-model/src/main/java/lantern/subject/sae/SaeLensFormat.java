@@ -123,7 +123,7 @@ public final class SaeLensFormat {
                 k = meta.path(TRAINING_K).asInt();
             }
         } else if (arch.isBatchTopK()) {
-            // a SAELens training checkpoint: k may be a float there (a mean per token)
+            // a SAELens training config: k may be a float there (a mean per token)
             if (!c.path("k").isNumber()) throw new IllegalArgumentException(cfgPath + ": a " + arch.cfgName() + " SAE must give k");
             k = (int) Math.round(c.path("k").asDouble());
         }
@@ -154,14 +154,12 @@ public final class SaeLensFormat {
             expectShape(r, "b_dec", cfg.dIn());
             float[] threshold = null;
             if (cfg.architecture().hasThreshold()) {
-                if (!r.contains("threshold") && r.contains("topk_threshold")) {
-                    // a SAELens BatchTopK training checkpoint: one threshold for every feature
-                    threshold = new float[cfg.dSae()];
-                    Arrays.fill(threshold, r.readFloats("topk_threshold")[0]);
-                } else {
-                    expectShape(r, "threshold", cfg.dSae());
-                    threshold = r.readFloats("threshold");
+                if (!r.contains("threshold")) {
+                    throw new IllegalArgumentException(wPath + ": a " + cfg.architecture().cfgName() + " SAE needs a 'threshold'"
+                            + " tensor (SAELens's inference save; a training checkpoint's float64 topk_threshold is not read)");
                 }
+                expectShape(r, "threshold", cfg.dSae());
+                threshold = r.readFloats("threshold");
             }
             return new SaeWeights(r.readFloats("W_enc"), r.readFloats("b_enc"), r.readFloats("W_dec"),
                     r.readFloats("b_dec"), threshold);
