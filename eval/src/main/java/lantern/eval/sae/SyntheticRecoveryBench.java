@@ -53,10 +53,10 @@ public final class SyntheticRecoveryBench {
         try (NDManager m = parent.newSubManager()) {
             TokenActivations data = new TokenActivations("blocks.0.hook_resid_post", m.create(train.x(), new Shape(train.n(), d)), 0);
             for (SaeArchitecture a : o.architectures()) {
-                progress.accept("training " + a.cfgName() + (a == SaeArchitecture.MATRYOSHKA ? " " + opt.matryoshkaWidths() : ""));
                 SaeTrainingOptions opt = new SaeTrainingOptions(a, o.width(), a.usesK() ? o.k() : 0, o.l1(), o.learningRate(),
                         o.batchSize(), o.epochs(), Math.max(o.batchSize() * 20L, 20_000), 100, o.model().seed(),
                         a == SaeArchitecture.MATRYOSHKA ? o.matryoshkaWidths() : List.of(), 0.01);
+                progress.accept("training " + a.cfgName() + (a == SaeArchitecture.MATRYOSHKA ? " " + opt.matryoshkaWidths() : ""));
                 SaeTrainer.Result r = new SaeTrainer(opt, listener).train("synthetic", data, m);
                 try (Sae sae = r.sae()) {
                     String name = a == SaeArchitecture.MATRYOSHKA ? a.cfgName() + " " + opt.matryoshkaWidths() : a.cfgName();
