@@ -133,7 +133,7 @@ public class BenchSaeCommand implements Callable<Integer> {
                 for (String id : saeIds) saes.add(load(store, id, m));
                 if (probing) {
                     List<String> raw = neuronHooks != null ? neuronHooks : defaultRawHooks(saes);
-                    for (String h : raw) HookNames.requireValid(h, m.info().layers());
+                    for (String h : raw) HookNames.requireValid(h, m.hookNames());
                     TagProbingBench.Options o = new TagProbingBench.Options(families != null ? families : TagProbingBench.FAMILIES,
                             trainWords, testWords, maxPerClass, lantern.eval.sae.SparseProbing.KS, seed);
                     TagProbingBench.Result r = TagProbingBench.run(m, data.path(), saes, raw, o, System.err::println);
