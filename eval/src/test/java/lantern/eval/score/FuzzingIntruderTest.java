@@ -94,6 +94,7 @@ class FuzzingIntruderTest {
             var intr = new IntruderScorer().score(e, SPLIT, new LlmJudges.Intruder(client));
             assertThat(intr.score().nFailed()).isEqualTo(intr.score().nGroups());
             assertThat(intr.score().accuracy()).isNaN();
+            assertThat(intr.score().reason()).startsWith("the judge answered none of " + intr.score().nGroups() + " groups");
             assertThat(intr.usage().failedCalls()).isEqualTo(intr.score().nGroups());
         } finally {
             server.stop();
