@@ -78,6 +78,7 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
         if (allUnits) printAllUnits(bench, search);
         if (examples > 0 && !neurons.units().isEmpty()) printExamples(neurons.units(), search);
         if (misses > 0) printMisses(neurons.units(), search.get(search.size() - 1), s.minSimulation());
+        printSearchNdcg(neurons.units());
         if (sae != null) {
             System.out.println();
             Run features = run(bench, sae, search, true);
@@ -141,6 +142,38 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
             }
             System.out.println();
         }
+    }
+
+    /**
+     * nDCG@5 of search over the index's statistical labels of this model (an audit made them), one user query per
+     * class with detector units, relevant: that class's detector units; old ranking and class-aware ranking.
+     */
+    private void printSearchNdcg(List<FaithfulnessBench.Unit> units) {
+        java.nio.file.Path dir = data.path().resolve("index");
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            System.out.println("\nsearch nDCG@5: no index in " + dir + " (run an audit first)");
+            return;
+        }
+        Map<String, java.util.Set<String>> relevant = new TreeMap<>();
+        for (FaithfulnessBench.Unit u : units) {
+            var t = u.truths().get(Definition.DETECTOR);
+            if (t != null) relevant.computeIfAbsent(t.family(), k -> new java.util.TreeSet<>()).add(u.feature());
+        }
+        List<lantern.eval.bench.SearchNdcg.QueryResult> results;
+        try (var index = lantern.index.FeatureIndex.openReadOnly(dir); var minilm = lantern.subject.bert.MiniLm.load()) {
+            results = lantern.eval.bench.SearchNdcg.run(index, model, relevant, minilm::embed);
+        }
+        var rankings = lantern.index.FeatureIndex.Ranking.values();
+        System.out.printf(Locale.ROOT, "%nsearch nDCG@%d over the index's statistical labels of %s: one user query per class with detector units%n"
+                + "(relevant: that class's detector units; %s = relevance x (1 + 0.05 x lower bound), %s = class-aware)%n",
+                lantern.eval.bench.SearchNdcg.K, model, rankings[0], rankings[1]);
+        System.out.printf(Locale.ROOT, "%-6s %-40s %8s %18s %12s%n", "class", "query", "relevant", rankings[0], rankings[1]);
+        for (var r : results) {
+            System.out.printf(Locale.ROOT, "%-6s %-40s %8d %18.3f %12.3f%n", r.tag(), "\"" + r.query() + "\"", r.relevant(),
+                    r.ndcg().get(rankings[0]), r.ndcg().get(rankings[1]));
+        }
+        System.out.printf(Locale.ROOT, "%-6s %-40s %8s %18.3f %12.3f%n", "mean", results.size() + " queries", "",
+                lantern.eval.bench.SearchNdcg.mean(results, rankings[0]), lantern.eval.bench.SearchNdcg.mean(results, rankings[1]));
     }
 
     private void printExamples(List<FaithfulnessBench.Unit> units, List<Search> search) {

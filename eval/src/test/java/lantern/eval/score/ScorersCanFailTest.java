@@ -22,12 +22,12 @@ class ScorersCanFailTest {
     private static final List<String> FILES = java.util.stream.IntStream.rangeClosed(1, 24)
             .mapToObj(i -> String.format("ca%02d", i)).toList();
     /**
-     * A unit on 'been' over a busy background: every other token of its windows fires at 15% of its maximum, so the highlighted
+     * A unit on 'been' over a busy background: about a third of the other tokens of its windows fire at 15% of its maximum, so the highlighted
      * tokens of a firing window are 'been' and many weak ones (the case the old judge scored 0.5 [0.5, 0.5]).
      */
     private static final FeatureRecords BEEN = Records.build(FILES, "cb02", 40, 20, 16,
             (w, i) -> w.get(i).token().equalsIgnoreCase("been") ? 6f
-                    : i % 2 == 0 && w.stream().anyMatch(x -> x.token().equalsIgnoreCase("been")) ? 0.9f : 0f);
+                    : Math.floorMod((w.get(i).token() + i).hashCode(), 3) == 0 && w.stream().anyMatch(x -> x.token().equalsIgnoreCase("been")) ? 0.9f : 0f);
     private static final RecordSplit SPLIT = RecordSplitter.defaults().split(BEEN);
 
     private static Explanation rule(Rule r) {

@@ -78,6 +78,21 @@ public final class ClassLabelCheck {
         return new Verdict(tag, examples, bad);
     }
 
+    private static final java.util.regex.Pattern LABEL_CLASS =
+            java.util.regex.Pattern.compile("\\(Brown tag ('([^']{1,3})'|([A-Z$*]+))\\)");
+
+    /**
+     * The same for a label's text alone (an audit's log keeps no rule): its class is the first "(Brown tag X)" of a
+     * label that does not start as a token list ("the tokens ...", "tokens right ...", "the word pieces ...").
+     */
+    public static Verdict check(String text, WordClasses corpus) {
+        if (text == null || text.startsWith("the token") || text.startsWith("tokens ") || text.startsWith("the word piece")
+                || text.startsWith("'")) return null;
+        java.util.regex.Matcher m = LABEL_CLASS.matcher(text);
+        if (!m.find()) return null;
+        return check(text, Rule.tag(m.group(2) != null ? m.group(2) : m.group(3)), corpus);
+    }
+
     /**
      * The quoted examples of a class label: the list after "such as", after "strongest on" (up to the parenthesis
      * that follows) or after the class's colon ("adjectives (Brown tag JJ): 'old', 'new'").

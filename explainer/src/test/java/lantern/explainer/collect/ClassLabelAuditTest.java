@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The property behind "labels say what they mean", on a test-sized statistical audit: real MiniLM over ~4,000
- * Brown tokens, a statistical label for every 12th neuron of layers 0 and 1, and every word a class label quotes as
+ * Brown tokens, a statistical label for every 24th neuron of layers 0 and 1, and every word a class label quotes as
  * an example must occur in the corpus as a word of that class. {@code lantern bench labels} counts the same over a
  * whole audit.
  */
@@ -50,7 +50,7 @@ class ClassLabelAuditTest {
         int classLabels = 0;
         List<String> contradicting = new ArrayList<>();
         for (int layer = 0; layer <= 1; layer++) {
-            for (int neuron = 0; neuron < 1536; neuron += 12) {
+            for (int neuron = 0; neuron < 1536; neuron += 24) {
                 FeatureRecords rec = stored.load(FeatureId.mlp("minilm-l6", layer, neuron)).orElseThrow();
                 Explanation e = new StatisticalExplainer().explain(RecordSplitter.defaults().split(rec));
                 ClassLabelCheck.Verdict v = ClassLabelCheck.check(e.text(), e.rule(), corpus);
@@ -60,7 +60,7 @@ class ClassLabelAuditTest {
             }
         }
         // the property is checked on many class labels, not on none
-        assertThat(classLabels).isGreaterThan(40);
+        assertThat(classLabels).isGreaterThan(20);
         assertThat(contradicting).isEmpty();
     }
 }
