@@ -107,11 +107,14 @@ public final class ClassQuery {
     public record LabelClass(String tag, double specificity) {
     }
 
+    /** How closely a label that mentions a class only as context ("tokens right before plural nouns") names it. */
+    static final double CONTEXT = 0.3;
+
     /**
      * The class a statistical label names ("plural nouns (Brown tag NNS), ..."), with how specific the label is to
-     * it: 1 for the class itself ("plural nouns (Brown tag NNS), such as 'years'"), 0.8 for the class graded by its
-     * strongest members, 0.5 for a narrower part of it (a position in the word, right after or before some words,
-     * a list of its members), 0.3 when the class appears only as context.
+     * it: 1 for the class itself ("plural nouns (Brown tag NNS), such as 'years'"), 0.85 for the class graded by its
+     * strongest members, 0.75 for a narrower part of it (a position in the word, right after or before some words,
+     * a list of its members), {@link #CONTEXT} when the class appears only as context.
      */
     public static LabelClass labelClass(String text) {
         if (text == null) return null;
@@ -121,11 +124,11 @@ public final class ClassQuery {
         String before = text.substring(0, m.start()).toLowerCase(Locale.ROOT);
         String after = text.substring(m.end());
         double s;
-        if (before.startsWith("the first word piece") || before.startsWith("word pieces after") || before.startsWith("the last word piece")) s = 0.5;
-        else if (before.contains(" right before ") || before.contains(" right after ") || before.startsWith("tokens")) s = 0.3;
+        if (before.startsWith("the first word piece") || before.startsWith("word pieces after") || before.startsWith("the last word piece")) s = 0.75;
+        else if (before.contains(" right before ") || before.contains(" right after ") || before.startsWith("tokens")) s = CONTEXT;
         else if (after.isEmpty() || after.startsWith(", such as")) s = 1.0;
-        else if (after.startsWith(", strongest")) s = 0.8;
-        else s = 0.5;
+        else if (after.startsWith(", strongest")) s = 0.85;
+        else s = 0.75;
         return new LabelClass(tag, s);
     }
 }

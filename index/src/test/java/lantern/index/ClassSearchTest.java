@@ -77,12 +77,12 @@ class ClassSearchTest {
         assertThat(ClassQuery.tagOf("zebra stripes")).isNull();
         assertThat(ClassQuery.labelClass("commas (Brown tag ',')")).isEqualTo(new ClassQuery.LabelClass(",", 1.0));
         assertThat(ClassQuery.labelClass("plural nouns (Brown tag NNS), such as 'men'")).isEqualTo(new ClassQuery.LabelClass("NNS", 1.0));
-        assertThat(ClassQuery.labelClass("singular nouns (Brown tag NN), strongest on 'state' (other singular nouns at about 20%)").specificity()).isEqualTo(0.8);
-        assertThat(ClassQuery.labelClass("plural nouns (Brown tag NNS) right after 'the'").specificity()).isEqualTo(0.5);
-        assertThat(ClassQuery.labelClass("the first word piece of proper nouns (Brown tag NP), such as 'j' in 'j.'").specificity()).isEqualTo(0.5);
+        assertThat(ClassQuery.labelClass("singular nouns (Brown tag NN), strongest on 'state' (other singular nouns at about 20%)").specificity()).isEqualTo(0.85);
+        assertThat(ClassQuery.labelClass("plural nouns (Brown tag NNS) right after 'the'").specificity()).isEqualTo(0.75);
+        assertThat(ClassQuery.labelClass("the first word piece of proper nouns (Brown tag NP), such as 'j' in 'j.'").specificity()).isEqualTo(0.75);
         assertThat(ClassQuery.labelClass("the tokens 'the', 'a'")).isNull();
         // the score: quality decides between two labels of the class, the class decides before relevance
         assertThat(ClassRanking.score(0.2, 1, 0.71)).isGreaterThan(ClassRanking.score(1.0, 1, 0));
-        assertThat(ClassRanking.score(0.1, 0.5, 0)).isGreaterThan(ClassRanking.score(1.0, 0, 1));
+        assertThat(ClassRanking.score(0.1, 0.5, 0.5)).isGreaterThan(ClassRanking.score(1.0, 0, 1));
     }
 }
