@@ -16,8 +16,8 @@ import java.util.function.Function;
 /**
  * nDCG@5 of search on queries a user would type for the word classes the faithfulness bench found detectors of:
  * one query per class ("commas", "end of sentence punctuation", "articles such as the and a"), its relevant
- * features the class's ground-truth units (binary relevance), searched among the statistical labels of the model in
- * the index, with each ranking ({@link FeatureIndex.Ranking}).
+ * features the class's ground-truth units that the index holds a label of (binary relevance), searched among the
+ * statistical labels of the model in the index, with each ranking ({@link FeatureIndex.Ranking}).
  */
 public final class SearchNdcg {
     public static final int K = 5;
@@ -59,7 +59,9 @@ public final class SearchNdcg {
         List<QueryResult> out = new ArrayList<>();
         for (var e : new TreeMap<>(relevantByClass).entrySet()) {
             String query = USER_QUERIES.get(e.getKey());
-            if (query == null || e.getValue().isEmpty()) continue;
+            // only units an audit labelled can be found: the relevant set is the class's units in the index
+            Set<String> indexed = index.explanationsFor(List.copyOf(e.getValue())).keySet();
+            if (query == null || indexed.isEmpty()) continue;
             float[] vector = embed == null ? null : embed.apply(query);
             Map<FeatureIndex.Ranking, Double> ndcg = new LinkedHashMap<>();
             Map<FeatureIndex.Ranking, List<String>> top = new LinkedHashMap<>();
@@ -67,9 +69,9 @@ public final class SearchNdcg {
                 var q = new SearchQuery(query, model, null, null, "statistical", null, null, 0, K);
                 List<String> ids = index.search(q, vector, r).hits().stream().map(SearchHit::featureId).toList();
                 top.put(r, ids);
-                ndcg.put(r, ndcg(ids, e.getValue(), K));
+                ndcg.put(r, ndcg(ids, indexed, K));
             }
-            out.add(new QueryResult(e.getKey(), query, e.getValue().size(), ndcg, top));
+            out.add(new QueryResult(e.getKey(), query, indexed.size(), ndcg, top));
         }
         return out;
     }
