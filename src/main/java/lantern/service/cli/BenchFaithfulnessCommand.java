@@ -146,7 +146,8 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
 
     /**
      * nDCG@5 of search over the index's statistical labels of this model (an audit made them), one user query per
-     * class with detector units, relevant: that class's detector units; old ranking and class-aware ranking.
+     * class with ground-truth units (detector units where the collection allows them, else precision units),
+     * relevant: that class's units the index labelled; old ranking and class-aware ranking.
      */
     private void printSearchNdcg(List<FaithfulnessBench.Unit> units) {
         java.nio.file.Path dir = data.path().resolve("index");
@@ -154,9 +155,11 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
             System.out.println("\nsearch nDCG@5: no index in " + dir + " (run an audit first)");
             return;
         }
+        // detector units where the collection has windows to find them (top-K 80), else the precision definition's
+        Definition d = units.stream().anyMatch(u -> u.truths().containsKey(Definition.DETECTOR)) ? Definition.DETECTOR : Definition.PRECISION;
         Map<String, java.util.Set<String>> relevant = new TreeMap<>();
         for (FaithfulnessBench.Unit u : units) {
-            var t = u.truths().get(Definition.DETECTOR);
+            var t = u.truths().get(d);
             if (t != null) relevant.computeIfAbsent(t.family(), k -> new java.util.TreeSet<>()).add(u.feature());
         }
         List<lantern.eval.bench.SearchNdcg.QueryResult> results;
@@ -164,9 +167,9 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
             results = lantern.eval.bench.SearchNdcg.run(index, model, relevant, minilm::embed);
         }
         var rankings = lantern.index.FeatureIndex.Ranking.values();
-        System.out.printf(Locale.ROOT, "%nsearch nDCG@%d over the index's statistical labels of %s: one user query per class with detector units%n"
-                + "(relevant: that class's detector units; %s = relevance x (1 + 0.05 x lower bound), %s = class-aware)%n",
-                lantern.eval.bench.SearchNdcg.K, model, rankings[0], rankings[1]);
+        System.out.printf(Locale.ROOT, "%nsearch nDCG@%d over the index's statistical labels of %s: one user query per class with ground-truth units%n"
+                + "(relevant: that class's units under the %s definition that the index labelled; %s = relevance x (1 + 0.05 x lower bound), %s = class-aware)%n",
+                lantern.eval.bench.SearchNdcg.K, model, d.label(), rankings[0], rankings[1]);
         System.out.printf(Locale.ROOT, "%-6s %-40s %8s %18s %12s%n", "class", "query", "relevant", rankings[0], rankings[1]);
         for (var r : results) {
             System.out.printf(Locale.ROOT, "%-6s %-40s %8d %18.3f %12.3f%n", r.tag(), "\"" + r.query() + "\"", r.relevant(),
