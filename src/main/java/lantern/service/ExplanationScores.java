@@ -79,10 +79,21 @@ public record ExplanationScores(Double simulation, String simulator, Double dete
         return Double.isNaN(d) || Double.isInfinite(d) ? null : d;
     }
 
-    /** A 95% interval [lo, hi] over n resampled units; lo and hi null when it is undefined. */
-    public record Ci(Double lo, Double hi, int n) {
+    /**
+     * A 95% interval [lo, hi] over n resampled units; lo and hi null when it is undefined. {@code reason}: why the
+     * score has no value (a scorer that could not score the feature says so), else null.
+     */
+    public record Ci(Double lo, Double hi, int n, String reason) {
+        public Ci(Double lo, Double hi, int n) {
+            this(lo, hi, n, null);
+        }
+
         static Ci of(lantern.eval.score.Interval i) {
-            return i == null ? null : new Ci(i.hasBounds() ? finite(i.lo()) : null, i.hasBounds() ? finite(i.hi()) : null, i.n());
+            return of(i, null);
+        }
+
+        static Ci of(lantern.eval.score.Interval i, String reason) {
+            return i == null ? null : new Ci(i.hasBounds() ? finite(i.lo()) : null, i.hasBounds() ? finite(i.hi()) : null, i.n(), reason);
         }
     }
 

@@ -73,6 +73,7 @@ final class ExplanationScoresJson {
                 g.writeEndArray();
             }
             g.writeNumberField("n", ci != null ? ci.n() : windows);
+            if (ci != null && ci.reason() != null) g.writeStringField("reason", ci.reason());
             g.writeEndObject();
         }
     }
@@ -111,8 +112,11 @@ final class ExplanationScoresJson {
             if (v == null || !v.isObject()) return null;
             JsonNode b = v.get("ci95");
             int count = v.path("n").asInt();
-            if (b == null || !b.isArray() || b.size() != 2 || b.get(0).isNull() || b.get(1).isNull()) return null;
-            return new ExplanationScores.Ci(b.get(0).asDouble(), b.get(1).asDouble(), count);
+            String reason = v.hasNonNull("reason") ? v.get("reason").asText() : null;
+            if (b == null || !b.isArray() || b.size() != 2 || b.get(0).isNull() || b.get(1).isNull()) {
+                return reason == null ? null : new ExplanationScores.Ci(null, null, count, reason);
+            }
+            return new ExplanationScores.Ci(b.get(0).asDouble(), b.get(1).asDouble(), count, reason);
         }
 
         private static String text(JsonNode v) {

@@ -221,8 +221,8 @@ public final class ExplanationService {
                 embedding == null ? null : ExplanationScores.finite(embedding.auc()), embedding == null ? null : embedding.embedder(),
                 causalScore, s.nHeldOutTop(), s.nRandom(), s.nFailed(), s.failures(), detection.score().failures(),
                 new ExplanationScores.Intervals(ExplanationScores.Ci.of(s.ci95()), ExplanationScores.Ci.of(detection.score().ci95()),
-                        embedding == null ? null : ExplanationScores.Ci.of(embedding.ci95()), fuzzing == null ? null : ExplanationScores.Ci.of(fuzzing.score().ci95()),
-                        intruder == null ? null : ExplanationScores.Ci.of(intruder.score().ci95())),
+                        embedding == null ? null : ExplanationScores.Ci.of(embedding.ci95()), fuzzing == null ? null : ExplanationScores.Ci.of(fuzzing.score().ci95(), fuzzing.score().reason()),
+                        intruder == null ? null : ExplanationScores.Ci.of(intruder.score().ci95(), intruder.score().reason())),
                 fuzzing == null ? null : ExplanationScores.finite(fuzzing.score().balancedAccuracy()),
                 intruder == null ? null : ExplanationScores.finite(intruder.score().accuracy()));
         return new ExplanationResult(records.id().toString(), explanation.text(), explanation.explainer(),

@@ -253,6 +253,18 @@ public final class FeatureIndex implements Closeable {
         return withSearcher(s -> reader.search(s, q, queryVector, side));
     }
 
+    /**
+     * How fused hits are ordered: {@code RELEVANCE_QUALITY} weighs relevance by the simulation lower bound only (the
+     * ranking before class-aware search); {@code CLASS_AWARE} (the default) also ranks, for a query that asks for a
+     * word class, the labels of that class first by specificity and lower bound ({@link ClassRanking}).
+     */
+    public enum Ranking { RELEVANCE_QUALITY, CLASS_AWARE }
+
+    /** As {@link #search(SearchQuery, float[])} with a chosen ranking (benchmarks compare them). */
+    public SearchResult search(SearchQuery q, float[] queryVector, Ranking ranking) {
+        return withSearcher(s -> reader.search(s, q, queryVector, Side.BOTH, ranking));
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     private interface SearcherWork<T> {

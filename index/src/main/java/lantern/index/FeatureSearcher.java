@@ -102,8 +102,12 @@ final class FeatureSearcher {
     }
 
     SearchResult search(IndexSearcher s, SearchQuery q, float[] queryVector, FeatureIndex.Side side) throws IOException {
+        return search(s, q, queryVector, side, FeatureIndex.Ranking.CLASS_AWARE);
+    }
+
+    SearchResult search(IndexSearcher s, SearchQuery q, float[] queryVector, FeatureIndex.Side side, FeatureIndex.Ranking ranking) throws IOException {
         return q.browsing() ? browse(s, q)
-                : fused(s, q, side == FeatureIndex.Side.TEXT ? null : queryVector, side != FeatureIndex.Side.VECTOR);
+                : fused(s, q, side == FeatureIndex.Side.TEXT ? null : queryVector, side != FeatureIndex.Side.VECTOR, ranking);
     }
 
     private SearchResult browse(IndexSearcher s, SearchQuery q) throws IOException {
@@ -123,10 +127,13 @@ final class FeatureSearcher {
         return new SearchResult(hits, total, facets);
     }
 
-    private SearchResult fused(IndexSearcher s, SearchQuery q, float[] queryVector, boolean withText) throws IOException {
+    private SearchResult fused(IndexSearcher s, SearchQuery q, float[] queryVector, boolean withText, FeatureIndex.Ranking ranking) throws IOException {
         int window = Math.max(100, q.offset() + q.limit());
         Query filter = filter(q);
-        Query textQuery = withText ? textQuery(q.text()) : null;
+        // a query that asks for a word class also looks for the class's own name ("end of sentence" finds "sentence-final")
+        String classTag = ranking == FeatureIndex.Ranking.CLASS_AWARE ? ClassQuery.tagOf(q.text()) : null;
+        String className = classTag == null ? null : ClassQuery.nameOf(classTag);
+        Query textQuery = withText ? textQuery(className == null ? q.text() : q.text() + " " + className) : null;
         TopDocs text;
         if (textQuery == null) {
             text = new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
@@ -153,6 +160,7 @@ final class FeatureSearcher {
         // quality: among equally relevant hits the better-scored explanation first
         ScoreDoc[] ranked = weighByQuality(s, fused.scoreDocs);
         StoredFields stored = s.storedFields();
+        if (classTag != null) ranked = ClassRanking.rank(classTag, ranked, doc -> stored.document(doc));
         List<SearchHit> hits = new ArrayList<>();
         for (int i = q.offset(); i < Math.min(ranked.length, q.offset() + q.limit()); i++) {
             ScoreDoc sd = ranked[i];

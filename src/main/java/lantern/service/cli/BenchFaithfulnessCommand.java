@@ -78,6 +78,7 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
         if (allUnits) printAllUnits(bench, search);
         if (examples > 0 && !neurons.units().isEmpty()) printExamples(neurons.units(), search);
         if (misses > 0) printMisses(neurons.units(), search.get(search.size() - 1), s.minSimulation());
+        printSearchNdcg(neurons.units());
         if (sae != null) {
             System.out.println();
             Run features = run(bench, sae, search, true);
@@ -141,6 +142,71 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
             }
             System.out.println();
         }
+    }
+
+    /**
+     * nDCG@5 of search over the index's statistical labels of this model (an audit made them), one user query per
+     * class with ground-truth units (detector units where the collection allows them, else precision units),
+     * relevant: that class's units the index labelled; old ranking and class-aware ranking.
+     */
+    private void printSearchNdcg(List<FaithfulnessBench.Unit> units) {
+        java.nio.file.Path dir = data.path().resolve("index");
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            System.out.println("\nsearch nDCG@5: no index in " + dir + " (run an audit first)");
+            return;
+        }
+        // detector units where the collection has windows to find them (top-K 80), else the precision definition's
+        Definition d = units.stream().anyMatch(u -> u.truths().containsKey(Definition.DETECTOR)) ? Definition.DETECTOR : Definition.PRECISION;
+        Map<String, java.util.Set<String>> relevant = new TreeMap<>();
+        for (FaithfulnessBench.Unit u : units) {
+            var t = u.truths().get(d);
+            if (t != null) relevant.computeIfAbsent(t.family(), k -> new java.util.TreeSet<>()).add(u.feature());
+        }
+        List<lantern.eval.bench.SearchNdcg.QueryResult> results, broad;
+        Map<String, java.util.Set<String>> classUnits;
+        try (var index = lantern.index.FeatureIndex.openReadOnly(dir); var minilm = lantern.subject.bert.MiniLm.load()) {
+            results = lantern.eval.bench.SearchNdcg.run(index, model, relevant, minilm::embed);
+            classUnits = classUnits(index, searchPrecision);
+            broad = lantern.eval.bench.SearchNdcg.run(index, model, classUnits, minilm::embed);
+        }
+        printNdcg(results, d.label() + " definition");
+        printNdcg(broad, String.format(Locale.ROOT, "class units: one class holds >= %.0f%% of the 50 strongest held-out activations", 100 * searchPrecision));
+    }
+
+    @CommandLine.Option(names = "--search-precision", defaultValue = "0.6",
+            description = "For the second search query set: a labelled unit is relevant to its class's query when that class holds at least this share of its 50 strongest held-out activations (default: ${DEFAULT-VALUE}).")
+    double searchPrecision;
+
+    /** The units the index labelled whose strongest held-out activations are mostly one class, by class. */
+    private Map<String, java.util.Set<String>> classUnits(lantern.index.FeatureIndex index, double precision) {
+        StoredCollection collection = StoredCollection.open(data.path(), model, name);
+        var loose = new FaithfulnessBench(new FaithfulnessBench.Settings(50, precision, 3, 0.5, 0.9), RecordSplitter.defaults());
+        Map<String, java.util.Set<String>> out = new TreeMap<>();
+        for (int layer : layers(collection, false)) {
+            List<String> ids = IntStream.range(0, collection.manifest().width())
+                    .mapToObj(i -> lantern.explainer.FeatureId.mlp(model, layer, i).toString()).toList();
+            for (String id : index.explanationsFor(ids).keySet()) {
+                var records = collection.records(layer, lantern.explainer.FeatureId.parse(id).index());
+                if (records.top().isEmpty()) continue;
+                loose.truth(records, RecordSplitter.defaults().split(records), Definition.PRECISION)
+                        .ifPresent(t -> out.computeIfAbsent(t.family(), k -> new java.util.TreeSet<>()).add(id));
+            }
+        }
+        return out;
+    }
+
+    private void printNdcg(List<lantern.eval.bench.SearchNdcg.QueryResult> results, String relevance) {
+        var rankings = lantern.index.FeatureIndex.Ranking.values();
+        System.out.printf(Locale.ROOT, "%nsearch nDCG@%d over the index's statistical labels of %s: one user query per class with relevant units%n"
+                + "(relevant: that class's labelled units, %s; %s = relevance x (1 + 0.05 x lower bound), %s = class-aware)%n",
+                lantern.eval.bench.SearchNdcg.K, model, relevance, rankings[0], rankings[1]);
+        System.out.printf(Locale.ROOT, "%-6s %-40s %8s %18s %12s%n", "class", "query", "relevant", rankings[0], rankings[1]);
+        for (var r : results) {
+            System.out.printf(Locale.ROOT, "%-6s %-40s %8d %18.3f %12.3f%n", r.tag(), "\"" + r.query() + "\"", r.relevant(),
+                    r.ndcg().get(rankings[0]), r.ndcg().get(rankings[1]));
+        }
+        System.out.printf(Locale.ROOT, "%-6s %-40s %8s %18.3f %12.3f%n", "mean", results.size() + " queries", "",
+                lantern.eval.bench.SearchNdcg.mean(results, rankings[0]), lantern.eval.bench.SearchNdcg.mean(results, rankings[1]));
     }
 
     private void printExamples(List<FaithfulnessBench.Unit> units, List<Search> search) {

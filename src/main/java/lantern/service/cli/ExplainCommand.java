@@ -184,7 +184,7 @@ public class ExplainCommand implements Callable<Integer> {
         printFailures(s.simulationFailures());
         System.out.printf("  detection  %s (%s)%n", fmt(s.detection(), s.intervals().detection()), s.detector());
         printFailures(s.detectionFailures());
-        if (s.fuzzing() != null || s.intruder() != null) {
+        if (s.fuzzing() != null || s.intruder() != null || s.intervals().fuzzing() != null || s.intervals().intruder() != null) {
             System.out.printf("  fuzzing    %s   intruder %s (chance 0.25)%n", fmt(s.fuzzing(), s.intervals().fuzzing()),
                     fmt(s.intruder(), s.intervals().intruder()));
         }
@@ -217,6 +217,7 @@ public class ExplainCommand implements Callable<Integer> {
 
     /** "0.620 [0.480, 0.740]": the score and its 95% bootstrap interval where there is one. */
     static String fmt(Double d, lantern.service.ExplanationScores.Ci ci) {
+        if (d == null && ci != null && ci.reason() != null) return "n/a (" + ci.reason() + ")";
         if (d == null || ci == null || ci.lo() == null || ci.hi() == null) return fmt(d);
         return String.format("%.3f [%.3f, %.3f]", d, ci.lo(), ci.hi());
     }

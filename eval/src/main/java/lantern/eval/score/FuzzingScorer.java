@@ -57,6 +57,10 @@ public final class FuzzingScorer {
 
     public Result score(Explanation explanation, RecordSplit split, Judge judge) {
         List<Example> examples = examples(split);
+        if (examples.isEmpty()) {
+            return new Result(new FuzzingScore(Double.NaN, judge.name(), 0, 0, Interval.none(Double.NaN, 0),
+                    "no held-out top window fires with tokens left to fuzz"), LlmUsage.NONE);
+        }
         Judge.Answers answers = judge.judge(explanation, examples);
         List<Boolean> t = new ArrayList<>(), p = new ArrayList<>();
         int failed = 0;
@@ -75,12 +79,25 @@ public final class FuzzingScorer {
             predicted[i] = p.get(i);
         }
         double ba = BalancedAccuracy.of(truth, predicted);
-        return new Result(new FuzzingScore(ba, judge.name(), examples.size(), failed, Bootstrap.balancedAccuracy(ba, truth, predicted)),
+        String reason = null;
+        if (Double.isNaN(ba)) {
+            reason = failed == examples.size()
+                    ? "the judge answered none of " + examples.size() + " examples" + (judge instanceof Statistical ? " (" + Statistical.CANNOT_TELL + ")" : "")
+                    : "the judge answered " + truth.length + " of " + examples.size() + " examples, not both kinds";
+        }
+        return new Result(new FuzzingScore(ba, judge.name(), examples.size(), failed, Bootstrap.balancedAccuracy(ba, truth, predicted), reason),
                 answers.usage());
     }
 
-    /** The statistical rule judges: the highlights are right when the rule fires on at least half of them. */
+    /**
+     * The statistical rule judges: the highlights are right when the rule predicts more on the highlighted tokens
+     * than on the others of the window (its mean level, so a graded rule counts its weaker tokens less), wrong when
+     * it predicts less. Where it predicts the same on both (it fires on none of the window's tokens, or on all) the
+     * rule cannot tell and the judge gives no answer: a rule that says nothing about a window is not scored on it.
+     */
     public static final class Statistical implements Judge {
+        static final String CANNOT_TELL = "the rule predicts the same on the highlighted tokens as on the others";
+
         @Override
         public String name() {
             return "statistical";
@@ -91,14 +108,20 @@ public final class FuzzingScorer {
             if (explanation.rule() == null) throw new IllegalArgumentException("the statistical fuzzing judge needs an explanation with a rule");
             List<Boolean> out = new ArrayList<>();
             for (Example e : examples) {
-                boolean[] fires = explanation.rule().fires(e.window());
-                int marked = 0, hit = 0;
-                for (int i = 0; i < fires.length; i++) {
-                    if (!e.marked()[i]) continue;
-                    marked++;
-                    if (fires[i]) hit++;
+                double[] level = explanation.rule().levels(e.window());
+                double in = 0, outside = 0;
+                int nIn = 0, nOut = 0;
+                for (int i = 0; i < level.length; i++) {
+                    if (e.marked()[i]) {
+                        in += level[i];
+                        nIn++;
+                    } else {
+                        outside += level[i];
+                        nOut++;
+                    }
                 }
-                out.add(marked > 0 && 2 * hit >= marked);
+                double a = nIn == 0 ? 0 : in / nIn, b = nOut == 0 ? 0 : outside / nOut;
+                out.add(nIn == 0 || a == b ? null : a > b);
             }
             return new Answers(out, LlmUsage.NONE);
         }

@@ -53,6 +53,10 @@ public final class IntruderScorer {
 
     public Result score(Explanation explanation, RecordSplit split, Judge judge) {
         List<Group> groups = groups(split);
+        if (groups.isEmpty()) {
+            return new Result(new IntruderScore(Double.NaN, judge.name(), 0, GROUP_SIZE, 0, Interval.none(Double.NaN, 0),
+                    "fewer than " + (GROUP_SIZE - 1) + " firing held-out windows or no quiet random window to build a group"), LlmUsage.NONE);
+        }
         Judge.Answers answers = judge.judge(explanation, groups);
         List<Boolean> right = new ArrayList<>();
         int failed = 0;
@@ -66,11 +70,19 @@ public final class IntruderScorer {
             for (int s : sample) if (right.get(s)) ok++;
             return ok / (double) sample.length;
         });
-        return new Result(new IntruderScore(acc, judge.name(), groups.size(), GROUP_SIZE, failed, ci), answers.usage());
+        String reason = right.isEmpty() ? "the judge answered none of " + groups.size() + " groups"
+                + (judge instanceof Statistical ? " (" + Statistical.CANNOT_TELL + ")" : "") : null;
+        return new Result(new IntruderScore(acc, judge.name(), groups.size(), GROUP_SIZE, failed, ci, reason), answers.usage());
     }
 
-    /** The statistical rule judges: the intruder is the window where the rule fires on the fewest tokens (first on ties). */
+    /**
+     * The statistical rule judges: the intruder is the window where the rule predicts least (its mean level over
+     * the window's tokens). When several windows tie for least it guesses among them (seeded), as a reader would;
+     * when all tie (the rule fires in none of them, or equally in all) it cannot tell and gives no answer.
+     */
     public static final class Statistical implements Judge {
+        static final String CANNOT_TELL = "the rule predicts the same in every window of a group";
+
         @Override
         public String name() {
             return "statistical";
@@ -79,21 +91,21 @@ public final class IntruderScorer {
         @Override
         public Answers judge(Explanation explanation, List<Group> groups) {
             if (explanation.rule() == null) throw new IllegalArgumentException("the statistical intruder judge needs an explanation with a rule");
+            SplittableRandom random = new SplittableRandom(Bootstrap.SEED);
             List<Integer> picks = new ArrayList<>();
             for (Group g : groups) {
-                int best = 0;
+                double[] mean = new double[g.windows().size()];
                 double least = Double.POSITIVE_INFINITY;
-                for (int i = 0; i < g.windows().size(); i++) {
-                    boolean[] f = explanation.rule().fires(g.windows().get(i));
-                    int n = 0;
-                    for (boolean b : f) if (b) n++;
-                    double frac = f.length == 0 ? 0 : n / (double) f.length;
-                    if (frac < least) {
-                        least = frac;
-                        best = i;
-                    }
+                for (int i = 0; i < mean.length; i++) {
+                    double[] l = explanation.rule().levels(g.windows().get(i));
+                    double sum = 0;
+                    for (double v : l) sum += v;
+                    mean[i] = l.length == 0 ? 0 : sum / l.length;
+                    least = Math.min(least, mean[i]);
                 }
-                picks.add(best);
+                List<Integer> tied = new ArrayList<>();
+                for (int i = 0; i < mean.length; i++) if (mean[i] == least) tied.add(i);
+                picks.add(tied.size() == mean.length ? null : tied.get(random.nextInt(tied.size())));
             }
             return new Answers(picks, LlmUsage.NONE);
         }

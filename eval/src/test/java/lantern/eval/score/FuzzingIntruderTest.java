@@ -46,7 +46,9 @@ class FuzzingIntruderTest {
         var out = new IntruderScorer().score(rule(Rule.tokens(Set.of("zebra"))), SPLIT, new IntruderScorer.Statistical()).score();
         assertThat(in.nGroups()).isPositive();
         assertThat(in.accuracy()).isGreaterThanOrEqualTo(0.8);
-        assertThat(out.accuracy()).isLessThan(in.accuracy());
+        // 'zebra' occurs in none of the windows: the rule cannot point at an intruder, so there is no score
+        assertThat(out.accuracy()).isNaN();
+        assertThat(out.reason()).isNotNull();
         assertThat(in.ci95().lo()).isLessThanOrEqualTo(in.accuracy());
     }
 
@@ -94,6 +96,7 @@ class FuzzingIntruderTest {
             var intr = new IntruderScorer().score(e, SPLIT, new LlmJudges.Intruder(client));
             assertThat(intr.score().nFailed()).isEqualTo(intr.score().nGroups());
             assertThat(intr.score().accuracy()).isNaN();
+            assertThat(intr.score().reason()).startsWith("the judge answered none of " + intr.score().nGroups() + " groups");
             assertThat(intr.usage().failedCalls()).isEqualTo(intr.score().nGroups());
         } finally {
             server.stop();

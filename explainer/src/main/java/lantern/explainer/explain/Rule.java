@@ -37,7 +37,10 @@ public record Rule(Kind kind, List<String> values, @JsonInclude(JsonInclude.Incl
         PRECEDED_BY,
         /** the token ends its word (the next token starts a new word) */
         WORD_END,
-        /** the next token's word has the Brown tag family {@code values[0]} */
+        /**
+         * the token ends its word and the next word has the Brown tag family {@code values[0]} (a piece inside a
+         * word, such as '$' in '$84', is followed by more of its own word, not by the next word)
+         */
         FOLLOWED_BY_TAG
     }
 
@@ -140,7 +143,8 @@ public record Rule(Kind kind, List<String> values, @JsonInclude(JsonInclude.Incl
                 case WORD_START -> wordStart(r, i);
                 case PRECEDED_BY -> i > 0 && set.contains(norm(r.tokens().get(i - 1)));
                 case WORD_END -> i + 1 >= r.size() || wordStart(r, i + 1);
-                case FOLLOWED_BY_TAG -> i + 1 < r.size() && tagMatches(r, i + 1);
+                // the next word: the token ends its word and the word after it has the tag
+                case FOLLOWED_BY_TAG -> i + 1 < r.size() && wordStart(r, i + 1) && tagMatches(r, i + 1);
             };
         }
         return out;

@@ -20,45 +20,67 @@ final class RulePhrases {
     }
 
     static String phrase(Rule rule, List<ActivationRecord> records) {
-        if (rule.kind() == Rule.Kind.TAG && rule.level() != null) return graded(rule);
-        String ex = quoteList(examples(rule, records, EXAMPLES));
-        String suchAs = ex.isEmpty() ? "" : ", such as " + ex;
+        if (rule.kind() == Rule.Kind.TAG && rule.level() != null) return graded(rule, records);
         Rule and = rule.and();
-        if (rule.kind() == Rule.Kind.TAG && and != null) {
-            String cls = tagClass(rule.values().get(0));
+        if (rule.kind() == Rule.Kind.TAG) {
+            // a class label quotes whole words of its class, as a reader sees them (ClassExamples)
+            String tag = rule.values().get(0);
+            String cls = tagClass(tag);
+            String suchAs = suchAs(ClassExamples.words(rule, tag, records, EXAMPLES));
+            if (and == null) return cls + suchAs;
+            // a label about pieces names the pieces, then the whole words they were part of
+            String pieces = ClassExamples.words(rule, tag, records, EXAMPLES).isEmpty() ? ""
+                    : ", such as " + quoteList(examples(rule, records, EXAMPLES)) + " in " + quoteList(ClassExamples.words(rule, tag, records, EXAMPLES));
             return switch (and.kind()) {
-                case WORD_START -> "the first word piece of " + cls + suchAs;
-                case CONTINUATION -> "word pieces after the first in " + cls + suchAs;
-                case WORD_END -> "the last word piece of " + cls + suchAs;
+                case WORD_START -> "the first word piece of " + cls + pieces;
+                case CONTINUATION -> "word pieces after the first in " + cls + pieces;
+                case WORD_END -> "the last word piece of " + cls + pieces;
                 case PRECEDED_BY -> cls + " right after " + orList(and.values()) + suchAs;
-                case FOLLOWED_BY_TAG -> cls + " followed by " + BrownTags.describe(and.values().get(0)) + suchAs;
-                case TOKEN -> cls + ": " + quoteList(and.values());
+                case FOLLOWED_BY_TAG -> cls + " right before " + BrownTags.describe(and.values().get(0)) + suchAs;
+                case TOKEN -> {
+                    List<String> words = ClassExamples.words(rule, tag, records, Math.max(1, and.values().size()));
+                    yield words.isEmpty() ? cls : cls + ": " + quoteList(words);
+                }
                 case TAG -> cls + " that are also " + tagClass(and.values().get(0)) + suchAs;
             };
         }
+        String ex = quoteList(examples(rule, records, EXAMPLES));
+        String suchAs = ex.isEmpty() ? "" : ", such as " + ex;
         String base = switch (rule.kind()) {
-            case TAG -> tagClass(rule.values().get(0)) + suchAs;
+            case TAG -> throw new AssertionError("handled above");
             case TOKEN -> tokens(rule, records);
             case CONTINUATION -> "word pieces that continue a word (not its first piece)" + suchAs;
             case WORD_START -> "the first piece of a word" + suchAs;
             case WORD_END -> "the last piece of a word" + suchAs;
             case PRECEDED_BY -> "tokens right after " + orList(rule.values()) + suchAs;
-            case FOLLOWED_BY_TAG -> "tokens followed by " + BrownTags.describe(rule.values().get(0)) + suchAs;
+            // reading order: the tokens it fires on, then the word that follows them
+            case FOLLOWED_BY_TAG -> (ex.isEmpty() ? "tokens" : ex + " and other tokens") + " right before "
+                    + BrownTags.describe(rule.values().get(0));
         };
         return and == null ? base : base + " (where also " + phrase(and, records) + ")";
     }
 
-    /** "singular nouns (Brown tag NN), strongest on 'state', 'city' (other singular nouns at about 30%)". */
-    private static String graded(Rule rule) {
+    private static String suchAs(List<String> words) {
+        return words.isEmpty() ? "" : ", such as " + quoteList(words);
+    }
+
+    /**
+     * "singular nouns (Brown tag NN), strongest on 'state', 'city' (other singular nouns at about 30%)": the
+     * strongest members are named by the whole words the listed tokens fired in.
+     */
+    private static String graded(Rule rule, List<ActivationRecord> records) {
         String tag = rule.values().get(0);
         Rule and = rule.and();
         String where = switch (and.kind()) {
-            case TOKEN -> "on " + quoteList(and.values());
+            case TOKEN -> {
+                List<String> words = ClassExamples.words(new Rule(rule.kind(), rule.values(), and), tag, records, and.values().size());
+                yield words.isEmpty() ? "on a few of them" : "on " + quoteList(words);
+            }
             case PRECEDED_BY -> "right after " + orList(and.values());
             case WORD_START -> "on the first word piece";
             case CONTINUATION -> "on word pieces after the first";
             case WORD_END -> "on the last word piece";
-            case FOLLOWED_BY_TAG -> "when followed by " + BrownTags.describe(and.values().get(0));
+            case FOLLOWED_BY_TAG -> "right before " + BrownTags.describe(and.values().get(0));
             case TAG -> "on " + tagClass(and.values().get(0));
         };
         String others = and.kind() == Rule.Kind.TOKEN ? "other " + BrownTags.describe(tag) : "elsewhere";
