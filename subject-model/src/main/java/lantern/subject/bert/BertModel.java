@@ -90,6 +90,10 @@ public final class BertModel implements EncoderModel {
             if (d % spec.heads() != 0) throw new IllegalStateException(spec.id() + ": d_model " + d + " is not a multiple of " + spec.heads() + " heads");
             ModelInfo info = new ModelInfo(spec.id(), "bert", layers, d, spec.heads(), (int) w.layers().get(0).w1().getShape().get(1),
                     (int) embShape[0], (int) w.positionEmbeddings().getShape().get(0), true, spec.source());
+            if (!info.equals(spec.describe())) {
+                manager.close();
+                throw new IllegalStateException(spec.id() + ": the weights hold " + info + ", the registry declares " + spec.describe());
+            }
             return new BertModel(info, spec, manager, w, HfTextTokenizer.fromStream(tok));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the " + spec.id() + " weights", e);
