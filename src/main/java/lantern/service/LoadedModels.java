@@ -66,6 +66,11 @@ public final class LoadedModels implements AutoCloseable {
                 + " (decoders are registered with: lantern models add NAME DIR)");
     }
 
+    /** Whether the model is loaded already (no load is started). */
+    public boolean isLoaded(String id) {
+        return BertModel.MINILM_ID.equals(id) ? minilm != null : encoders.containsKey(id) || decoders.containsKey(id);
+    }
+
     @Override
     public void close() {
         decoders.values().forEach(DecoderModel::close);

@@ -90,6 +90,14 @@ class ChineseStatisticalExplainerTest {
     }
 
     @Test
+    void windowsReadAsWrittenWithoutSpaces() {
+        ActivationRecord r = windows((tags, i) -> false).get(0);
+        assertThat(WindowText.of(r)).isEqualTo("床前明月光，疑是地上霜。");
+        var mixed = new ActivationRecord(List.of("用", "gp", "##t", "模", "型"), new float[5]);
+        assertThat(WindowText.of(mixed)).isEqualTo("用 gpt 模型");
+    }
+
+    @Test
     void structurePhrasesReadInBothLanguages() {
         List<ActivationRecord> none = List.of();
         assertThat(ChinesePhrases.phrase(Rule.tag("ZH:FORM=SHI7").and(Rule.tag("ZH:END")), none).text())
