@@ -12,6 +12,7 @@ import picocli.CommandLine;
                 BenchSearchCommand.class,
                 BenchInterpretabilityCommand.class,
                 BenchFaithfulnessCommand.class,
+                BenchChineseCommand.class,
                 BenchFuzzCommand.class,
                 BenchLoadCommand.class,
         })
