@@ -2,7 +2,6 @@ package lantern.service;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 import lantern.explainer.collect.CollectOptions;
 import lantern.explainer.collect.CollectionRun;
@@ -18,7 +17,6 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +40,8 @@ class ChineseWebBrowserTest {
     ModelRegistry models;
     @Inject
     LanternConfig config;
+    @Inject
+    FeaturesResource features;
 
     @AfterAll
     static void quit() {
@@ -62,9 +62,8 @@ class ChineseWebBrowserTest {
     @Test
     void aChineseFeaturePageShowsPoemLinesAndAChineseLabel() throws Exception {
         String feature = feature();
-        var explained = given().contentType(ContentType.JSON).body(Map.of("causal", false))
-                .post("/api/features/" + feature + "/explain").then().statusCode(200).extract().jsonPath();
-        String label = explained.getString("explanation");
+        // the resource itself (no HTTP read timeout: on a loaded machine scoring may take a while)
+        String label = features.explain(feature, new FeaturesResource.ExplainRequest(null, null, false)).text();
         assertThat(label).contains(" / ").matches("(?s)^\\P{IsLatin}*[\\p{IsHan}].*");  // Chinese first, the English beside it
         List<String> tokens = given().get("/api/features/" + feature).then().statusCode(200).extract().jsonPath()
                 .getList("top[0].tokens", String.class);

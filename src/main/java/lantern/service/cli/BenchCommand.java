@@ -13,6 +13,7 @@ import picocli.CommandLine;
                 BenchInterpretabilityCommand.class,
                 BenchFaithfulnessCommand.class,
                 BenchChineseCommand.class,
+                BenchChineseSearchCommand.class,
                 BenchFuzzCommand.class,
                 BenchLoadCommand.class,
         })
