@@ -13,7 +13,7 @@ final class ModelLoader {
     static EncoderModel load(String id) {
         if (EncoderModel.MINILM_ID.equals(id)) return MiniLm.load();
         var embedded = lantern.subject.bert.EmbeddedEncoder.byId(id);
-        if (embedded.isPresent()) return lantern.subject.bert.BertModel.load(embedded.get());
+        if (embedded.isPresent()) return embedded.get().load();
         throw new IllegalArgumentException("unknown encoder '" + id + "' (this command supports: " + lantern.subject.bert.EmbeddedEncoder.ids() + ")");
     }
 
@@ -24,7 +24,7 @@ final class ModelLoader {
     static HookedModel loadHooked(String id, java.nio.file.Path dataDir) {
         if (EncoderModel.MINILM_ID.equals(id)) return MiniLm.load();
         var embedded = lantern.subject.bert.EmbeddedEncoder.byId(id);
-        if (embedded.isPresent()) return lantern.subject.bert.BertModel.load(embedded.get());
+        if (embedded.isPresent()) return embedded.get().load();
         try {
             return lantern.subject.decoder.DecoderModels.load(id, dataDir);
         } catch (java.util.NoSuchElementException e) {

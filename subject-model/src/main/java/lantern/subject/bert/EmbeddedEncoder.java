@@ -38,6 +38,11 @@ public record EmbeddedEncoder(String id, String onnx, String tokenizer, int head
         return ALL.stream().filter(e -> e.id().equals(id)).findFirst();
     }
 
+    /** Loads the encoder from the class path (for callers outside the bert package); close it when done. */
+    public lantern.subject.EncoderModel load() {
+        return BertModel.load(this);
+    }
+
     /** The encoder as a model list shows it, from the declared shape (no weights read). */
     public lantern.subject.ModelInfo describe() {
         return new lantern.subject.ModelInfo(id, "bert", shape[0], shape[1], heads, shape[2], shape[3], shape[4], true, source);
