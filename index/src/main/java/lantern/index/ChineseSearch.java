@@ -29,7 +29,7 @@ import java.util.Arrays;
  * 押韻, 韻位, 位置), and a bge-small-zh embedding of the label ({@code vectorZh}, 512 dims) sits beside MiniLM's. A
  * query with Chinese in it also runs on the bigram field, and whenever a Chinese query vector is given it runs a
  * second kNN, fused with the others by reciprocal rank. {@link Analysis} names the text analyses measured against each
- * other (docs/chinese.md); {@link #ANALYSIS} is the one kept.
+ * other (docs/chinese.md); {@link #INDEXED} and {@link #QUERIED} are the ones kept.
  */
 final class ChineseSearch {
     static final String F_TEXT_ZH = "textZh", F_VECTOR_ZH = "vectorZh";
@@ -38,13 +38,17 @@ final class ChineseSearch {
     /** Lucene's Chinese analyses reachable here (smartcn is not served): bigrams alone, or bigrams plus characters. */
     enum Analysis { BIGRAMS, BIGRAMS_AND_UNIGRAMS }
 
-    static final Analysis ANALYSIS = Analysis.BIGRAMS;
+    /** Labels are indexed as bigrams and single characters (a one-character query such as 詞 finds them)... */
+    static final Analysis INDEXED = Analysis.BIGRAMS_AND_UNIGRAMS;
+    /** ...and queried as bigrams, so 句末字 (句末, 末字) does not find 句首字 through 句 and 字. */
+    static final Analysis QUERIED = Analysis.BIGRAMS;
 
     private ChineseSearch() {
     }
 
+    /** The index-time analyzer of the bigram field. */
     static Analyzer analyzer() {
-        return analyzer(ANALYSIS);
+        return analyzer(INDEXED);
     }
 
     /** StandardTokenizer (one token per ideograph), full/half-width folding, lower case, then CJK bigrams. */
@@ -72,10 +76,12 @@ final class ChineseSearch {
         if (zhVector != null) d.add(new KnnFloatVectorField(F_VECTOR_ZH, normalized(zhVector), VectorSimilarityFunction.DOT_PRODUCT));
     }
 
-    /** The query on the bigram field; null unless the query holds Chinese. */
-    static Query textQuery(Analyzer perField, String text) {
+    private static final Analyzer QUERY_ANALYZER = analyzer(QUERIED);
+
+    /** The query on the bigram field, analyzed as bigrams; null unless the query holds Chinese. */
+    static Query textQuery(String text) {
         if (!hasChinese(text)) return null;
-        return new QueryBuilder(perField).createBooleanQuery(F_TEXT_ZH, text);
+        return new QueryBuilder(QUERY_ANALYZER).createBooleanQuery(F_TEXT_ZH, text);
     }
 
     /** kNN over the bge vectors, keeping hits at least {@code minCosine} similar; empty without a query vector. */

@@ -292,7 +292,7 @@ final class FeatureSearcher {
         Query onText = builder.createBooleanQuery(F_TEXT, text);
         Query onTokens = builder.createBooleanQuery(F_TOKENS, text);
         Query onPromotes = builder.createBooleanQuery(F_PROMOTES, text);
-        Query onChinese = ChineseSearch.textQuery(analyzer, text);
+        Query onChinese = ChineseSearch.textQuery(text);
         if (onChinese != null) onText = onChinese;  // Chinese: bigrams, not the English field's single characters
         if (onText == null && onTokens == null) return null;
         BooleanQuery.Builder b = new BooleanQuery.Builder();

@@ -25,6 +25,7 @@ class ChineseSearchTest {
             "「山」「江」「雲」等字 / the characters '山', '江', '雲'",
             "標點符號，如「。」「，」 / punctuation marks, such as '。', '，'",
             "表示時間的字",
+            "「詞」「曲」等字",
             "plural nouns such as years and children",
             "verbs in the past tense",
             "words about mountains and rivers");
@@ -71,6 +72,12 @@ class ChineseSearchTest {
         List<String> hits = texts(index.search(SearchQuery.text("句末字", 10), null, FeatureIndex.Side.TEXT));
         assertThat(hits).isNotEmpty().allMatch(t -> t.startsWith("句末字") || t.startsWith("七言詩的句末字"));
         assertThat(hits).noneMatch(t -> t.startsWith("句首字"));
+    }
+
+    /** A one-character query still finds its labels (they are indexed with single characters too). */
+    @Test
+    void aOneCharacterQueryFindsItsLabel() {
+        assertThat(texts(index.search(SearchQuery.text("詞", 10), null, FeatureIndex.Side.TEXT))).containsExactly("「詞」「曲」等字");
     }
 
     @Test
