@@ -34,7 +34,7 @@ public class CollectionService {
     lantern.service.spark.SparkEngine engine;
 
 
-    /** Collects the given layers (all when null or empty) over Brown unless a collection already holds them. */
+    /** Collects the given layers (all when null or empty) over the model's corpus ({@link #defaultCorpus}) unless a collection already holds them. */
     public synchronized void ensureLayers(String modelId, List<Integer> layers, long maxTokens) {
         HookedModel model = models.hooked(modelId);
         int[] wanted = layers == null || layers.isEmpty()
@@ -49,7 +49,8 @@ public class CollectionService {
         }
         if (!missing) return;
         if (engine.enabled()) {  // lantern.engine=spark: the same collection, on the cluster
-            new lantern.service.spark.SparkCollections(modelId, "brown", "brown-" + layersName(wanted), wanted,
+            String corpus = defaultCorpus(modelId);
+            new lantern.service.spark.SparkCollections(modelId, corpus, corpus + "-" + layersName(wanted), wanted,
                     CollectOptions.defaults().topK(), CollectOptions.defaults().seed(), CollectOptions.defaults().batchSize(),
                     maxTokens, 64).run(engine, null);
             return;
@@ -68,14 +69,19 @@ public class CollectionService {
         HookedModel model = models.hooked(modelId);
         var source = new lantern.eval.sae.SaeActivationSource(model,
                 new lantern.subject.sae.SaeFeatureSource(models.saes().get(modelId, layer, kind)));
-        var corpus = Corpora.open("brown", config.dataDir());
+        var corpus = Corpora.open(defaultCorpus(modelId), config.dataDir());
         collection(corpus, kind + "-l" + layer, CollectOptions.defaults().withLayers(layer), maxTokens)
                 .run(model, source, config.dataDir(), p -> { }, LOG::info);
     }
 
     public CollectionRun.Outcome run(HookedModel model, int[] layers, long maxTokens, Consumer<Progress> progress) {
-        var corpus = Corpora.open("brown", config.dataDir());
-        String name = "brown-" + layersName(layers);
+        return run(model, defaultCorpus(model.info().id()), layers, maxTokens, progress);
+    }
+
+    /** Collects {@code layers} of {@code model} over a corpus by name ("brown", "chinese-poetry") or path. */
+    public CollectionRun.Outcome run(HookedModel model, String corpusName, int[] layers, long maxTokens, Consumer<Progress> progress) {
+        var corpus = Corpora.open(corpusName, config.dataDir());
+        String name = corpus.name() + "-" + layersName(layers);
         CollectOptions opt = CollectOptions.defaults().withLayers(layers);
         return collection(corpus, name, opt, maxTokens)
                 .run(model, new HookedActivationSource(model), config.dataDir(), progress, LOG::info);
@@ -84,6 +90,12 @@ public class CollectionService {
     private CollectionRun collection(lantern.explainer.corpus.Corpus corpus, String name, CollectOptions opt, long maxTokens) {
         return new CollectionRun(corpus, name, opt, maxTokens, 64)
                 .withCheckpoints(CheckpointPolicy.everySeconds(config.collect().checkpointSeconds()));
+    }
+
+    /** The corpus a model is collected over unless one is named: chinese-poetry for a Chinese encoder, else Brown. */
+    public static String defaultCorpus(String modelId) {
+        boolean chinese = lantern.subject.bert.EmbeddedEncoder.byId(modelId).map(e -> e.language().equals("zh")).orElse(false);
+        return chinese ? lantern.explainer.corpus.ChinesePoetryCorpus.NAME : "brown";
     }
 
     private static String layersName(int[] layers) {

@@ -274,7 +274,7 @@ public final class ExplanationService {
     }
 
     private Explainer explainerFor(String name) {
-        return name.equals("llm") ? new LlmExplainer(requireLlm()) : new StatisticalExplainer();
+        return name.equals("llm") ? new LlmExplainer(requireLlm()) : lantern.explainer.explain.CorpusLanguage.statisticalExplainer();
     }
 
     private Simulator simulatorFor(String name) {

@@ -27,6 +27,7 @@ public final class LoadedModels implements AutoCloseable {
     private volatile SentenceEmbedder embedder;
     private volatile SaeStore saes;
     private final Map<String, DecoderModel> decoders = new ConcurrentHashMap<>();
+    private final Map<String, BertModel> encoders = new ConcurrentHashMap<>();  // embedded encoders besides MiniLM
 
     /** @param dataDir where registered decoders and SAEs are; null for MiniLM only */
     public LoadedModels(Path dataDir) {
@@ -50,19 +51,30 @@ public final class LoadedModels implements AutoCloseable {
         return saes;
     }
 
-    /** MiniLM, or a decoder registered in {@code <dataDir>/models.json} (loaded once, on first use). */
+    /**
+     * MiniLM, another embedded encoder ({@code bge-small-zh}), or a decoder registered in {@code <dataDir>/models.json}
+     * (each loaded once, on first use).
+     */
     public SubjectModel get(String id) {
         if (BertModel.MINILM_ID.equals(id)) return minilm();
+        var embedded = lantern.subject.bert.EmbeddedEncoder.byId(id);
+        if (embedded.isPresent()) return encoders.computeIfAbsent(id, k -> BertModel.load(embedded.get()));
         if (id != null && dataDir != null && new lantern.subject.decoder.DecoderRegistry(dataDir).contains(id)) {
             return decoders.computeIfAbsent(id, name -> lantern.subject.decoder.DecoderModels.load(name, dataDir));
         }
-        throw new NotFoundException("unknown model '" + id + "'; encoders here: " + java.util.List.of(BertModel.MINILM_ID)
+        throw new NotFoundException("unknown model '" + id + "'; encoders here: " + lantern.subject.bert.EmbeddedEncoder.ids()
                 + " (decoders are registered with: lantern models add NAME DIR)");
+    }
+
+    /** Whether the model is loaded already (no load is started). */
+    public boolean isLoaded(String id) {
+        return BertModel.MINILM_ID.equals(id) ? minilm != null : encoders.containsKey(id) || decoders.containsKey(id);
     }
 
     @Override
     public void close() {
         decoders.values().forEach(DecoderModel::close);
+        encoders.values().forEach(BertModel::close);
         if (minilm != null) minilm.close();
     }
 }

@@ -47,10 +47,12 @@ public class ModelRegistry {
     @jakarta.inject.Inject
     LanternConfig config;
 
-    /** MiniLM plus every decoder registered with {@code lantern models add}, described from its config only. */
+    /** MiniLM, the other embedded encoders, and every decoder registered with {@code lantern models add}, described from its config only. */
     public List<ModelInfo> list() {
         List<ModelInfo> out = new ArrayList<>();
         out.add(minilm().info());
+        lantern.subject.bert.EmbeddedEncoder.ALL.stream().filter(e -> !e.id().equals(lantern.subject.EncoderModel.MINILM_ID))
+                .forEach(e -> out.add(e.describe()));
         if (config == null) return out;
         var registry = new lantern.subject.decoder.DecoderRegistry(config.dataDir());
         registry.list().forEach((name, entry) -> {

@@ -31,7 +31,7 @@ public class SearchService {
         FeatureIndex i = index;
         if (i == null) {
             synchronized (this) {
-                if (index == null) index = FeatureIndex.open(config.dataDir().resolve("index"));
+                if (index == null) index = FeatureIndex.open(config.dataDir().resolve("index")).withChineseEmbedder(this::embedChinese);
                 i = index;
             }
         }
@@ -46,6 +46,19 @@ public class SearchService {
     public float[] embed(String text) {
         return models.embedder().embed(text);
     }
+
+    /**
+     * The bge-small-zh embedding of a label or query for the Chinese kNN: for a text with Chinese in it, and for any
+     * text once bge-small-zh is loaded (so English labels and queries meet Chinese ones); null otherwise, so an
+     * English-only index never loads it.
+     */
+    public float[] embedChinese(String text) {
+        boolean chinese = text != null && text.codePoints().anyMatch(cp -> Character.UnicodeScript.of(cp) == Character.UnicodeScript.HAN);
+        if (text == null || text.isBlank() || !(chinese || models.loaded().isLoaded(CHINESE_EMBEDDER))) return null;
+        return ((lantern.subject.SentenceEmbedder) models.get(CHINESE_EMBEDDER)).embed(text);
+    }
+
+    static final String CHINESE_EMBEDDER = "bge-small-zh";
 
     /** Embeds and indexes one explanation (replacing the same feature and explainer). Not durable until committed. */
     public long put(String featureId, String text, String explainer, Double simulation, Double detection,

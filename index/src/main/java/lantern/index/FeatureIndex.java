@@ -91,6 +91,8 @@ public final class FeatureIndex implements Closeable {
     private final SearcherManager searchers;   // null for a read-only index that does not exist yet
     private final FeatureSearcher reader;
     private volatile boolean stale;
+    /** bge-small-zh embeddings of labels and queries (null where none is wanted): {@link ChineseSearch}. */
+    private volatile java.util.function.Function<String, float[]> chineseEmbedder = text -> null;
     private final Object commitLock = new Object();
     private long committedSeq = -1;
 
@@ -160,7 +162,9 @@ public final class FeatureIndex implements Closeable {
     public long add(IndexedExplanation e) {
         requireWritable();
         try {
-            long seq = writer.updateDocument(new Term(IndexSchema.F_KEY, e.key()), IndexSchema.toDocument(e));
+            org.apache.lucene.document.Document doc = IndexSchema.toDocument(e);
+            ChineseSearch.addFields(doc, e.text(), chineseEmbedder.apply(e.text()));
+            long seq = writer.updateDocument(new Term(IndexSchema.F_KEY, e.key()), doc);
             stale = true;
             return seq;
         } catch (IOException ex) {
@@ -250,7 +254,17 @@ public final class FeatureIndex implements Closeable {
 
     /** As {@link #search(SearchQuery, float[])}, restricted to one side (benchmarks and comparisons). */
     public SearchResult search(SearchQuery q, float[] queryVector, Side side) {
-        return withSearcher(s -> reader.search(s, q, queryVector, side));
+        float[] zh = q.browsing() || side == Side.TEXT ? null : chineseEmbedder.apply(q.text());
+        return withSearcher(s -> reader.search(s, q, queryVector, zh, side, Ranking.CLASS_AWARE));
+    }
+
+    /**
+     * Embeds labels (as they are indexed) and queries with a Chinese encoder (bge-small-zh, 512 dims) for the kNN beside
+     * MiniLM's; the function answers null for a text it should not embed.
+     */
+    public FeatureIndex withChineseEmbedder(java.util.function.Function<String, float[]> embedder) {
+        this.chineseEmbedder = embedder == null ? text -> null : embedder;
+        return this;
     }
 
     /**
@@ -262,7 +276,8 @@ public final class FeatureIndex implements Closeable {
 
     /** As {@link #search(SearchQuery, float[])} with a chosen ranking (benchmarks compare them). */
     public SearchResult search(SearchQuery q, float[] queryVector, Ranking ranking) {
-        return withSearcher(s -> reader.search(s, q, queryVector, Side.BOTH, ranking));
+        float[] zh = q.browsing() ? null : chineseEmbedder.apply(q.text());
+        return withSearcher(s -> reader.search(s, q, queryVector, zh, Side.BOTH, ranking));
     }
 
     // ---------------------------------------------------------------- plumbing

@@ -102,12 +102,18 @@ final class FeatureSearcher {
     }
 
     SearchResult search(IndexSearcher s, SearchQuery q, float[] queryVector, FeatureIndex.Side side) throws IOException {
-        return search(s, q, queryVector, side, FeatureIndex.Ranking.CLASS_AWARE);
+        return search(s, q, queryVector, null, side, FeatureIndex.Ranking.CLASS_AWARE);
     }
 
-    SearchResult search(IndexSearcher s, SearchQuery q, float[] queryVector, FeatureIndex.Side side, FeatureIndex.Ranking ranking) throws IOException {
+    /**
+     * {@code chineseVector}: the query's bge-small-zh embedding for the Chinese kNN ({@link ChineseSearch}), or null;
+     * {@code ranking}: how hits are ordered ({@link FeatureIndex.Ranking}).
+     */
+    SearchResult search(IndexSearcher s, SearchQuery q, float[] queryVector, float[] chineseVector, FeatureIndex.Side side,
+                        FeatureIndex.Ranking ranking) throws IOException {
         return q.browsing() ? browse(s, q)
-                : fused(s, q, side == FeatureIndex.Side.TEXT ? null : queryVector, side != FeatureIndex.Side.VECTOR, ranking);
+                : fused(s, q, side == FeatureIndex.Side.TEXT ? null : queryVector, side == FeatureIndex.Side.TEXT ? null : chineseVector,
+                side != FeatureIndex.Side.VECTOR, ranking);
     }
 
     private SearchResult browse(IndexSearcher s, SearchQuery q) throws IOException {
@@ -127,7 +133,8 @@ final class FeatureSearcher {
         return new SearchResult(hits, total, facets);
     }
 
-    private SearchResult fused(IndexSearcher s, SearchQuery q, float[] queryVector, boolean withText, FeatureIndex.Ranking ranking) throws IOException {
+    private SearchResult fused(IndexSearcher s, SearchQuery q, float[] queryVector, float[] chineseVector, boolean withText,
+                               FeatureIndex.Ranking ranking) throws IOException {
         int window = Math.max(100, q.offset() + q.limit());
         Query filter = filter(q);
         // a query that asks for a word class also looks for the class's own name ("end of sentence" finds "sentence-final")
@@ -154,8 +161,10 @@ final class FeatureSearcher {
             ScoreDoc[] kept = java.util.Arrays.stream(raw.scoreDocs).filter(sd -> sd.score >= minScore).toArray(ScoreDoc[]::new);
             vector = new TopDocs(new TotalHits(kept.length, TotalHits.Relation.EQUAL_TO), kept);
         }
-        TopDocs fused = TopDocs.rrf(window, FeatureIndex.RRF_K, new TopDocs[]{text, vector});
+        TopDocs zhVector = ChineseSearch.knn(s, chineseVector, window, filter, minCosine);
+        TopDocs fused = TopDocs.rrf(window, FeatureIndex.RRF_K, new TopDocs[]{text, vector, zhVector});
         Set<Integer> textDocs = docs(text), vectorDocs = docs(vector);
+        vectorDocs.addAll(docs(zhVector));
 
         // quality: among equally relevant hits the better-scored explanation first
         ScoreDoc[] ranked = weighByQuality(s, fused.scoreDocs);
@@ -291,6 +300,8 @@ final class FeatureSearcher {
         Query onText = builder.createBooleanQuery(F_TEXT, text);
         Query onTokens = builder.createBooleanQuery(F_TOKENS, text);
         Query onPromotes = builder.createBooleanQuery(F_PROMOTES, text);
+        Query onChinese = ChineseSearch.textQuery(text);
+        if (onChinese != null) onText = onChinese;  // Chinese: bigrams, not the English field's single characters
         if (onText == null && onTokens == null) return null;
         BooleanQuery.Builder b = new BooleanQuery.Builder();
         if (onText != null) b.add(onText, BooleanClause.Occur.SHOULD);

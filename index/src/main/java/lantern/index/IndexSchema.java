@@ -91,7 +91,8 @@ final class IndexSchema {
     }
 
     static Analyzer analyzer() {
-        return new PerFieldAnalyzerWrapper(new StandardAnalyzer(), Map.of(F_TEXT, new EnglishAnalyzer()));
+        return new PerFieldAnalyzerWrapper(new StandardAnalyzer(), Map.of(F_TEXT, new EnglishAnalyzer(),
+                ChineseSearch.F_TEXT_ZH, ChineseSearch.analyzer()));
     }
 
     static Document toDocument(IndexedExplanation e) {

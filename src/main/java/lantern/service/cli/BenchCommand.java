@@ -13,6 +13,8 @@ import picocli.CommandLine;
                 BenchInterpretabilityCommand.class,
                 BenchFaithfulnessCommand.class,
                 BenchLabelsCommand.class,
+                BenchChineseCommand.class,
+                BenchChineseSearchCommand.class,
                 BenchFuzzCommand.class,
                 BenchLoadCommand.class,
                 BenchSaeCommand.class,

@@ -17,10 +17,10 @@ import java.util.concurrent.Callable;
 @CommandLine.Command(name = "collect", mixinStandardHelpOptions = true,
         description = "Runs a corpus through a model once and stores every neuron's statistics and top, random and quantile windows.")
 public class CollectCommand implements Callable<Integer> {
-    @CommandLine.Option(names = "--model", defaultValue = "minilm-l6", description = "Model: minilm-l6, a decoder registered with 'lantern models add', or a decoder folder / llama2.c .bin (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--model", defaultValue = "minilm-l6", description = "Model: minilm-l6, bge-small-zh, a decoder registered with 'lantern models add', or a decoder folder / llama2.c .bin (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @CommandLine.Option(names = "--corpus", defaultValue = "brown", description = "brown, a folder of .txt files or a .jsonl file (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--corpus", defaultValue = "brown", description = "brown, chinese-poetry, a folder of .txt files or a .jsonl file (default: ${DEFAULT-VALUE}).")
     String corpus;
 
     @CommandLine.Option(names = "--name", description = "Collection name (default: the corpus name).")

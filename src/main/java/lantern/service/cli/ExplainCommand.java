@@ -97,16 +97,19 @@ public class ExplainCommand implements Callable<Integer> {
         // MiniLM is the embedder and the model the causal check ablates on MiniLM features; a decoder's causal check
         // ablates the decoder itself. What is not needed is not loaded at all.
         boolean decoder = new lantern.subject.decoder.DecoderRegistry(data.path()).contains(id.model());
-        boolean causal = !noCausal && (EncoderModel.MINILM_ID.equals(id.model()) || decoder);
+        // An embedded encoder's features (MiniLM, bge-small-zh) use that encoder for both: bge embeds Chinese labels.
+        boolean embedded = lantern.subject.bert.EmbeddedEncoder.byId(id.model()).isPresent();
+        String encoderId = embedded ? id.model() : EncoderModel.MINILM_ID;
+        boolean causal = !noCausal && (embedded || decoder);
         boolean needMiniLm = !noEmbedding || (causal && !decoder);
         if (windows < 1) throw new IllegalArgumentException("--windows must be >= 1");
-        try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? lantern.subject.bert.MiniLm.load() : null);
+        try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? ModelLoader.load(encoderId) : null);
              lantern.subject.decoder.DecoderModel dec = causal && decoder
                      ? lantern.subject.decoder.DecoderModels.load(id.model(), data.path()) : null;
              SaeStore saes = dec != null ? new SaeStore(data.path(), dec.manager())
                      : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager())) {
             var service = new ExplanationService(data.path(), LlmSettingsFactory.fromMicroProfile(overrides),
-                    noEmbedding ? null : minilm.embedder(), EncoderModel.MINILM_ID, RecordSplitter.scoring(windows),
+                    noEmbedding ? null : minilm.embedder(), encoderId, RecordSplitter.scoring(windows),
                     java.time.Clock.systemUTC()).llmJudges(llmJudges);
             java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
                     : dec != null ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)

@@ -9,10 +9,12 @@ final class ModelLoader {
     private ModelLoader() {
     }
 
-    /** MiniLM, the only encoder the MiniLM-specific commands (sentence embeddings) take. */
+    /** An embedded encoder (MiniLM, bge-small-zh): what the sentence-embedding commands take. */
     static EncoderModel load(String id) {
         if (EncoderModel.MINILM_ID.equals(id)) return MiniLm.load();
-        throw new IllegalArgumentException("unknown encoder '" + id + "' (this command supports: " + EncoderModel.MINILM_ID + ")");
+        var embedded = lantern.subject.bert.EmbeddedEncoder.byId(id);
+        if (embedded.isPresent()) return embedded.get().load();
+        throw new IllegalArgumentException("unknown encoder '" + id + "' (this command supports: " + lantern.subject.bert.EmbeddedEncoder.ids() + ")");
     }
 
     /**
@@ -21,10 +23,12 @@ final class ModelLoader {
      */
     static HookedModel loadHooked(String id, java.nio.file.Path dataDir) {
         if (EncoderModel.MINILM_ID.equals(id)) return MiniLm.load();
+        var embedded = lantern.subject.bert.EmbeddedEncoder.byId(id);
+        if (embedded.isPresent()) return embedded.get().load();
         try {
             return lantern.subject.decoder.DecoderModels.load(id, dataDir);
         } catch (java.util.NoSuchElementException e) {
-            throw new IllegalArgumentException("unknown model '" + id + "': use " + EncoderModel.MINILM_ID
+            throw new IllegalArgumentException("unknown model '" + id + "': use " + lantern.subject.bert.EmbeddedEncoder.ids()
                     + ", a name registered with 'lantern models add', or a model folder / llama2.c .bin");
         }
     }

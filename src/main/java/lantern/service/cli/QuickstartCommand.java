@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
  * result is already on disk, so a second run goes straight to serving.
  */
 @CommandLine.Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Collect MiniLM's neurons over Brown, explain, score and index them, then serve (http://127.0.0.1:8080).")
+        description = "Collect MiniLM's neurons over Brown (or bge-small-zh's over chinese-poetry: --model bge-small-zh), "
+                + "explain, score and index them, then serve (http://127.0.0.1:8080).")
 public class QuickstartCommand implements Callable<Integer> {
     @Inject
     ModelRegistry models;
@@ -40,7 +41,12 @@ public class QuickstartCommand implements Callable<Integer> {
     @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080")
     int port;
 
-    @CommandLine.Option(names = "--max-tokens", defaultValue = "100000", description = "Brown tokens to collect over (default: ${DEFAULT-VALUE}; 0: the whole corpus).")
+    @CommandLine.Option(names = "--model", defaultValue = "minilm-l6",
+            description = "Encoder: minilm-l6 (English) or bge-small-zh (Chinese) (default: ${DEFAULT-VALUE}).")
+    String modelId;
+    @CommandLine.Option(names = "--corpus", description = "brown or chinese-poetry (default: the model's, chinese-poetry for bge-small-zh).")
+    String corpusName;
+    @CommandLine.Option(names = "--max-tokens", defaultValue = "100000", description = "Corpus tokens to collect over (default: ${DEFAULT-VALUE}; 0: the whole corpus).")
     long maxTokens;
     @CommandLine.Option(names = "--features", defaultValue = "sample:600:1",
             description = "Neurons to explain: all, FROM-TO per layer, or sample:N[:SEED] (default: ${DEFAULT-VALUE}).")
@@ -66,33 +72,37 @@ public class QuickstartCommand implements Callable<Integer> {
             int rc = TrainDecoderCommand.trainDefault(config.dataDir());
             if (rc != 0) return rc;
         }
-        var model = models.minilm();
+        var model = models.hooked(modelId);
+        String corpus = corpusName != null ? corpusName : CollectionService.defaultCorpus(modelId);
+        boolean chinese = corpus.equals(lantern.explainer.corpus.ChinesePoetryCorpus.NAME);
         int layers = model.info().layers();
         // Reuse a collection of every layer over at least the Brown tokens asked for (the chunker stops on a sentence
         // boundary, so "as many" is what chunking the same budget gives; chunked only when there is one to compare).
         List<Manifest> full = records.collections().stream()
                 .filter((Manifest m) -> m.model().equals(model.info().id()) && m.kind().equals("mlp")
-                        && m.corpus().equals("brown") && m.layers().size() == layers)
+                        && m.corpus().equals(corpus) && m.layers().size() == layers)
                 .toList();
         long wanted = full.isEmpty() ? -1 : new Chunker(model.tokenizer(), SEQUENCE_LENGTH)
-                .chunk(Corpora.open("brown", config.dataDir()), maxTokens).tokens();
+                .chunk(Corpora.open(corpus, config.dataDir()), maxTokens).tokens();
         boolean collected = full.stream().anyMatch(m -> m.tokens() >= wanted);
         if (!collected) {
-            System.err.printf("1/3 collecting all %,d neurons of %s over %s Brown tokens%n",
+            System.err.printf("1/3 collecting all %,d neurons of %s over %s %s tokens%n",
                     layers * model.info().neuronsPerLayer(), model.info().id(),
-                    maxTokens > 0 ? String.format("%,d", maxTokens) : "all");
+                    maxTokens > 0 ? String.format("%,d", maxTokens) : "all", corpus);
             ProgressBar bar = new ProgressBar(System.err);
             int[] all = java.util.stream.IntStream.range(0, layers).toArray();
-            var outcome = collections.run(model, all, maxTokens, bar);
+            var outcome = collections.run(model, corpus, all, maxTokens, bar);
             bar.finish();
             System.err.printf("    %,d tokens in %.0f s (%,.0f tokens/s) -> %s%n", outcome.stream().tokens(),
                     outcome.result().seconds(), outcome.stream().tokens() / outcome.result().seconds(), outcome.dir());
         } else {
-            System.err.printf("1/3 a collection of all layers over >= %,d Brown tokens is on disk: skipping%n", wanted);
+            System.err.printf("1/3 a collection of all layers over >= %,d %s tokens is on disk: skipping%n", wanted, corpus);
         }
         System.err.println("2/3 explaining, scoring and indexing (" + features + ", statistical explainer)");
+        List<String> concepts = chinese ? List.of("押韻位置", "句首字", "七言詩", "詞")
+                : List.of("plural nouns", "past tense verbs", "numbers", "names");
         AuditRequest request = new AuditRequest(model.info().id(), List.of(), "mlp", AuditCommand.selection(features),
-                "statistical", "statistical", 2, List.of("plural nouns", "past tense verbs", "numbers", "names"), false);
+                "statistical", "statistical", 2, concepts, false);
         // An earlier audit counts only when it asked for the same features and the records it read are still there.
         String id = !collected ? null : audits.jobs().list().stream()
                 .filter(s -> s.state().name().equalsIgnoreCase("done"))
@@ -115,8 +125,9 @@ public class QuickstartCommand implements Callable<Integer> {
         String base = "http://127.0.0.1:" + port;
         System.out.println("3/3 ready:");
         System.out.println("    " + base + "/api/audits/" + id + "/report?format=html   (the audit report)");
-        System.out.println("    " + base + "/api/search?q=plural%20nouns            (search the explanations)");
-        System.out.println("    " + base + "/api/features/minilm-l6/0/mlp/17          (a neuron's windows and explanations)");
+        String query = chinese ? java.net.URLEncoder.encode("句末字", java.nio.charset.StandardCharsets.UTF_8) : "plural%20nouns";
+        System.out.println("    " + base + "/api/search?q=" + query + "            (search the explanations)");
+        System.out.println("    " + base + "/api/features/" + model.info().id() + "/0/mlp/17          (a neuron's windows and explanations)");
         if (decoder) {
             System.out.println("    ./lantern lens --model " + TrainDecoderCommand.DEFAULT_NAME
                     + " --prompt 'The jury said'   (the trained decoder, by name)");

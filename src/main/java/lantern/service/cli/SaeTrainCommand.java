@@ -122,7 +122,7 @@ public class SaeTrainCommand implements Callable<Integer> {
     }
 
     private HookedModel load() {
-        if (EncoderModel.MINILM_ID.equals(model.model())) return ModelLoader.load(model.model());
+        if (lantern.subject.bert.EmbeddedEncoder.byId(model.model()).isPresent()) return ModelLoader.load(model.model());
         return DecoderCli.load(model.model(), model.tokenizer(), data.path(), "SAE training");
     }
 }

@@ -127,7 +127,7 @@ public class ShowCommand implements Callable<Integer> {
             } else {
                 boolean cont = tok.startsWith("##");
                 if (cont) tok = tok.substring(2);
-                else if (i > 0) sb.append(' ');
+                else if (i > 0 && !lantern.explainer.explain.WindowText.joinsWithoutSpace(r.tokens().get(i - 1), tok)) sb.append(' ');
             }
             int level = featureMax > 0 ? (int) Math.floor(10 * Math.max(r.activations()[i], 0) / featureMax) : 0;
             level = Math.min(level, 10);

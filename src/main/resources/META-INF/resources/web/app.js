@@ -152,11 +152,17 @@
     const out = [];
     list.forEach((tok, i) => {
       const piece = tok.startsWith('##');
-      if (i > 0 && !piece) out.push(' ');
+      if (i > 0 && !piece && !(cjk(list[i - 1]) && cjk(tok))) out.push(' ');
       out.push(token(piece ? tok.slice(2) : tok.replace(/^Ġ/, ''), acts[i] || 0, max));
       out.push(h('sub', {class: 'act'}, fmt(acts[i] || 0, 2)));
     });
     return out;
+  }
+
+  /** One Chinese character or mark: written with no space beside another (as ChineseText.isCjkWord). */
+  function cjk(tok) {
+    const chars = Array.from(tok || '');
+    return chars.length === 1 && /[\p{Script=Han}\u3000-\u303f\uff00-\uffef《》「」『』（）…—·]/u.test(chars[0]);
   }
 
   /** A checkbox that shows every token's activation value under it in {@code scope} (an element). */

@@ -125,7 +125,7 @@ public final class Chunker {
         if (leadingSpace) text = text.afterSpace();
         Encoding e = tokenizer.encode(text.text(), false);
         int n = e.length();
-        Pieces p = new Pieces(new int[n], new short[n], new boolean[n], decoder ? new String[n] : null);
+        Pieces p = new Pieces(new int[n], new short[n], new boolean[n], new String[n]);
         int previousWord = -1;
         int kept = 0;
         int shownTo = 0;  // text shown so far (decoders): a character split over tokens shows on the first
@@ -141,6 +141,9 @@ public final class Chunker {
                     p.display[kept] = (space ? " " : "") + chars;
                 }
                 if (e.charEnd()[i] >= 0) shownTo = Math.max(shownTo, e.charEnd()[i]);
+            } else if (e.charStart()[i] >= 0 && e.charEnd()[i] > e.charStart()[i]
+                    && UNKNOWN.equals(tokenizer.token(e.ids()[i]))) {
+                p.display[kept] = text.text().substring(e.charStart()[i], e.charEnd()[i]);  // a rare character: shown as written
             }
             int word = e.charStart()[i] >= 0 ? text.wordAt(e.charStart()[i]) : -1;
             if (word < 0 && e.charEnd()[i] > 0) word = text.wordAt(e.charEnd()[i] - 1);
@@ -152,8 +155,11 @@ public final class Chunker {
             kept++;
         }
         return kept == n ? p : new Pieces(Arrays.copyOf(p.ids, kept), Arrays.copyOf(p.tags, kept),
-                Arrays.copyOf(p.wordStart, kept), p.display == null ? null : Arrays.copyOf(p.display, kept));
+                Arrays.copyOf(p.wordStart, kept), Arrays.copyOf(p.display, kept));
     }
+
+    /** WordPiece's unknown token: a character outside the vocabulary (a rare CJK character) shows as the text had it. */
+    private static final String UNKNOWN = "[UNK]";
 
     record Pieces(int[] ids, short[] tags, boolean[] wordStart, String[] display) {
         int size() {

@@ -66,6 +66,32 @@ public final class PlainTextCorpus implements Corpus {
         out.add(Sentence.untagged(Arrays.asList(words)));
     }
 
+    private static final Pattern CHINESE_SENTENCE_END = Pattern.compile("(?<=[。！？；!?])[」』”’）)]*");
+
+    /**
+     * Chinese text: sentences end after 。！？； (closing quotes stay with them) and at paragraph breaks; each character is
+     * a word ({@link ChineseText#words}), tagged with its clause structure as form {@code prose}.
+     */
+    public static List<Sentence> chineseSentences(String text) {
+        List<List<String>> sentences = new ArrayList<>();
+        for (String para : PARAGRAPH.split(text.replace("\r\n", "\n"))) {
+            Matcher m = CHINESE_SENTENCE_END.matcher(para);
+            int from = 0;
+            while (m.find()) {
+                if (m.end() <= from) continue;
+                List<String> words = ChineseText.words(para.substring(from, m.end()));
+                if (!words.isEmpty()) sentences.add(words);
+                from = m.end();
+            }
+            List<String> rest = ChineseText.words(para.substring(from));
+            if (!rest.isEmpty()) sentences.add(rest);
+        }
+        List<List<String>> tags = ChineseText.structure(sentences, "-", "prose");
+        List<Sentence> out = new ArrayList<>();
+        for (int s = 0; s < sentences.size(); s++) out.add(new Sentence(sentences.get(s), tags.get(s), tags.get(s)));
+        return out;
+    }
+
     /** "Dr. Smith": a title or single initial before the period does not end a sentence. */
     private static boolean endsWithAbbreviation(String text, int end) {
         int start = end;
@@ -74,8 +100,12 @@ public final class PlainTextCorpus implements Corpus {
         return ABBREVIATIONS.contains(word) || word.matches("\\p{L}\\.");
     }
 
-    /** Splits text into untagged sentences of whitespace-separated words. */
+    /**
+     * Splits text into sentences of whitespace-separated words; a mostly Chinese text is cut the Chinese way
+     * ({@link #chineseSentences}).
+     */
     public static List<Sentence> sentences(String text) {
+        if (ChineseText.isMostlyChinese(text)) return chineseSentences(text);
         List<Sentence> out = new ArrayList<>();
         for (String para : PARAGRAPH.split(text.replace("\r\n", "\n"))) {
             String p = para.strip();

@@ -47,15 +47,16 @@ public record Sentence(List<String> words, List<String> rawTags, List<String> fa
     }
 
     /**
-     * The sentence as text for a tokenizer, words joined by single spaces, with the character span of every
-     * word (UTF-16 units). Brown writes quotes as {@code ``} and {@code ''}: they become {@code "}.
+     * The sentence as text for a tokenizer, words joined by single spaces (none between two Chinese characters or
+     * marks, {@link ChineseText#isCjkWord}), with the character span of every word (UTF-16 units). Brown writes quotes
+     * as {@code ``} and {@code ''}: they become {@code "}.
      */
     public Text text() {
         StringBuilder sb = new StringBuilder();
         int[] start = new int[words.size()];
         int[] end = new int[words.size()];
         for (int i = 0; i < words.size(); i++) {
-            if (i > 0) sb.append(' ');
+            if (i > 0 && !(ChineseText.isCjkWord(words.get(i - 1)) && ChineseText.isCjkWord(words.get(i)))) sb.append(' ');
             start[i] = sb.length();
             sb.append(displayWord(words.get(i)));
             end[i] = sb.length();

@@ -40,15 +40,19 @@ final class HypothesisSearch {
     record Choice(Rule rule, double fit, double crossValidated, String family) {
     }
 
-    private final boolean graded;
+    private final List<Family> families;
 
     /** @param graded whether graded class rules ("singular nouns, strongest on 'state', 'city'") compete */
     HypothesisSearch(boolean graded) {
-        this.graded = graded;
+        this(families(graded));
+    }
+
+    /** A search over other hypothesis families (those of a Chinese corpus, {@link ChineseHypotheses}). */
+    HypothesisSearch(List<Family> families) {
+        this.families = List.copyOf(families);
     }
 
     Choice search(List<ActivationRecord> records) {
-        List<Family> families = families(graded);
         int folds = Math.min(FOLDS, records.size());
         double[] acts = StatisticalExplainer.flatActivations(records);
         Family best = null;

@@ -56,14 +56,23 @@ public final class LlmExplainer implements Explainer {
         return records.toString();
     }
 
+    /**
+     * The prompt in the windows' language: Chinese windows get the Chinese templates ({@code explain-*.zh.txt}) and ask
+     * for a Chinese phrase; the answer's marker ({@value #PREFIX} or the JSON key) is the same in both.
+     */
     public LlmRequest request(RecordSplit split) {
         String records = records(split);
         boolean json = client.settings().jsonSchema();
-        String answerFormat = json
+        boolean zh = CorpusLanguage.of(split.explain()) == CorpusLanguage.ZH;
+        String answerFormat = zh
+                ? (json ? "只用 JSON 回答，格式為 {\"explanation\": \"<一個簡短的中文短語>\"}。"
+                        : "只回答一行：以 \"" + PREFIX + " \" 開頭，後接一個簡短的中文短語。")
+                : json
                 ? "Answer with JSON only, of the form {\"explanation\": \"<one short phrase>\"}."
                 : "Answer with exactly one line that starts with \"" + PREFIX + " \" followed by one short phrase.";
-        String user = Prompts.render("explain-user", Map.of("feature", featureLabel, "records", records, "answer_format", answerFormat));
-        return new LlmRequest(Prompts.template("explain-system"), user, json ? SCHEMA : null, false);
+        String suffix = zh ? ".zh" : "";
+        String user = Prompts.render("explain-user" + suffix, Map.of("feature", featureLabel, "records", records, "answer_format", answerFormat));
+        return new LlmRequest(Prompts.template("explain-system" + suffix), user, json ? SCHEMA : null, false);
     }
 
     @Override

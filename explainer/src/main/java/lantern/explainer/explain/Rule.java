@@ -2,6 +2,7 @@ package lantern.explainer.explain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import lantern.explainer.ActivationRecord;
+import lantern.explainer.corpus.ChineseText;
 import lantern.explainer.corpus.TagFamilies;
 
 import java.util.List;
@@ -154,6 +155,10 @@ public record Rule(Kind kind, List<String> values, @JsonInclude(JsonInclude.Incl
         String t = tagAt(r, i);
         if (t == null) return false;
         String want = values.get(0);
+        if (want.startsWith(ChineseText.PREDICATE_PREFIX)) {  // a structure predicate over a Chinese corpus's tags
+            ChineseText.Structure st = ChineseText.Structure.parse(t);
+            return st != null && st.matches(want);
+        }
         // the coarse PUNCT of older rules covers every fine punctuation family
         return t.equals(want) || (want.equals(TagFamilies.PUNCT) && TagFamilies.isPunctuation(t));
     }

