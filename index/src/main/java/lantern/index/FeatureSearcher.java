@@ -101,10 +101,6 @@ final class FeatureSearcher {
         return h.simulation() == null ? Double.NEGATIVE_INFINITY : h.simulation();
     }
 
-    SearchResult search(IndexSearcher s, SearchQuery q, float[] queryVector, FeatureIndex.Side side) throws IOException {
-        return search(s, q, queryVector, null, side, FeatureIndex.Ranking.CLASS_AWARE);
-    }
-
     /**
      * {@code chineseVector}: the query's bge-small-zh embedding for the Chinese kNN ({@link ChineseSearch}), or null;
      * {@code ranking}: how hits are ordered ({@link FeatureIndex.Ranking}).
