@@ -115,7 +115,7 @@ public final class RelationalEmbedding {
         int n = test.size();
         return new LreResult(model.info().id(), relation.name(), relation.template(), layer, beta, rank,
                 train.stream().map(Relation.Sample::subject).toList(), (double) faithful / n,
-                edits.isEmpty() ? Double.NaN : (double) success / edits.size(), (double) lmRight / n,
+                edits.isEmpty() ? null : (Double) ((double) success / edits.size()), (double) lmRight / n,
                 (double) lreRight / n, norm(w), norm(b), rows, edits, (System.nanoTime() - t0) / 1e9);
     }
 
