@@ -50,8 +50,11 @@ class InContextPagesBrowserTest {
     @Test
     void functionVectorPageShowsAccuraciesAndHeads() {
         browser.step("function-vectors", () -> {
-            open("/function-vectors?model=planted-task&task=first-copy&heads=3&layer=0&shots=4&meanTrials=6&aieTrials=2");
-            browser.until(d -> d.findElements(By.cssSelector("#fv-out table")).size() == 3);
+            // the form is filled from the URL; submitting runs it (a long wait: the machine may be busy)
+            open("/function-vectors?model=planted-task&heads=3&layer=0&shots=4&meanTrials=6&aieTrials=2");
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("task"))).selectByValue("first-copy");
+            driver.findElement(By.cssSelector("#fv-form button[type=submit]")).click();
+            slowly(d -> d.findElements(By.cssSelector("#fv-out table")).size() == 3);
             List<WebElement> tables = driver.findElements(By.cssSelector("#fv-out table"));
             assertThat(tables.get(0).findElements(By.cssSelector("tbody tr"))).hasSize(3);
             assertThat(tables.get(1).findElements(By.cssSelector("tbody tr"))).hasSize(3);
@@ -60,7 +63,7 @@ class InContextPagesBrowserTest {
             browser.noConsoleErrors();
             browser.screenshot(WebViewerBrowserTest.SCREENSHOTS.resolve("function-vectors.png"));
             open("/function-vectors?model=minilm-l6&task=first-copy");
-            browser.until(d -> !d.findElements(By.cssSelector("#fv-out .error")).isEmpty());
+            slowly(d -> !d.findElements(By.cssSelector("#fv-out .error")).isEmpty());
             drainConsole(); // the 400 above is the point of that step
         });
     }
@@ -68,19 +71,26 @@ class InContextPagesBrowserTest {
     @Test
     void lrePageShowsFaithfulnessAndSubjects() {
         browser.step("lre", () -> {
-            open("/lre?model=planted-linear&relation=noun-plural&layer=0&beta=1&train=3");
-            browser.until(d -> d.findElements(By.cssSelector("#lre-out table")).size() == 3);
+            open("/lre?model=planted-linear&layer=0&beta=1&train=3");
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("relation"))).selectByValue("noun-plural");
+            driver.findElement(By.cssSelector("#lre-form button[type=submit]")).click();
+            slowly(d -> d.findElements(By.cssSelector("#lre-out table")).size() == 3);
             List<WebElement> tables = driver.findElements(By.cssSelector("#lre-out table"));
             assertThat(tables.get(0).getText()).contains("faithfulness");
             assertThat(tables.get(1).findElements(By.cssSelector("tbody tr"))).hasSizeGreaterThan(3);
             browser.accessible();
             browser.noConsoleErrors();
             browser.screenshot(WebViewerBrowserTest.SCREENSHOTS.resolve("lre.png"));
-            open("/lre?model=planted-linear&relation=noun-plural&layer=7");
-            browser.until(d -> !d.findElements(By.cssSelector("#lre-out .error")).isEmpty());
+            driver.get(base.toString().replaceAll("/$", "") + "/lre?model=planted-linear&relation=noun-plural&layer=7");
+            slowly(d -> !d.findElements(By.cssSelector("#lre-out .error")).isEmpty());
             assertThat(driver.findElement(By.cssSelector("#lre-out .error")).getText()).contains("out of range");
             drainConsole();
         });
+    }
+
+    /** Waits up to 5 minutes: these pages run a whole method on a machine that may be shared. */
+    private static void slowly(java.util.function.Function<org.openqa.selenium.WebDriver, Boolean> condition) {
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofMinutes(5)).until(condition::apply);
     }
 
     private static void drainConsole() {
