@@ -26,6 +26,8 @@ import picocli.CommandLine;
                 SteerCommand.class,
                 IndexCommand.class,
                 TrainCommand.class,
+                FunctionVectorCommand.class,
+                LreCommand.class,
 
         },
         description = "Explains what the neurons and features inside a local language model do.")

@@ -71,6 +71,18 @@ public class WebPages {
         return page("steer", "Steering", false);
     }
 
+    @GET
+    @Path("function-vectors")
+    public Response functionVectors() {
+        return page("function-vectors", "Function vectors", false);
+    }
+
+    @GET
+    @Path("lre")
+    public Response lre() {
+        return page("lre", "Linear relational embeddings", false);
+    }
+
     private static Response page(String name, String title, boolean charts) {
         String chartTags = charts
                 ? "<link rel=\"stylesheet\" href=\"/webjars/uplot/" + UPLOT + "/dist/uPlot.min.css\">\n"
