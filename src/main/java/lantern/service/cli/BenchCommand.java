@@ -14,6 +14,7 @@ import picocli.CommandLine;
                 BenchFaithfulnessCommand.class,
                 BenchFuzzCommand.class,
                 BenchLoadCommand.class,
+                BenchSelfReportCommand.class,
         })
 public class BenchCommand implements Runnable {
     @CommandLine.Spec

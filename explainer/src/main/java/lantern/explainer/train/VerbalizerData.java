@@ -36,16 +36,53 @@ public interface VerbalizerData {
     /** A short description for the notes. */
     String describe();
 
+    /** Brown's training and held-out files as token streams of one tokenizer ({@link BrownSplit#stream}). */
+    record Streams(int[] train, int[] held, BrownSplit split) {
+        public static Streams load(TextTokenizer tokenizer, Path dataDir, int brownFiles) {
+            BrownSplit split = BrownSplit.load(dataDir, brownFiles);
+            return new Streams(BrownSplit.stream(split.train(), tokenizer), BrownSplit.stream(split.heldOut(),
+                    tokenizer), split);
+        }
+    }
+
+    /** Brown sentences of at most {@code maxTokens} tokens of a tokenizer, training and held-out files apart. */
+    record Sentences(List<String> train, List<String> held, int maxTokens) {
+        public static Sentences load(TextTokenizer target, Path dataDir, int brownFiles, int maxTokens) {
+            BrownCorpus corpus = new BrownCorpus(dataDir.resolve("corpora").resolve("brown"));
+            List<Path> files = corpus.files();
+            if (brownFiles > 0) files = files.subList(0, Math.min(brownFiles, files.size()));
+            List<String> train = new ArrayList<>(), held = new ArrayList<>();
+            for (int i = 0; i < files.size(); i++) {
+                Document d = BrownCorpus.read(files.get(i));
+                for (Sentence s : d.sentences()) {
+                    String text = s.text().text();
+                    if (s.words().size() < 3) continue;
+                    int n = target.encode(text, false).ids().length;
+                    if (n < 1 || n > maxTokens) continue;
+                    (i % BrownSplit.HOLD_OUT_EVERY == BrownSplit.HOLD_OUT_OFFSET ? held : train).add(text);
+                }
+            }
+            if (train.isEmpty() || held.isEmpty()) {
+                throw new IllegalArgumentException("no Brown sentences of at most " + maxTokens + " tokens to train on");
+            }
+            return new Sentences(train, held, maxTokens);
+        }
+    }
+
     /**
      * Decoder subject: windows of up to {@code maxTokens} tokens of the subject's own tokenization; the state is the
      * hook at the window's last token with BOS before it (the subject's framing), the target the window itself.
      */
     static VerbalizerData decoderWindows(HookedModel subject, String hook, Path dataDir, int brownFiles,
                                          int maxTokens) {
+        return decoderWindows(subject, hook, Streams.load(subject.tokenizer(), dataDir, brownFiles), maxTokens);
+    }
+
+    static VerbalizerData decoderWindows(HookedModel subject, String hook, Streams streams, int maxTokens) {
         int boundary = lantern.subject.train.BpeTrainer.END_OF_TEXT; // BrownSplit.stream's document separator
-        BrownSplit split = BrownSplit.load(dataDir, brownFiles);
-        int[] train = BrownSplit.stream(split.train(), subject.tokenizer());
-        int[] held = BrownSplit.stream(split.heldOut(), subject.tokenizer());
+        int[] train = streams.train();
+        int[] held = streams.held();
+        BrownSplit split = streams.split();
         long[] prefix = subject.frame().prefix();
         int width = StateReader.positions(subject, hook, withPrefix(prefix, new int[]{train[1]}))[0].length;
         return new VerbalizerData() {
@@ -101,22 +138,14 @@ public interface VerbalizerData {
      */
     static VerbalizerData sentences(HookedModel subject, String hook, Pool pool, TextTokenizer target, Path dataDir,
                                     int brownFiles, int maxTokens) {
-        BrownCorpus corpus = new BrownCorpus(dataDir.resolve("corpora").resolve("brown"));
-        List<Path> files = corpus.files();
-        if (brownFiles > 0) files = files.subList(0, Math.min(brownFiles, files.size()));
-        List<String> train = new ArrayList<>(), held = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            Document d = BrownCorpus.read(files.get(i));
-            for (Sentence s : d.sentences()) {
-                String text = s.text().text();
-                int n = target.encode(text, false).ids().length;
-                if (n < 1 || n > maxTokens || s.words().size() < 3) continue;
-                (i % BrownSplit.HOLD_OUT_EVERY == BrownSplit.HOLD_OUT_OFFSET ? held : train).add(text);
-            }
-        }
-        if (train.isEmpty() || held.isEmpty()) {
-            throw new IllegalArgumentException("no Brown sentences of at most " + maxTokens + " tokens to train on");
-        }
+        return sentences(subject, hook, pool, target, Sentences.load(target, dataDir, brownFiles, maxTokens));
+    }
+
+    static VerbalizerData sentences(HookedModel subject, String hook, Pool pool, TextTokenizer target,
+                                    Sentences sentences) {
+        List<String> train = sentences.train();
+        List<String> held = sentences.held();
+        int maxTokens = sentences.maxTokens();
         int width = StateReader.read(subject, hook, pool, List.of(train.get(0)))[0].length;
         return new VerbalizerData() {
             @Override
