@@ -23,14 +23,13 @@ public final class StateReader {
     private StateReader() {
     }
 
-    /** The model's token ids for a text: its frame's prefix, the text's tokens, its suffix. */
+    /**
+     * The model's token ids for a text ({@link HookedModel#frameText}: its frame around the text). Unlike
+     * {@link HookedModel#toTokens}, an empty text is allowed when the frame is not empty: a self-report may say
+     * nothing, and its round trip is then the state of the frame alone (a decoder's BOS).
+     */
     public static long[] ids(HookedModel model, String text) {
-        HookedModel.SequenceFrame f = model.frame();
-        long[] body = model.tokenizer().encode(text, false).ids();
-        long[] out = new long[f.prefix().length + body.length + f.suffix().length];
-        System.arraycopy(f.prefix(), 0, out, 0, f.prefix().length);
-        System.arraycopy(body, 0, out, f.prefix().length, body.length);
-        System.arraycopy(f.suffix(), 0, out, f.prefix().length + body.length, f.suffix().length);
+        long[] out = model.frameText(text).ids();
         if (out.length == 0) throw new BadRequestException("the text is empty (no tokens)");
         if (out.length > model.info().contextLength()) {
             throw new BadRequestException("the text has " + out.length + " tokens, more than the context length "
