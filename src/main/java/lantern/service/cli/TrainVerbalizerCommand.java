@@ -65,6 +65,7 @@ public class TrainVerbalizerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        DecoderModel baseModel = null;
         if (threads != null) DecoderTrainer.setThreads(threads);
         try (HookedModel subject = ModelLoader.loadHooked(model, data.path())) {
             boolean decoder = subject.isDecoder();
@@ -80,14 +81,10 @@ public class TrainVerbalizerCommand implements Callable<Integer> {
                 System.out.println("verbalizer " + n + " is already trained at " + run.modelDir(n) + " (--retrain)");
                 return 0;
             }
-            VerbalizerData d;
-            if (decoder) {
-                d = VerbalizerData.decoderWindows(subject, hook, data.path(), brownFiles, max);
-            } else {
-                try (DecoderModel b = DecoderModels.loadHf("base", baseDir, null)) {
-                    d = VerbalizerData.sentences(subject, hook, p, b.tokenizer(), data.path(), brownFiles, max);
-                }
-            }
+            // encoders: the base decoder's tokenizer writes the targets; it stays open for the whole run
+            baseModel = decoder ? null : DecoderModels.loadHf("base", baseDir, null);
+            VerbalizerData d = decoder ? VerbalizerData.decoderWindows(subject, hook, data.path(), brownFiles, max)
+                    : VerbalizerData.sentences(subject, hook, p, baseModel.tokenizer(), data.path(), brownFiles, max);
             VerbalizerSpec spec = new VerbalizerSpec(subjectId, hook, p.id(), softTokens, d.width(), max);
             var o = new VerbalizerTrainingRun.Options(n, spec, baseDir, new VerbalizerTrainer.Config(softTokens,
                     d.width(), batch, lr, warmup, 0.0, 1.0, seed), minutes, steps, checkpointMinutes, 0, brownFiles,
@@ -102,6 +99,8 @@ public class TrainVerbalizerCommand implements Callable<Integer> {
             return 0;
         } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
             return fail(e.getMessage());
+        } finally {
+            if (baseModel != null) baseModel.close();
         }
     }
 
