@@ -18,6 +18,7 @@ import picocli.CommandLine;
                 BenchFuzzCommand.class,
                 BenchLoadCommand.class,
                 BenchSaeCommand.class,
+                BenchSelfReportCommand.class,
         })
 public class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -66,6 +66,12 @@ public class WebPages {
     }
 
     @GET
+    @Path("verbalize")
+    public Response verbalize() {
+        return page("verbalize", "Verbalize a hidden state", false);
+    }
+
+    @GET
     @Path("steer")
     public Response steer() {
         return page("steer", "Steering", false);

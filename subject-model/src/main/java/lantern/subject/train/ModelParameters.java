@@ -88,6 +88,42 @@ public final class ModelParameters {
         return p;
     }
 
+    /**
+     * A copy of a loaded Llama decoder's weights (no biases, no learned positions), to train further: the verbalizer
+     * starts from the subject itself.
+     */
+    public static ModelParameters copyOf(DecoderConfig c, DecoderWeights w) {
+        if (c.isGpt2() || w.posEmbed() != null || w.normFinalBias() != null || c.ropeScaling() != null
+                || c.activation() != DecoderConfig.Activation.SWIGLU) {
+            throw new IllegalArgumentException("only Llama-family decoders without biases can be trained here");
+        }
+        ModelParameters p = zeros(c);
+        java.util.function.BiConsumer<String, NDArray> put = (name, a) -> {
+            if (a == null) throw new IllegalArgumentException("decoder has no weight for " + name);
+            float[] v = a.toFloatArray();
+            float[] dst = p.get(name).values();
+            if (v.length != dst.length) throw new IllegalArgumentException(name + " has the wrong size");
+            System.arraycopy(v, 0, dst, 0, v.length);
+        };
+        put.accept("embed", w.embed());
+        for (int l = 0; l < c.layers(); l++) {
+            LayerWeights lw = w.layers().get(l);
+            if (lw.qkvBias() != null || lw.outBias() != null || lw.mlpInBias() != null || lw.mlpOutBias() != null
+                    || lw.norm1Bias() != null || lw.norm2Bias() != null) {
+                throw new IllegalArgumentException("only Llama-family decoders without biases can be trained here");
+            }
+            put.accept(l + ".norm1", lw.norm1());
+            put.accept(l + ".qkv", lw.qkv());
+            put.accept(l + ".out", lw.out());
+            put.accept(l + ".norm2", lw.norm2());
+            put.accept(l + ".mlpIn", lw.mlpIn());
+            put.accept(l + ".mlpOut", lw.mlpOut());
+        }
+        put.accept("normFinal", w.normFinal());
+        if (!c.tiedEmbeddings()) put.accept("unembed", w.unembed());
+        return p;
+    }
+
     private void add(String name, boolean decay, long... shape) {
         long n = 1;
         for (long s : shape) n *= s;

@@ -35,7 +35,12 @@ public final class TrainCheckpoint {
 
     public static void write(Path file, DecoderTrainer trainer, String settings, long totalSteps, float[] losses)
             throws IOException {
-        List<ModelParameters.Tensor> ts = trainer.parameters().tensors();
+        write(file, trainer.parameters().tensors(), trainer.optimizer(), trainer.step(), settings, totalSteps, losses);
+    }
+
+    /** Any trainer's state: its tensors in a fixed order with their AdamW moments (the verbalizer's too). */
+    public static void write(Path file, List<ModelParameters.Tensor> ts, AdamW optimizer, long step, String settings,
+                             long totalSteps, float[] losses) throws IOException {
         Path abs = file.toAbsolutePath();
         Files.createDirectories(abs.getParent());
         Path tmp = abs.resolveSibling(abs.getFileName() + ".tmp");
@@ -44,7 +49,7 @@ public final class TrainCheckpoint {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             byte[] s = settings.getBytes(StandardCharsets.UTF_8);
             ByteBuffer head = le(4 * 3 + s.length + 8 * 2 + 4 + 4 * losses.length + 4);
-            head.putInt(MAGIC).putInt(VERSION).putInt(s.length).put(s).putLong(trainer.step()).putLong(totalSteps)
+            head.putInt(MAGIC).putInt(VERSION).putInt(s.length).put(s).putLong(step).putLong(totalSteps)
                     .putInt(losses.length);
             for (float l : losses) head.putFloat(l);
             head.putInt(ts.size());
@@ -52,8 +57,7 @@ public final class TrainCheckpoint {
             for (int i = 0; i < ts.size(); i++) {
                 float[] values = ts.get(i).values();
                 put(ch, le(4).putInt(values.length), crc);
-                for (float[] a : new float[][]{values, trainer.optimizer().firstMoments()[i],
-                        trainer.optimizer().secondMoments()[i]}) {
+                for (float[] a : new float[][]{values, optimizer.firstMoments()[i], optimizer.secondMoments()[i]}) {
                     ByteBuffer b = le(4 * a.length);
                     b.asFloatBuffer().put(a);
                     b.position(b.capacity());
@@ -120,10 +124,15 @@ public final class TrainCheckpoint {
     /** A trainer continuing from a checkpoint's state. */
     public static DecoderTrainer restore(TrainConfig config, State s) {
         ModelParameters p = ModelParameters.zeros(config.decoderConfig());
-        List<ModelParameters.Tensor> ts = p.tensors();
+        AdamW opt = new AdamW(p.tensors(), config.beta1(), config.beta2());
+        restoreInto(p.tensors(), opt, s);
+        return new DecoderTrainer(config, p, opt, s.step());
+    }
+
+    /** Copies a checkpoint's values and moments into {@code ts} and {@code opt}, checking every size. */
+    public static void restoreInto(List<ModelParameters.Tensor> ts, AdamW opt, State s) {
         if (ts.size() != s.values().length) throw new IllegalArgumentException("checkpoint holds "
                 + s.values().length + " tensors, the model " + ts.size());
-        AdamW opt = new AdamW(ts, config.beta1(), config.beta2());
         for (int i = 0; i < ts.size(); i++) {
             if (ts.get(i).values().length != s.values()[i].length) {
                 throw new IllegalArgumentException("checkpoint tensor " + ts.get(i).name() + " has the wrong size");
@@ -132,6 +141,5 @@ public final class TrainCheckpoint {
             System.arraycopy(s.m()[i], 0, opt.firstMoments()[i], 0, s.m()[i].length);
             System.arraycopy(s.v()[i], 0, opt.secondMoments()[i], 0, s.v()[i].length);
         }
-        return new DecoderTrainer(config, p, opt, s.step());
     }
 }
