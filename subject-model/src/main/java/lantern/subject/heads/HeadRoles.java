@@ -135,7 +135,7 @@ public final class HeadRoles {
     private static double[] ablatedLosses(DecoderModel lm, RepeatedTokens probe, HeadAblation.Mode mode, int l,
                                           int h0, int g, int heads) {
         try (NDManager m = lm.manager().newSubManager()) {
-            Hooks hooks = Hooks.none().replace(attnZ(l), HeadAblation.ablate(mode, h0, g, heads));
+            Hooks hooks = Hooks.none().replace(HookNames.attnZ(l), HeadAblation.ablate(mode, h0, g, heads));
             long[][] rows = HeadAblation.replicate(probe, g);
             NDArray out = lm.run(m, rows, lengths(rows.length, probe.tokens()), hooks).output();
             return HeadAblation.loss(lm, out, probe, g, probe.second(0), probe.length() - 1);
@@ -146,10 +146,6 @@ public final class HeadRoles {
     static int groupSize(RepeatedTokens probe, int heads, int vocab) {
         long perHead = (long) probe.batch() * probe.length() * vocab;
         return (int) Math.max(1, Math.min(heads, LOGIT_BUDGET / Math.max(1, perHead)));
-    }
-
-    static String attnZ(int layer) {
-        return "blocks." + layer + ".attn.hook_z";
     }
 
     private static int[] lengths(int rows, int tokens) {
