@@ -76,11 +76,11 @@ public class HeadsCommand implements Callable<Integer> {
         }
         boolean ablated = r.heads().stream().anyMatch(h -> h.lossChange() != null);
         System.out.printf("%-6s %-5s %9s %9s %9s%s%n", "layer", "head", "prev-tok", "dup-tok", "induction",
-                ablated ? String.format("%12s %12s", "loss ablated", "change") : "");
+                ablated ? String.format(" %12s %12s", "loss ablated", "change") : "");
         for (HeadRolesResult.Head h : r.heads()) {
             System.out.printf(Locale.ROOT, "%-6d %-5d %9.3f %9.3f %9.3f%s%n", h.layer(), h.head(), h.previousToken(),
                     h.duplicateToken(), h.induction(), h.lossChange() == null ? ""
-                            : String.format(Locale.ROOT, "%12.4f %+12.4f", h.ablatedLoss(), h.lossChange()));
+                            : String.format(Locale.ROOT, " %12.4f %+12.4f", h.ablatedLoss(), h.lossChange()));
         }
         name(r, "previous-token", HeadRolesResult.Head::previousToken, top);
         name(r, "duplicate-token", HeadRolesResult.Head::duplicateToken, top);

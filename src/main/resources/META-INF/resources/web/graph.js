@@ -48,15 +48,20 @@ window.LG = (function () {
     return parts.length === 3 ? Number(parts[1]) : n.feature;
   }
 
-  /** The feature page of a feature node: its own featureId when the graph gives one, else from the metadata. */
+  /**
+   * The feature page of a feature node: its own featureId when the graph gives one, else
+   * {model}/{layer}/{kind}/{index} from the metadata (Lantern's graphs name model and transcoder set under
+   * metadata.lantern; the kind is metadata.lantern.feature_kind, else "tc-" + the set's name).
+   */
   function featureHref(g, n) {
     if (!isFeature(n)) return null;
     if (n.featureId) return '/features/' + n.featureId;
     const m = g.metadata || {};
-    const model = m.model || m.scan;
-    const kind = m.feature_kind || m.featureKind || (m.transcoders ? 'transcoder-' + m.transcoders : null);
+    const ours = m.lantern || {};
+    const model = ours.model || m.model;
+    const kind = ours.feature_kind || (ours.transcoders ? 'tc-' + ours.transcoders : null);
     if (!model || !kind) return null;
-    return '/features/' + model + '/' + n.layer + '/' + kind + '/' + featureIndex(n);
+    return '/features/' + encodeURIComponent(model) + '/' + n.layer + '/' + encodeURIComponent(kind) + '/' + featureIndex(n);
   }
 
   function short(text, chars) {
@@ -138,12 +143,14 @@ window.LG = (function () {
 
   function summary(g) {
     const m = g.metadata || {};
+    const ours = m.lantern || {};
     const facts = [];
     if (m.prompt !== undefined) facts.push(h('p', {}, 'Prompt: ', h('q', {}, m.prompt)));
-    const numbers = Object.entries(m).filter(([, v]) => typeof v === 'number');
-    const texts = [['model', m.model || m.scan], ['transcoders', Array.isArray(m.transcoder_list) ? m.transcoder_list.join(', ') : m.transcoders]]
-      .filter(([, v]) => v);
-    facts.push(L.table(['', 'value'], texts.concat(numbers.map(([k, v]) => [k, L.fmt(v, 3)])).map(([k, v]) => [k, String(v)])));
+    const rows = [['model', ours.model || m.scan], ['transcoders', ours.transcoders]].filter(([, v]) => v);
+    for (const [k, v] of Object.entries(m).concat(Object.entries(ours))) {
+      if (typeof v === 'number') rows.push([k.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(), L.fmt(v, 3)]);
+    }
+    facts.push(L.table(['', 'value'], rows.map(([k, v]) => [k, String(v)]), 'What the graph was built from and how well it covers the model'));
     const counts = {};
     for (const n of g.nodes) counts[n.feature_type] = (counts[n.feature_type] || 0) + 1;
     facts.push(h('p', {class: 'muted', id: 'graph-counts'}, g.nodes.length + ' nodes (' + Object.entries(counts).map(([k, v]) => v + ' ' + k).join(', ')

@@ -9,12 +9,15 @@ L.page(async app => {
       ' or POST /api/graphs.'));
     return;
   }
-  const when = x => String(x.createdAt || x.created || '');
+  // one line of GET /api/graphs: {id, model, transcoders, prompt, tokens, featureNodes, settings: {replacementScore, ...}}
+  const set = x => x.settings || {};
+  const when = x => String(set(x).created || x.created || '');
   const sorted = items.slice().sort((a, b) => when(b).localeCompare(when(a)));
   const num = v => typeof v === 'number' ? L.fmt(v, 3) : '–';
-  app.replaceChildren(L.table(['graph', 'model', 'prompt', {label: 'nodes', num: true}, {label: 'replacement', num: true},
-    {label: 'completeness', num: true}, 'created'], sorted.map(x => [
-    h('a', {href: '/graphs/' + encodeURIComponent(x.id), class: 'graph-link'}, x.id), x.model || x.scan || '', x.prompt || '',
-    x.nodes === undefined ? '–' : String(x.nodes), num(x.replacementScore), num(x.completenessScore), when(x)]),
-  'Attribution graphs stored here'));
+  app.replaceChildren(L.table(['graph', 'model', 'transcoders', 'prompt', {label: 'tokens', num: true}, {label: 'nodes (pruned)', num: true},
+    {label: 'replacement', num: true}, {label: 'completeness', num: true}, 'created'], sorted.map(x => [
+    h('a', {href: '/graphs/' + encodeURIComponent(x.id), class: 'graph-link'}, x.id), x.model || '', x.transcoders || '', x.prompt || '',
+    x.tokens === undefined ? '–' : String(x.tokens), set(x).prunedNodes === undefined ? '–' : String(set(x).prunedNodes),
+    num(set(x).replacementScore), num(set(x).completenessScore), when(x)]),
+  'Attribution graphs stored here, newest first'));
 });
