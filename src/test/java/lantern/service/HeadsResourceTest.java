@@ -65,6 +65,8 @@ class HeadsResourceTest {
         given().contentType(ContentType.JSON).body("{}")
                 .post("/api/models/no-such-model/heads").then().statusCode(404)
                 .body("detail", containsString("unknown model 'no-such-model'"));
+        given().contentType(ContentType.JSON).body("{\"batch\":64,\"length\":255}") // 64 x 12 heads x 512² weights
+                .post("/api/models/minilm-l6/heads").then().statusCode(400).body("detail", containsString("fewer rows"));
         given().contentType(ContentType.JSON).body("{\"ablation\":\"zero\",\"length\":4}")
                 .post("/api/models/minilm-l6/heads").then().statusCode(400).body("detail", containsString("is an encoder"));
     }

@@ -23,6 +23,8 @@ public final class HeadRoles {
     public static final int DEFAULT_LENGTH = 50;
     public static final int DEFAULT_BATCH = 8;
     public static final int MAX_BATCH = 64;
+    /** Attention floats one pass may hold ({@code rows x heads x tokens²}): bounds a request's memory. */
+    static final long PATTERN_BUDGET = 1L << 25;
     /** Logit floats one ablation pass may hold ({@code rows x positions x vocabulary}); bigger layers run in groups. */
     static final long LOGIT_BUDGET = 32L << 20;
 
@@ -69,6 +71,11 @@ public final class HeadRoles {
         }
         int layers = model.info().layers();
         int heads = model.info().heads();
+        if (patternFloats(probe, heads) > PATTERN_BUDGET) {
+            throw new BadRequestException("too much at once: " + probe.batch() + " rows of " + probe.tokens() + " tokens"
+                    + " hold " + patternFloats(probe, heads) + " attention weights per layer (at most " + PATTERN_BUDGET
+                    + "); use fewer rows or a shorter length");
+        }
         int group = mode == HeadAblation.Mode.NONE ? 0
                 : Math.min(maxGroup, groupSize(probe, heads, model.info().vocabSize()));
         int total = 1 + (group == 0 ? 0 : layers * ((heads + group - 1) / group));
@@ -142,10 +149,16 @@ public final class HeadRoles {
         }
     }
 
-    /** Heads ablated in one pass: as many as keep the pass's logits within {@link #LOGIT_BUDGET}. */
+    /** Heads ablated in one pass: as many as keep its logits and attention weights within their budgets. */
     static int groupSize(RepeatedTokens probe, int heads, int vocab) {
         long perHead = (long) probe.batch() * probe.length() * vocab;
-        return (int) Math.max(1, Math.min(heads, LOGIT_BUDGET / Math.max(1, perHead)));
+        long byLogits = LOGIT_BUDGET / Math.max(1, perHead);
+        long byPatterns = PATTERN_BUDGET / Math.max(1, patternFloats(probe, heads));
+        return (int) Math.max(1, Math.min(heads, Math.min(byLogits, byPatterns)));
+    }
+
+    private static long patternFloats(RepeatedTokens probe, int heads) {
+        return (long) probe.batch() * heads * probe.tokens() * probe.tokens();
     }
 
     private static int[] lengths(int rows, int tokens) {
