@@ -51,7 +51,7 @@ public final class Transcoder implements AutoCloseable {
 
     /** TransformerLens 3's name for what the MLP's first matrices see (after ln2 and its gain). */
     public static String mlpIn(int layer) {
-        return "blocks." + layer + ".mlp.hook_in";
+        return HookNames.mlpIn(layer);
     }
 
     /**
