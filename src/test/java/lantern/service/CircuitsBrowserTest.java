@@ -202,6 +202,50 @@ class CircuitsBrowserTest {
         });
     }
 
+    @Test
+    @Order(4)
+    void aGraphBuiltByTheCircuitTracerIsDrawnNodeForNodeAndEdgeForEdge() {
+        browser.step("graph-real", () -> {
+            String json = lantern.subject.circuits.GraphSamples.prunedJson(Files.createTempDirectory("graph-sample"));
+            var graph = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            open("/models/tiny-gpt2?length=4&batch=1&ablation=none");
+            driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    const s = document.createElement('script');
+                    s.src = '/web/graph.js';
+                    s.onload = () => done(true);
+                    document.head.append(s);""");
+            browser.until(d -> !d.findElements(By.cssSelector("#app .error")).isEmpty());
+            browser.consoleErrors();
+            driver.executeScript("document.getElementById('app').replaceChildren(...LG.render(JSON.parse(arguments[0])))", json);
+            assertThat(driver.findElements(By.cssSelector("#graph-svg g.node"))).hasSize(graph.get("nodes").size());
+            assertThat(driver.findElements(By.cssSelector("#graph-svg path.edge"))).hasSize(graph.get("links").size());
+            int features = 0;
+            for (var n : graph.get("nodes")) {
+                String id = n.get("node_id").asText();
+                String kind = n.get("feature_type").asText();
+                String title = driver.findElement(By.cssSelector("#graph-svg [data-node='" + id + "'] title")).getAttribute("textContent");
+                if (kind.equals("cross layer transcoder")) {
+                    features++;
+                    assertThat(title).startsWith(n.get("clerp").asText()); // "feature {index}"
+                } else if (kind.equals("embedding")) {
+                    assertThat(title).startsWith("Emb: \"" + graph.get("metadata").get("prompt_tokens").get(n.get("ctx_idx").asInt()).asText());
+                } else if (kind.equals("logit")) {
+                    assertThat(title).startsWith("Output \"");
+                    assertThat(y(id)).isLessThan(y("E_" + graph.get("metadata").get("lantern").get("prompt_ids").get(0).asLong() + "_0"));
+                }
+            }
+            assertThat(features).isPositive();
+            // feature nodes link to {model}/{layer}/tc-{set}/{index}
+            assertThat(driver.findElements(By.cssSelector("#graph-svg a.node-link"))).hasSize(features)
+                    .allSatisfy(a -> assertThat(a.getDomAttribute("href")).matches("/features/gpt2/\\d/tc-test/\\d+"));
+            assertThat(driver.findElement(By.cssSelector("#app table")).getText()).contains("replacement score").contains("completeness score");
+            browser.accessible();
+            browser.noConsoleErrors();
+            browser.screenshot(SCREENSHOTS.resolve("graph-real.png"));
+        });
+    }
+
     private double x(String node) {
         return Double.parseDouble(shape(node).getAttribute(shape(node).getTagName().equals("circle") ? "cx" : "x"))
                 + (shape(node).getTagName().equals("circle") ? 0 : Double.parseDouble(shape(node).getAttribute("width")) / 2);

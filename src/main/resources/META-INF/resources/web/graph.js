@@ -148,7 +148,7 @@ window.LG = (function () {
     if (m.prompt !== undefined) facts.push(h('p', {}, 'Prompt: ', h('q', {}, m.prompt)));
     const rows = [['model', ours.model || m.scan], ['transcoders', ours.transcoders]].filter(([, v]) => v);
     for (const [k, v] of Object.entries(m).concat(Object.entries(ours))) {
-      if (typeof v === 'number') rows.push([k.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(), L.fmt(v, 3)]);
+      if (typeof v === 'number') rows.push([k.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase(), Number.isInteger(v) ? String(v) : L.fmt(v, 3)]);
     }
     facts.push(L.table(['', 'value'], rows.map(([k, v]) => [k, String(v)]), 'What the graph was built from and how well it covers the model'));
     const counts = {};
