@@ -17,6 +17,7 @@ import picocli.CommandLine;
                 lantern.service.cli.ScoreCommand.class,
                 GenerateCommand.class,
                 LensCommand.class,
+                HeadsCommand.class,
                 PatchscopeCommand.class,
                 ModelsCommand.class,
                 BenchCommand.class,

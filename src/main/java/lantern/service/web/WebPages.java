@@ -35,6 +35,27 @@ public class WebPages {
         return page("feature", "Feature " + id, true);
     }
 
+    /** A model's facts and its attention-head roles (layer × head tables). */
+    @GET
+    @Path("models/{id: .+}")
+    public Response model(@PathParam("id") String id) {
+        return page("model", "Model " + id, false);
+    }
+
+    /** The stored attribution graphs. */
+    @GET
+    @Path("graphs")
+    public Response graphs() {
+        return page("graphs", "Attribution graphs", false);
+    }
+
+    /** One attribution graph drawn by layer and position. */
+    @GET
+    @Path("graphs/{id}")
+    public Response graph(@PathParam("id") String id) {
+        return page("graph", "Graph " + id, false);
+    }
+
     @GET
     @Path("search")
     public Response search() {

@@ -13,7 +13,7 @@ L.page(async app => {
   const [m, c, a] = await Promise.allSettled([L.listModels(), L.api('GET', '/api/collections'), L.api('GET', '/api/audits')]);
   if (m.status === 'fulfilled') {
     models.append(L.table(['model', 'family', 'kind', {label: 'layers', num: true}, {label: 'd_model', num: true},
-      {label: 'neurons / layer', num: true}, 'pages'], m.value.map(x => [x.id, x.family, x.encoder ? 'encoder' : 'decoder',
+      {label: 'neurons / layer', num: true}, 'pages'], m.value.map(x => [h('a', {href: '/models/' + encodeURIComponent(x.id)}, x.id), x.family, x.encoder ? 'encoder' : 'decoder',
       x.layers, x.dModel, x.neuronsPerLayer,
       x.encoder ? h('a', {href: '/search?model=' + encodeURIComponent(x.id)}, 'search its features')
         : h('span', {}, h('a', {href: '/lens?model=' + encodeURIComponent(x.id)}, 'logit lens'), ' · ',

@@ -13,7 +13,7 @@ class WebPagesTest {
     void everyPageAnswersItsShellWithItsScript() {
         String[][] pages = {{"/", "home"}, {"/features/minilm-l6/3/mlp/17", "feature"}, {"/search?q=x", "search"},
                 {"/audits", "audits"}, {"/audits/abc", "audit"}, {"/lens", "lens"}, {"/patchscopes", "patchscopes"},
-                {"/steer", "steer"}};
+                {"/steer", "steer"}, {"/models/minilm-l6", "model"}, {"/graphs", "graphs"}, {"/graphs/abc", "graph"}};
         for (String[] p : pages) {
             given().accept("text/html").get(p[0]).then().statusCode(200).contentType(containsString("text/html"))
                     .body(containsString("<body data-page=\"" + p[1] + "\">"))
@@ -23,6 +23,7 @@ class WebPagesTest {
         }
         given().get("/web/app.js").then().statusCode(200);
         given().get("/web/lantern.css").then().statusCode(200);
+        given().get("/web/circuits.css").then().statusCode(200);
     }
 
     @Test

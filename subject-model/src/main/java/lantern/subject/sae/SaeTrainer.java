@@ -31,6 +31,11 @@ import java.util.Random;
  *       feature's decoder row becomes that token's normalised residual, its encoder column the same direction at
  *       the alive features' mean encoder norm (×0.2 for ReLU), its bias 0 and its Adam state is cleared.</li>
  * </ul>
+ *
+ * <p>Transcoders ({@link #trainTranscoder}) use the same loop with a target: the input x and the target y (another
+ * hook of the same tokens) are scaled separately, the loss is ‖y − ŷ‖², {@code b_dec} starts at the target's mean
+ * and is not subtracted from the input, and a resampled feature's encoder column points along the input of the
+ * token it was drawn for.
  */
 public final class SaeTrainer {
     private static final float BETA1 = 0.9f;
@@ -52,10 +57,37 @@ public final class SaeTrainer {
     private NDArray lastTopIndices;
     /** BatchTopK's inference threshold (double, as SAELens keeps it), in the scaled input space = the raw one's. */
     private double threshold;
+    /** The target rows for a transcoder (null: an autoencoder, the input is the target) and their scale. */
+    private NDArray target;
+    private float targetScale = 1f;
 
     public SaeTrainer(SaeTrainingOptions options, SaeTrainingListener listener) {
         this.opt = options;
         this.listener = listener == null ? SaeTrainingListener.NONE : listener;
+    }
+
+    /** A trained transcoder's weights (reading raw inputs, writing raw outputs) and how training went. */
+    public record TranscoderResult(SaeWeights weights, int steps, long tokensSeen, int resampled, double seconds) {
+    }
+
+    /**
+     * Trains a transcoder from {@code input} to {@code output}, row i of each being the same token.
+     */
+    public TranscoderResult trainTranscoder(TokenActivations input, TokenActivations output, NDManager parent) {
+        if (input.tokens() != output.tokens()) {
+            throw new IllegalArgumentException("input and output rows differ: " + input.tokens() + " vs " + output.tokens());
+        }
+        target = output.data();
+        try {
+            Result r = train("transcoder", input, parent);
+            SaeWeights w;
+            try (Sae sae = r.sae()) {
+                w = sae.weights();
+            }
+            return new TranscoderResult(w, r.steps(), r.tokensSeen(), r.resampled(), r.seconds());
+        } finally {
+            target = null;
+        }
     }
 
     public Result train(String model, TokenActivations data, NDManager parent) {
@@ -72,6 +104,11 @@ public final class SaeTrainer {
                 NDArray norms = x.norm(new int[]{1});
                 norms.attach(s);
                 scale = (float) (Math.sqrt(d) / norms.mean().getFloat());
+                if (target != null) {
+                    NDArray yNorms = target.norm(new int[]{1});
+                    yNorms.attach(s);
+                    targetScale = (float) (Math.sqrt(target.getShape().get(1)) / yNorms.mean().getFloat());
+                }
             }
             Random rnd = new Random(opt.seed());
             init(x, d, f, scale, rnd);
@@ -105,9 +142,10 @@ public final class SaeTrainer {
                 th = new float[f];
                 java.util.Arrays.fill(th, (float) threshold);
             }
+            float outScale = target == null ? scale : targetScale;
             SaeWeights w = new SaeWeights(mulAll(wEnc.toFloatArray(), scale), bEnc.toFloatArray(),
-                    mulAll(wDec.toFloatArray(), 1f / scale), mulAll(bDec.toFloatArray(), 1f / scale), th);
-            SaeConfig cfg = new SaeConfig(model, data.hook(), d, f, opt.architecture(), opt.k(), true, "none");
+                    mulAll(wDec.toFloatArray(), 1f / outScale), mulAll(bDec.toFloatArray(), 1f / outScale), th);
+            SaeConfig cfg = new SaeConfig(model, data.hook(), d, f, opt.architecture(), opt.k(), target == null, "none");
             Sae sae = Sae.of(cfg, w, parent);
             return new Result(sae, steps, (long) steps * opt.batchSize(), resampled, scale, (System.nanoTime() - start) / 1e9);
         } finally {
@@ -123,9 +161,9 @@ public final class SaeTrainer {
         for (int j = 0; j < f; j++) for (int i = 0; i < d; i++) enc[i * f + j] = dec[j * d + i];
         float[] mean;
         try (NDManager s = tm.newSubManager()) {
-            NDArray mu = x.mean(new int[]{0});
+            NDArray mu = (target == null ? x : target).mean(new int[]{0});
             mu.attach(s);
-            mean = mulAll(mu.toFloatArray(), scale);
+            mean = mulAll(mu.toFloatArray(), target == null ? scale : targetScale);
         }
         setParams(enc, new float[f], dec, mean, d, f);
         m = new NDArray[]{tm.zeros(wEnc.getShape()), tm.zeros(bEnc.getShape()), tm.zeros(wDec.getShape()), tm.zeros(bDec.getShape())};
@@ -146,30 +184,32 @@ public final class SaeTrainer {
     private float[] step(NDArray x, long[] idx, float scale, long[] sinceFired, boolean report) {
         float[] out = new float[3];
         try (NDScope scope = new NDScope()) {
-            NDArray xb = x.get(new NDIndex("{}", tm.create(idx))).mul(scale);
+            NDArray rows = tm.create(idx);
+            NDArray xb = x.get(new NDIndex("{}", rows)).mul(scale);
+            NDArray yb = target == null ? xb : target.get(new NDIndex("{}", rows)).mul(targetScale);
             NDArray feats;
             NDArray err;
             NDArray loss;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray pre = xb.sub(bDec).matMul(wEnc).add(bEnc);
+                NDArray pre = (target == null ? xb.sub(bDec) : xb).matMul(wEnc).add(bEnc);
                 if (opt.architecture() == SaeArchitecture.TOPK) {
                     // sparse decode: only k rows of W_dec per token take part (k/d_sae of the dense cost, both ways)
                     NDList top = pre.topK(opt.k(), -1, true, false);
                     NDArray values = Activation.relu(top.get(0));
-                    NDArray rows = wDec.get(new NDIndex("{}", top.get(1)));
-                    err = values.expandDims(1).matMul(rows).squeeze(1).add(bDec).sub(xb);
+                    NDArray decRows = wDec.get(new NDIndex("{}", top.get(1)));
+                    err = values.expandDims(1).matMul(decRows).squeeze(1).add(bDec).sub(yb);
                     feats = values;
                     lastTopIndices = top.get(1);
                 } else if (opt.architecture().isBatchTopK()) {
                     feats = BatchTopK.activate(pre, opt.k());
-                    err = feats.matMul(wDec).add(bDec).sub(xb);
+                    err = feats.matMul(wDec).add(bDec).sub(yb);
                 } else {
                     feats = Activation.relu(pre);
-                    err = feats.matMul(wDec).add(bDec).sub(xb);
+                    err = feats.matMul(wDec).add(bDec).sub(yb);
                 }
                 loss = err.square().sum(new int[]{1}).mean();
                 if (opt.architecture() == SaeArchitecture.MATRYOSHKA && opt.matryoshkaWidths().size() > 1) {
-                    loss = loss.add(BatchTopK.prefixLosses(pre, xb, wDec, bDec, opt.matryoshkaWidths(), opt.k()));
+                    loss = loss.add(BatchTopK.prefixLosses(pre, yb, wDec, bDec, opt.matryoshkaWidths(), opt.k()));
                 }
                 if (opt.architecture() == SaeArchitecture.STANDARD) {
                     loss = loss.add(feats.abs().sum(new int[]{1}).mean().mul(opt.l1()));
@@ -206,7 +246,7 @@ public final class SaeTrainer {
             }
             if (report) {
                 float total = feats.gt(0f).toType(DataType.FLOAT32, false).sum().getFloat();
-                NDArray centered = xb.sub(xb.mean(new int[]{0}, true));
+                NDArray centered = yb.sub(yb.mean(new int[]{0}, true));
                 float var = centered.square().sum().getFloat();
                 out[0] = loss.getFloat();
                 out[1] = total / idx.length;
@@ -237,13 +277,17 @@ public final class SaeTrainer {
         long[] idx = new long[sample];
         for (int i = 0; i < sample; i++) idx[i] = (long) (rnd.nextDouble() * n);
         float[] resid;
+        float[] inputs = null;
         try (NDScope scope = new NDScope()) {
-            NDArray xs = x.get(new NDIndex("{}", tm.create(idx))).mul(scale);
-            NDArray pre = xs.sub(bDec).matMul(wEnc).add(bEnc);
+            NDArray rows = tm.create(idx);
+            NDArray xs = x.get(new NDIndex("{}", rows)).mul(scale);
+            NDArray ys = target == null ? xs : target.get(new NDIndex("{}", rows)).mul(targetScale);
+            NDArray pre = (target == null ? xs.sub(bDec) : xs).matMul(wEnc).add(bEnc);
             NDArray feats = opt.architecture() == SaeArchitecture.TOPK ? Sae.topK(pre, opt.k())
                     : opt.architecture().isBatchTopK() ? Activation.relu(pre).mul(pre.gt((float) threshold).toType(DataType.FLOAT32, false))
                     : Activation.relu(pre);
-            resid = xs.sub(feats.matMul(wDec).add(bDec)).toFloatArray();
+            resid = ys.sub(feats.matMul(wDec).add(bDec)).toFloatArray();
+            if (target != null) inputs = xs.toFloatArray();
         }
         double[] cumulative = new double[sample];
         double acc = 0;
@@ -278,10 +322,13 @@ public final class SaeTrainer {
             double norm = 0;
             for (int i = 0; i < d; i++) norm += resid[pick * d + i] * resid[pick * d + i];
             norm = Math.max(Math.sqrt(norm), 1e-8);
+            double inNorm = 0;
+            if (inputs != null) for (int i = 0; i < d; i++) inNorm += inputs[pick * d + i] * inputs[pick * d + i];
+            inNorm = Math.max(Math.sqrt(inNorm), 1e-8);
             for (int i = 0; i < d; i++) {
                 float dir = (float) (resid[pick * d + i] / norm);
                 dec[j * d + i] = dir;
-                enc[i * f + j] = dir * encNorm;
+                enc[i * f + j] = (inputs == null ? dir : (float) (inputs[pick * d + i] / inNorm)) * encNorm;
                 mState[0][i * f + j] = 0;
                 vState[0][i * f + j] = 0;
                 mState[2][j * d + i] = 0;
