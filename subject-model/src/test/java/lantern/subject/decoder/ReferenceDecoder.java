@@ -16,19 +16,30 @@ public final class ReferenceDecoder {
     /** Logits [positions][vocab]. Weights under HF names; for GPT-2, Conv1D [in, out]; Llama: Linear [out, in]. */
     public static float[][] logits(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
                             float eps) {
-        return run(kind, s, w, ids, theta, eps, null);
+        return run(kind, s, w, ids, theta, eps, null, null);
+    }
+
+    /**
+     * The residual stream entering each block ({@code blocks.L.hook_resid_pre}, Hugging Face's
+     * {@code hidden_states[L]}) [layer][position][d] of the same pass.
+     */
+    public static float[][][] residPre(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
+                                       float eps) {
+        float[][][] resid = new float[s.layers()][ids.length][];
+        run(kind, s, w, ids, theta, eps, null, resid);
+        return resid;
     }
 
     /** The MLP neurons ({@code mlp.hook_post}) [layer][position][neuron] of the same pass. */
     public static float[][][] mlpPost(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
                                       float eps) {
         float[][][] post = new float[s.layers()][ids.length][];
-        run(kind, s, w, ids, theta, eps, post);
+        run(kind, s, w, ids, theta, eps, post, null);
         return post;
     }
 
     private static float[][] run(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
-                                 float eps, float[][][] post) {
+                                 float eps, float[][][] post, float[][][] residPre) {
         int d = s.d();
         int hd = s.hd();
         int h = s.heads();
@@ -44,6 +55,7 @@ public final class ReferenceDecoder {
             for (int i = 0; i < d; i++) x[i] = w.get(emb)[ids[pos] * d + i];
             if (kind == Kind.GPT2) for (int i = 0; i < d; i++) x[i] += w.get("wpe.weight")[pos * d + i];
             for (int l = 0; l < s.layers(); l++) {
+                if (residPre != null) residPre[l][pos] = x.clone();
                 float[] q;
                 float[] k;
                 float[] v;
