@@ -21,6 +21,7 @@ public final class ActivationCache {
     /** The cached activation, or an error naming what was cached. */
     public NDArray get(String name) {
         NDArray a = arrays.get(name);
+        if (a == null) a = arrays.get(HookNames.canonical(name));
         if (a == null) {
             throw new IllegalArgumentException("hook '" + name + "' was not cached in this run; cached: " + arrays.keySet());
         }
@@ -28,7 +29,7 @@ public final class ActivationCache {
     }
 
     public boolean has(String name) {
-        return arrays.containsKey(name);
+        return arrays.containsKey(name) || arrays.containsKey(HookNames.canonical(name));
     }
 
     public Set<String> names() {

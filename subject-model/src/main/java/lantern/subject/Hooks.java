@@ -3,6 +3,7 @@ package lantern.subject;
 import ai.djl.ndarray.NDArray;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,28 +17,35 @@ import java.util.Set;
  * <p>At a hook point the replacements run first, in the order they were added, then the result is cached, so the
  * cache shows what actually flowed on. Cached arrays belong to the manager the run was given (the one memory policy
  * of {@link HookedModel}). Names are checked against the model when a run starts ({@link HookNames#validate}).
+ * TransformerLens 3's aliases ({@link HookNames#canonical}) name the same points: a replacement asked under an alias
+ * runs at its point, and an activation cached under an alias is found under the alias and under our name.
  */
 public final class Hooks {
     private final Set<String> toCache = new HashSet<>();
     private final Map<String, List<HookFunction>> replacements = new LinkedHashMap<>();
     private final Map<String, NDArray> cache = new LinkedHashMap<>();
+    /** Canonical point -> the aliases it was asked to be cached under. */
+    private final Map<String, Set<String>> aliases = new HashMap<>();
 
     public static Hooks none() {
         return new Hooks();
     }
 
     public Hooks cache(String... names) {
-        toCache.addAll(List.of(names));
-        return this;
+        return cache(List.of(names));
     }
 
     public Hooks cache(Iterable<String> names) {
-        names.forEach(toCache::add);
+        for (String name : names) {
+            String point = HookNames.canonical(name);
+            toCache.add(point);
+            if (!point.equals(name)) aliases.computeIfAbsent(point, k -> new HashSet<>()).add(name);
+        }
         return this;
     }
 
     public Hooks replace(String name, HookFunction function) {
-        replacements.computeIfAbsent(name, k -> new ArrayList<>()).add(function);
+        replacements.computeIfAbsent(HookNames.canonical(name), k -> new ArrayList<>()).add(function);
         return this;
     }
 
@@ -81,13 +89,14 @@ public final class Hooks {
         }
         if (toCache.contains(name)) {
             cache.put(name, x);
+            for (String alias : aliases.getOrDefault(name, Set.of())) cache.put(alias, x);
         }
         return x;
     }
 
     /** The cached activation, or an error naming what was cached. */
     public NDArray get(String name) {
-        NDArray a = cache.get(name);
+        NDArray a = cache.get(HookNames.canonical(name));
         if (a == null) {
             throw new IllegalStateException("hook '" + name + "' was not cached; cached: " + cache.keySet());
         }

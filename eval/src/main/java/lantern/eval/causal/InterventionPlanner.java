@@ -126,7 +126,7 @@ public final class InterventionPlanner {
         } else {
             throw new BadRequestException(s.type() + " needs a direction name or a vector");
         }
-        HookNames.requireValid(hook, model.info().layers());
+        HookNames.requireValid(hook, model.hookNames());
         int width = width(hook);
         if (vector.length != width) {
             throw new BadRequestException(label + " has " + vector.length + " dimensions; " + hook + " has " + width);

@@ -28,7 +28,7 @@ public final class MeanDifference {
 
     public static Direction compute(HookedModel model, String name, String hook, List<String> positive,
                                     List<String> negative, Pooling pool) {
-        HookNames.requireValid(hook, model.info().layers());
+        HookNames.requireValid(hook, model.hookNames());
         if (hook.endsWith("attn.hook_pattern")) throw new IllegalArgumentException("directions do not apply to " + hook);
         if (positive == null || positive.isEmpty() || negative == null || negative.isEmpty()) {
             throw new lantern.errors.BadRequestException("a direction needs at least one positive and one negative text");

@@ -33,8 +33,9 @@ import java.util.List;
  *
  * <p>Hook points, in order: {@code hook_embed} (word-piece embeddings before positions are added),
  * {@code blocks.l.hook_resid_pre} (the block's input: for block 0 the embedding LayerNorm output),
- * {@code attn.hook_pattern} [B,H,T,T], {@code hook_attn_out}, {@code hook_resid_mid} = LN(resid_pre + attn_out),
- * {@code mlp.hook_pre}, {@code mlp.hook_post} (the neurons, exact erf GELU), {@code hook_mlp_out},
+ * {@code attn.hook_pattern} [B,H,T,T], {@code attn.hook_z} [B,T,H,d_head], {@code hook_attn_out},
+ * {@code hook_resid_mid} = LN(resid_pre + attn_out), {@code mlp.hook_in} (= resid_mid, what the MLP reads; replacing it
+ * leaves the residual alone), {@code mlp.hook_pre}, {@code mlp.hook_post} (the neurons, exact erf GELU), {@code hook_mlp_out},
  * {@code hook_resid_post} = LN(resid_mid + mlp_out). BERT has no final norm of its own: {@code ln_final.hook_normalized}
  * is the last block's output.
  */
@@ -195,11 +196,13 @@ public final class BertModel implements EncoderModel {
         NDArray qkv = x.matMul(w.qkvWeight()).addi(w.qkvBias()).reshape(b, t, 3, heads, headDim).transpose(2, 0, 3, 1, 4);
         NDArray scores = qkv.get(0).matMul(qkv.get(1).transpose(0, 1, 3, 2)).addi(mask);
         NDArray pattern = hooks.apply(HookNames.attnPattern(l), scores.softmax(-1));
-        NDArray context = pattern.matMul(qkv.get(2)).transpose(0, 2, 1, 3).reshape(b * t, d);
+        NDArray z = pattern.matMul(qkv.get(2)).transpose(0, 2, 1, 3);
+        NDArray context = (hooks.wants(HookNames.attnZ(l)) ? hooks.apply(HookNames.attnZ(l), z) : z).reshape(b * t, d);
         NDArray attnOut = hook(hooks, HookNames.attnOut(l), context.matMul(w.wo()).addi(w.bo()), b, t);
         NDArray mid = hook(hooks, HookNames.residMid(l),
                 layerNorm(residual(hooks, HookNames.attnOut(l), attnOut, x), w.ln1Weight(), w.ln1Bias()), b, t);
-        NDArray pre = hook(hooks, HookNames.mlpPre(l), mid.matMul(w.w1()).addi(w.b1()), b, t);
+        NDArray pre = hook(hooks, HookNames.mlpPre(l),
+                hook(hooks, HookNames.mlpIn(l), mid, b, t).matMul(w.w1()).addi(w.b1()), b, t);
         NDArray post = hook(hooks, HookNames.mlpPost(l), Activation.gelu(pre), b, t);
         NDArray mlpOut = hook(hooks, HookNames.mlpOut(l), post.matMul(w.w2()).addi(w.b2()), b, t);
         return hook(hooks, HookNames.residPost(l),

@@ -21,7 +21,9 @@ import lantern.subject.TextTokenizer;
  * calls for generation.
  *
  * <p>Hook shapes: {@code [batch, newTokens, width]}; {@code attn.hook_pattern} is {@code [batch, heads, newTokens,
- * allTokens]}. {@code mlp.hook_pre} is the first MLP projection (for SwiGLU: the gate, as TransformerLens does) and
+ * allTokens]}, {@code attn.hook_z} {@code [batch, newTokens, heads, headDim]}. {@code ln1/ln2.hook_normalized} are the
+ * norms' outputs before their gain (x/σ, see {@link HookNames}); watching them runs the norm unfused (equal up to
+ * float rounding). {@code mlp.hook_in} is what the MLP's first matrices read. {@code mlp.hook_pre} is the first MLP projection (for SwiGLU: the gate, as TransformerLens does) and
  * {@code mlp.hook_post} the neurons fed to the output projection.
  */
 public final class DecoderModel implements HookedModel {
@@ -50,7 +52,7 @@ public final class DecoderModel implements HookedModel {
     public DecoderModel(String id, DecoderConfig config, NDManager manager, DecoderWeights weights,
                         TextTokenizer tokenizer, String source, java.util.Set<Long> stopTokens, Long bos) {
         this.bos = bos;
-        this.hookNames = HookNames.all(config.layers());
+        this.hookNames = HookNames.preNorm(config.layers());
         this.hookSet = java.util.Set.copyOf(hookNames);
         this.id = id;
         this.config = config;
@@ -213,7 +215,8 @@ public final class DecoderModel implements HookedModel {
         int kw = config.kvWidth();
 
         x = hook(hooks, lm, HookNames.residPre(l), x);
-        NDArray qkv = addBias(norm(x, w.norm1(), w.norm1Bias()).matMul(w.qkv()), w.qkvBias());
+        NDArray qkv = addBias(norm(hooks, lm, HookNames.ln1Normalized(l), x, w.norm1(), w.norm1Bias())
+                .matMul(w.qkv()), w.qkvBias());
         NDArray q = qkv.get(new NDIndex(":, :, 0:{}", qw)).reshape(b, t, h, hd).transpose(0, 2, 1, 3);
         NDArray k = qkv.get(new NDIndex(":, :, {}:{}", qw, qw + kw)).reshape(b, t, kvh, hd).transpose(0, 2, 1, 3);
         NDArray v = qkv.get(new NDIndex(":, :, {}:", qw + kw)).reshape(b, t, kvh, hd).transpose(0, 2, 1, 3);
@@ -233,11 +236,13 @@ public final class DecoderModel implements HookedModel {
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hd));
         if (mask != null) scores = scores.add(mask);
         NDArray pattern = hook(hooks, lm, HookNames.attnPattern(l), scores.softmax(-1));
-        NDArray z = pattern.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, (long) h * hd);
+        NDArray z = hook(hooks, lm, HookNames.attnZ(l), pattern.matMul(v).transpose(0, 2, 1, 3))
+                .reshape(b, t, (long) h * hd);
         NDArray attnOut = hook(hooks, lm, HookNames.attnOut(l), addBias(z.matMul(w.out()), w.outBias()));
         x = hook(hooks, lm, HookNames.residMid(l), x.add(attnOut));
 
-        NDArray h2 = norm(x, w.norm2(), w.norm2Bias());
+        NDArray h2 = hook(hooks, lm, HookNames.mlpIn(l),
+                norm(hooks, lm, HookNames.ln2Normalized(l), x, w.norm2(), w.norm2Bias()));
         NDArray post;
         if (config.activation() == DecoderConfig.Activation.SWIGLU) {
             NDArray gateUp = h2.matMul(w.mlpIn());
@@ -289,6 +294,22 @@ public final class DecoderModel implements HookedModel {
             long t = normalized.getShape().get(1);
             return logits(normalized.get(new NDIndex("0, {}", t - 1))).toFloatArray();
         }
+    }
+
+    /**
+     * A block's norm with its {@code ln*.hook_normalized} point between the normalization and the gain (and bias);
+     * the fused norm when no hook watches it.
+     */
+    private NDArray norm(Hooks hooks, NDManager lm, String hook, NDArray x, NDArray weight, NDArray bias) {
+        if (!hooks.wants(hook)) return norm(x, weight, bias);
+        NDArray normalized;
+        if (config.isGpt2()) {
+            NDArray centred = x.sub(x.mean(new int[]{-1}, true));
+            normalized = centred.mul(centred.square().mean(new int[]{-1}, true).add(config.normEps()).pow(-0.5f));
+        } else {
+            normalized = x.mul(x.square().mean(new int[]{-1}, true).add(config.normEps()).pow(-0.5f));
+        }
+        return addBias(hook(hooks, lm, hook, normalized).mul(weight), bias);
     }
 
     private NDArray norm(NDArray x, NDArray weight, NDArray bias) {

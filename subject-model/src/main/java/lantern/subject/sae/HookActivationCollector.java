@@ -64,9 +64,9 @@ public final class HookActivationCollector {
      * count so far.
      */
     public TokenActivations collect(String hook, List<String> texts, long maxTokens, NDManager into, LongConsumer progress) {
-        HookNames.requireValid(hook, model.info().layers());
-        List<String> all = HookNames.all(model.info().layers());
-        int at = all.indexOf(hook);
+        HookNames.requireValid(hook, model.hookNames());
+        List<String> all = model.hookNames();
+        int at = all.indexOf(HookNames.canonical(hook));
         String next = at + 1 < all.size() ? all.get(at + 1) : null;
 
         List<Seq> encs = new ArrayList<>();

@@ -115,6 +115,32 @@ class MiniLmParityTest {
     }
 
     @Test
+    void headOutputsAndMlpInputAreTheDocumentedPoints() {
+        Encoding e = model.encode("The heads of the committee met on Monday.");
+        long[][] ids = {e.ids()};
+        int[] len = {e.length()};
+        try (NDManager m = model.manager().newSubManager()) {
+            Hooks all = Hooks.none().cache(model.hookNames());
+            NDArray clean = model.forward(m, ids, len, all);
+            NDArray z = all.get(HookNames.attnZ(2));
+            assertThat(z.getShape().getShape()).containsExactly(1, e.length(), 12, 32);
+            // the MLP reads the post-LayerNorm resid_mid
+            assertThat(all.get(HookNames.mlpIn(2)).sub(all.get(HookNames.residMid(2))).abs().max().getFloat()).isZero();
+            NDArray plain = model.forward(m, ids, len, Hooks.none());
+            assertThat(clean.sub(plain).abs().max().getFloat()).isLessThan(1e-6f);
+            // zeroing the MLP's input leaves the residual stream alone but changes the output
+            NDArray noMlpIn = model.forward(m, ids, len, Hooks.none().replace(HookNames.mlpIn(2), x -> x.zerosLike()));
+            assertThat(noMlpIn.sub(clean).abs().max().getFloat()).isGreaterThan(1e-4f);
+            NDArray headOff = model.forward(m, ids, len, Hooks.none().replace(HookNames.attnZ(2), x -> {
+                NDArray y = x.duplicate();
+                y.set(new ai.djl.ndarray.index.NDIndex(":, :, 5, :"), 0f);
+                return y;
+            }));
+            assertThat(headOff.sub(clean).abs().max().getFloat()).isGreaterThan(1e-4f);
+        }
+    }
+
+    @Test
     void tooLongTextIsRejectedClearly() {
         String text = "word ".repeat(600);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.encode(text))
