@@ -29,7 +29,13 @@ public final class DolaGenerator {
     public static GenerationResult generate(SubjectModel subject, String prompt, Sampling sampling, String dola,
                                             float repetitionPenalty) {
         DecoderModel model = require(subject);
-        long[] ids = Generator.promptIds(model, prompt);
+        return generate(model, Generator.promptIds(model, prompt), prompt == null ? "" : prompt, sampling, dola,
+                repetitionPenalty);
+    }
+
+    /** As {@link #generate(SubjectModel, String, Sampling, String, float)} from prompt ids. */
+    public static GenerationResult generate(DecoderModel model, long[] ids, String prompt, Sampling sampling,
+                                            String dola, float repetitionPenalty) {
         boolean contrast = dola != null && !dola.isBlank();
         int[] candidates = contrast
                 ? DolaLayers.candidates(dola, model.config().layers(), model.config().tiedEmbeddings()) : new int[0];
@@ -45,7 +51,7 @@ public final class DolaGenerator {
                     s == null ? null : s.premature(),
                     s == null || candidates.length == 1 ? null : s.js()));
         }
-        return new GenerationResult(model.info().id(), prompt == null ? "" : prompt, contrast ? dola.trim() : null,
+        return new GenerationResult(model.info().id(), prompt, contrast ? dola.trim() : null,
                 candidates, repetitionPenalty, g.text(), tokens);
     }
 
