@@ -30,9 +30,13 @@ public class GenerateResource {
     @Inject
     DecoderModelCache models;
 
+    @Inject
+    lantern.service.access.RequestLimits limits;
+
     @POST
     public GenerationResult generate(GenerateRequest r) {
         if (r == null) throw new BadRequestException("request body is required");
+        if (r.maxTokens() != null) limits.generationTokens(r.maxTokens());
         Sampling s = new Sampling(r.maxTokens() == null ? 40 : r.maxTokens(),
                 r.temperature() == null ? 0 : r.temperature(), r.topP() == null ? 1 : r.topP(),
                 r.seed() == null ? 0 : r.seed());
@@ -45,8 +49,8 @@ public class GenerateResource {
     static SubjectModel model(DecoderModelCache models, String id) {
         try {
             return models.get(id);
-        } catch (NoSuchElementException e) {
-            throw new BadRequestException("unknown model '" + id + "': " + e.getMessage());
+        } catch (NoSuchElementException e) { // lantern.errors.NotFoundException among them
+            throw new BadRequestException(e.getMessage(), e);
         }
     }
 }

@@ -42,9 +42,13 @@ public class KnowledgeNeuronsResource {
     @Inject
     LanternConfig config;
 
+    @Inject
+    lantern.service.access.RequestLimits limits;
+
     @POST
     public Response find(Request r) {
         if (r == null) throw new BadRequestException("request body is required");
+        limits.texts(r.prompts(), "prompts");
         KnowledgeRequest kr = new KnowledgeRequest(r.prompts(), r.target(), r.steps() == null ? 20 : r.steps(),
                 r.threshold() == null ? 0.3 : r.threshold(), r.share() == null ? 0.5 : r.share(),
                 r.seed() == null ? 0 : r.seed());
