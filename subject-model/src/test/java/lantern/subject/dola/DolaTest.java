@@ -199,6 +199,58 @@ class DolaTest {
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("repetitionPenalty");
     }
 
+    @Test
+    void heldOutPerplexityCountsWhatTheFilterRemoves() {
+        int[] stream = new int[40];
+        java.util.Random r = new java.util.Random(3);
+        for (int i = 0; i < stream.length; i++) stream[i] = 1 + r.nextInt(S.vocab() - 1);
+        int[] cands = DolaLayers.candidates("high", S.layers(), false);
+        DolaEvaluation.Perplexity p = DolaEvaluation.perplexity(llama, stream, 16, 1000, cands, null);
+        // reference: the same windows (16 inputs predicting the next 16), recomputed in plain Java
+        double plain = 0;
+        double keptDola = 0;
+        long filtered = 0;
+        long n = 0;
+        for (int start = 0; start + 1 < stream.length; start += 16) {
+            int len = Math.min(17, stream.length - start);
+            int[] row = java.util.Arrays.copyOfRange(stream, start, start + len - 1);
+            float[][] fin = ReferenceDecoder.logits(ReferenceDecoder.Kind.HF_LLAMA, S, lw, row, 10000, 1e-6f);
+            float[][][] resid = ReferenceDecoder.residPre(ReferenceDecoder.Kind.HF_LLAMA, S, lw, row, 10000, 1e-6f);
+            for (int pos = 0; pos < row.length; pos++) {
+                int target = stream[start + pos + 1];
+                double[] pf = probs(fin[pos]);
+                plain -= Math.log(pf[target]);
+                n++;
+                int best = cands[0];
+                double bestJs = -1;
+                for (int c : cands) {
+                    double js = refJs(fin[pos], unembed(resid[c][pos], lw.get("lm_head.weight")));
+                    if (js > bestJs) {
+                        bestJs = js;
+                        best = c;
+                    }
+                }
+                double[] contrast = refContrast(fin[pos], unembed(resid[best][pos], lw.get("lm_head.weight")));
+                if (Double.isInfinite(contrast[target])) {
+                    filtered++;
+                    continue;
+                }
+                double max = Double.NEGATIVE_INFINITY;
+                for (double v : contrast) max = Math.max(max, v);
+                double z = 0;
+                for (double v : contrast) z += Math.exp(v - max);
+                keptDola -= contrast[target] - max - Math.log(z);
+            }
+        }
+        assertThat(p.tokens()).isEqualTo(n).isEqualTo(39);
+        assertThat(p.filtered()).isEqualTo(filtered);
+        assertThat(p.plainNll()).isCloseTo(plain, org.assertj.core.data.Offset.offset(1e-3));
+        assertThat(p.keptDolaNll()).isCloseTo(keptDola, org.assertj.core.data.Offset.offset(1e-2));
+        assertThat(java.util.Arrays.stream(p.premature()).sum()).isEqualTo(n);
+        assertThat(DolaEvaluation.seqRep(new long[]{1, 2, 1, 2, 1, 2}, 2)).isCloseTo(1 - 2 / 5.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(DolaEvaluation.seqRep(new long[]{1, 2, 3, 4}, 1)).isZero();
+    }
+
     // ---- the reference, written from the paper and transformers' formulas, in doubles ----
 
     static float[] unembed(float[] x, float[] head) {
