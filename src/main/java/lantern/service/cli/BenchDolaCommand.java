@@ -69,12 +69,12 @@ public class BenchDolaCommand implements Callable<Integer> {
                             n -> System.err.printf("\rdola %s: %,d targets", dola, n));
                     System.err.println();
                     System.out.printf("dola %-6s candidates %s: plain perplexity %.2f over %,d targets; DoLa gives "
-                                    + "probability 0 to %.1f%% of them (relative-top filter), so its perplexity over all "
-                                    + "is infinite; over the %,d it keeps: plain %.2f, DoLa %.2f; premature layer chosen "
-                                    + "%s times (%.0f s)%n", dola, Arrays.toString(cands), p.plainPerplexity(),
-                            p.tokens(), 100 * p.filteredFraction(), p.tokens() - p.filtered(),
-                            p.keptPlainPerplexity(), p.keptDolaPerplexity(), Arrays.toString(p.premature()),
-                            (System.nanoTime() - t0) / 1e9);
+                                    + "probability 0 to %.1f%% of them (relative-top filter)%s; over the %,d it keeps: "
+                                    + "plain %.2f, DoLa %.2f; premature layer chosen %s times (%.0f s)%n", dola,
+                            Arrays.toString(cands), p.plainPerplexity(), p.tokens(), 100 * p.filteredFraction(),
+                            p.filtered() > 0 ? ", so its perplexity over all is infinite" : "",
+                            p.tokens() - p.filtered(), p.keptPlainPerplexity(), p.keptDolaPerplexity(),
+                            Arrays.toString(p.premature()), (System.nanoTime() - t0) / 1e9);
                 }
                 List<long[]> starts = prompts(held);
                 System.out.printf("%ngreedy continuations of %d tokens from %d prompts of %d held-out tokens "
