@@ -48,7 +48,8 @@ public class GenerateResource {
     /** The model a body names; an unknown name is bad input here (400), not a missing URL. */
     static SubjectModel model(DecoderModelCache models, String id) {
         if (lantern.subject.bert.BertModel.MINILM_ID.equals(id)) { // said without loading the encoder's weights
-            throw new BadRequestException("model " + id + " is an encoder: no LM head, no generation");
+            throw new BadRequestException("model " + id + " is an encoder: it has no LM head (generation, DoLa and "
+                    + "knowledge neurons need one)");
         }
         try {
             return models.get(id);
