@@ -16,6 +16,7 @@ import picocli.CommandLine;
                 LlmCommand.class,
                 lantern.service.cli.ScoreCommand.class,
                 GenerateCommand.class,
+                lantern.service.cli.KnowledgeNeuronsCommand.class,
                 LensCommand.class,
                 HeadsCommand.class,
                 PatchscopeCommand.class,

@@ -9,6 +9,7 @@ import picocli.CommandLine;
                 BenchGemmCommand.class,
                 BenchExplainCommand.class,
                 BenchGenerateCommand.class,
+                BenchDolaCommand.class,
                 BenchSearchCommand.class,
                 BenchInterpretabilityCommand.class,
                 BenchFaithfulnessCommand.class,

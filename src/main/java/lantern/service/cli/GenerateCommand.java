@@ -1,16 +1,16 @@
 package lantern.service.cli;
 
-import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
-import lantern.subject.decoder.Generation;
-import lantern.subject.decoder.Generator;
 import lantern.subject.decoder.Sampling;
+import lantern.subject.dola.DolaGenerator;
+import lantern.subject.dola.GenerationResult;
 import picocli.CommandLine;
 
 import java.util.concurrent.Callable;
 
 @CommandLine.Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Continues a prompt with a decoder (KV cache); prints the continuation on one line.")
+        description = "Continues a prompt with a decoder (KV cache), optionally by DoLa; prints the continuation on one "
+                + "line.")
 public class GenerateCommand implements Callable<Integer> {
     @CommandLine.Mixin
     ModelOptions model;
@@ -34,13 +34,30 @@ public class GenerateCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--seed", defaultValue = "0")
     long seed;
 
+    @CommandLine.Option(names = "--dola", description = "DoLa: contrast with a premature layer; \"high\", \"low\" or "
+            + "layers \"0,2,4\" (transformers' dola_layers). Prints each token's premature layer after the text.")
+    String dola;
+
+    @CommandLine.Option(names = "--repetition-penalty", defaultValue = "1",
+            description = "CTRL repetition penalty over prompt and generated tokens, applied after the DoLa contrast "
+                    + "(1 = none; transformers recommends 1.2 with DoLa).")
+    float repetitionPenalty;
+
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
             Sampling s = new Sampling(maxTokens, temperature, topP, seed);
             try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "generation")) {
-                Generation g = Generator.withCache(m, Generator.promptIds(m, prompt), s, Hooks.none());
+                GenerationResult g = DolaGenerator.generate(m, prompt, s, dola, repetitionPenalty);
                 System.out.println(DecoderCli.oneLine(g.text()));
+                if (g.dola() != null) {
+                    StringBuilder layers = new StringBuilder();
+                    for (GenerationResult.Token t : g.tokens()) {
+                        layers.append(LensCommand.quote(t.token())).append('@').append(t.premature()).append(' ');
+                    }
+                    System.out.println("dola " + g.dola() + ", candidate layers " + java.util.Arrays.toString(g.candidates())
+                            + "; premature layer per token: " + layers.toString().stripTrailing());
+                }
             }
             return 0;
         });

@@ -93,6 +93,18 @@ public class WebPages {
     }
 
     @GET
+    @Path("generate")
+    public Response generate() {
+        return page("generate", "Generate", false);
+    }
+
+    @GET
+    @Path("knowledge")
+    public Response knowledge() {
+        return page("knowledge", "Knowledge neurons", false);
+    }
+
+    @GET
     @Path("steer")
     public Response steer() {
         return page("steer", "Steering", false);

@@ -28,23 +28,44 @@ public final class Generator {
      */
     public static Generation withCache(DecoderModel model, long[] prompt, Sampling s, Hooks promptHooks,
                                        Hooks stepHooks) {
+        return withCache(model, prompt, s, promptHooks, stepHooks, model::nextTokenLogits, 1f);
+    }
+
+    /**
+     * One pass of generation: runs {@code ids} after what {@code cache} holds and returns the scores the next
+     * token is picked from ({@link DecoderModel#nextTokenLogits} for plain decoding; DoLa contrasts layers here).
+     */
+    @FunctionalInterface
+    public interface Pass {
+        float[] next(NDManager m, long[] ids, KvCache cache, Hooks hooks);
+    }
+
+    /**
+     * The general loop: each step's scores come from {@code pass}, then the repetition penalty (over the prompt
+     * and what was generated so far, 1 = none) and then {@code s}'s temperature and top-p pick the token, in the
+     * order transformers' logits processors run. {@link Generation#firstLogits()} is the first pass's scores
+     * before the penalty.
+     */
+    public static Generation withCache(DecoderModel model, long[] prompt, Sampling s, Hooks promptHooks,
+                                       Hooks stepHooks, Pass pass, float repetitionPenalty) {
         requirePrompt(prompt);
+        RepetitionPenalty.require(repetitionPenalty);
         Random random = new Random(s.seed());
-        long[] out = new long[s.maxTokens()];
-        int n = 0;
+        long[] seq = Arrays.copyOf(prompt, prompt.length + s.maxTokens());
+        int len = prompt.length;
         float[] first = null;
         try (NDManager m = NDManager.newBaseManager("PyTorch"); KvCache cache = model.newCache(m)) {
-            float[] logits = model.nextTokenLogits(m, prompt, cache, promptHooks);
+            float[] logits = pass.next(m, prompt, cache, promptHooks);
             first = logits;
-            while (n < s.maxTokens()) {
-                long next = s.pick(logits, random);
+            while (len - prompt.length < s.maxTokens()) {
+                long next = s.pick(RepetitionPenalty.apply(logits, seq, len, repetitionPenalty), random);
                 if (model.stopTokens().contains(next)) break;
-                out[n++] = next;
-                if (n == s.maxTokens() || cache.length() >= model.config().contextLength()) break;
-                logits = model.nextTokenLogits(m, new long[]{next}, cache, stepHooks);
+                seq[len++] = next;
+                if (len - prompt.length == s.maxTokens() || cache.length() >= model.config().contextLength()) break;
+                logits = pass.next(m, new long[]{next}, cache, stepHooks);
             }
         }
-        return finish(model, prompt, Arrays.copyOf(out, n), first);
+        return finish(model, prompt, Arrays.copyOfRange(seq, prompt.length, len), first);
     }
 
     public static Generation recomputing(DecoderModel model, long[] prompt, Sampling s, Hooks everyPass) {

@@ -16,19 +16,40 @@ public final class ReferenceDecoder {
     /** Logits [positions][vocab]. Weights under HF names; for GPT-2, Conv1D [in, out]; Llama: Linear [out, in]. */
     public static float[][] logits(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
                             float eps) {
-        return run(kind, s, w, ids, theta, eps, null);
+        return run(kind, s, w, ids, theta, eps, null, null, null);
+    }
+
+    /** The neurons ({@code mlp.hook_post}) of {@code layer} at {@code position} replaced by {@code values}. */
+    public record PostOverride(int layer, int position, float[] values) {
+    }
+
+    /** Logits [positions][vocab] with one layer's neurons at one position replaced. */
+    public static float[][] logits(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
+                                   float eps, PostOverride override) {
+        return run(kind, s, w, ids, theta, eps, null, null, override);
+    }
+
+    /**
+     * The residual stream entering each block ({@code blocks.L.hook_resid_pre}, Hugging Face's
+     * {@code hidden_states[L]}) [layer][position][d] of the same pass.
+     */
+    public static float[][][] residPre(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
+                                       float eps) {
+        float[][][] resid = new float[s.layers()][ids.length][];
+        run(kind, s, w, ids, theta, eps, null, resid, null);
+        return resid;
     }
 
     /** The MLP neurons ({@code mlp.hook_post}) [layer][position][neuron] of the same pass. */
     public static float[][][] mlpPost(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
                                       float eps) {
         float[][][] post = new float[s.layers()][ids.length][];
-        run(kind, s, w, ids, theta, eps, post);
+        run(kind, s, w, ids, theta, eps, post, null, null);
         return post;
     }
 
     private static float[][] run(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
-                                 float eps, float[][][] post) {
+                                 float eps, float[][][] post, float[][][] residPre, PostOverride ov) {
         int d = s.d();
         int hd = s.hd();
         int h = s.heads();
@@ -44,6 +65,7 @@ public final class ReferenceDecoder {
             for (int i = 0; i < d; i++) x[i] = w.get(emb)[ids[pos] * d + i];
             if (kind == Kind.GPT2) for (int i = 0; i < d; i++) x[i] += w.get("wpe.weight")[pos * d + i];
             for (int l = 0; l < s.layers(); l++) {
+                if (residPre != null) residPre[l][pos] = x.clone();
                 float[] q;
                 float[] k;
                 float[] v;
@@ -106,6 +128,7 @@ public final class ReferenceDecoder {
                         double a = pre[i];
                         pre[i] = (float) (0.5 * a * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (a + 0.044715 * a * a * a))));
                     }
+                    if (ov != null && ov.layer() == l && ov.position() == pos) pre = ov.values().clone();
                     if (post != null) post[l][pos] = pre.clone();
                     float[] m = inOut(pre, w.get(p + "mlp.c_proj.weight"), d);
                     add(m, w.get(p + "mlp.c_proj.bias"));
@@ -117,6 +140,7 @@ public final class ReferenceDecoder {
                     float[] g = outIn(xn, w.get(p + "mlp.gate_proj.weight"), s.dMlp());
                     float[] u = outIn(xn, w.get(p + "mlp.up_proj.weight"), s.dMlp());
                     for (int i = 0; i < g.length; i++) g[i] = (float) (g[i] / (1 + Math.exp(-g[i])) * u[i]);
+                    if (ov != null && ov.layer() == l && ov.position() == pos) g = ov.values().clone();
                     if (post != null) post[l][pos] = g.clone();
                     add(x, outIn(g, w.get(p + "mlp.down_proj.weight"), d));
                 }
