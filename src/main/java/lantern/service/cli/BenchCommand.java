@@ -13,6 +13,7 @@ import picocli.CommandLine;
                 BenchInterpretabilityCommand.class,
                 BenchFaithfulnessCommand.class,
                 BenchFuzzCommand.class,
+                BenchGraphCommand.class,
                 BenchLoadCommand.class,
         })
 public class BenchCommand implements Runnable {
