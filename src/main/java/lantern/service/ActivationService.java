@@ -13,7 +13,6 @@ import lantern.subject.Encoding;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.ModelInfo;
-import lantern.subject.EncoderModel;
 import lantern.subject.HookedModel;
 import lantern.subject.sae.SaeFeatureSource;
 
@@ -142,36 +141,7 @@ public class ActivationService {
             throw new BadRequestException("text has " + text.length() + " characters; the limit is " + config.maxTextChars()
                     + " (lantern.max-text-chars)");
         }
-        if (model instanceof EncoderModel enc) return enc.encode(text);
-        return framed(model, text);
-    }
-
-    /**
-     * A decoder reads a text as a collection does: the family's BOS, then the text; tokens are shown as the text had
-     * them ({@code " the"}).
-     */
-    static Encoding framed(HookedModel model, String text) {
-        long[] prefix = model.frame().prefix();
-        Encoding body = model.tokenizer().encode(text, false);
-        int n = prefix.length + body.length();
-        if (n > model.info().contextLength()) {
-            throw new lantern.errors.BadRequestException("text has " + n + " tokens; " + model.info().id() + " reads at most "
-                    + model.info().contextLength());
-        }
-        long[] ids = new long[n];
-        String[] tokens = new String[n];
-        int[] start = new int[n];
-        int[] end = new int[n];
-        boolean[] special = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            boolean pre = i < prefix.length;
-            ids[i] = pre ? prefix[i] : body.ids()[i - prefix.length];
-            tokens[i] = model.tokenizer().token(ids[i]);
-            start[i] = pre ? -1 : body.charStart()[i - prefix.length];
-            end[i] = pre ? -1 : body.charEnd()[i - prefix.length];
-            special[i] = pre || body.special()[i - prefix.length];
-        }
-        return new Encoding(ids, tokens, start, end, special);
+        return model.toTokens(text);
     }
 
     /** A neuron id checked against the model's shape, or an SAE feature id whose SAE exists. */

@@ -39,6 +39,49 @@ public interface HookedModel extends SubjectModel {
     SequenceFrame frame();
 
     /**
+     * A text as this model reads it: the model's {@link #frame} around the text's tokens ([CLS] .. [SEP] for BERT,
+     * BOS for decoders), each token shown as the text had it ({@code " the"}), the frame marked special with span
+     * (-1, -1). The one framing policy of every caller: a text with no tokens, or longer than the context once framed,
+     * is a {@link lantern.errors.BadRequestException} naming the lengths. Callers that walk a corpus and skip what does
+     * not fit use {@link #frameText} and check the length themselves.
+     */
+    default Encoding toTokens(String text) {
+        Encoding e = frameText(text);
+        SequenceFrame f = frame();
+        if (text == null || e.length() == f.prefix().length + f.suffix().length) {
+            throw new lantern.errors.BadRequestException("text has no tokens");
+        }
+        if (e.length() > info().contextLength()) {
+            throw new lantern.errors.BadRequestException("text has " + e.length() + " tokens; " + info().id()
+                    + " reads at most " + info().contextLength());
+        }
+        return e;
+    }
+
+    /** {@link #toTokens} without the checks: the frame around whatever the text tokenizes to, of any length. */
+    default Encoding frameText(String text) {
+        long[] prefix = frame().prefix();
+        long[] suffix = frame().suffix();
+        Encoding body = tokenizer().encode(text == null ? "" : text, false);
+        int n = prefix.length + body.length() + suffix.length;
+        long[] ids = new long[n];
+        String[] tokens = new String[n];
+        int[] start = new int[n];
+        int[] end = new int[n];
+        boolean[] special = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            int j = i - prefix.length;
+            boolean frame = j < 0 || j >= body.length();
+            ids[i] = j < 0 ? prefix[i] : j < body.length() ? body.ids()[j] : suffix[j - body.length()];
+            tokens[i] = frame ? tokenizer().token(ids[i]) : body.tokens()[j];
+            start[i] = frame ? -1 : body.charStart()[j];
+            end[i] = frame ? -1 : body.charEnd()[j];
+            special[i] = frame || body.special()[j];
+        }
+        return new Encoding(ids, tokens, start, end, special);
+    }
+
+    /**
      * Runs a batch of right-padded token rows with {@code hooks} (what to cache, what to replace).
      *
      * @param lengths real tokens per row (padding after them is ignored by encoders and, through causal attention,

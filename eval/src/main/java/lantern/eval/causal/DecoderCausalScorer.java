@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.explain.WindowText;
-import lantern.subject.Encoding;
 import lantern.subject.HookFunction;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
@@ -93,14 +92,10 @@ public final class DecoderCausalScorer {
 
     private static final int BATCH = 16;
 
+    /** A window's text in the model's frame, cut to the context (a window is far shorter than any context). */
     long[] ids(String text) {
-        long[] prefix = model.frame().prefix();
-        Encoding e = model.tokenizer().encode(text, false);
-        int n = Math.min(prefix.length + e.length(), model.config().contextLength());
-        long[] ids = new long[n];
-        System.arraycopy(prefix, 0, ids, 0, Math.min(prefix.length, n));
-        for (int i = prefix.length; i < n; i++) ids[i] = e.ids()[i - prefix.length];
-        return ids;
+        long[] ids = model.frameText(text).ids();
+        return ids.length <= model.config().contextLength() ? ids : java.util.Arrays.copyOf(ids, model.config().contextLength());
     }
 
     /**

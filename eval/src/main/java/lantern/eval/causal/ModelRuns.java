@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import lantern.subject.Encoding;
 import lantern.subject.HookedModel;
 import lantern.subject.Hooks;
-import lantern.subject.EncoderModel;
 
 /** Tokenizing a text the way a hooked model reads it, and running batches of such texts. */
 final class ModelRuns {
@@ -18,28 +17,10 @@ final class ModelRuns {
         }
     }
 
+    /** The text in the model's frame ({@link HookedModel#toTokens}: one policy, a 400 when it does not fit). */
     static Tokens encode(HookedModel model, String text) {
-        if (model instanceof EncoderModel b) {
-            Encoding e = b.encode(text);
-            return new Tokens(e.ids(), e.special());
-        }
-        long[] prefix = model.frame().prefix();
-        long[] suffix = model.frame().suffix();
-        long[] body = model.tokenizer().encode(text, false).ids();
-        int n = prefix.length + body.length + suffix.length;
-        if (body.length == 0) throw new IllegalArgumentException("text has no tokens: '" + text + "'");
-        if (n > model.info().contextLength()) {
-            throw new IllegalArgumentException("text has " + n + " tokens; " + model.info().id() + " reads at most "
-                    + model.info().contextLength());
-        }
-        long[] ids = new long[n];
-        boolean[] special = new boolean[n];
-        System.arraycopy(prefix, 0, ids, 0, prefix.length);
-        System.arraycopy(body, 0, ids, prefix.length, body.length);
-        System.arraycopy(suffix, 0, ids, prefix.length + body.length, suffix.length);
-        for (int i = 0; i < prefix.length; i++) special[i] = true;
-        for (int i = prefix.length + body.length; i < n; i++) special[i] = true;
-        return new Tokens(ids, special);
+        Encoding e = model.toTokens(text);
+        return new Tokens(e.ids(), e.special());
     }
 
     /** A manager for one run's arrays; the caller closes it. */

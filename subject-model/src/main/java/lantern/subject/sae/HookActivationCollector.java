@@ -45,12 +45,9 @@ public final class HookActivationCollector {
     }
 
     private Seq tokens(String text) {
-        if (!model.isDecoder()) return new Seq(model.tokenizer().encode(text, true).ids(), 0);
-        long[] prefix = model.frame().prefix();
-        long[] body = model.tokenizer().encode(text, false).ids();
-        long[] ids = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
-        System.arraycopy(body, 0, ids, prefix.length, body.length);
-        return new Seq(ids, prefix.length);
+        // encoders keep [CLS] and [SEP] rows; decoders drop their BOS rows (see the class comment)
+        long[] ids = model.frameText(text).ids();
+        return new Seq(ids, model.isDecoder() ? model.frame().prefix().length : 0);
     }
 
     private static final class StopForward extends RuntimeException {

@@ -83,11 +83,8 @@ public final class SaeEvaluator {
         double[] sums = new double[4];
         long predictions = 0;
         int used = 0;
-        long[] prefix = model.frame().prefix();
         for (String text : texts) {
-            long[] body = model.tokenizer().encode(text, false).ids();
-            long[] ids = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
-            System.arraycopy(body, 0, ids, prefix.length, body.length);
+            long[] ids = model.frameText(text).ids();
             if (ids.length < 2 || ids.length > model.info().contextLength()) continue;
             used++;
             predictions += ids.length - 1;

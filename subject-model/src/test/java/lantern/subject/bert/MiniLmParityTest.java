@@ -141,6 +141,22 @@ class MiniLmParityTest {
     }
 
     @Test
+    void toTokensIsTheTokenizersClsTextSep() {
+        for (String text : new String[]{"Plural nouns such as years and children.", "a", "The U.S. economy's growth"}) {
+            Encoding framed = model.toTokens(text);
+            Encoding direct = model.encode(text);
+            assertThat(framed.ids()).containsExactly(direct.ids());
+            assertThat(framed.tokens()).containsExactly(direct.tokens());
+            assertThat(framed.special()).containsExactly(direct.special());
+            assertThat(framed.charStart()).containsExactly(direct.charStart());
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.toTokens(""))
+                .isInstanceOf(lantern.errors.BadRequestException.class).hasMessageContaining("no tokens");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.toTokens("word ".repeat(600)))
+                .isInstanceOf(lantern.errors.BadRequestException.class).hasMessageContaining("reads at most 512");
+    }
+
+    @Test
     void tooLongTextIsRejectedClearly() {
         String text = "word ".repeat(600);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.encode(text))

@@ -118,6 +118,26 @@ class HookPointsTest {
         }
     }
 
+    @Test
+    void toTokensPutsTheTextAfterBos() throws Exception {
+        Path dir = TinyModels.writeGpt2(tmp.resolve("bos"), S, TinyModels.gpt2Weights(S, 4), "F32", "");
+        var cfg = (com.fasterxml.jackson.databind.node.ObjectNode) TinyModels.JSON.readTree(dir.resolve("config.json").toFile());
+        TinyModels.JSON.writeValue(dir.resolve("config.json").toFile(), cfg.put("bos_token_id", 9));
+        try (DecoderModel m = DecoderModels.load(dir)) {
+            var e = m.toTokens("the cat sat");
+            long[] body = m.tokenizer().encode("the cat sat", false).ids();
+            assertThat(e.length()).isEqualTo(body.length + 1);
+            assertThat(e.ids()[0]).isEqualTo(9L);
+            assertThat(e.special()[0]).isTrue();
+            assertThat(e.charStart()[0]).isEqualTo(-1);
+            assertThat(java.util.Arrays.copyOfRange(e.ids(), 1, e.length())).containsExactly(body);
+            assertThatThrownBy(() -> m.toTokens("")).isInstanceOf(lantern.errors.BadRequestException.class);
+            assertThatThrownBy(() -> m.toTokens("cat ".repeat(S.ctx() + 5)))
+                    .isInstanceOf(lantern.errors.BadRequestException.class).hasMessageContaining("reads at most");
+            assertThat(m.frameText("cat ".repeat(S.ctx() + 5)).length()).isGreaterThan(S.ctx());
+        }
+    }
+
     /** (x − μ)/σ (LayerNorm) or x/rms (RMSNorm) per row of width d, in plain Java. */
     static float[] normalize(float[] x, boolean layerNorm, double eps) {
         int d = S.d();
