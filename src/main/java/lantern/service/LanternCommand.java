@@ -22,6 +22,7 @@ import picocli.CommandLine;
                 PatchscopeCommand.class,
                 ModelsCommand.class,
                 BenchCommand.class,
+                lantern.service.cli.AttributeCommand.class,
                 SearchCommand.class,
                 AuditCommand.class,
                 CausalCommand.class,                SaeCommand.class,

@@ -140,7 +140,8 @@ public class TranscoderTrainingService {
         try {
             var json = new com.fasterxml.jackson.databind.ObjectMapper();
             var have = json.readTree(notes.toFile());
-            var want = json.valueToTree(plan);
+            // through text, so a float option (1e-3f) compares equal to the double it reads back as
+            var want = json.readTree(json.writeValueAsString(plan));
             for (var it = want.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
                 if (!want.get(f).equals(have.get(f))) return null;

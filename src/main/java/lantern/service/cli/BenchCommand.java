@@ -17,6 +17,7 @@ import picocli.CommandLine;
                 BenchChineseCommand.class,
                 BenchChineseSearchCommand.class,
                 BenchFuzzCommand.class,
+                BenchGraphCommand.class,
                 BenchLoadCommand.class,
                 BenchSaeCommand.class,
                 BenchSelfReportCommand.class,

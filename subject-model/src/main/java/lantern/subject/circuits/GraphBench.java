@@ -1,0 +1,50 @@
+package lantern.subject.circuits;
+
+import ai.djl.ndarray.NDManager;
+import lantern.subject.Hooks;
+import lantern.subject.decoder.DecoderModel;
+import lantern.subject.transcoder.TranscoderSet;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Times one attribution graph (replacement model, attribution, pruning) against one forward pass, per prompt length. */
+public final class GraphBench {
+    private GraphBench() {
+    }
+
+    public record Row(int tokens, int activeFeatures, int nodes, double graphSeconds, double attributeSeconds,
+                      double pruneSeconds, double forwardMillis) {
+    }
+
+    /** @param ids a token sequence (BOS first) at least as long as the longest length */
+    public static List<Row> run(DecoderModel model, TranscoderSet set, long[] ids, int[] lengths, int forwardRepeats) {
+        List<Row> rows = new ArrayList<>();
+        for (int n : lengths) {
+            if (n > ids.length) throw new IllegalArgumentException("need " + n + " tokens, have " + ids.length);
+            long[] part = java.util.Arrays.copyOf(ids, n);
+            try (NDManager warm = model.manager().newSubManager()) {
+                model.run(warm, new long[][]{part}, new int[]{n}, Hooks.none());
+            }
+            long f0 = System.nanoTime();
+            for (int i = 0; i < forwardRepeats; i++) {
+                try (NDManager m = model.manager().newSubManager()) {
+                    model.run(m, new long[][]{part}, new int[]{n}, Hooks.none());
+                }
+            }
+            double forwardMs = (System.nanoTime() - f0) / 1e6 / forwardRepeats;
+            long t0 = System.nanoTime();
+            AttributionGraph g;
+            long t1;
+            try (NDManager m = model.manager().newSubManager()) {
+                LocalReplacement r = LocalReplacement.build(model, set, part, m);
+                g = new Attribution(r, m).run("bench", 0, null);
+                t1 = System.nanoTime();
+            }
+            CircuitTracer.prune(g, 0.8, 0.98);
+            long t2 = System.nanoTime();
+            rows.add(new Row(n, g.nFeatures(), g.size(), (t2 - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9, forwardMs));
+        }
+        return rows;
+    }
+}
