@@ -81,7 +81,7 @@ public class TrainDecoderCommand implements Callable<Integer> {
                 "llama2c".equals(export), 40, 0);
         DecoderTrainingRun.Result r;
         try {
-            r = run.run(o, new Bar());
+            r = run.run(o, new TrainingBar("tok/s", true));
         } catch (IllegalArgumentException e) {
             return fail(e.getMessage());
         }
@@ -110,26 +110,5 @@ public class TrainDecoderCommand implements Callable<Integer> {
     private static int fail(String message) {
         System.err.println("lantern train decoder: " + message);
         return 2;
-    }
-
-    /** One line on stderr: step, loss, tokens/s, ETA. */
-    private static final class Bar implements DecoderTrainingRun.Listener {
-        private long lastDraw;
-
-        @Override
-        public void note(String line) {
-            System.err.println();
-            System.err.println(line);
-        }
-
-        @Override
-        public void onStep(long step, long total, DecoderTrainer.StepResult r, double tps, double eta) {
-            long now = System.nanoTime();
-            if (now - lastDraw < 1_000_000_000L && step != total) return;
-            lastDraw = now;
-            long e = (long) eta;
-            System.err.printf("\rstep %,d/%s loss %.3f lr %.2e |g| %.2f %,.0f tok/s ETA %d:%02d ", step,
-                    total < 0 ? "?" : String.format("%,d", total), r.loss(), r.lr(), r.gradNorm(), tps, e / 60, e % 60);
-        }
     }
 }

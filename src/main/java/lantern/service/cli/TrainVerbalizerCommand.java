@@ -1,6 +1,5 @@
 package lantern.service.cli;
 
-import lantern.explainer.train.DecoderTrainingRun;
 import lantern.explainer.train.VerbalizerData;
 import lantern.explainer.train.VerbalizerTrainingRun;
 import lantern.subject.HookedModel;
@@ -90,7 +89,7 @@ public class TrainVerbalizerCommand implements Callable<Integer> {
                     d.width(), batch, lr, warmup, 0.0, 1.0, seed), minutes, steps, checkpointMinutes, 0, brownFiles,
                     heldOut);
             long t0 = System.nanoTime();
-            VerbalizerTrainingRun.Result r = run.run(o, d, new Bar());
+            VerbalizerTrainingRun.Result r = run.run(o, d, new TrainingBar("examples/s", false));
             System.err.println();
             System.out.printf("trained %s: %,d steps in %.1f s of training (%.1f s wall), loss %.3f -> held-out %.3f "
                             + "nats/token%n", n, r.steps(), r.seconds(), (System.nanoTime() - t0) / 1e9, r.firstLoss(),
@@ -107,25 +106,5 @@ public class TrainVerbalizerCommand implements Callable<Integer> {
     private static int fail(String message) {
         System.err.println("lantern train verbalizer: " + message);
         return 2;
-    }
-
-    private static final class Bar implements DecoderTrainingRun.Listener {
-        private long lastDraw;
-
-        @Override
-        public void note(String line) {
-            System.err.println();
-            System.err.println(line);
-        }
-
-        @Override
-        public void onStep(long step, long total, DecoderTrainer.StepResult r, double eps, double eta) {
-            long now = System.nanoTime();
-            if (now - lastDraw < 1_000_000_000L && step != total) return;
-            lastDraw = now;
-            long e = (long) eta;
-            System.err.printf("\rstep %,d/%s loss %.3f lr %.2e %,.0f examples/s ETA %d:%02d ", step,
-                    total < 0 ? "?" : String.format("%,d", total), r.loss(), r.lr(), eps, e / 60, e % 60);
-        }
     }
 }
