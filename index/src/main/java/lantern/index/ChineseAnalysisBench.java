@@ -25,8 +25,9 @@ import java.util.Set;
  * Measures Lucene's Chinese text analyses against each other on labelled queries: each label knows the structure
  * predicates its rule requires, each query the predicates it asks for; a hit is relevant when they meet. Reports mean
  * precision at 5 and mean reciprocal rank per analysis: single characters (the StandardTokenizer alone, what the
- * English field does with Chinese), CJK bigrams, bigrams plus characters, and bigrams plus characters in the index
- * with bigrams alone in the query (what {@link ChineseSearch} does).
+ * English field does with Chinese), CJK bigrams, bigrams plus characters, ICU's dictionary word breaking (the word
+ * segmenter reachable here; smartcn is not served), bigrams plus characters in the index with bigrams alone in the
+ * query, and that folded to simplified characters (what {@link ChineseSearch} does).
  */
 public final class ChineseAnalysisBench {
     public record Label(String text, Set<String> predicates) {
@@ -43,15 +44,22 @@ public final class ChineseAnalysisBench {
     }
 
     public static Map<String, Result> run(List<Label> labels, List<Ask> asks) {
-        Map<String, Analyzer> analyses = new LinkedHashMap<>();
-        analyses.put("characters (StandardTokenizer)", new StandardAnalyzer());
-        analyses.put("CJK bigrams", ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS));
-        analyses.put("CJK bigrams + characters", ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS_AND_UNIGRAMS));
+        Map<String, Analyzer[]> analyses = new LinkedHashMap<>();
+        analyses.put("characters (StandardTokenizer)", both(new StandardAnalyzer()));
+        analyses.put("CJK bigrams", both(ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS, false)));
+        analyses.put("CJK bigrams + characters", both(ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS_AND_UNIGRAMS, false)));
+        analyses.put("ICU dictionary words (in place of smartcn)", both(ChineseSearch.analyzer(ChineseSearch.Analysis.ICU_WORDS, false)));
+        analyses.put("bigrams + characters indexed, bigrams queried", new Analyzer[]{
+                ChineseSearch.analyzer(ChineseSearch.INDEXED, false), ChineseSearch.analyzer(ChineseSearch.QUERIED, false)});
+        analyses.put("the same, folded to simplified (kept)", new Analyzer[]{
+                ChineseSearch.analyzer(ChineseSearch.INDEXED), ChineseSearch.analyzer(ChineseSearch.QUERIED)});
         Map<String, Result> out = new LinkedHashMap<>();
-        for (var e : analyses.entrySet()) out.put(e.getKey(), measure(e.getValue(), e.getValue(), labels, asks));
-        out.put("bigrams + characters indexed, bigrams queried (kept)", measure(ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS_AND_UNIGRAMS),
-                ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS), labels, asks));
+        analyses.forEach((name, a) -> out.put(name, measure(a[0], a[1], labels, asks)));
         return out;
+    }
+
+    private static Analyzer[] both(Analyzer a) {
+        return new Analyzer[]{a, a};
     }
 
     static Result measure(Analyzer analyzer, Analyzer queryAnalyzer, List<Label> labels, List<Ask> asks) {
