@@ -5,7 +5,7 @@ import lantern.index.ChineseAnalysisBench.Label;
 import lantern.index.ChineseAnalysisBench.Result;
 import lantern.index.ChineseCrossLanguageBench;
 import lantern.index.FeatureIndex;
-import lantern.service.LoadedModels;
+import lantern.core.LoadedModels;
 import lantern.subject.SentenceEmbedder;
 import picocli.CommandLine;
 
