@@ -37,7 +37,10 @@ public final class ChineseAnalysisBench {
     }
 
     /** Mean precision@5, MRR, and queries with no relevant hit in the top 5. */
-    public record Result(double precisionAt5, double mrr, int misses) {
+    public record Result(double precisionAt5, double mrr, int misses, java.util.List<Double> perQueryP5) {
+        public Result(double precisionAt5, double mrr, int misses) {
+            this(precisionAt5, mrr, misses, java.util.List.of());
+        }
     }
 
     private ChineseAnalysisBench() {
@@ -51,6 +54,7 @@ public final class ChineseAnalysisBench {
         analyses.put("ICU dictionary words (in place of smartcn)", both(ChineseSearch.analyzer(ChineseSearch.Analysis.ICU_WORDS, false)));
         analyses.put("bigrams + characters indexed, bigrams queried", new Analyzer[]{
                 ChineseSearch.analyzer(ChineseSearch.INDEXED, false), ChineseSearch.analyzer(ChineseSearch.QUERIED, false)});
+        analyses.put("ICU dictionary words, folded to simplified", both(ChineseSearch.analyzer(ChineseSearch.Analysis.ICU_WORDS, true)));
         analyses.put("the same, folded to simplified (kept)", new Analyzer[]{
                 ChineseSearch.analyzer(ChineseSearch.INDEXED), ChineseSearch.analyzer(ChineseSearch.QUERIED)});
         Map<String, Result> out = new LinkedHashMap<>();
@@ -74,6 +78,7 @@ public final class ChineseAnalysisBench {
             }
             double p5 = 0, mrr = 0;
             int misses = 0;
+            java.util.List<Double> perQuery = new java.util.ArrayList<>();
             try (DirectoryReader r = DirectoryReader.open(dir)) {
                 IndexSearcher s = new IndexSearcher(r);
                 for (Ask a : asks) {
@@ -90,11 +95,12 @@ public final class ChineseAnalysisBench {
                         }
                     }
                     p5 += relevant / 5.0;
+                    perQuery.add(relevant / 5.0);
                     mrr += rr;
                     if (relevant == 0) misses++;
                 }
             }
-            return new Result(p5 / asks.size(), mrr / asks.size(), misses);
+            return new Result(p5 / asks.size(), mrr / asks.size(), misses, perQuery);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
