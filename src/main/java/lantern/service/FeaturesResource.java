@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.core.ExplainFeature;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
 import jakarta.inject.Inject;
@@ -29,6 +30,8 @@ public class FeaturesResource {
     VocabService vocab;
     @Inject
     CausalService causal;
+    @Inject
+    ExplainFeature explain;
 
     /**
      * The explain call's body, bound strictly (unknown fields and wrong types are 400s, so a misspelt option is not
@@ -90,12 +93,8 @@ public class FeaturesResource {
         ExplainRequest request = body == null ? new ExplainRequest(null, null, null) : body;
         FeatureId fid = FeatureId.parse(id);
         FeatureRecords r = records.require(fid);
-        String explainer = request.explainer() == null ? "statistical" : request.explainer();
-        ExplanationResult e = explanations.explain(r, explainer, request.simulator(),
-                request.causalOrDefault() ? causal::causal : null, request.windows());
-        long seq = search.put(e, AuditFeatureTask.topTokens(r, 8));
-        search.index().commitThrough(seq);
-        return e;
+        return explain.explain(r, new ExplainFeature.Options(request.explainer(), request.simulator(),
+                request.causalOrDefault(), request.windows()));
     }
 
     /**

@@ -54,10 +54,7 @@ public class PatchscopeService {
                     + "entity-description, attribute-extraction)");
         }
         if (targetPosition != null) return new Target(preset.prompt(), targetPosition);
-        if (!(target instanceof DecoderModel d)) {
-            throw new lantern.errors.BadRequestException("model " + target.info().id() + " is an encoder: no LM head, no Patchscopes");
-        }
-        return new Target(preset.prompt(), preset.targetPosition(d));
+        return new Target(preset.prompt(), preset.targetPosition(target.requireLanguageModel("Patchscopes")));
     }
 
     public PatchscopeResult patch(SubjectModel source, SubjectModel target, Patch p) {

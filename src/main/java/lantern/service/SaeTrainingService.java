@@ -60,8 +60,10 @@ public class SaeTrainingService {
                 SaeMetrics metrics = SaeEvaluator.reconstruction(sae, held);
                 float[] mean = held.data().mean(new int[]{0}).toFloatArray();
                 List<String> fidelityTexts = text.heldOut().stream().filter(s -> s.length() > 20).limit(r.fidelityTexts()).toList();
-                if (m instanceof EncoderModel e) metrics = metrics.withFidelity(SaeEvaluator.fidelity(e, sae, fidelityTexts, mean));
-                if (m instanceof DecoderModel d) metrics = metrics.withNextToken(SaeEvaluator.nextToken(d, sae, fidelityTexts, mean));
+                EncoderModel e = m.sentenceEmbedder().orElse(null);
+                if (e != null) metrics = metrics.withFidelity(SaeEvaluator.fidelity(e, sae, fidelityTexts, mean));
+                DecoderModel d = m.languageModel().orElse(null);
+                if (d != null) metrics = metrics.withNextToken(SaeEvaluator.nextToken(d, sae, fidelityTexts, mean));
 
                 Map<String, Object> notes = new LinkedHashMap<>();
                 notes.put("metrics", metrics);

@@ -108,7 +108,9 @@ public class SteeringService {
         if (r.interventions() == null || r.interventions().isEmpty()) throw new lantern.errors.BadRequestException("give at least one intervention");
         if (r.interventions().size() > 100) throw new lantern.errors.BadRequestException("at most 100 interventions");
         InterventionPlanner planner = new InterventionPlanner(m, this::saes, directions());
-        if (m instanceof DecoderModel d) {
+        DecoderModel d = m.languageModel().orElse(null);
+        EncoderModel b = m.sentenceEmbedder().orElse(null);
+        if (d != null) {
             if (r.candidates() != null && !r.candidates().isEmpty()) {
                 throw new lantern.errors.BadRequestException("candidates rank sentence embeddings (encoders); a decoder generates: leave them out");
             }
@@ -117,7 +119,7 @@ public class SteeringService {
             List<InterventionPlanner.Planned> planned = planner.plan(r.interventions());
             return GenerationSteering.run(d, prompt, ids, planned, planner.hooks(planned), s, top);
         }
-        if (m instanceof EncoderModel b) {
+        if (b != null) {
             if (r.maxTokens() != null || r.temperature() != null || r.topP() != null || r.seed() != null) {
                 throw new lantern.errors.BadRequestException("maxTokens, temperature, topP and seed are for decoders; " + b.info().id() + " is an encoder");
             }

@@ -88,7 +88,8 @@ public final class Verbalize {
         methods.add(new Reading("verbalizer", null, main.fve(), main.meanTokenF1()));
         List<RoundTrip.Score> others = new ArrayList<>();
         List<String> otherNames = new ArrayList<>();
-        if (decoder && SelfReports.readsResidual(hook) && subject instanceof DecoderModel d) {
+        DecoderModel d = subject.languageModel().orElse(null);
+        if (decoder && SelfReports.readsResidual(hook) && d != null) {
             int layer = StateReader.layer(hook, d.config().layers());
             List<String> ps = new ArrayList<>(), lens = new ArrayList<>();
             boolean patchscope = SelfReports.patchscopeFits(d);

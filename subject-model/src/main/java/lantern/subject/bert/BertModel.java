@@ -40,6 +40,11 @@ import java.util.List;
  * is the last block's output.
  */
 public final class BertModel implements EncoderModel {
+    @Override
+    public java.util.Optional<EncoderModel> sentenceEmbedder() {
+        return java.util.Optional.of(this);
+    }
+
     static {
         MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
     }

@@ -40,9 +40,8 @@ public final class CircuitTracer {
     }
 
     public static DecoderModel decoder(HookedModel model) {
-        if (model instanceof DecoderModel d) return d;
-        throw new lantern.errors.BadRequestException("attribution graphs need a decoder with an LM head; "
-                + model.info().id() + " is an encoder");
+        return model.languageModel().orElseThrow(() -> new lantern.errors.BadRequestException("attribution graphs need a decoder with an LM head; "
+                + model.info().id() + " is an encoder"));
     }
 
     public static long[] promptIds(DecoderModel model, String prompt) {

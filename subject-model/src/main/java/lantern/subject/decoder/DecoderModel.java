@@ -70,6 +70,11 @@ public final class DecoderModel implements HookedModel {
     }
 
     @Override
+    public java.util.Optional<DecoderModel> languageModel() {
+        return java.util.Optional.of(this);
+    }
+
+    @Override
     public ModelInfo info() {
         return new ModelInfo(id, config.family(), config.layers(), config.dModel(), config.heads(), config.dMlp(),
                 config.vocabSize(), config.contextLength(), false, source);

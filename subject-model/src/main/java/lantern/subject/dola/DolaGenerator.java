@@ -56,9 +56,6 @@ public final class DolaGenerator {
     }
 
     static DecoderModel require(SubjectModel model) {
-        if (model.info().encoder() || !(model instanceof DecoderModel d)) {
-            throw new BadRequestException("model " + model.info().id() + " is an encoder: no LM head, no generation");
-        }
-        return d;
+        return model.requireLanguageModel("generation");
     }
 }

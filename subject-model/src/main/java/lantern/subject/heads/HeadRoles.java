@@ -57,7 +57,7 @@ public final class HeadRoles {
     /** @param maxGroup the most heads one ablation pass may hold (tests check that grouping changes nothing) */
     static HeadRolesResult run(HookedModel model, Request request, BiConsumer<Integer, Integer> progress, int maxGroup) {
         if (request == null) request = Request.defaults();
-        DecoderModel lm = model.isDecoder() && model instanceof DecoderModel d ? d : null;
+        DecoderModel lm = model.languageModel().orElse(null);
         HeadAblation.Mode mode = request.ablation() == null ? (lm == null ? HeadAblation.Mode.NONE : HeadAblation.Mode.ZERO)
                 : HeadAblation.Mode.parse(request.ablation());
         if (lm == null && mode != HeadAblation.Mode.NONE) {

@@ -16,10 +16,7 @@ public final class IclTokens {
 
     /** The decoder behind {@code model}, or a 400 naming what an encoder cannot do. */
     public static DecoderModel decoder(SubjectModel model, String what) {
-        if (model.info().encoder() || !(model instanceof DecoderModel d)) {
-            throw new BadRequestException("model " + model.info().id() + " is an encoder: no LM head, no " + what);
-        }
-        return d;
+        return model.requireLanguageModel(what);
     }
 
     /** The prompt's ids as generation would run them (BOS as the model frames text). */

@@ -45,10 +45,8 @@ public final class KnowledgeNeurons {
     }
 
     public static KnowledgeResult find(SubjectModel subject, KnowledgeRequest r, Consumer<String> progress) {
-        if (subject.info().encoder() || !(subject instanceof DecoderModel model)) {
-            throw new BadRequestException("model " + subject.info().id() + " is an encoder: knowledge neurons need"
-                    + " an LM head");
-        }
+        DecoderModel model = subject.languageModel().orElseThrow(() -> new BadRequestException("model "
+                + subject.info().id() + " is an encoder: knowledge neurons need an LM head"));
         int target = targetId(model, r.target());
         int layers = model.config().layers();
         int f = model.config().dMlp();
