@@ -116,7 +116,7 @@ public class FeaturesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public ExplanationResult score(@PathParam("id") String id, ScoreRequest request) {
         if (request == null || request.explanation() == null || request.explanation().isBlank()) {
-            throw new lantern.errors.BadRequestException("explanation is missing: the body must be {\"explanation\": \"...\", \"simulator\": ...}");
+            throw new lantern.errors.InvalidInputException("explanation is missing: the body must be {\"explanation\": \"...\", \"simulator\": ...}");
         }
         FeatureRecords r = records.require(FeatureId.parse(id));
         return explanations.score(r, request.explanation(), request.simulator(), request.windows());

@@ -49,7 +49,7 @@ public class SaeTrainingService {
 
     public Result train(HookedModel m, Path dataDir, Request r, Listener listener) throws IOException {
         HookNames.requireValid(r.hook(), m.hookNames());
-        if (r.tokens() < r.options().batchSize()) throw new lantern.errors.BadRequestException("train on at least one batch of tokens");
+        if (r.tokens() < r.options().batchSize()) throw new lantern.errors.InvalidInputException("train on at least one batch of tokens");
         try (NDManager nd = m.manager().newSubManager()) {
             SaeText text = SaeText.brown(dataDir, r.options().seed());
             HookActivationCollector collector = new HookActivationCollector(m);

@@ -1,6 +1,6 @@
 package lantern.core;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.eval.causal.CausalScore;
 import lantern.eval.causal.CausalScorer;
 import lantern.eval.causal.DecoderCausalScorer;
@@ -36,6 +36,6 @@ public final class CausalCheck {
         if (e != null) {
             return new CausalScorer(e, new InterventionPlanner(e, models.saes(), new DirectionStore(dataDir))).ablationScore(records);
         }
-        throw new BadRequestException("model '" + records.id().model() + "' has no causal check");
+        throw new InvalidInputException("model '" + records.id().model() + "' has no causal check");
     }
 }

@@ -22,7 +22,7 @@ public interface SubjectModel extends AutoCloseable {
 
     /** The LM head, or a 400 saying this model is an encoder and cannot do {@code what}. */
     default lantern.subject.decoder.DecoderModel requireLanguageModel(String what) {
-        return languageModel().orElseThrow(() -> new lantern.errors.BadRequestException(
+        return languageModel().orElseThrow(() -> new lantern.errors.InvalidInputException(
                 "model " + info().id() + " is an encoder: no LM head, no " + what));
     }
 

@@ -1,6 +1,6 @@
 package lantern.subject.dola;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.Hooks;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;

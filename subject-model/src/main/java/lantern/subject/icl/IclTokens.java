@@ -1,6 +1,6 @@
 package lantern.subject.icl;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.Encoding;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
@@ -35,7 +35,7 @@ public final class IclTokens {
         int i = 0;
         while (i < p.length && i < pa.length && p[i] == pa[i]) i++;
         if (i >= pa.length) {
-            throw new BadRequestException("answer \"" + answer + "\" adds no token after its prompt");
+            throw new InvalidInputException("answer \"" + answer + "\" adds no token after its prompt");
         }
         return pa[i];
     }
@@ -46,7 +46,7 @@ public final class IclTokens {
      */
     public static int lastTokenOf(DecoderModel model, String text, String span) {
         int start = text.lastIndexOf(span);
-        if (start < 0 || span.isEmpty()) throw new BadRequestException("\"" + span + "\" does not occur in the prompt");
+        if (start < 0 || span.isEmpty()) throw new InvalidInputException("\"" + span + "\" does not occur in the prompt");
         int end = start + span.length();
         Encoding e = model.tokenizer().encode(text, true);
         int found = -1;
@@ -54,7 +54,7 @@ public final class IclTokens {
             if (e.special()[t] || e.charStart()[t] < 0) continue;
             if (e.charStart()[t] < end && e.charEnd()[t] > start) found = t;
         }
-        if (found < 0) throw new BadRequestException("no token covers \"" + span + "\" in the prompt");
+        if (found < 0) throw new InvalidInputException("no token covers \"" + span + "\" in the prompt");
         return found;
     }
 
