@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.explainer.train.SaeText;
 import ai.djl.ndarray.NDManager;
 import jakarta.enterprise.context.ApplicationScoped;
 import lantern.subject.EncoderModel;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SAE training use case, encoder or decoder alike: collect a hook's activations over Brown (every 10th document
+ * The SAE training use case, encoder or decoder alike: collect a hook's activations over Brown (every 20th document from the 11th
  * held out), train, measure on the held-out documents (reconstruction; downstream: MiniLM's embedding cosine or a
  * decoder's next-token loss) and save in SAELens format with the metrics beside it. {@code lantern sae train}
  * calls it; it is where a REST path would call too.
@@ -71,8 +72,8 @@ public class SaeTrainingService {
                         "tokens_seen", t.tokensSeen(), "resampled", t.resampled(), "seconds", t.seconds(),
                         "input_scale", t.inputScale(), "options", r.options()));
                 notes.put("data", m.isDecoder()
-                        ? "Brown sentences, each after the model's BOS; every 10th document held out; BOS rows and padding dropped"
-                        : "Brown, every 10th document held out; all real tokens incl. [CLS]/[SEP], padding dropped");
+                        ? "Brown sentences, each after the model's BOS; every 20th document from the 11th held out (the trainers' Brown split); BOS rows and padding dropped"
+                        : "Brown, every 20th document from the 11th held out (the trainers' Brown split); all real tokens incl. [CLS]/[SEP], padding dropped");
                 Path dir;
                 if (r.out() != null) {
                     SaeLensFormat.save(sae, r.out());
