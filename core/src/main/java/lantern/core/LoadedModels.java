@@ -50,7 +50,8 @@ public final class LoadedModels implements AutoCloseable {
     /** An embedded encoder's sentence embeddings behind a cache: MiniLM's as {@link #embedder()}, bge-small-zh's, ... */
     public SentenceEmbedder embedder(String encoderId) {
         if (BertModel.MINILM_ID.equals(encoderId)) return embedder();
-        return embedders.computeIfAbsent(encoderId, id -> new lantern.subject.CachingEmbedder((SentenceEmbedder) get(id), 20_000));
+        return embedders.computeIfAbsent(encoderId, id -> new lantern.subject.CachingEmbedder(get(id).sentenceEmbedder()
+                .orElseThrow(() -> new IllegalArgumentException("'" + id + "' is not a sentence encoder")), 20_000));
     }
 
     /**
