@@ -11,6 +11,8 @@ public class Services {
     LanternConfig config;
     @Inject
     ModelRegistry models;
+    @Inject
+    VerbalizerExplainerService verbalizers;
 
     /** One per process so the LLM concurrency limit is global; MiniLM embeds for the embedding score. */
     @Produces
@@ -18,6 +20,7 @@ public class Services {
     ExplanationService explanationService() {
         return new ExplanationService(config.dataDir(), LlmSettingsFactory.from(config.llm()), models.embedder())
                 .llmJudges(org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                        .getOptionalValue("lantern.llm.fuzzing-intruder", Boolean.class).orElse(false));
+                        .getOptionalValue("lantern.llm.fuzzing-intruder", Boolean.class).orElse(false))
+                .verbalizers(verbalizers::forFeature);
     }
 }
