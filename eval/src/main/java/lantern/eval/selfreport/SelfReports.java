@@ -91,17 +91,20 @@ public final class SelfReports {
      */
     public static String selfie(DecoderModel model, int layer, float[] state) {
         long[] ids = selfiePrompt(model);
-        HookFunction write = x -> {
+        Hooks patch = Hooks.none().replace(HookNames.residPost(layer), selfieWrite(state));
+        Generation g = Generator.withCache(model, ids, Sampling.greedy(PATCHSCOPE_TOKENS), patch);
+        return answer(g.text());
+    }
+
+    /** Writes {@code state} at positions 1..{@value #SELFIE_PLACEHOLDERS} of the prompt's pass (later steps pass). */
+    public static HookFunction selfieWrite(float[] state) {
+        return x -> {
             if (x.getShape().get(1) < 1 + SELFIE_PLACEHOLDERS) return x;  // a later cached step
             NDArray y = x.duplicate();
-            NDArray s = x.getManager().create(state, new Shape(1, 1, state.length))
-                    .repeat(1, SELFIE_PLACEHOLDERS);
+            NDArray s = x.getManager().create(state, new Shape(1, 1, state.length)).repeat(1, SELFIE_PLACEHOLDERS);
             y.set(new ai.djl.ndarray.index.NDIndex(":, 1:" + (1 + SELFIE_PLACEHOLDERS) + ", :"), s);
             return y;
         };
-        Hooks patch = Hooks.none().replace(HookNames.residPost(layer), write);
-        Generation g = Generator.withCache(model, ids, Sampling.greedy(PATCHSCOPE_TOKENS), patch);
-        return answer(g.text());
     }
 
     /** The logit lens's top token for a residual state, as text. */
