@@ -81,6 +81,11 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
         Run neurons = run(bench, name, search, false);
         print(neurons, search, s.minSimulation());
         if (allUnits) printAllUnits(bench, search);
+        if (allUnits && verbalizer) {
+            StoredCollection c = StoredCollection.open(data.path(), model, name);
+            BenchVerbalizerRow.allUnits(data.path(), model, name, layers(c, false),
+                    maxUnits == 0 ? c.manifest().width() : Math.min(maxUnits, c.manifest().width()));
+        }
         if (examples > 0 && !neurons.units().isEmpty()) printExamples(neurons.units(), search);
         if (misses > 0) printMisses(neurons.units(), search.get(search.size() - 1), s.minSimulation());
         if (verbalizer) BenchVerbalizerRow.print(data.path(), model, name, neurons.units(), search, s.minSimulation(), examples);

@@ -73,6 +73,34 @@ final class BenchVerbalizerRow {
         }
     }
 
+    /** Mean statistical simulation of the verbalizer's label over every unit, per layer (as --all-units does). */
+    static void allUnits(Path data, String model, String name, int[] layers, int width) {
+        StoredCollection collection = StoredCollection.open(data, model, name);
+        System.out.printf(Locale.ROOT, "%nmean simulation of every unit, verbalizer explainer (statistical simulator, same windows):%n"
+                + "%-6s %6s %10s %6s %8s%n", "layer", "units", "verbalizer", "seen", "seconds");
+        try (DecoderModel d = DecoderModels.load(model, data);
+             VerbalizerExplainers v = new VerbalizerExplainers(data, d, () -> null)) {
+            for (int layer : layers) {
+                long t0 = System.nanoTime();
+                double sum = 0;
+                int n = 0, seen = 0;
+                for (int i = 0; i < width; i++) {
+                    var records = collection.records(layer, i);
+                    if (records.top().isEmpty()) continue;
+                    var verdict = VerbalizerRow.of(v.forFeature(FeatureId.mlp(model, layer, i)), RecordSplitter.defaults().split(records));
+                    if (verdict.family() != null) seen++;
+                    if (!Double.isNaN(verdict.simulation())) {
+                        sum += verdict.simulation();
+                        n++;
+                    }
+                }
+                System.out.printf(Locale.ROOT, "%-6d %6d %10.3f %6d %8.0f%n", layer, width, n == 0 ? Double.NaN : sum / n, seen,
+                        (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        System.out.println("(seen: units whose label's token occurs in their explain windows)");
+    }
+
     private static void row(String name, int n, int named, int right, double sim) {
         System.out.printf(Locale.ROOT, "%-12s %6d %6d (%3.0f%%) %7d %9.3f%n", name, n, named, n == 0 ? 0 : 100.0 * named / n,
                 right, sim);

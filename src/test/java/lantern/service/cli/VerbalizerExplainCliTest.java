@@ -57,8 +57,10 @@ class VerbalizerExplainCliTest {
     @Test
     void theFaithfulnessBenchPrintsTheSelfReportRow() {
         String out = run(new BenchFaithfulnessCommand(), "--model", SUBJECT, "--layers", "0", "--verbalizer",
-                "--examples", "2", "--data", data);
+                "--all-units", "--max-units", "8", "--examples", "2", "--data", data);
         assertThat(out).contains("self-report row: the verbalizer explainer on the same ground-truth neurons")
-                .containsPattern("(?m)^verbalizer +\\d+ +\\d+ \\( *\\d+%\\) +\\d+ ");
+                .containsPattern("(?m)^verbalizer +\\d+ +\\d+ \\( *\\d+%\\) +\\d+ ")
+                .contains("mean simulation of every unit, verbalizer explainer")
+                .containsPattern("(?m)^0 +\\d+ +-?\\d\\.\\d{3} +\\d+ ");
     }
 }
