@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
@@ -124,7 +124,7 @@ public final class Verbalizer implements AutoCloseable {
      */
     public Generation generate(float[] state, int minTokens) {
         if (state.length != spec.inputWidth()) {
-            throw new BadRequestException("state has width " + state.length + ", the verbalizer reads "
+            throw new InvalidInputException("state has width " + state.length + ", the verbalizer reads "
                     + spec.inputWidth());
         }
         int room = decoder.config().contextLength() - 1 - spec.softTokens();
