@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import lantern.explainer.FeatureId;
 import lantern.explainer.explain.Explainer;
+import lantern.core.LanternConfig;
 import lantern.explainer.selfreport.VerbalizerExplainers;
 
 import java.util.HashMap;

@@ -200,7 +200,7 @@ public final class ExplanationService {
 
     private Function<FeatureId, Explainer> requireVerbalizers() {
         Function<FeatureId, Explainer> v = verbalizers;
-        if (v == null) throw new BadRequestException("the verbalizer explainer is not available here");
+        if (v == null) throw new InvalidInputException("the verbalizer explainer is not available here");
         return v;
     }
 

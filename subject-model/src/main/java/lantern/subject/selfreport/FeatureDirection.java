@@ -3,7 +3,7 @@ package lantern.subject.selfreport;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.HookNames;
 import lantern.subject.HookedModel;
 import lantern.subject.decoder.DecoderModel;
@@ -25,19 +25,16 @@ public record FeatureDirection(String hook, float[] vector) {
      * @param kind {@code mlp} for a neuron, else the SAE kind as in feature ids ({@code sae-resid_post-k32})
      */
     public static FeatureDirection of(HookedModel model, SaeStore saes, int layer, String kind, int index) {
-        if (!(model instanceof DecoderModel d)) {
-            throw new BadRequestException("the verbalizer explainer reads a decoder feature's output direction; "
-                    + model.info().id() + " is an encoder");
-        }
+        DecoderModel d = model.requireLanguageModel("output direction for the verbalizer explainer");
         d.requireLayer(layer);
         if ("mlp".equals(kind)) {
             if (index < 0 || index >= d.config().dMlp()) {
-                throw new BadRequestException("neuron " + index + " out of range: layers have neurons 0.."
+                throw new InvalidInputException("neuron " + index + " out of range: layers have neurons 0.."
                         + (d.config().dMlp() - 1));
             }
             return new FeatureDirection(HookNames.residPost(layer), outputRow(d, layer, index));
         }
-        if (saes == null) throw new BadRequestException("no SAEs to read feature kind '" + kind + "' from");
+        if (saes == null) throw new InvalidInputException("no SAEs to read feature kind '" + kind + "' from");
         Sae sae = saes.get(model.info().id(), layer, kind);
         String hook = sae.config().hookName();
         float[] row = sae.decoderDirection(index);
@@ -54,7 +51,7 @@ public record FeatureDirection(String hook, float[] vector) {
                         m.create(row).reshape(1, -1).matMul(out).toFloatArray());
             }
         }
-        throw new BadRequestException("no residual-stream direction for a feature at " + hook);
+        throw new InvalidInputException("no residual-stream direction for a feature at " + hook);
     }
 
     /** Row {@code neuron} of layer {@code layer}'s output projection ({@code [d_mlp, d_model]}). */
