@@ -131,7 +131,12 @@ class VerbalizeResourceTest {
      * output direction, scored like any explanation (its rule: the token the text ends on).
      */
     @Test
-    void aNeuronIsExplainedByItsVerbalizedDirection() {
+    void aNeuronIsExplainedByItsVerbalizedDirection() throws Exception {
+        Path brown = DATA.resolve("corpora").resolve("brown");
+        if (!java.nio.file.Files.exists(brown)) {
+            java.nio.file.Files.createDirectories(brown.getParent());
+            java.nio.file.Files.createSymbolicLink(brown, Path.of("lantern-data/corpora/brown").toAbsolutePath());
+        }
         if (!java.nio.file.Files.isDirectory(DATA.resolve("activations").resolve(SUBJECT))) {
             int rc = new picocli.CommandLine(new lantern.service.cli.CollectCommand()).execute("--model", SUBJECT,
                     "--layers", "0", "--max-tokens", "800", "--seq-len", "24", "--checkpoint-seconds", "0", "--data", DATA.toString());
