@@ -17,6 +17,8 @@ public class Services {
     LanternConfig config;
     @Inject
     ModelRegistry models;
+    @Inject
+    VerbalizerExplainerService verbalizers;
 
     /**
      * One per process so the LLM concurrency limit is global; the embedding score embeds with the feature's encoder
@@ -27,7 +29,8 @@ public class Services {
     ExplanationService explanationService() {
         return ExplanationService.perFeature(config.dataDir(), LlmSettingsFactory.from(config.llm()), models.loaded().scoringEmbedders())
                 .llmJudges(org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                        .getOptionalValue("lantern.llm.fuzzing-intruder", Boolean.class).orElse(false));
+                        .getOptionalValue("lantern.llm.fuzzing-intruder", Boolean.class).orElse(false))
+                .verbalizers(verbalizers::forFeature);
     }
 
     /**

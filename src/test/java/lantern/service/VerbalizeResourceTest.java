@@ -125,4 +125,29 @@ class VerbalizeResourceTest {
                 "text", "The jury")).post("/api/verbalize").then().statusCode(404)
                 .body("detail", containsString("lantern train verbalizer"));
     }
+
+    /**
+     * {@code "explainer": "verbalizer"} on a neuron of the tiny subject (collected here): the label is the verbalized
+     * output direction, scored like any explanation (its rule: the token the text ends on).
+     */
+    @Test
+    void aNeuronIsExplainedByItsVerbalizedDirection() throws Exception {
+        Path brown = DATA.resolve("corpora").resolve("brown");
+        if (!java.nio.file.Files.exists(brown)) {
+            java.nio.file.Files.createDirectories(brown.getParent());
+            java.nio.file.Files.createSymbolicLink(brown, Path.of("lantern-data/corpora/brown").toAbsolutePath());
+        }
+        if (!java.nio.file.Files.isDirectory(DATA.resolve("activations").resolve(SUBJECT))) {
+            int rc = new picocli.CommandLine(new lantern.service.cli.CollectCommand()).execute("--model", SUBJECT,
+                    "--layers", "0", "--max-tokens", "800", "--seq-len", "24", "--checkpoint-seconds", "0", "--data", DATA.toString());
+            assertThat(rc).isZero();
+        }
+        JsonPath r = given().contentType(ContentType.JSON).body(Map.of("explainer", "verbalizer", "causal", false))
+                .post("/api/features/" + SUBJECT + "/0/mlp/5/explain").then().statusCode(200)
+                .body("explainer", equalTo("verbalizer"))
+                .body("text", containsString("verbalized direction: \""))
+                .extract().jsonPath();
+        assertThat(r.getString("rule.kind")).isEqualTo("TOKEN");
+        assertThat(r.getString("scores.simulator")).isEqualTo("statistical");
+    }
 }

@@ -52,7 +52,7 @@ import java.util.function.Function;
  * One instance per process: its LLM client's concurrency limit is then global. Thread-safe.
  */
 public final class ExplanationService {
-    public static final List<String> EXPLAINERS = List.of("statistical", "llm");
+    public static final List<String> EXPLAINERS = List.of("statistical", "llm", "verbalizer");
     public static final List<String> SIMULATORS = List.of("statistical", "llm-json", "llm-logprob");
     /** The explainer name of explanations a user gave to be scored. */
     public static final String USER = "user";
@@ -66,6 +66,8 @@ public final class ExplanationService {
     private final Clock clock;
     /** Fuzzing and intruder with LLM judges (about ten more calls a feature); the statistical path always runs them. */
     private volatile boolean llmJudges;
+    /** The verbalizer explainer of a feature ({@code --explainer verbalizer}); null where none is wired. */
+    private volatile Function<FeatureId, Explainer> verbalizers;
 
     /**
      * @param llm       empty when no LLM is configured (then only the statistical path works)
@@ -96,7 +98,7 @@ public final class ExplanationService {
     }
 
     /**
-     * @param explainer "statistical" or "llm"
+     * @param explainer "statistical", "llm" or "verbalizer" (a self-report of the feature's direction)
      * @param simulator "statistical", "llm-json", "llm-logprob", or null for the explainer's natural partner
      *                  (statistical → statistical, llm → llm-json)
      */
@@ -139,7 +141,8 @@ public final class ExplanationService {
             throw new InvalidInputException("the statistical simulator applies a statistical rule; an llm explanation has none: use llm-json or llm-logprob");
         }
         RecordSplit split = splitter.split(records);
-        Explanation explanation = explainerFor(ex).explain(split);
+        Explanation explanation = (ex.equals("verbalizer") ? requireVerbalizers().apply(records.id())
+                : explainerFor(ex)).explain(split);
         return score(records, split, explanation, sim, causal);
     }
 
@@ -195,6 +198,21 @@ public final class ExplanationService {
         return this;
     }
 
+    /**
+     * Wires {@code --explainer verbalizer}: the explainer that verbalizes a feature's output direction with a
+     * verbalizer trained here ({@code lantern.explainer.selfreport.VerbalizerExplainers#forFeature}).
+     */
+    public ExplanationService verbalizers(Function<FeatureId, Explainer> forFeature) {
+        this.verbalizers = forFeature;
+        return this;
+    }
+
+    private Function<FeatureId, Explainer> requireVerbalizers() {
+        Function<FeatureId, Explainer> v = verbalizers;
+        if (v == null) throw new InvalidInputException("the verbalizer explainer is not available here");
+        return v;
+    }
+
     private ExplanationResult score(FeatureRecords records, RecordSplit split, Explanation explanation, String sim,
                                             Function<FeatureRecords, CausalScore> causal) {
         Simulator simulatorImpl = simulatorFor(sim);
@@ -248,6 +266,7 @@ public final class ExplanationService {
         if (ex.equals("llm") && sim.equals("statistical")) {
             throw new InvalidInputException("the statistical simulator applies a statistical rule; an llm explanation has none: use llm-json or llm-logprob");
         }
+        if (ex.equals("verbalizer")) requireVerbalizers();
         if (ex.equals("llm") || !sim.equals("statistical")) requireLlm();
     }
 

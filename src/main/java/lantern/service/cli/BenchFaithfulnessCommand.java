@@ -55,6 +55,11 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--all-units", description = "Also explain every unit with each search and print the mean simulation score per layer.")
     boolean allUnits;
 
+    @CommandLine.Option(names = "--verbalizer", description = "Also explain each ground-truth neuron with the verbalizer "
+            + "explainer (self-report of its output direction; a decoder with a verbalizer per layer: lantern train verbalizer) "
+            + "and print its row beside the statistical searches.")
+    boolean verbalizer;
+
     @CommandLine.Mixin
     DataOption data = new DataOption();
 
@@ -76,8 +81,14 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
         Run neurons = run(bench, name, search, false);
         print(neurons, search, s.minSimulation());
         if (allUnits) printAllUnits(bench, search);
+        if (allUnits && verbalizer) {
+            StoredCollection c = StoredCollection.open(data.path(), model, name);
+            BenchVerbalizerRow.allUnits(data.path(), model, name, layers(c, false),
+                    maxUnits == 0 ? c.manifest().width() : Math.min(maxUnits, c.manifest().width()));
+        }
         if (examples > 0 && !neurons.units().isEmpty()) printExamples(neurons.units(), search);
         if (misses > 0) printMisses(neurons.units(), search.get(search.size() - 1), s.minSimulation());
+        if (verbalizer) BenchVerbalizerRow.print(data.path(), model, name, neurons.units(), search, s.minSimulation(), examples);
         printSearchNdcg(neurons.units());
         if (sae != null) {
             System.out.println();

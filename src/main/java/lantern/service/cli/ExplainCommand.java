@@ -38,7 +38,8 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Parameters(index = "0", description = "Feature id, e.g. minilm-l6/0/mlp/221.")
     String feature;
 
-    @CommandLine.Option(names = "--explainer", defaultValue = "statistical", description = "statistical (offline) or llm (default: ${DEFAULT-VALUE}).")
+    @CommandLine.Option(names = "--explainer", defaultValue = "statistical", description = "statistical (offline), llm, or verbalizer (a decoder feature's output direction read by "
+            + "a verbalizer trained here: lantern train verbalizer) (default: ${DEFAULT-VALUE}).")
     String explainer;
 
     @CommandLine.Option(names = "--simulator", description = "statistical, llm-json or llm-logprob (default: statistical for the statistical explainer, llm-json for llm).")
@@ -104,17 +105,25 @@ public class ExplainCommand implements Callable<Integer> {
         boolean causal = !noCausal && (embedded || decoder);
         boolean needMiniLm = causal && !decoder;
         if (windows < 1) throw new IllegalArgumentException("--windows must be >= 1");
+        boolean verbalize = lantern.explainer.selfreport.VerbalizerExplainer.NAME.equalsIgnoreCase(explainer.strip());
+        if (verbalize && !decoder) {
+            throw new IllegalArgumentException("the verbalizer explainer reads a decoder feature's output direction; "
+                    + id.model() + " is not a decoder registered in " + data.path());
+        }
         // the embedding score's encoders, chosen per feature as the service chooses them (ScoringEmbedders), loaded on first use
         try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? ModelLoader.load(encoderId) : null);
              lantern.core.LoadedModels encoders = new lantern.core.LoadedModels(data.path());
-             lantern.subject.decoder.DecoderModel dec = causal && decoder
+             lantern.subject.decoder.DecoderModel dec = (causal || verbalize) && decoder
                      ? lantern.subject.decoder.DecoderModels.load(id.model(), data.path()) : null;
              SaeStore saes = dec != null ? new SaeStore(data.path(), dec.manager())
-                     : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager())) {
+                     : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager());
+             var verbalizers = verbalize
+                     ? new lantern.explainer.selfreport.VerbalizerExplainers(data.path(), dec, () -> saes) : null) {
             var service = new ExplanationService(data.path(), LlmSettingsFactory.fromMicroProfile(overrides),
                     noEmbedding ? null : new lantern.eval.score.ScoringEmbedders(e -> e.equals(encoderId) && minilm.model() != null
                             ? minilm.embedder() : encoders.embedder(e)), RecordSplitter.scoring(windows),
                     java.time.Clock.systemUTC()).llmJudges(llmJudges);
+            if (verbalizers != null) service.verbalizers(verbalizers::forFeature);
             java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
                     : dec != null ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,

@@ -14,7 +14,8 @@ import java.util.function.Function;
 /**
  * {@code lantern bench selfreport}: every self-report of one model's states scored by round trip on the same
  * held-out Brown examples, one row per (hook, method): the trained verbalizer; for a decoder's residual stream the
- * identity Patchscope and the logit lens; and two anchors, the true text (FVE 1 up to re-tokenization) and an
+ * identity Patchscope, a SelfIE-style prompt ({@link SelfReports#selfie}) and the logit lens; and two anchors,
+ * the true text (FVE 1 up to re-tokenization) and an
  * unrelated held-out text (another example's true text: FVE near or below 0).
  */
 public final class SelfReportBench {
@@ -75,6 +76,12 @@ public final class SelfReportBench {
                     List<String> ps = new ArrayList<>();
                     for (float[] s : states) ps.add(SelfReports.patchscope(d, layer, s));
                     add(rows, listener, t, "identity patchscope", subject, states, ps, truth, t0);
+                }
+                if (SelfReports.selfieFits(d)) {
+                    long t0 = System.nanoTime();
+                    List<String> se = new ArrayList<>();
+                    for (float[] s : states) se.add(SelfReports.selfie(d, layer, s));
+                    add(rows, listener, t, "SelfIE-style prompt", subject, states, se, truth, t0);
                 }
                 long t0 = System.nanoTime();
                 List<String> lens = new ArrayList<>();

@@ -3,6 +3,7 @@ package lantern.eval.selfreport;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import lantern.subject.HookFunction;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
@@ -53,6 +54,57 @@ public final class SelfReports {
         int nl = s.indexOf('\n');
         if (nl >= 0) s = s.substring(0, nl);
         return s.strip();
+    }
+
+    /** SelfIE-style: how many placeholder positions carry the state, and the words after them. */
+    public static final int SELFIE_PLACEHOLDERS = 5;
+    public static final String SELFIE_SUFFIX = " . In other words ,";
+
+    /**
+     * The SelfIE-style prompt (Chen et al. 2024, "SelfIE: Self-Interpretation of Large Language Model Embeddings",
+     * adapted to a base model trained on Brown, which follows no instructions): BOS, {@value #SELFIE_PLACEHOLDERS}
+     * placeholder tokens (positions 1..{@value #SELFIE_PLACEHOLDERS}, the state is written at every one), then
+     * "{@value #SELFIE_SUFFIX}", asking the model to restate what the placeholders said.
+     */
+    public static long[] selfiePrompt(DecoderModel model) {
+        long bos = model.bosId();
+        if (bos < 0) throw new IllegalArgumentException(model.info().id() + " has no BOS token");
+        long placeholder = model.tokenizer().encode(" _", false).ids()[0];
+        long[] suffix = model.tokenizer().encode(SELFIE_SUFFIX, false).ids();
+        long[] ids = new long[1 + SELFIE_PLACEHOLDERS + suffix.length];
+        ids[0] = bos;
+        java.util.Arrays.fill(ids, 1, 1 + SELFIE_PLACEHOLDERS, placeholder);
+        System.arraycopy(suffix, 0, ids, 1 + SELFIE_PLACEHOLDERS, suffix.length);
+        return ids;
+    }
+
+    /** True when the SelfIE-style prompt and its answer fit the model's context. */
+    public static boolean selfieFits(DecoderModel model) {
+        return model.bosId() >= 0
+                && selfiePrompt(model).length + PATCHSCOPE_TOKENS <= model.config().contextLength();
+    }
+
+    /**
+     * The SelfIE-style reading of a resid_post state of {@code layer}: the state replaces resid_post of the same
+     * layer at every placeholder (SelfIE injects at one chosen layer; here the state's own layer, as the identity
+     * Patchscope does), and the model's greedy continuation up to the end of the line is the answer.
+     */
+    public static String selfie(DecoderModel model, int layer, float[] state) {
+        long[] ids = selfiePrompt(model);
+        Hooks patch = Hooks.none().replace(HookNames.residPost(layer), selfieWrite(state));
+        Generation g = Generator.withCache(model, ids, Sampling.greedy(PATCHSCOPE_TOKENS), patch);
+        return answer(g.text());
+    }
+
+    /** Writes {@code state} at positions 1..{@value #SELFIE_PLACEHOLDERS} of the prompt's pass (later steps pass). */
+    public static HookFunction selfieWrite(float[] state) {
+        return x -> {
+            if (x.getShape().get(1) < 1 + SELFIE_PLACEHOLDERS) return x;  // a later cached step
+            NDArray y = x.duplicate();
+            NDArray s = x.getManager().create(state, new Shape(1, 1, state.length)).repeat(1, SELFIE_PLACEHOLDERS);
+            y.set(new ai.djl.ndarray.index.NDIndex(":, 1:" + (1 + SELFIE_PLACEHOLDERS) + ", :"), s);
+            return y;
+        };
     }
 
     /** The logit lens's top token for a residual state, as text. */

@@ -159,6 +159,7 @@ public final class VerbalizerTrainingRun {
             info.put("trainSeconds", seconds);
             info.put("data", Map.of("corpus", "brown", "split", "by file: index % " + BrownSplit.HOLD_OUT_EVERY
                     + " == " + BrownSplit.HOLD_OUT_OFFSET + " held out", "describe", data.describe()));
+            info.put("brownFiles", o.brownFiles());
             info.put("heldOutLoss", held);
             info.put("losses", losses);
             JSON.writeValue(tmp.resolve("training.json.tmp").toFile(), info);

@@ -110,6 +110,19 @@ public final class Verbalizer implements AutoCloseable {
 
     /** The text this state came from, as the verbalizer reads it (greedy, at most {@code spec.maxTokens()}). */
     public String verbalize(float[] state) {
+        return generate(state).text();
+    }
+
+    /** As {@link #verbalize}, with the token ids written (end of text not included). */
+    public Generation generate(float[] state) {
+        return generate(state, 0);
+    }
+
+    /**
+     * As {@link #generate(float[])}, writing at least {@code minTokens} tokens before end of text may end it (as
+     * transformers' {@code min_new_tokens}: the stop tokens' scores are −∞ until then).
+     */
+    public Generation generate(float[] state, int minTokens) {
         if (state.length != spec.inputWidth()) {
             throw new InvalidInputException("state has width " + state.length + ", the verbalizer reads "
                     + spec.inputWidth());
@@ -119,9 +132,16 @@ public final class Verbalizer implements AutoCloseable {
             NDArray soft = SoftTokens.map(m.create(state, new Shape(1, state.length)), weight, bias,
                     spec.softTokens(), decoder.config().dModel());
             Hooks hooks = Hooks.none().replace(HookNames.EMBED, SoftTokens.at(soft));
-            Generation g = Generator.withCache(decoder, prompt(), Sampling.greedy(Math.min(room,
-                    spec.maxTokens() + 1)), hooks);
-            return g.text();
+            int[] passes = {0};
+            Generator.Pass pass = (pm, ids, cache, h) -> {
+                float[] logits = decoder.nextTokenLogits(pm, ids, cache, h);
+                if (passes[0]++ < minTokens) {
+                    for (long t : decoder.stopTokens()) logits[Math.toIntExact(t)] = Float.NEGATIVE_INFINITY;
+                }
+                return logits;
+            };
+            return Generator.withCache(decoder, prompt(), Sampling.greedy(Math.min(room, spec.maxTokens() + 1)),
+                    hooks, Hooks.none(), pass, 1f);
         }
     }
 

@@ -1,0 +1,91 @@
+package lantern.explainer.selfreport;
+
+import lantern.explainer.explain.Explainer;
+import lantern.explainer.explain.Explanation;
+import lantern.explainer.explain.RecordSplit;
+import lantern.explainer.explain.Rule;
+import lantern.explainer.llm.LlmUsage;
+import lantern.subject.decoder.Generation;
+import lantern.subject.selfreport.Verbalizer;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Self-report as an explainer ({@code --explainer verbalizer}): a feature's output direction, scaled to the typical
+ * distance of a state from the mean state and added to that mean (a neutral state), is read by a trained
+ * verbalizer; what it writes is the label. A decoder verbalizer writes the text up to and including the token its
+ * state sits on, so the label's rule, which the statistical simulator and detector apply, is "the token the text
+ * ends on" (the token a state with this direction would be read at). The explanation depends on the feature alone,
+ * never on its windows: the split is not read.
+ */
+public final class VerbalizerExplainer implements Explainer {
+    public static final String NAME = "verbalizer";
+
+    /**
+     * The neutral state and the scale: the mean of held-out states, and the root mean square distance of a state
+     * from that mean.
+     */
+    public record Anchor(float[] mean, double spread) {
+        public static Anchor of(List<float[]> states) {
+            if (states.isEmpty()) throw new IllegalArgumentException("no states to anchor on");
+            int w = states.get(0).length;
+            double[] mean = new double[w];
+            for (float[] s : states) for (int i = 0; i < w; i++) mean[i] += s[i];
+            for (int i = 0; i < w; i++) mean[i] /= states.size();
+            double ss = 0;
+            for (float[] s : states) for (int i = 0; i < w; i++) ss += (s[i] - mean[i]) * (s[i] - mean[i]);
+            float[] m = new float[w];
+            for (int i = 0; i < w; i++) m[i] = (float) mean[i];
+            return new Anchor(m, Math.sqrt(ss / states.size()));
+        }
+
+        /** mean + spread · direction / ‖direction‖: the state the verbalizer reads for this direction. */
+        public float[] state(float[] direction) {
+            if (direction.length != mean.length) {
+                throw new IllegalArgumentException("direction has " + direction.length + " dimensions; the states "
+                        + mean.length);
+            }
+            double norm = 0;
+            for (float v : direction) norm += (double) v * v;
+            norm = Math.sqrt(norm);
+            if (!(norm > 0)) throw new IllegalArgumentException("the feature's direction is zero");
+            float[] out = new float[mean.length];
+            for (int i = 0; i < out.length; i++) out[i] = (float) (mean[i] + spread * direction[i] / norm);
+            return out;
+        }
+    }
+
+    private final Verbalizer verbalizer;
+    private final float[] state;
+    private final String feature;
+
+    /** @param state the state to verbalize ({@link Anchor#state}) */
+    public VerbalizerExplainer(Verbalizer verbalizer, float[] state, String feature) {
+        this.verbalizer = verbalizer;
+        this.state = state.clone();
+        this.feature = feature;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Explanation explain(RecordSplit split) {
+        Generation g;
+        synchronized (verbalizer) {  // one generation at a time on a verbalizer's decoder
+            g = verbalizer.generate(state, 1);  // a label has at least one token
+        }
+        long[] ids = g.generatedIds();
+        String said = g.text().strip();
+        if (ids.length == 0 || said.isEmpty()) {
+            return Explanation.ofText("the verbalizer writes nothing for " + feature + "'s direction", NAME);
+        }
+        String last = verbalizer.decoder().tokenizer().token(ids[ids.length - 1]);
+        Rule rule = Rule.tokens(Set.of(last));
+        String text = "verbalized direction: \"" + said + "\" (the token '" + last.strip() + "')";
+        return new Explanation(text, NAME, rule, Double.NaN, LlmUsage.NONE);
+    }
+}
