@@ -67,6 +67,8 @@ public final class ExplanationService {
     private final Clock clock;
     /** Fuzzing and intruder with LLM judges (about ten more calls a feature); the statistical path always runs them. */
     private volatile boolean llmJudges;
+    /** The output side of decoder features (null for encoders); null: not measured. */
+    private volatile Function<FeatureRecords, OutputSideScore> outputSide;
 
     /**
      * @param llm      empty when no LLM is configured (then only the statistical path works)
@@ -131,7 +133,10 @@ public final class ExplanationService {
         }
         RecordSplit split = splitter.split(records);
         Explanation explanation = explainerFor(ex).explain(split);
-        return score(records, split, explanation, sim, causal);
+        ExplanationResult result = score(records, split, explanation, sim, causal);
+        // the window scores judge what the feature fires on; the label then reads its measured output side too
+        Function<FeatureRecords, OutputSideScore> out = outputSide;
+        return out == null ? result : result.withOutput(out.apply(records));
     }
 
     /** Adds a scored explanation to the feature's stored history (newest first). */
@@ -183,6 +188,15 @@ public final class ExplanationService {
      */
     public ExplanationService llmJudges(boolean on) {
         this.llmJudges = on;
+        return this;
+    }
+
+    /**
+     * Measures the output side of every feature this service explains ({@link OutputSideScore}; the function answers
+     * null for features without one, such as an encoder's): a clear one adds "promotes 'x'" to the label.
+     */
+    public ExplanationService outputSide(Function<FeatureRecords, OutputSideScore> outputSide) {
+        this.outputSide = outputSide;
         return this;
     }
 

@@ -18,6 +18,7 @@ public class Services {
     ExplanationService explanationService() {
         return new ExplanationService(config.dataDir(), LlmSettingsFactory.from(config.llm()), models.embedder())
                 .llmJudges(org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                        .getOptionalValue("lantern.llm.fuzzing-intruder", Boolean.class).orElse(false));
+                        .getOptionalValue("lantern.llm.fuzzing-intruder", Boolean.class).orElse(false))
+                .outputSide(records -> new OutputSideCheck(models.loaded(), config.dataDir()).of(records));
     }
 }
