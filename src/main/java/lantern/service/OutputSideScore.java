@@ -10,7 +10,8 @@ import java.util.List;
  * what amplifying the feature does to the next-token probability of the tokens it promotes, against random units of
  * the same layer ({@link OutputSideScorer}). Null for encoder features.
  *
- * @param score      (gain − randomGain) / (|gain| + |randomGain|) in [−1, 1]; null when not scored
+ * @param score      (gain − randomMax) / (|gain| + |randomMax|) in [−1, 1], positive when no random unit raises the
+ *                   promoted tokens as much; null when not scored
  * @param gain       probability the promoted candidates gain together, mean over positions
  * @param randomGain the same, mean over random units amplified to the same residual write norm
  * @param randomMax  the largest random unit's gain

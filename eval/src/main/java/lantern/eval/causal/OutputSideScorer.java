@@ -31,8 +31,10 @@ import java.util.Random;
  * feature whose promoted tokens gain more than under every random unit, by at least {@value #MIN_GAIN}, promotes them
  * clearly, and the tokens that gained most (up to {@value #NAMED}) are named in its label.
  *
- * <p>The score is {@code (gain − mean random gain) / (|gain| + |mean random gain|)} in [−1, 1], as the causal check's
- * selectivity; {@code rank} is the fraction of random units whose gain is lower.
+ * <p>The score is {@code (gain − best random gain) / (|gain| + |best random gain|)} in [−1, 1]: positive exactly when
+ * the feature raises its promoted tokens more than every random unit does (against the random units' mean it would
+ * read 1.0 whenever that mean is negative, as it often is); {@code rank} is the fraction of random units whose gain is
+ * lower.
  */
 public final class OutputSideScorer {
     /** Promoted tokens (by direct logit effect) whose probability is measured. */
@@ -62,7 +64,7 @@ public final class OutputSideScorer {
      * @param randomGain mean of the same over the random units
      * @param randomMax  the largest random unit's gain
      * @param rank       fraction of random units whose gain is lower than the feature's
-     * @param score      (gain − randomGain) / (|gain| + |randomGain|)
+     * @param score      (gain − randomMax) / (|gain| + |randomMax|)
      * @param candidates the promoted tokens measured, by direct logit effect, with their own gains
      * @param named      the tokens a label names (empty when the output side is not clear)
      * @param reason     why nothing is named (or why it was not scored); null when clear
@@ -133,7 +135,8 @@ public final class OutputSideScorer {
             tokens.add(new TokenGain(model.tokenizer().displayToken(cand[c]), logits[cand[c]], own[c] - clean[c]));
         }
         double rank = random.length == 0 ? Double.NaN : below / random.length;
-        double score = Math.abs(gain) + Math.abs(mean) > 0 ? (gain - mean) / (Math.abs(gain) + Math.abs(mean)) : 0;
+        double score = random.length == 0 ? Double.NaN
+                : Math.abs(gain) + Math.abs(max) > 0 ? (gain - max) / (Math.abs(gain) + Math.abs(max)) : 0;
         String reason = null;
         if (gain < MIN_GAIN) {
             reason = String.format(java.util.Locale.ROOT, "amplified, its promoted tokens gain %.4f in probability (less than %.2f)", gain, MIN_GAIN);

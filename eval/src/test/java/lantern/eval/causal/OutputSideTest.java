@@ -75,7 +75,8 @@ class OutputSideTest {
             assertThat(r.rank()).isEqualTo(1.0);
             assertThat(r.named()).first().isEqualTo("cat");
             assertThat(r.clear()).isTrue();
-            assertThat(r.score()).isGreaterThan(0.5);
+            assertThat(r.score()).isGreaterThan(0.5)
+                    .isCloseTo((r.gain() - r.randomMax()) / (Math.abs(r.gain()) + Math.abs(r.randomMax())), within(1e-12));
             assertThat(OutputSideScorer.clause(r.named())).startsWith("promotes 'cat'");
 
             // a neuron that writes almost nothing: its promoted tokens gain nothing, and the label names none
