@@ -23,9 +23,9 @@ public record ExplanationResult(String feature, String text, String explainer, E
     /** The same explanation with its output side; a clear one adds its clause to the label. */
     public ExplanationResult withOutput(OutputSideScore output) {
         if (output == null) return this;
-        String clause = output.clause();
         String input = firesOn != null ? firesOn : text;
-        return new ExplanationResult(feature, clause == null ? input : input + "; " + clause, explainer, scores, createdAt,
-                usage, rule, input, output);
+        boolean named = output.promotes() != null && !output.promotes().isEmpty();
+        return new ExplanationResult(feature, named ? lantern.explainer.explain.OutputClause.join(input, output.promotes()) : input,
+                explainer, scores, createdAt, usage, rule, input, output);
     }
 }

@@ -164,12 +164,7 @@ public final class OutputSideScorer {
 
     /** The clause a label gains when its output side is clear: "promotes 'ot', 'ion'". */
     public static String clause(List<String> named) {
-        StringBuilder b = new StringBuilder("promotes ");
-        for (int i = 0; i < named.size(); i++) {
-            if (i > 0) b.append(", ");
-            b.append('\'').append(named.get(i)).append('\'');
-        }
-        return b.toString();
+        return lantern.explainer.explain.OutputClause.of(named);
     }
 
     /** The units of the feature's layer: neurons, or the features of its SAE. */
