@@ -1,6 +1,6 @@
 package lantern.service;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,23 +23,23 @@ public class RegistryFeatureSpace implements FeatureSpace {
     @Override
     public int width(String model, int layer, String kind) {
         ModelInfo info = info(model);
-        if (layer < 0 || layer >= info.layers()) throw new BadRequestException("model " + model + " has no layer " + layer);
+        if (layer < 0 || layer >= info.layers()) throw new InvalidInputException("model " + model + " has no layer " + layer);
         if ("mlp".equals(kind)) return info.neuronsPerLayer();
         if (kind.startsWith("sae-")) {
             try {
                 return models.saes().get(model, layer, kind).config().dSae();
             } catch (RuntimeException e) {
-                throw new BadRequestException("no SAE " + model + "/" + layer + "/" + kind + " (train one: lantern sae train): " + e.getMessage());
+                throw new InvalidInputException("no SAE " + model + "/" + layer + "/" + kind + " (train one: lantern sae train): " + e.getMessage());
             }
         }
-        throw new BadRequestException("unknown feature kind for audits: " + kind + " (known: mlp, sae-...)");
+        throw new InvalidInputException("unknown feature kind for audits: " + kind + " (known: mlp, sae-...)");
     }
 
     private ModelInfo info(String model) {
         try {
             return models.get(model).info();
         } catch (java.util.NoSuchElementException e) {
-            throw new BadRequestException(e.getMessage());
+            throw new InvalidInputException(e.getMessage());
         }
     }
 }

@@ -2,8 +2,8 @@ package lantern.service.cli;
 
 import lantern.eval.causal.CausalScore;
 import lantern.explainer.FeatureRecords;
-import lantern.service.ExplanationResult;
-import lantern.service.ExplanationService;
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationService;
 import picocli.CommandLine;
 
 import java.util.function.Function;
@@ -25,7 +25,8 @@ public class ScoreCommand extends ExplainCommand {
     }
 
     @Override
-    ExplanationResult produce(ExplanationService service, FeatureRecords records, Function<FeatureRecords, CausalScore> causal) {
+    ExplanationResult produce(ExplanationService service, FeatureRecords records, Function<FeatureRecords, CausalScore> causal,
+                              lantern.core.ExplainFeature.Indexer indexer) {
         return service.score(records, explanation, simulator);
     }
 }

@@ -1,8 +1,10 @@
 package lantern.service.spark;
 
-import lantern.eval.audit.AuditRequest;
+import lantern.core.spark.ExplainTask;
+
+import lantern.core.ExplainFeature;
 import lantern.explainer.FeatureRecords;
-import lantern.service.ExplanationResult;
+import lantern.core.ExplanationResult;
 
 /**
  * An audit's explain-and-score step on Spark: the feature's records go to the driver, which runs them as a one-task
@@ -18,8 +20,8 @@ public final class SparkAudits {
     private SparkAudits() {
     }
 
-    public static ExplanationResult explain(SparkEngine engine, FeatureRecords records, AuditRequest request) {
-        return ExplainTask.result(engine.call(OP, ExplainTask.request(records, request.explainer(), request.simulator(),
-                request.causal(), request.windows()), null));
+    public static ExplanationResult explain(SparkEngine engine, FeatureRecords records, ExplainFeature.Options o) {
+        return ExplainTask.result(engine.call(OP, ExplainTask.request(records, o.explainer(), o.simulator(),
+                o.causal(), o.windows()), null));
     }
 }

@@ -1,11 +1,12 @@
-package lantern.service.spark;
+package lantern.core.spark;
 
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.llm.LlmSettings;
-import lantern.service.CausalCheck;
-import lantern.service.ExplanationResult;
-import lantern.service.ExplanationService;
-import lantern.service.LoadedModels;
+import lantern.core.CausalCheck;
+import lantern.core.ExplainFeature;
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationService;
+import lantern.core.LoadedModels;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -27,6 +28,8 @@ public final class ExecutorServices {
     private final LoadedModels models;
     private final ExplanationService explanations;
     private final CausalCheck causal;
+    /** The explain use case's local engine: what the app's {@link ExplainFeature} runs when the engine is local. */
+    private final ExplainFeature.Engine engine;
     private final Semaphore slots;
     private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger(),
             mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
@@ -38,6 +41,7 @@ public final class ExecutorServices {
                 .llmJudges(Boolean.parseBoolean(settings.getOrDefault("lantern.llm.fuzzing-intruder", "false")))
                 .outputSide(new lantern.service.OutputSideCheck(models, dataDir)::of);
         this.causal = new CausalCheck(models, dataDir);
+        this.engine = ExplainFeature.local(explanations, causal::causal);
         this.slots = new Semaphore(Math.max(1, Integer.parseInt(settings.getOrDefault("lantern.spark.executor-concurrency", "2"))), true);
     }
 
@@ -53,7 +57,7 @@ public final class ExecutorServices {
         slots.acquire();
         mostAtOnce.accumulateAndGet(busy.incrementAndGet(), Math::max);
         try {
-            return explanations.explainUnstored(records, explainer, simulator, withCausal ? causal::causal : null, windows);
+            return engine.explainUnstored(records, new ExplainFeature.Options(explainer, simulator, withCausal, windows));
         } finally {
             busy.decrementAndGet();
             slots.release();
