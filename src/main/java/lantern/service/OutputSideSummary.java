@@ -1,5 +1,8 @@
 package lantern.service;
 
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationStore;
+import lantern.core.OutputSideScore;
 import lantern.explainer.FeatureId;
 
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import lantern.core.ExplanationService;
 import lantern.service.spark.SparkAudits;
 import lantern.service.spark.SparkEngine;
 import lantern.core.LanternConfig;
+import lantern.core.OutputSideCheck;
 import lantern.core.LlmSettingsFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;

@@ -116,7 +116,7 @@ public class ExplainCommand implements Callable<Integer> {
             var service = new ExplanationService(data.path(), LlmSettingsFactory.fromMicroProfile(overrides),
                     noEmbedding ? null : minilm.embedder(), encoderId, RecordSplitter.scoring(windows),
                     java.time.Clock.systemUTC()).llmJudges(llmJudges);
-            if (output) service.outputSide(rec -> lantern.service.OutputSideCheck.of(dec, saes, rec));
+            if (output) service.outputSide(rec -> lantern.core.OutputSideCheck.of(dec, saes, rec));
             java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
                     : decoder ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
@@ -223,7 +223,7 @@ public class ExplainCommand implements Callable<Integer> {
     }
 
     /** The output side: the score, what was measured against what, and what the label names (or why not). */
-    static void printOutput(lantern.service.OutputSideScore o) {
+    static void printOutput(lantern.core.OutputSideScore o) {
         if (o.gain() == null) {
             System.out.printf("  output     n/a (%s)%n", o.reason());
             return;

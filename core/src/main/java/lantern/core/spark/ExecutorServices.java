@@ -39,7 +39,7 @@ public final class ExecutorServices {
         Optional<LlmSettings> llm = LlmSettings.fromConfig(k -> Optional.ofNullable(settings.get(k)));
         this.explanations = new ExplanationService(dataDir, llm, models.embedder())
                 .llmJudges(Boolean.parseBoolean(settings.getOrDefault("lantern.llm.fuzzing-intruder", "false")))
-                .outputSide(new lantern.service.OutputSideCheck(models, dataDir)::of);
+                .outputSide(new lantern.core.OutputSideCheck(models, dataDir)::of);
         this.causal = new CausalCheck(models, dataDir);
         this.engine = ExplainFeature.local(explanations, causal::causal);
         this.slots = new Semaphore(Math.max(1, Integer.parseInt(settings.getOrDefault("lantern.spark.executor-concurrency", "2"))), true);

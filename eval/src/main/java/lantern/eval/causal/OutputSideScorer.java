@@ -41,9 +41,9 @@ public final class OutputSideScorer {
     public static final int CANDIDATES = 10;
     /** At most this many promoted tokens are named in a label. */
     public static final int NAMED = 3;
-    public static final int RANDOM_UNITS = 16;
+    public static final int RANDOM_UNITS = 8;
     /** Random windows read, at most. */
-    public static final int TEXTS = 16;
+    public static final int TEXTS = 8;
     /** The least probability the promoted tokens must gain together for the label to name them. */
     public static final double MIN_GAIN = 0.01;
 

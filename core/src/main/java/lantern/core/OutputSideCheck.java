@@ -1,4 +1,4 @@
-package lantern.service;
+package lantern.core;
 
 import lantern.eval.causal.OutputSideScorer;
 import lantern.explainer.FeatureRecords;
@@ -23,7 +23,8 @@ public final class OutputSideCheck {
         // only registered decoders have an unembedding: an encoder is not loaded just to find that out
         if (!new lantern.subject.decoder.DecoderRegistry(dataDir).contains(records.id().model())) return null;
         SubjectModel m = models.get(records.id().model());
-        if (!(m instanceof DecoderModel d)) return null;
+        DecoderModel d = m.languageModel().orElse(null);
+        if (d == null) return null;
         return OutputSideScore.of(new OutputSideScorer(d, models.saes()).score(records));
     }
 
