@@ -43,7 +43,7 @@ public final class OutputSideSummary {
             if (o.score() != null) scores.add(o.score());
             if (o.clause() != null) {
                 named++;
-                if (examples.size() < 6) examples.add(String.format(Locale.ROOT, "  %-24s %s   (output %.3f: +%.4f vs best random +%.4f)",
+                if (examples.size() < 6) examples.add(String.format(Locale.ROOT, "  %-24s %s   (output %.3f: %+.4f vs best random %+.4f)",
                         f[0], f[1], o.score(), o.gain(), o.randomMax()));
             }
         }

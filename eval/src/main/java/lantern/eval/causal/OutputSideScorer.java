@@ -123,11 +123,13 @@ public final class OutputSideScorer {
             double scale = amplification * norm / norm(units.residualWrite(u));
             random[r] = sum(batch.candidateProbs(Hooks.none().replace(units.hook, units.add(u, (float) scale)), cand)) - sum(clean);
         }
+        // gains within float32 noise of each other are ties (two units writing the same vector differ by ~1e-7)
+        double tol = 1e-6 + 1e-4 * Math.abs(gain);
         double mean = 0, max = Double.NEGATIVE_INFINITY, below = 0;
         for (double g : random) {
             mean += g / random.length;
             max = Math.max(max, g);
-            if (g < gain) below++;
+            if (g < gain - tol) below++;
         }
         float[] logits = logitEffect(write);
         List<TokenGain> tokens = new ArrayList<>();
@@ -140,7 +142,7 @@ public final class OutputSideScorer {
         String reason = null;
         if (gain < MIN_GAIN) {
             reason = String.format(java.util.Locale.ROOT, "amplified, its promoted tokens gain %.4f in probability (less than %.2f)", gain, MIN_GAIN);
-        } else if (random.length == 0 || max >= gain) {
+        } else if (random.length == 0 || max >= gain - tol) {
             reason = String.format(java.util.Locale.ROOT, "a random unit of the same write norm raises its promoted tokens as much (%.4f vs %.4f)", max, gain);
         }
         List<String> named = reason != null ? List.of() : named(tokens);
