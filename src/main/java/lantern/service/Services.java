@@ -5,6 +5,7 @@ import lantern.core.ExplanationService;
 import lantern.service.spark.SparkAudits;
 import lantern.service.spark.SparkEngine;
 import lantern.core.LanternConfig;
+import lantern.core.OutputSideCheck;
 import lantern.core.LlmSettingsFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -30,7 +31,8 @@ public class Services {
         return ExplanationService.perFeature(config.dataDir(), LlmSettingsFactory.from(config.llm()), models.loaded().scoringEmbedders())
                 .llmJudges(org.eclipse.microprofile.config.ConfigProvider.getConfig()
                         .getOptionalValue("lantern.llm.fuzzing-intruder", Boolean.class).orElse(false))
-                .verbalizers(verbalizers::forFeature);
+                .verbalizers(verbalizers::forFeature)
+                .outputSide(records -> new OutputSideCheck(models.loaded(), config.dataDir()).of(records));
     }
 
     /**

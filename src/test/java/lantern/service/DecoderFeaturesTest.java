@@ -131,7 +131,14 @@ class DecoderFeaturesTest {
                 .body("feature", equalTo("tiny-gpt2/1/mlp/5"))
                 .body("text", not(emptyOrNullString()))
                 .body("scores.causal.intervention", containsString("next-token KL"))
-                .body("scores.causal.topTexts", greaterThan(0));
+                .body("scores.causal.topTexts", greaterThan(0))
+                // the output side: amplified, the neuron raises ' the' more than any random unit, and the label says so
+                .body("output.promotes[0]", equalTo(" the"))
+                .body("output.rank", equalTo(1.0f))
+                .body("output.score", greaterThan(0f))
+                .body("text", endsWith("; promotes ' the'"));
+        given().get("/api/features/tiny-gpt2/1/mlp/5").then().statusCode(200)
+                .body("explanations[0].output.promotes[0]", equalTo(" the"));
         given().get("/api/search?q=promotes the token 'the'&model=tiny-gpt2").then().statusCode(200)
                 .body("hits.feature", hasItem("tiny-gpt2/1/mlp/5"))
                 .body("hits.find { it.feature == 'tiny-gpt2/1/mlp/5' }.match", anyOf(equalTo("text"), equalTo("both")));

@@ -68,6 +68,8 @@ public final class ExplanationService {
     private volatile boolean llmJudges;
     /** The verbalizer explainer of a feature ({@code --explainer verbalizer}); null where none is wired. */
     private volatile Function<FeatureId, Explainer> verbalizers;
+    /** The output side of decoder features (null for encoders); null: not measured. */
+    private volatile Function<FeatureRecords, OutputSideScore> outputSide;
 
     /**
      * @param llm       empty when no LLM is configured (then only the statistical path works)
@@ -143,7 +145,10 @@ public final class ExplanationService {
         RecordSplit split = splitter.split(records);
         Explanation explanation = (ex.equals("verbalizer") ? requireVerbalizers().apply(records.id())
                 : explainerFor(ex)).explain(split);
-        return score(records, split, explanation, sim, causal);
+        ExplanationResult result = score(records, split, explanation, sim, causal);
+        // the window scores judge what the feature fires on; the label then reads its measured output side too
+        Function<FeatureRecords, OutputSideScore> out = outputSide;
+        return out == null ? result : result.withOutput(out.apply(records));
     }
 
     /** Adds a scored explanation to the feature's stored history (newest first). */
@@ -211,6 +216,15 @@ public final class ExplanationService {
         Function<FeatureId, Explainer> v = verbalizers;
         if (v == null) throw new InvalidInputException("the verbalizer explainer is not available here");
         return v;
+    }
+
+    /**
+     * Measures the output side of every feature this service explains ({@link OutputSideScore}; the function answers
+     * null for features without one, such as an encoder's): a clear one adds "promotes 'x'" to the label.
+     */
+    public ExplanationService outputSide(Function<FeatureRecords, OutputSideScore> outputSide) {
+        this.outputSide = outputSide;
+        return this;
     }
 
     private ExplanationResult score(FeatureRecords records, RecordSplit split, Explanation explanation, String sim,

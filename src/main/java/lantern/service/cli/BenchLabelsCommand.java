@@ -18,7 +18,7 @@ import java.util.function.Function;
  * {@code lantern bench labels --audit ID}: over every label an audit made, how many class labels quote an example
  * that is no word of their class in the corpus ({@link ClassLabelCheck}), and the distribution of the fuzzing and
  * intruder scores (how many features each scored, how many it could not, how many sit at exactly 0.5 with a
- * zero-width interval).
+ * zero-width interval), and for decoders the output side ({@link lantern.service.OutputSideSummary}).
  */
 @CommandLine.Command(name = "labels", mixinStandardHelpOptions = true,
         description = "Check an audit's labels: class labels whose examples contradict their class, and the fuzzing/intruder score distributions.")
@@ -56,6 +56,9 @@ public class BenchLabelsCommand implements Callable<Integer> {
         for (int i = 0; i < Math.min(examples, bad.size()); i++) System.out.println("  " + bad.get(i * bad.size() / Math.min(examples, bad.size())));
         distribution("fuzzing (balanced accuracy, chance 0.5)", entries, r -> r.fuzzing(), i -> i.fuzzing(), 0.5);
         distribution("intruder (accuracy, chance 0.25)", entries, r -> r.intruder(), i -> i.intruder(), 0.25);
+        List<String[]> labelled = entries.stream().filter(e -> e.ok() && e.result() != null && e.result().explanation() != null
+                && !e.result().explanation().isBlank()).map(e -> new String[]{e.feature(), e.result().explanation()}).toList();
+        lantern.service.OutputSideSummary.of(data.path(), labelled).forEach(System.out::println);
         return 0;
     }
 

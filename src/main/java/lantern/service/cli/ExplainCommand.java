@@ -75,6 +75,9 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--no-causal", description = "Skip the causal check (ablate the feature, compare the embedding change on its top vs random windows; about a second).")
     boolean noCausal;
 
+    @CommandLine.Option(names = "--no-output", description = "Skip the output side of a decoder feature (amplify it, measure the probability its promoted tokens gain against random units; the label then names them when that is clear).")
+    boolean noOutput;
+
     @CommandLine.Option(names = "--windows", defaultValue = "20",
             description = "Held-out top windows and random windows to score on, at most this many each (default: ${DEFAULT-VALUE}; "
                     + "the top windows a collection holds bound it: collect with a larger --top-k for more). The score intervals narrow with more.")
@@ -104,6 +107,7 @@ public class ExplainCommand implements Callable<Integer> {
         String encoderId = embedded ? id.model() : EncoderModel.MINILM_ID;
         boolean causal = !noCausal && (embedded || decoder);
         boolean needMiniLm = causal && !decoder;
+        boolean output = !noOutput && decoder;
         if (windows < 1) throw new IllegalArgumentException("--windows must be >= 1");
         boolean verbalize = lantern.explainer.selfreport.VerbalizerExplainer.NAME.equalsIgnoreCase(explainer.strip());
         if (verbalize && !decoder) {
@@ -113,7 +117,7 @@ public class ExplainCommand implements Callable<Integer> {
         // the embedding score's encoders, chosen per feature as the service chooses them (ScoringEmbedders), loaded on first use
         try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? ModelLoader.load(encoderId) : null);
              lantern.core.LoadedModels encoders = new lantern.core.LoadedModels(data.path());
-             lantern.subject.decoder.DecoderModel dec = (causal || verbalize) && decoder
+             lantern.subject.decoder.DecoderModel dec = (causal || verbalize || output) && decoder
                      ? lantern.subject.decoder.DecoderModels.load(id.model(), data.path()) : null;
              SaeStore saes = dec != null ? new SaeStore(data.path(), dec.manager())
                      : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager());
@@ -124,8 +128,9 @@ public class ExplainCommand implements Callable<Integer> {
                             ? minilm.embedder() : encoders.embedder(e)), RecordSplitter.scoring(windows),
                     java.time.Clock.systemUTC()).llmJudges(llmJudges);
             if (verbalizers != null) service.verbalizers(verbalizers::forFeature);
+            if (output) service.outputSide(rec -> lantern.core.OutputSideCheck.of(dec, saes, rec));
             java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
-                    : dec != null ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)
+                    : decoder ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
                             new DirectionStore(data.path()))).ablationScore(rec);
             lantern.service.SearchService search = noIndex || !indexes() ? null : searchService();
@@ -222,10 +227,28 @@ public class ExplainCommand implements Callable<Integer> {
                     decoder ? "next-token KL" : "embedding change", c.topEffect(), c.topTexts(), c.randomEffect(), c.randomTexts(),
                     c.ratio() == null ? "n/a" : String.format("%.2f", c.ratio()));
         }
+        if (r.output() != null) printOutput(r.output());
         if (r.usage().calls() > 0) {
             System.out.printf("  LLM: %d calls (%d failed, %d retries), %s%n", r.usage().calls(),
                     r.usage().failedCalls(), r.usage().retries(), r.usage().tokensText());
         }
+    }
+
+    /** The output side: the score, what was measured against what, and what the label names (or why not). */
+    static void printOutput(lantern.core.OutputSideScore o) {
+        if (o.gain() == null) {
+            System.out.printf("  output     n/a (%s)%n", o.reason());
+            return;
+        }
+        System.out.printf(java.util.Locale.ROOT, "  output     %.3f (amplified by %.3g on %d random windows: its promoted tokens gain %+.4f in probability, "
+                        + "%d random units of the same write norm %+.4f on average, at most %+.4f)%n",
+                o.score(), o.amplification(), o.texts(), o.gain(), o.randomUnits(), o.randomGain(), o.randomMax());
+        StringBuilder b = new StringBuilder();
+        for (var c : o.candidates().stream().limit(5).toList()) {
+            b.append(String.format(java.util.Locale.ROOT, "  '%s' %+.4f", c.token(), c.gain()));
+        }
+        System.out.println("             per token:" + b);
+        System.out.println(o.clause() != null ? "             " + o.clause() : "             names none: " + o.reason());
     }
 
     private static void printFailures(Map<String, Integer> failures) {

@@ -121,10 +121,25 @@ function explanation(e, fresh) {
   return h('article', {class: 'explanation' + (fresh ? ' fresh' : '')},
     h('div', {class: 'text'}, e.text),
     h('div', {}, L.badge('simulation', s.simulation), L.badge('detection', s.detection), L.badge('embedding', s.embedding), L.badge('causal', causal),
-      s.fuzzing ? L.badge('fuzzing', s.fuzzing) : null, s.intruder ? L.badge('intruder', s.intruder) : null),
+      s.fuzzing ? L.badge('fuzzing', s.fuzzing) : null, s.intruder ? L.badge('intruder', s.intruder) : null,
+      e.output ? L.badge('output', {value: e.output.score ?? null, ci95: null, n: e.output.randomUnits}) : null),
+    outputLine(e.output),
     h('div', {class: 'muted'}, e.explainer + ' explainer · simulator ' + (s.simulator || '–') + (s.detector ? ' · detector ' + s.detector : '')
       + (s.embedder ? ' · embedder ' + s.embedder : '') + ' · ' + (s.nHeldOutTop ?? '?') + ' held-out top + ' + (s.nRandom ?? '?') + ' random windows'
       + (e.createdAt ? ' · ' + e.createdAt : '')));
+}
+
+/** A decoder feature's measured output side: the probability its promoted tokens gain when amplified, vs random units. */
+function outputLine(o) {
+  if (!o) return null;
+  const {h} = L;
+  const pct = (x) => (x >= 0 ? '+' : '') + (100 * x).toFixed(2) + ' pp';
+  if (o.gain === null || o.gain === undefined) return h('div', {class: 'muted output'}, 'output side: n/a (' + o.reason + ')');
+  const per = (o.candidates || []).slice(0, 5).map(c => "'" + c.token + "' " + pct(c.gain)).join(', ');
+  return h('div', {class: 'muted output'}, 'output side: amplified by ' + L.fmt(o.amplification, 3) + ' on ' + o.texts
+    + ' random windows, its promoted tokens gain ' + pct(o.gain) + ' in probability; ' + o.randomUnits + ' random units of the same write norm '
+    + pct(o.randomGain) + ' on average (at most ' + pct(o.randomMax) + '). Per token: ' + per + '. '
+    + (o.promotes && o.promotes.length ? 'The label names ' + o.promotes.map(t => "'" + t + "'").join(', ') + '.' : 'The label names none: ' + o.reason + '.'));
 }
 
 function renderExplanations(list, into) {

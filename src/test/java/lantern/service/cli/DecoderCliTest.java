@@ -50,6 +50,16 @@ class DecoderCliTest {
         String explained = run(new ExplainCommand(), "tiny-gpt2/1/mlp/5", "--no-embedding", "--data", data);
         assertThat(explained).contains("tiny-gpt2/1/mlp/5  [statistical]")
                 .containsPattern("causal +-?[01]\\.\\d{3} \\(zero-ablate tiny-gpt2/1/mlp/5: next-token KL [0-9.e+-]+ on \\d+ top");
+        // the neuron writes the unembedding of ' the': amplified, ' the' gains more than under any random unit, and
+        // the label reads both sides
+        assertThat(explained).containsPattern("output +[01]\\.\\d{3} \\(amplified by [0-9.e+-]+ on \\d+ random windows")
+                .contains("promotes ' the'");
+        assertThat(explained.lines().skip(1).findFirst().orElseThrow()).endsWith("; promotes ' the'");
+        String json = run(new ExplainCommand(), "tiny-gpt2/1/mlp/5", "--no-embedding", "--no-causal", "--json", "--data", data);
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.substring(json.indexOf('{')));
+        assertThat(node.at("/output/promotes/0").asText()).isEqualTo(" the");
+        assertThat(node.at("/output/rank").asDouble()).isEqualTo(1.0);
+        assertThat(node.at("/firesOn").asText()).isEqualTo(node.at("/text").asText().replace("; promotes ' the'", ""));
     }
 
     @Test

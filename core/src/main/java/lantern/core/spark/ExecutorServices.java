@@ -38,7 +38,8 @@ public final class ExecutorServices {
         this.models = MODELS.computeIfAbsent(dataDir.toAbsolutePath(), LoadedModels::new);
         Optional<LlmSettings> llm = LlmSettings.fromConfig(k -> Optional.ofNullable(settings.get(k)));
         this.explanations = ExplanationService.perFeature(dataDir, llm, models.scoringEmbedders())
-                .llmJudges(Boolean.parseBoolean(settings.getOrDefault("lantern.llm.fuzzing-intruder", "false")));
+                .llmJudges(Boolean.parseBoolean(settings.getOrDefault("lantern.llm.fuzzing-intruder", "false")))
+                .outputSide(new lantern.core.OutputSideCheck(models, dataDir)::of);
         this.causal = new CausalCheck(models, dataDir);
         this.engine = ExplainFeature.local(explanations, causal::causal);
         this.slots = new Semaphore(Math.max(1, Integer.parseInt(settings.getOrDefault("lantern.spark.executor-concurrency", "2"))), true);

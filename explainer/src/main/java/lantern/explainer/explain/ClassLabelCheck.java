@@ -70,6 +70,7 @@ public final class ClassLabelCheck {
     /** Null when the label is no class label (its rule does not start with a tag class) or quotes no examples. */
     public static Verdict check(String text, Rule rule, WordClasses corpus) {
         if (rule == null || rule.kind() != Rule.Kind.TAG || text == null) return null;
+        text = OutputClause.inputSide(text);  // a decoder label's "; promotes '...'" names no examples of the class
         String tag = rule.values().get(0);
         List<String> examples = examples(text);
         if (examples.isEmpty()) return null;
@@ -86,6 +87,7 @@ public final class ClassLabelCheck {
      * label that does not start as a token list ("the tokens ...", "tokens right ...", "the word pieces ...").
      */
     public static Verdict check(String text, WordClasses corpus) {
+        text = OutputClause.inputSide(text);
         if (text == null || text.startsWith("the token") || text.startsWith("tokens ") || text.startsWith("the word piece")
                 || text.startsWith("'")) return null;
         java.util.regex.Matcher m = LABEL_CLASS.matcher(text);

@@ -27,7 +27,7 @@ public final class HypothesisParser {
 
     public static Optional<Rule> parse(String text) {
         if (text == null || text.isBlank()) return Optional.empty();
-        String t = text.strip();
+        String t = OutputClause.inputSide(text).strip();  // what a decoder label says the unit promotes is no rule on its input
         String tag = null;
         Matcher code = TAG_CODE.matcher(t);
         if (code.find()) tag = (code.group(1) != null ? code.group(1) : code.group(2)).toUpperCase(Locale.ROOT);

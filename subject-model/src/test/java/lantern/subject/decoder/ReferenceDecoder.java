@@ -16,7 +16,7 @@ public final class ReferenceDecoder {
     /** Logits [positions][vocab]. Weights under HF names; for GPT-2, Conv1D [in, out]; Llama: Linear [out, in]. */
     public static float[][] logits(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
                             float eps) {
-        return run(kind, s, w, ids, theta, eps, null, null, null);
+        return run(kind, s, w, ids, theta, eps, null, null, null, null);
     }
 
     /** The neurons ({@code mlp.hook_post}) of {@code layer} at {@code position} replaced by {@code values}. */
@@ -26,7 +26,17 @@ public final class ReferenceDecoder {
     /** Logits [positions][vocab] with one layer's neurons at one position replaced. */
     public static float[][] logits(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
                                    float eps, PostOverride override) {
-        return run(kind, s, w, ids, theta, eps, null, null, override);
+        return run(kind, s, w, ids, theta, eps, null, null, override, null);
+    }
+
+    /** {@code amount} added to neuron {@code unit} ({@code mlp.hook_post}) of {@code layer} at every position. */
+    public record PostAdd(int layer, int unit, float amount) {
+    }
+
+    /** Logits [positions][vocab] with one neuron raised by a constant at every position (amplification). */
+    public static float[][] logits(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
+                                   float eps, PostAdd plus) {
+        return run(kind, s, w, ids, theta, eps, null, null, null, plus);
     }
 
     /**
@@ -36,7 +46,7 @@ public final class ReferenceDecoder {
     public static float[][][] residPre(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
                                        float eps) {
         float[][][] resid = new float[s.layers()][ids.length][];
-        run(kind, s, w, ids, theta, eps, null, resid, null);
+        run(kind, s, w, ids, theta, eps, null, resid, null, null);
         return resid;
     }
 
@@ -44,12 +54,12 @@ public final class ReferenceDecoder {
     public static float[][][] mlpPost(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
                                       float eps) {
         float[][][] post = new float[s.layers()][ids.length][];
-        run(kind, s, w, ids, theta, eps, post, null, null);
+        run(kind, s, w, ids, theta, eps, post, null, null, null);
         return post;
     }
 
     private static float[][] run(Kind kind, TinyModels.Spec s, Map<String, float[]> w, int[] ids, double theta,
-                                 float eps, float[][][] post, float[][][] residPre, PostOverride ov) {
+                                 float eps, float[][][] post, float[][][] residPre, PostOverride ov, PostAdd plus) {
         int d = s.d();
         int hd = s.hd();
         int h = s.heads();
@@ -129,6 +139,7 @@ public final class ReferenceDecoder {
                         pre[i] = (float) (0.5 * a * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (a + 0.044715 * a * a * a))));
                     }
                     if (ov != null && ov.layer() == l && ov.position() == pos) pre = ov.values().clone();
+                    if (plus != null && plus.layer() == l) pre[plus.unit()] += plus.amount();
                     if (post != null) post[l][pos] = pre.clone();
                     float[] m = inOut(pre, w.get(p + "mlp.c_proj.weight"), d);
                     add(m, w.get(p + "mlp.c_proj.bias"));
@@ -141,6 +152,7 @@ public final class ReferenceDecoder {
                     float[] u = outIn(xn, w.get(p + "mlp.up_proj.weight"), s.dMlp());
                     for (int i = 0; i < g.length; i++) g[i] = (float) (g[i] / (1 + Math.exp(-g[i])) * u[i]);
                     if (ov != null && ov.layer() == l && ov.position() == pos) g = ov.values().clone();
+                    if (plus != null && plus.layer() == l) g[plus.unit()] += plus.amount();
                     if (post != null) post[l][pos] = g.clone();
                     add(x, outIn(g, w.get(p + "mlp.down_proj.weight"), d));
                 }
