@@ -30,7 +30,7 @@ public final class CausalCheck {
 
     public CausalScore causal(FeatureRecords records) {
         SubjectModel m = models.get(records.id().model());
-        if (m instanceof DecoderModel d) return new DecoderCausalScorer(d, models.saes()).ablationScore(records);
+        if (m instanceof DecoderModel d) return DecoderCausalScorer.of(d, models.dictionaries()).ablationScore(records);
         if (m instanceof EncoderModel e) {
             return new CausalScorer(e, new InterventionPlanner(e, models.saes(), new DirectionStore(dataDir))).ablationScore(records);
         }

@@ -107,12 +107,14 @@ public class ExplainCommand implements Callable<Integer> {
              lantern.subject.decoder.DecoderModel dec = causal && decoder
                      ? lantern.subject.decoder.DecoderModels.load(id.model(), data.path()) : null;
              SaeStore saes = dec != null ? new SaeStore(data.path(), dec.manager())
-                     : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager())) {
+                     : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager());
+             var transcoders = dec != null ? new lantern.subject.transcoder.TranscoderStore(data.path(), dec.manager()) : null) {
             var service = new ExplanationService(data.path(), LlmSettingsFactory.fromMicroProfile(overrides),
                     noEmbedding ? null : minilm.embedder(), encoderId, RecordSplitter.scoring(windows),
                     java.time.Clock.systemUTC()).llmJudges(llmJudges);
             java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
-                    : dec != null ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)
+                    : dec != null ? rec -> lantern.eval.causal.DecoderCausalScorer.of(dec,
+                            new lantern.subject.transcoder.FeatureDictionaries(saes, transcoders)).ablationScore(rec)
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
                             new DirectionStore(data.path()))).ablationScore(rec);
             ExplanationResult r = produce(service, records, check);
