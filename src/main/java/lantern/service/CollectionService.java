@@ -70,7 +70,7 @@ public class CollectionService {
         HookedModel model = models.hooked(modelId);
         var source = new lantern.eval.sae.SaeActivationSource(model, models.dictionaries().source(modelId, layer, kind));
         var corpus = Corpora.open(defaultCorpus(modelId), config.dataDir());
-        collection(corpus, kind + "-l" + layer, CollectOptions.defaults().withLayers(layer), maxTokens)
+        collection(corpus, kind + "-l" + layer, CollectOptions.defaults().withLayers(layer), maxTokens, model)
                 .run(model, source, config.dataDir(), p -> { }, LOG::info);
     }
 
@@ -83,12 +83,14 @@ public class CollectionService {
         var corpus = Corpora.open(corpusName, config.dataDir());
         String name = corpus.name() + "-" + layersName(layers);
         CollectOptions opt = CollectOptions.defaults().withLayers(layers);
-        return collection(corpus, name, opt, maxTokens)
+        return collection(corpus, name, opt, maxTokens, model)
                 .run(model, new HookedActivationSource(model), config.dataDir(), progress, LOG::info);
     }
 
-    private CollectionRun collection(lantern.explainer.corpus.Corpus corpus, String name, CollectOptions opt, long maxTokens) {
-        return new CollectionRun(corpus, name, opt, maxTokens, 64)
+    /** Sequences of 64 tokens, or of the model's whole context when it is shorter. */
+    private CollectionRun collection(lantern.explainer.corpus.Corpus corpus, String name, CollectOptions opt, long maxTokens,
+                                     HookedModel model) {
+        return new CollectionRun(corpus, name, opt, maxTokens, Math.min(64, model.info().contextLength()))
                 .withCheckpoints(CheckpointPolicy.everySeconds(config.collect().checkpointSeconds()));
     }
 
