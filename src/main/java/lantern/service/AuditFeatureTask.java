@@ -1,5 +1,9 @@
 package lantern.service;
 
+import lantern.core.ExplanationScores;
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationService;
+import lantern.core.LanternConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import lantern.eval.audit.AuditRequest;

@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.core.ExplanationService;
+import lantern.core.LanternConfig;
 import lantern.errors.UnavailableException;
 
 import jakarta.annotation.PreDestroy;

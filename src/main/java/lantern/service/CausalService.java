@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.core.CausalCheck;
+import lantern.core.LanternConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import lantern.eval.causal.CausalScore;

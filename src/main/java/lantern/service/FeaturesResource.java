@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

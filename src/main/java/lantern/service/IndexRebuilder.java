@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.core.ExplanationStore;
+import lantern.core.ExplanationResult;
 import lantern.explainer.FeatureId;
 import lantern.index.FeatureIndex;
 

@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.core.LanternConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

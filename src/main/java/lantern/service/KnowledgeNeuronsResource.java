@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.core.LanternConfig;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.core.ExplanationService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -1,5 +1,7 @@
 package lantern.service;
 
+import lantern.core.LanternConfig;
+import lantern.core.LoadedModels;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,8 @@
 package lantern.service;
 
+import lantern.core.ExplanationScores;
+import lantern.core.ExplanationResult;
+import lantern.core.LanternConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

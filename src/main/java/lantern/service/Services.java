@@ -1,5 +1,8 @@
 package lantern.service;
 
+import lantern.core.ExplanationService;
+import lantern.core.LanternConfig;
+import lantern.core.LlmSettingsFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.core.LanternConfig;
 import lantern.errors.BadRequestException;
 
 import jakarta.annotation.PreDestroy;

@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.core.ExplanationService;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import lantern.eval.audit.AuditBudget;
 import lantern.eval.audit.AuditJobs;

@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.core.LanternConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;

@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.core.LanternConfig;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,5 +1,9 @@
 package lantern.service;
 
+import lantern.core.ExplanationScores;
+import lantern.core.ExplanationStore;
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationService;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;

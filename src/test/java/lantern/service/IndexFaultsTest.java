@@ -1,5 +1,8 @@
 package lantern.service;
 
+import lantern.core.ExplanationScores;
+import lantern.core.ExplanationStore;
+import lantern.core.ExplanationResult;
 import lantern.eval.audit.AuditJobs;
 import lantern.eval.audit.AuditRequest;
 import lantern.eval.audit.FeatureResult;

@@ -1,5 +1,8 @@
 package lantern.service;
 
+import lantern.core.ExplanationScores;
+import lantern.core.ExplanationStore;
+import lantern.core.ExplanationResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import lantern.explainer.FeatureId;

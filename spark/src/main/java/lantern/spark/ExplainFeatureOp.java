@@ -2,7 +2,7 @@ package lantern.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.service.spark.ExplainTask;
+import lantern.core.spark.ExplainTask;
 import org.apache.spark.api.java.function.Function;
 
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package lantern.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import lantern.explainer.FeatureRecords;
-import lantern.service.cli.OpenAiStubServer;
-import lantern.service.spark.ExecutorServices;
-import lantern.service.spark.ExplainTask;
+import lantern.eval.bench.OpenAiStubServer;
+import lantern.core.spark.ExecutorServices;
+import lantern.core.spark.ExplainTask;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,6 @@
 package lantern.service.cli;
 
+import lantern.eval.bench.OpenAiStubServer;
 import lantern.explainer.ActivationRecord;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;
@@ -8,8 +9,8 @@ import lantern.explainer.corpus.BrownCorpus;
 import lantern.explainer.corpus.Sentence;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.llm.LlmSettings;
-import lantern.service.ExplanationResult;
-import lantern.service.ExplanationService;
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationService;
 import picocli.CommandLine;
 
 import java.nio.file.Files;

@@ -14,9 +14,9 @@ import lantern.explainer.collect.Manifest;
 import lantern.explainer.collect.SaeCollectionCheck;
 import lantern.explainer.collect.StoredFeatureRecords;
 import lantern.explainer.openai.NeuronRecordJson;
-import lantern.service.ExplanationResult;
-import lantern.service.ExplanationService;
-import lantern.service.LlmSettingsFactory;
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationService;
+import lantern.core.LlmSettingsFactory;
 import lantern.subject.SentenceEmbedder;
 import lantern.subject.EncoderModel;
 import lantern.subject.sae.SaeStore;
@@ -221,7 +221,7 @@ public class ExplainCommand implements Callable<Integer> {
     }
 
     /** "0.620 [0.480, 0.740]": the score and its 95% bootstrap interval where there is one. */
-    static String fmt(Double d, lantern.service.ExplanationScores.Ci ci) {
+    static String fmt(Double d, lantern.core.ExplanationScores.Ci ci) {
         if (d == null && ci != null && ci.reason() != null) return "n/a (" + ci.reason() + ")";
         if (d == null || ci == null || ci.lo() == null || ci.hi() == null) return fmt(d);
         return String.format("%.3f [%.3f, %.3f]", d, ci.lo(), ci.hi());

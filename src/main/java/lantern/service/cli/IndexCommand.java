@@ -5,7 +5,7 @@ import lantern.explainer.FeatureRecords;
 import lantern.index.IndexCheck;
 import lantern.service.FeatureRecordsService;
 import lantern.service.IndexRebuilder;
-import lantern.service.LanternConfig;
+import lantern.core.LanternConfig;
 import lantern.service.ModelRegistry;
 import picocli.CommandLine;
 

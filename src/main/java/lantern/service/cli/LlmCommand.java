@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import lantern.explainer.llm.LlmNotConfiguredException;
 import lantern.explainer.llm.LlmProbe;
 import lantern.explainer.llm.LlmSettings;
-import lantern.service.LlmSettingsFactory;
+import lantern.core.LlmSettingsFactory;
 import picocli.CommandLine;
 
 import java.util.HashMap;

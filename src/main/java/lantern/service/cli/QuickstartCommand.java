@@ -10,7 +10,7 @@ import lantern.explainer.corpus.Corpora;
 import lantern.service.AuditService;
 import lantern.service.CollectionService;
 import lantern.service.FeatureRecordsService;
-import lantern.service.LanternConfig;
+import lantern.core.LanternConfig;
 import lantern.service.ModelRegistry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import picocli.CommandLine;

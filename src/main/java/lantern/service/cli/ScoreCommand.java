@@ -2,8 +2,8 @@ package lantern.service.cli;
 
 import lantern.eval.causal.CausalScore;
 import lantern.explainer.FeatureRecords;
-import lantern.service.ExplanationResult;
-import lantern.service.ExplanationService;
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationService;
 import picocli.CommandLine;
 
 import java.util.function.Function;

@@ -1,8 +1,10 @@
 package lantern.service.spark;
 
+import lantern.core.spark.ExplainTask;
+
 import lantern.eval.audit.AuditRequest;
 import lantern.explainer.FeatureRecords;
-import lantern.service.ExplanationResult;
+import lantern.core.ExplanationResult;
 
 /**
  * An audit's explain-and-score step on Spark: the feature's records go to the driver, which runs them as a one-task

@@ -1,5 +1,7 @@
 package lantern.service.spark;
 
+import lantern.core.spark.ExplainTask;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -5,8 +5,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import lantern.errors.BadRequestException;
-import lantern.service.LanternConfig;
-import lantern.service.LlmSettingsFactory;
+import lantern.core.LanternConfig;
+import lantern.core.LlmSettingsFactory;
 
 import java.time.Duration;
 import java.util.HashMap;

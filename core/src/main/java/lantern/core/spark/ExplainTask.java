@@ -1,11 +1,11 @@
-package lantern.service.spark;
+package lantern.core.spark;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import lantern.explainer.FeatureRecords;
-import lantern.service.ExplanationResult;
+import lantern.core.ExplanationResult;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

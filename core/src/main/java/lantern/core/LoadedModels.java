@@ -1,4 +1,4 @@
-package lantern.service;
+package lantern.core;
 
 import lantern.errors.NotFoundException;
 import lantern.subject.MklDispatch;

@@ -1,4 +1,4 @@
-package lantern.service;
+package lantern.core;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;

@@ -1,5 +1,6 @@
-package lantern.service;
+package lantern.core;
 
+import lantern.core.ExplanationResult;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,11 +1,11 @@
-package lantern.service.spark;
+package lantern.core.spark;
 
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.llm.LlmSettings;
-import lantern.service.CausalCheck;
-import lantern.service.ExplanationResult;
-import lantern.service.ExplanationService;
-import lantern.service.LoadedModels;
+import lantern.core.CausalCheck;
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationService;
+import lantern.core.LoadedModels;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package lantern.service;
+package lantern.core;
 
 import lantern.explainer.llm.LlmProvider;
 import lantern.explainer.llm.LlmSettings;

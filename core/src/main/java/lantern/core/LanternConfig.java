@@ -1,4 +1,4 @@
-package lantern.service;
+package lantern.core;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package lantern.service;
+package lantern.core;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;

@@ -1,4 +1,4 @@
-package lantern.service;
+package lantern.core;
 
 import lantern.explainer.explain.Rule;
 import lantern.explainer.llm.LlmUsage;

@@ -1,4 +1,4 @@
-package lantern.service.cli;
+package lantern.eval.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
