@@ -1,5 +1,8 @@
 package lantern.service;
 
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationService;
+import lantern.core.ExplanationStore;
 import lantern.core.LanternConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
