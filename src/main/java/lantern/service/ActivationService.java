@@ -1,7 +1,7 @@
 package lantern.service;
 
 import lantern.core.LanternConfig;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -56,7 +56,7 @@ public class ActivationService {
             } else {
                 SaeFeatureSource s = models.dictionaries().source(f.model(), f.layer(), f.kind());
                 if (f.index() >= s.width()) {
-                    throw new BadRequestException("feature " + f.index() + " out of range: " + f.kind() + " has features 0.." + (s.width() - 1));
+                    throw new InvalidInputException("feature " + f.index() + " out of range: " + f.kind() + " has features 0.." + (s.width() - 1));
                 }
                 saes.put(f, s);
                 hooks.cache(s.hook());
@@ -88,14 +88,14 @@ public class ActivationService {
         HookedModel model = models.hooked(modelId);
         ModelInfo info = model.info();
         if (layer != null && (layer < 0 || layer >= info.layers())) {
-            throw new BadRequestException("layer " + layer + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
+            throw new InvalidInputException("layer " + layer + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
         }
         boolean neurons = kind == null || kind.equals("mlp");
         if (!neurons && !FeatureDictionaries.isDictionaryKind(kind)) {
-            throw new BadRequestException("kind must be mlp, an SAE kind such as sae-resid_post-k32 or a transcoder kind"
+            throw new InvalidInputException("kind must be mlp, an SAE kind such as sae-resid_post-k32 or a transcoder kind"
                     + " such as tc-NAME: " + kind);
         }
-        if (!neurons && layer == null) throw new BadRequestException("an SAE or transcoder kind needs a layer");
+        if (!neurons && layer == null) throw new InvalidInputException("an SAE or transcoder kind needs a layer");
         SaeFeatureSource sae = neurons ? null : models.dictionaries().source(modelId, layer, kind);
         Encoding e = encode(model, text);
         int[] layers = layer != null ? new int[] {layer} : java.util.stream.IntStream.range(0, info.layers()).toArray();
@@ -139,9 +139,9 @@ public class ActivationService {
     }
 
     private Encoding encode(HookedModel model, String text) {
-        if (text == null || text.isBlank()) throw new BadRequestException("text is empty");
+        if (text == null || text.isBlank()) throw new InvalidInputException("text is empty");
         if (text.length() > config.maxTextChars()) {
-            throw new BadRequestException("text has " + text.length() + " characters; the limit is " + config.maxTextChars()
+            throw new InvalidInputException("text has " + text.length() + " characters; the limit is " + config.maxTextChars()
                     + " (lantern.max-text-chars)");
         }
         return model.toTokens(text);
@@ -151,10 +151,10 @@ public class ActivationService {
     static FeatureId checkFeature(ModelInfo info, FeatureId f) {
         if (f.isNeuron() || !FeatureDictionaries.isDictionaryKind(f.kind())) return checkNeuron(info, f);
         if (!f.model().equals(info.id())) {
-            throw new BadRequestException("feature " + f + " belongs to model '" + f.model() + "', not '" + info.id() + "'");
+            throw new InvalidInputException("feature " + f + " belongs to model '" + f.model() + "', not '" + info.id() + "'");
         }
         if (f.layer() >= info.layers()) {
-            throw new BadRequestException("layer " + f.layer() + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
+            throw new InvalidInputException("layer " + f.layer() + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
         }
         return f;
     }
@@ -162,16 +162,16 @@ public class ActivationService {
     /** Checks a neuron id against the model's shape; the message says what is valid. */
     static FeatureId checkNeuron(ModelInfo info, FeatureId f) {
         if (!f.model().equals(info.id())) {
-            throw new BadRequestException("feature " + f + " belongs to model '" + f.model() + "', not '" + info.id() + "'");
+            throw new InvalidInputException("feature " + f + " belongs to model '" + f.model() + "', not '" + info.id() + "'");
         }
         if (!f.isNeuron()) {
-            throw new BadRequestException("feature kind '" + f.kind() + "' is not served here (use mlp, sae-... or tc-NAME)");
+            throw new InvalidInputException("feature kind '" + f.kind() + "' is not served here (use mlp, sae-... or tc-NAME)");
         }
         if (f.layer() >= info.layers()) {
-            throw new BadRequestException("layer " + f.layer() + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
+            throw new InvalidInputException("layer " + f.layer() + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
         }
         if (f.index() >= info.neuronsPerLayer()) {
-            throw new BadRequestException("neuron " + f.index() + " out of range: layers have neurons 0.." + (info.neuronsPerLayer() - 1));
+            throw new InvalidInputException("neuron " + f.index() + " out of range: layers have neurons 0.." + (info.neuronsPerLayer() - 1));
         }
         return f;
     }

@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.core.ExplainFeature;
 import lantern.core.ExplanationScores;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
@@ -43,7 +44,7 @@ public class AuditFeatureTask implements FeatureTask {
     @Inject
     LanternConfig config;
     @Inject
-    lantern.service.spark.SparkEngine engine;
+    ExplainFeature explain;
 
     @Override
     public FeatureResult run(AuditRequest request, String featureId) {
@@ -68,16 +69,8 @@ public class AuditFeatureTask implements FeatureTask {
             // A dead neuron: nothing to explain; it is reported, not indexed.
             return new FeatureResult("", request.explainer(), null, null, null, null, r.stats().max(), topTokens);
         }
-        ExplanationResult e;
-        if (engine.enabled()) {
-            e = lantern.service.spark.SparkAudits.explain(engine, r, request);
-            explanations.keep(r.id(), e);
-        } else {
-            e = explanations.explain(r, request.explainer(), request.simulator(), request.causal() ? causal::causal : null,
-                    request.windows());
-        }
-        long seq = search.put(e, topTokens);
-        search.index().commitThrough(seq);
+        ExplanationResult e = explain.explain(r, new ExplainFeature.Options(request.explainer(), request.simulator(),
+                request.causal(), request.windows()));
         ExplanationScores s = e.scores();
         if (s.allSimulationsFailed()) {
             // the result is stored and indexed; the feature is still reported as failed, with the reason
@@ -105,11 +98,6 @@ public class AuditFeatureTask implements FeatureTask {
 
     /** The tokens at the max of the strongest windows, distinct, strongest first. */
     public static List<String> topTokens(FeatureRecords r, int limit) {
-        Set<String> out = new LinkedHashSet<>();
-        for (ActivationRecord w : r.top()) {
-            if (out.size() >= limit) break;
-            out.add(w.tokens().get(w.argMax()));
-        }
-        return new ArrayList<>(out);
+        return ExplainFeature.topTokens(r, limit);
     }
 }

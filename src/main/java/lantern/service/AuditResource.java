@@ -39,7 +39,7 @@ public class AuditResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response submit(AuditSubmission body) {
-        if (body == null) throw new lantern.errors.BadRequestException("body must be a JSON object like {\"model\":\"minilm-l6\",\"layers\":[0]}");
+        if (body == null) throw new lantern.errors.InvalidInputException("body must be a JSON object like {\"model\":\"minilm-l6\",\"layers\":[0]}");
         if (body.isDryRun()) return Response.ok(estimates.estimate(body.toRequest())).build();
         String id = audits.submit(body.toRequest());
         return Response.accepted(Map.of("id", id)).location(java.net.URI.create("/api/audits/" + id)).build();
@@ -61,7 +61,7 @@ public class AuditResource {
     @Path("/{id}/resume")
     @Consumes(MediaType.APPLICATION_JSON)
     public AuditStatus resume(@PathParam("id") String id, ResumeRequest body) {
-        if (body == null || body.budget() == null) throw new lantern.errors.BadRequestException("body must be like {\"budget\": {\"maxTokens\": 200000}}");
+        if (body == null || body.budget() == null) throw new lantern.errors.InvalidInputException("body must be like {\"budget\": {\"maxTokens\": 200000}}");
         return audits.jobs().resume(id, body.budget().toBudget());
     }
 
@@ -114,7 +114,7 @@ public class AuditResource {
             html = switch (format) {
                 case "html" -> true;
                 case "json" -> false;
-                default -> throw new lantern.errors.BadRequestException("format must be json or html: " + format);
+                default -> throw new lantern.errors.InvalidInputException("format must be json or html: " + format);
             };
         } else {
             html = headers.getAcceptableMediaTypes().stream().anyMatch(t -> t.isCompatible(MediaType.TEXT_HTML_TYPE) && !t.isWildcardType());

@@ -28,8 +28,8 @@ public record AuditSubmission(String model, @JsonFormat(with = JsonFormat.Featur
     }
 
     public AuditRequest toRequest() {
-        if (layers != null && layers.contains(null)) throw new lantern.errors.BadRequestException("layers must be integers");
-        if (watchedConcepts != null && watchedConcepts.contains(null)) throw new lantern.errors.BadRequestException("watchedConcepts must be strings");
+        if (layers != null && layers.contains(null)) throw new lantern.errors.InvalidInputException("layers must be integers");
+        if (watchedConcepts != null && watchedConcepts.contains(null)) throw new lantern.errors.InvalidInputException("watchedConcepts must be strings");
         return new AuditRequest(model, layers, kind, FeatureSelection.parse(features), explainer, simulator,
                 concurrency == null ? 1 : concurrency, watchedConcepts, causal != null && causal,
                 budget == null ? AuditBudget.NONE : budget.toBudget(), windows);

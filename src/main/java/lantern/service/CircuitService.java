@@ -52,10 +52,10 @@ public class CircuitService {
     }
 
     public Summary build(GraphRequest r, Attribution.Progress progress) throws IOException {
-        if (r == null) throw new lantern.errors.BadRequestException("request body is required");
-        if (r.model() == null || r.model().isBlank()) throw new lantern.errors.BadRequestException("\"model\" is required");
+        if (r == null) throw new lantern.errors.InvalidInputException("request body is required");
+        if (r.model() == null || r.model().isBlank()) throw new lantern.errors.InvalidInputException("\"model\" is required");
         if (r.transcoders() == null || r.transcoders().isBlank()) {
-            throw new lantern.errors.BadRequestException("\"transcoders\" is required (a set trained with lantern train transcoder)");
+            throw new lantern.errors.InvalidInputException("\"transcoders\" is required (a set trained with lantern train transcoder)");
         }
         HookedModel m;
         try {
@@ -126,7 +126,7 @@ public class CircuitService {
     public GraphIntervention.Result intervene(HookedModel m, Path dataDir, String id, List<GraphIntervention.Change> changes) {
         GraphStore.Stored s = new GraphStore(dataDir).load(id);
         if (!s.graph().model().equals(m.info().id())) {
-            throw new lantern.errors.BadRequestException("graph " + id + " is of model " + s.graph().model());
+            throw new lantern.errors.InvalidInputException("graph " + id + " is of model " + s.graph().model());
         }
         return GraphIntervention.run(CircuitTracer.decoder(m), set(m, dataDir, s.graph().transcoders()), s.graph(), changes);
     }

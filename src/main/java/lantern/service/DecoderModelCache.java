@@ -1,7 +1,7 @@
 package lantern.service;
 
 import lantern.core.LanternConfig;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -23,7 +23,7 @@ public class DecoderModelCache {
     ModelRegistry models;
 
     public SubjectModel get(String id) {
-        if (id == null || id.isBlank()) throw new BadRequestException("\"model\" is required");
+        if (id == null || id.isBlank()) throw new InvalidInputException("\"model\" is required");
         return models.get(id);
     }
 

@@ -35,7 +35,7 @@ public class DirectionsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Summary create(SteeringService.DirectionRequest r) {
-        if (r == null) throw new lantern.errors.BadRequestException("body must be JSON like {\"name\",\"model\",\"hook\",\"positive\":[...],\"negative\":[...],\"pool\"}");
+        if (r == null) throw new lantern.errors.InvalidInputException("body must be JSON like {\"name\",\"model\",\"hook\",\"positive\":[...],\"negative\":[...],\"pool\"}");
         limits.texts(r.positive(), "positive");
         limits.texts(r.negative(), "negative");
         return Summary.of(steering.createDirection(r));

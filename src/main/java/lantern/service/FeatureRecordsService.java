@@ -48,7 +48,7 @@ public class FeatureRecordsService implements FeatureRecordSource {
         if (lantern.subject.transcoder.TranscoderFeatures.isKind(id.kind())) {
             int width = models.dictionaries().width(id.model(), id.layer(), id.kind());  // 404 when the transcoder is missing
             if (id.index() >= width) {
-                throw new lantern.errors.BadRequestException("feature " + id.index() + " out of range: " + id.kind()
+                throw new lantern.errors.InvalidInputException("feature " + id.index() + " out of range: " + id.kind()
                         + " has features 0.." + (width - 1) + " at layer " + id.layer());
             }
         }

@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.core.ExplainFeature;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
 import jakarta.inject.Inject;
@@ -29,6 +30,8 @@ public class FeaturesResource {
     VocabService vocab;
     @Inject
     CausalService causal;
+    @Inject
+    ExplainFeature explain;
 
     /**
      * The explain call's body, bound strictly (unknown fields and wrong types are 400s, so a misspelt option is not
@@ -90,12 +93,8 @@ public class FeaturesResource {
         ExplainRequest request = body == null ? new ExplainRequest(null, null, null) : body;
         FeatureId fid = FeatureId.parse(id);
         FeatureRecords r = records.require(fid);
-        String explainer = request.explainer() == null ? "statistical" : request.explainer();
-        ExplanationResult e = explanations.explain(r, explainer, request.simulator(),
-                request.causalOrDefault() ? causal::causal : null, request.windows());
-        long seq = search.put(e, AuditFeatureTask.topTokens(r, 8));
-        search.index().commitThrough(seq);
-        return e;
+        return explain.explain(r, new ExplainFeature.Options(request.explainer(), request.simulator(),
+                request.causalOrDefault(), request.windows()));
     }
 
     /**
@@ -117,7 +116,7 @@ public class FeaturesResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public ExplanationResult score(@PathParam("id") String id, ScoreRequest request) {
         if (request == null || request.explanation() == null || request.explanation().isBlank()) {
-            throw new lantern.errors.BadRequestException("explanation is missing: the body must be {\"explanation\": \"...\", \"simulator\": ...}");
+            throw new lantern.errors.InvalidInputException("explanation is missing: the body must be {\"explanation\": \"...\", \"simulator\": ...}");
         }
         FeatureRecords r = records.require(FeatureId.parse(id));
         return explanations.score(r, request.explanation(), request.simulator(), request.windows());

@@ -8,7 +8,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.fv.FunctionVectors;
 import lantern.subject.fv.FvResult;
 import lantern.subject.fv.IclTask;
@@ -43,21 +43,21 @@ public class FunctionVectorsResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public FvResult run(FunctionVectorRequest r) {
-        if (r == null) throw new BadRequestException("request body is required");
+        if (r == null) throw new InvalidInputException("request body is required");
         IclTask task;
         if (r.task() != null && !r.task().isNull()) {
-            if (r.taskName() != null) throw new BadRequestException("give \"task\" or \"taskName\", not both");
+            if (r.taskName() != null) throw new InvalidInputException("give \"task\" or \"taskName\", not both");
             task = IclTask.parse(r.task(), "task");
         } else if (r.taskName() != null) {
             task = Shipped.shippedTask(r.taskName());
         } else {
-            throw new BadRequestException("\"task\" (a list of {\"input\",\"output\"}) or \"taskName\" is required");
+            throw new InvalidInputException("\"task\" (a list of {\"input\",\"output\"}) or \"taskName\" is required");
         }
         if (r.meanTrials() != null && r.meanTrials() > MAX_MEAN_TRIALS) {
-            throw new BadRequestException("meanTrials is at most " + MAX_MEAN_TRIALS + " here (the CLI allows more)");
+            throw new InvalidInputException("meanTrials is at most " + MAX_MEAN_TRIALS + " here (the CLI allows more)");
         }
         if (r.aieTrials() != null && r.aieTrials() > MAX_AIE_TRIALS) {
-            throw new BadRequestException("aieTrials is at most " + MAX_AIE_TRIALS + " here (the CLI allows more)");
+            throw new InvalidInputException("aieTrials is at most " + MAX_AIE_TRIALS + " here (the CLI allows more)");
         }
         return FunctionVectors.run(models.get(r.model()), task, new FunctionVectors.Options(r.heads(), r.layer(),
                 r.shots(), r.meanTrials(), r.aieTrials(), r.seed() == null ? 0 : r.seed()), s -> { });

@@ -6,7 +6,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.Sampling;
 import lantern.subject.dola.DolaGenerator;
@@ -35,7 +35,7 @@ public class GenerateResource {
 
     @POST
     public GenerationResult generate(GenerateRequest r) {
-        if (r == null) throw new BadRequestException("request body is required");
+        if (r == null) throw new InvalidInputException("request body is required");
         if (r.maxTokens() != null) limits.generationTokens(r.maxTokens());
         Sampling s = new Sampling(r.maxTokens() == null ? 40 : r.maxTokens(),
                 r.temperature() == null ? 0 : r.temperature(), r.topP() == null ? 1 : r.topP(),
@@ -48,13 +48,13 @@ public class GenerateResource {
     /** The model a body names; an unknown name is bad input here (400), not a missing URL. */
     static SubjectModel model(DecoderModelCache models, String id) {
         if (lantern.subject.bert.BertModel.MINILM_ID.equals(id)) { // said without loading the encoder's weights
-            throw new BadRequestException("model " + id + " is an encoder: it has no LM head (generation, DoLa and "
+            throw new InvalidInputException("model " + id + " is an encoder: it has no LM head (generation, DoLa and "
                     + "knowledge neurons need one)");
         }
         try {
             return models.get(id);
         } catch (NoSuchElementException e) { // lantern.errors.NotFoundException among them
-            throw new BadRequestException(e.getMessage(), e);
+            throw new InvalidInputException(e.getMessage(), e);
         }
     }
 }

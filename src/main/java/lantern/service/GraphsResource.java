@@ -11,7 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.StreamingOutput;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.circuits.GraphIntervention;
 import lantern.subject.circuits.GraphStore;
 
@@ -47,7 +47,7 @@ public class GraphsResource {
     @GET
     @Path("{id}")
     public StreamingOutput get(@PathParam("id") String id, @QueryParam("pruned") @DefaultValue("true") String pruned) {
-        if (!pruned.equals("true") && !pruned.equals("false")) throw new BadRequestException("pruned must be true or false");
+        if (!pruned.equals("true") && !pruned.equals("false")) throw new InvalidInputException("pruned must be true or false");
         CircuitService.GraphJsonWriter json = circuits.json(id, Boolean.parseBoolean(pruned));  // 404 before the body
         return json::writeTo;
     }
@@ -56,14 +56,14 @@ public class GraphsResource {
     @Path("{id}/intervene")
     @Consumes(MediaType.APPLICATION_JSON)
     public GraphIntervention.Result intervene(@PathParam("id") String id, InterveneRequest r) {
-        if (r == null) throw new BadRequestException("request body is required");
+        if (r == null) throw new InvalidInputException("request body is required");
         List<GraphIntervention.Change> changes = new java.util.ArrayList<>();
         if (r.changes() != null) changes.addAll(r.changes());
         if (r.nodes() != null) {
             double s = r.scale() == null ? 0 : r.scale();
             for (String n : r.nodes()) changes.add(new GraphIntervention.Change(n, s));
         }
-        if (changes.isEmpty()) throw new BadRequestException("give \"nodes\" (with \"scale\", default 0) or \"changes\"");
+        if (changes.isEmpty()) throw new InvalidInputException("give \"nodes\" (with \"scale\", default 0) or \"changes\"");
         return circuits.intervene(id, changes);
     }
 }

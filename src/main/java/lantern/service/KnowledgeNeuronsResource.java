@@ -7,7 +7,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.explainer.collect.ActivationStore;
 import lantern.explainer.collect.Manifest;
 import lantern.subject.knowledge.KnowledgeNeurons;
@@ -48,7 +48,7 @@ public class KnowledgeNeuronsResource {
 
     @POST
     public Response find(Request r) {
-        if (r == null) throw new BadRequestException("request body is required");
+        if (r == null) throw new InvalidInputException("request body is required");
         limits.texts(r.prompts(), "prompts");
         KnowledgeRequest kr = new KnowledgeRequest(r.prompts(), r.target(), r.steps() == null ? 20 : r.steps(),
                 r.threshold() == null ? 0.3 : r.threshold(), r.share() == null ? 0.5 : r.share(),

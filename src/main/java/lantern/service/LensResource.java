@@ -1,6 +1,6 @@
 package lantern.service;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -25,9 +25,9 @@ public class LensResource {
 
     @POST
     public LensResult lens(LensRequest request) {
-        if (request == null) throw new BadRequestException("request body is required");
+        if (request == null) throw new InvalidInputException("request body is required");
         if (request.prompt() == null || request.prompt().isEmpty()) {
-            throw new BadRequestException("\"prompt\" is required");
+            throw new InvalidInputException("\"prompt\" is required");
         }
         return LogitLens.run(models.get(request.model()), request.prompt(),
                 request.position() == null ? -1 : request.position(), request.k() == null ? 5 : request.k());

@@ -8,7 +8,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.icl.Shipped;
 import lantern.subject.lre.LreResult;
 import lantern.subject.lre.Relation;
@@ -40,17 +40,17 @@ public class LreResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public LreResult run(LreRequest r) {
-        if (r == null) throw new BadRequestException("request body is required");
+        if (r == null) throw new InvalidInputException("request body is required");
         Relation relation;
         if (r.relation() != null && !r.relation().isNull()) {
-            if (r.relationName() != null) throw new BadRequestException("give \"relation\" or \"relationName\", not both");
+            if (r.relationName() != null) throw new InvalidInputException("give \"relation\" or \"relationName\", not both");
             relation = Relation.parse(r.relation(), "relation");
         } else if (r.relationName() != null) {
             relation = Shipped.shippedRelation(r.relationName());
         } else {
-            throw new BadRequestException("\"relation\" ({\"prompt_templates\", \"samples\"}) or \"relationName\" is required");
+            throw new InvalidInputException("\"relation\" ({\"prompt_templates\", \"samples\"}) or \"relationName\" is required");
         }
-        if (r.layer() == null) throw new BadRequestException("\"layer\" is required");
+        if (r.layer() == null) throw new InvalidInputException("\"layer\" is required");
         return RelationalEmbedding.run(models.get(r.model()), relation, new RelationalEmbedding.Options(r.layer(),
                 r.beta(), r.train(), r.rank(), r.seed() == null ? 0 : r.seed()), s -> { });
     }

@@ -85,14 +85,14 @@ public class ModelRegistry {
     public lantern.subject.HookedModel hooked(String id) {
         SubjectModel m = get(id);
         if (m instanceof lantern.subject.HookedModel h) return h;
-        throw new lantern.errors.BadRequestException("model '" + id + "' cannot be run through hooks");
+        throw new lantern.errors.InvalidInputException("model '" + id + "' cannot be run through hooks");
     }
 
     /** The encoder named {@code id}, or a clear error when it is not one. */
     public lantern.subject.EncoderModel encoder(String id) {
         SubjectModel m = get(id);
         if (m instanceof lantern.subject.EncoderModel b) return b;
-        throw new lantern.errors.BadRequestException("model '" + id + "' is not an encoder");
+        throw new lantern.errors.InvalidInputException("model '" + id + "' is not an encoder");
     }
 
     @PreDestroy

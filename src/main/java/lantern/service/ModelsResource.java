@@ -1,6 +1,6 @@
 package lantern.service;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -40,7 +40,7 @@ public class ModelsResource {
     @Path("/{model}/activations")
     @Consumes(MediaType.APPLICATION_JSON)
     public Object activations(@PathParam("model") String model, ActivationsRequest request) {
-        if (request == null) throw new BadRequestException("body must be JSON like {\"text\":\"...\"}");
+        if (request == null) throw new InvalidInputException("body must be JSON like {\"text\":\"...\"}");
         models.get(model);
         if (request.features() == null || request.features().isEmpty()) {
             return activations.strongest(model, request.text(), 10);

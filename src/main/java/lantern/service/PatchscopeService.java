@@ -50,21 +50,18 @@ public class PatchscopeService {
                 : targetPrompt != null ? PatchscopePreset.FREE_FORM : PatchscopePreset.IDENTITY;
         if (targetPrompt != null) return new Target(targetPrompt, targetPosition == null ? -1 : targetPosition);
         if (preset == PatchscopePreset.FREE_FORM) {
-            throw new lantern.errors.BadRequestException("free-form needs a target prompt (or name a preset: identity, "
+            throw new lantern.errors.InvalidInputException("free-form needs a target prompt (or name a preset: identity, "
                     + "entity-description, attribute-extraction)");
         }
         if (targetPosition != null) return new Target(preset.prompt(), targetPosition);
-        if (!(target instanceof DecoderModel d)) {
-            throw new lantern.errors.BadRequestException("model " + target.info().id() + " is an encoder: no LM head, no Patchscopes");
-        }
-        return new Target(preset.prompt(), preset.targetPosition(d));
+        return new Target(preset.prompt(), preset.targetPosition(target.requireLanguageModel("Patchscopes")));
     }
 
     public PatchscopeResult patch(SubjectModel source, SubjectModel target, Patch p) {
-        if (p.sourceLayer() == null) throw new lantern.errors.BadRequestException("the source layer is required");
+        if (p.sourceLayer() == null) throw new lantern.errors.InvalidInputException("the source layer is required");
         Target t = target(p.preset(), p.targetPrompt(), p.targetPosition(), target);
         int maxTokens = p.maxTokens() == null ? 20 : p.maxTokens();
-        if (maxTokens < 0 || maxTokens > MAX_TOKENS) throw new lantern.errors.BadRequestException("maxTokens must be in 0.." + MAX_TOKENS);
+        if (maxTokens < 0 || maxTokens > MAX_TOKENS) throw new lantern.errors.InvalidInputException("maxTokens must be in 0.." + MAX_TOKENS);
         var request = new PatchscopeRequest(p.sourcePrompt(), p.sourceLayer(),
                 p.sourcePosition() == null ? -1 : p.sourcePosition(), t.prompt(),
                 p.targetLayer() == null ? p.sourceLayer() : p.targetLayer(), t.position(), p.mapping(), maxTokens,
@@ -74,7 +71,7 @@ public class PatchscopeService {
     }
 
     public LayerSweep.Result sweep(SubjectModel model, Sweep s) {
-        if (s.prompt() == null || s.prompt().isEmpty()) throw new lantern.errors.BadRequestException("the prompt is required");
+        if (s.prompt() == null || s.prompt().isEmpty()) throw new lantern.errors.InvalidInputException("the prompt is required");
         Target t = target(s.preset(), s.targetPrompt(), s.targetPosition(), model);
         List<Integer> positions = s.positions();
         if (positions == null) {

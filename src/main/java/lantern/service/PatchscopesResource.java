@@ -1,6 +1,6 @@
 package lantern.service;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.inject.Inject;
@@ -70,10 +70,10 @@ public class PatchscopesResource {
         List<Integer> positions = null;
         JsonNode ps = body.get("positions");
         if (ps != null && !ps.isNull()) {
-            if (!ps.isArray()) throw new lantern.errors.BadRequestException("\"positions\" must be an array of integers");
+            if (!ps.isArray()) throw new lantern.errors.InvalidInputException("\"positions\" must be an array of integers");
             positions = new ArrayList<>();
             for (JsonNode p : ps) {
-                if (!p.canConvertToInt()) throw new BadRequestException("\"positions\" must hold integers");
+                if (!p.canConvertToInt()) throw new InvalidInputException("\"positions\" must hold integers");
                 positions.add(p.asInt());
             }
         }
@@ -88,7 +88,7 @@ public class PatchscopesResource {
         }
         JsonNode a = m.get("affine");
         if (!m.isObject() || a == null || !a.isObject() || !a.path("weight").isArray()) {
-            throw new BadRequestException("\"mapping\" must be \"identity\" or {\"affine\": {\"weight\": [[..]], "
+            throw new InvalidInputException("\"mapping\" must be \"identity\" or {\"affine\": {\"weight\": [[..]], "
                     + "\"bias\": [..]}}");
         }
         JsonNode w = a.get("weight");
@@ -99,10 +99,10 @@ public class PatchscopesResource {
     }
 
     private static float[] floats(JsonNode n, String what) {
-        if (n == null || !n.isArray()) throw new BadRequestException(what + " must be an array of numbers");
+        if (n == null || !n.isArray()) throw new InvalidInputException(what + " must be an array of numbers");
         float[] out = new float[n.size()];
         for (int i = 0; i < out.length; i++) {
-            if (!n.get(i).isNumber()) throw new BadRequestException(what + " must hold only numbers");
+            if (!n.get(i).isNumber()) throw new InvalidInputException(what + " must hold only numbers");
             out[i] = n.get(i).floatValue();
         }
         return out;
@@ -113,34 +113,34 @@ public class PatchscopesResource {
         java.util.Set<String> known = java.util.Set.of(fields);
         for (var it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!known.contains(f)) throw new BadRequestException("unknown field in " + what + ": " + f + " (known: " + String.join(", ", fields) + ")");
+            if (!known.contains(f)) throw new InvalidInputException("unknown field in " + what + ": " + f + " (known: " + String.join(", ", fields) + ")");
         }
     }
 
     private static void bool(JsonNode n, String field) {
         JsonNode v = n.get(field);
-        if (v != null && !v.isNull() && !v.isBoolean()) throw new BadRequestException("\"" + field + "\" must be true or false");
+        if (v != null && !v.isNull() && !v.isBoolean()) throw new InvalidInputException("\"" + field + "\" must be true or false");
     }
 
     private static void requireObject(JsonNode n, String what) {
-        if (n == null || !n.isObject()) throw new BadRequestException(what + " must be a JSON object");
+        if (n == null || !n.isObject()) throw new InvalidInputException(what + " must be a JSON object");
     }
 
     private static String text(JsonNode n, String field, String fallback) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return fallback;
-        if (!v.isTextual()) throw new BadRequestException("\"" + field + "\" must be a string");
+        if (!v.isTextual()) throw new InvalidInputException("\"" + field + "\" must be a string");
         return v.asText();
     }
 
     private static int integer(JsonNode n, String field, Integer fallback) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) {
-            if (fallback == null) throw new BadRequestException("\"" + field + "\" is required");
+            if (fallback == null) throw new InvalidInputException("\"" + field + "\" is required");
             return fallback;
         }
         if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-            throw new BadRequestException("\"" + field + "\" must be an integer");
+            throw new InvalidInputException("\"" + field + "\" must be an integer");
         }
         return v.asInt();
     }
@@ -153,7 +153,7 @@ public class PatchscopesResource {
     private static double number(JsonNode n, String field, double fallback) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return fallback;
-        if (!v.isNumber()) throw new BadRequestException("\"" + field + "\" must be a number");
+        if (!v.isNumber()) throw new InvalidInputException("\"" + field + "\" must be a number");
         return v.asDouble();
     }
 }

@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import lantern.errors.HttpStatusException;
-import lantern.errors.TooManyRequestsException;
+import lantern.errors.BusyException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -19,8 +18,8 @@ import java.util.stream.Collectors;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The one place exceptions become RFC 9457 problem JSON. Our typed exceptions ({@link HttpStatusException}: bad
- * request, not found, conflict, payload too large, too many requests, unavailable) answer their status and message;
+ * The one place exceptions become RFC 9457 problem JSON. Our domain exceptions ({@link lantern.errors.DomainException}: invalid input,
+ * not found, conflict, too large, busy, unavailable) answer the status {@link #statusOf} gives them and their message;
  * JSON that does not bind to the request record is a 400; anything else is ours: a 500 whose body carries an error
  * id that the logged stack trace carries too, and never the caller's fault.
  */
@@ -32,24 +31,42 @@ public class ProblemMappers {
         return Response.status(status).type(PROBLEM).entity(Problem.of(status, title, detail)).build();
     }
 
+    /** The HTTP status and title of each of our domain exceptions: the one place they meet HTTP. */
+    record Status(int code, String title) {
+    }
+
+    /** The status of a domain exception, or null for any other (a bug: a 500). */
+    static Status statusOf(Throwable e) {
+        return switch (e) {
+            case lantern.errors.InvalidInputException x -> new Status(400, "Bad request");
+            case lantern.errors.NotFoundException x -> new Status(404, "Not found");
+            case lantern.errors.ConflictException x -> new Status(409, "Conflict");
+            case lantern.errors.TooLargeException x -> new Status(413, "Payload too large");
+            case BusyException x -> new Status(429, "Too many requests");
+            case lantern.errors.UnavailableException x -> new Status(503, "Service unavailable");
+            default -> null;
+        };
+    }
+
     /** Maps an exception to its problem response (also used by filters that see exceptions outside JAX-RS). */
     public static Response toResponse(Throwable e) {
-        if (e instanceof HttpStatusException h) {
-            Response.ResponseBuilder r = Response.status(h.status()).type(PROBLEM)
-                    .entity(Problem.of(h.status(), h.title(), h.getMessage()));
-            if (e instanceof TooManyRequestsException t) r.header("Retry-After", t.retryAfterSeconds());
+        Status status = statusOf(e);
+        if (status != null) {
+            Response.ResponseBuilder r = Response.status(status.code()).type(PROBLEM)
+                    .entity(Problem.of(status.code(), status.title(), e.getMessage()));
+            if (e instanceof BusyException t) r.header("Retry-After", t.retryAfterSeconds());
             return r.build();
         }
         if (e instanceof JsonProcessingException j) {
-            HttpStatusException typed = typedCause(j);
-            if (typed != null) return toResponse((Throwable) typed);
+            Throwable typed = typedCause(j);
+            if (typed != null) return toResponse(typed);
             return problem(400, "Malformed JSON", bindingMessage(j));
         }
         if (e instanceof WebApplicationException w) {
             if (w.getCause() instanceof JsonProcessingException j) return toResponse(j);
-            int status = w.getResponse().getStatus();
-            if (status == 500) return internal(e);
-            return problem(status, w.getResponse().getStatusInfo().getReasonPhrase(), w.getMessage());
+            int code = w.getResponse().getStatus();
+            if (code == 500) return internal(e);
+            return problem(code, w.getResponse().getStatusInfo().getReasonPhrase(), w.getMessage());
         }
         return internal(e);
     }
@@ -82,9 +99,9 @@ public class ProblemMappers {
         return "a " + t.getSimpleName();
     }
 
-    private static HttpStatusException typedCause(Throwable e) {
+    private static Throwable typedCause(Throwable e) {
         for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-            if (t instanceof HttpStatusException h) return h;
+            if (statusOf(t) != null) return t;
         }
         return null;
     }

@@ -1,6 +1,6 @@
 package lantern.service;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,25 +23,25 @@ public class RegistryFeatureSpace implements FeatureSpace {
     @Override
     public int width(String model, int layer, String kind) {
         ModelInfo info = info(model);
-        if (layer < 0 || layer >= info.layers()) throw new BadRequestException("model " + model + " has no layer " + layer);
+        if (layer < 0 || layer >= info.layers()) throw new InvalidInputException("model " + model + " has no layer " + layer);
         if ("mlp".equals(kind)) return info.neuronsPerLayer();
         if (lantern.subject.transcoder.FeatureDictionaries.isDictionaryKind(kind)) {
             try {
                 return models.dictionaries().width(model, layer, kind);
             } catch (RuntimeException e) {
-                throw new BadRequestException("no " + (kind.startsWith("sae-") ? "SAE " : "transcoder ") + model + "/" + layer
+                throw new InvalidInputException("no " + (kind.startsWith("sae-") ? "SAE " : "transcoder ") + model + "/" + layer
                         + "/" + kind + " (train one: " + (kind.startsWith("sae-") ? "lantern sae train" : "lantern train transcoder")
                         + "): " + e.getMessage());
             }
         }
-        throw new BadRequestException("unknown feature kind for audits: " + kind + " (known: mlp, sae-..., tc-NAME)");
+        throw new InvalidInputException("unknown feature kind for audits: " + kind + " (known: mlp, sae-..., tc-NAME)");
     }
 
     private ModelInfo info(String model) {
         try {
             return models.get(model).info();
         } catch (java.util.NoSuchElementException e) {
-            throw new BadRequestException(e.getMessage());
+            throw new InvalidInputException(e.getMessage());
         }
     }
 }

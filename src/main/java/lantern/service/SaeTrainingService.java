@@ -1,5 +1,6 @@
 package lantern.service;
 
+import lantern.explainer.train.SaeText;
 import ai.djl.ndarray.NDManager;
 import jakarta.enterprise.context.ApplicationScoped;
 import lantern.subject.EncoderModel;
@@ -24,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SAE training use case, encoder or decoder alike: collect a hook's activations over Brown (every 10th document
+ * The SAE training use case, encoder or decoder alike: collect a hook's activations over Brown (every 20th document from the 11th
  * held out), train, measure on the held-out documents (reconstruction; downstream: MiniLM's embedding cosine or a
  * decoder's next-token loss) and save in SAELens format with the metrics beside it. {@code lantern sae train}
  * calls it; it is where a REST path would call too.
@@ -49,7 +50,7 @@ public class SaeTrainingService {
 
     public Result train(HookedModel m, Path dataDir, Request r, Listener listener) throws IOException {
         HookNames.requireValid(r.hook(), m.hookNames());
-        if (r.tokens() < r.options().batchSize()) throw new lantern.errors.BadRequestException("train on at least one batch of tokens");
+        if (r.tokens() < r.options().batchSize()) throw new lantern.errors.InvalidInputException("train on at least one batch of tokens");
         try (NDManager nd = m.manager().newSubManager()) {
             SaeText text = SaeText.brown(dataDir, r.options().seed());
             HookActivationCollector collector = new HookActivationCollector(m);
@@ -60,8 +61,10 @@ public class SaeTrainingService {
                 SaeMetrics metrics = SaeEvaluator.reconstruction(sae, held);
                 float[] mean = held.data().mean(new int[]{0}).toFloatArray();
                 List<String> fidelityTexts = text.heldOut().stream().filter(s -> s.length() > 20).limit(r.fidelityTexts()).toList();
-                if (m instanceof EncoderModel e) metrics = metrics.withFidelity(SaeEvaluator.fidelity(e, sae, fidelityTexts, mean));
-                if (m instanceof DecoderModel d) metrics = metrics.withNextToken(SaeEvaluator.nextToken(d, sae, fidelityTexts, mean));
+                EncoderModel e = m.sentenceEmbedder().orElse(null);
+                if (e != null) metrics = metrics.withFidelity(SaeEvaluator.fidelity(e, sae, fidelityTexts, mean));
+                DecoderModel d = m.languageModel().orElse(null);
+                if (d != null) metrics = metrics.withNextToken(SaeEvaluator.nextToken(d, sae, fidelityTexts, mean));
 
                 Map<String, Object> notes = new LinkedHashMap<>();
                 notes.put("metrics", metrics);
@@ -69,8 +72,8 @@ public class SaeTrainingService {
                         "tokens_seen", t.tokensSeen(), "resampled", t.resampled(), "seconds", t.seconds(),
                         "input_scale", t.inputScale(), "options", r.options()));
                 notes.put("data", m.isDecoder()
-                        ? "Brown sentences, each after the model's BOS; every 10th document held out; BOS rows and padding dropped"
-                        : "Brown, every 10th document held out; all real tokens incl. [CLS]/[SEP], padding dropped");
+                        ? "Brown sentences, each after the model's BOS; every 20th document from the 11th held out (the trainers' Brown split); BOS rows and padding dropped"
+                        : "Brown, every 20th document from the 11th held out (the trainers' Brown split); all real tokens incl. [CLS]/[SEP], padding dropped");
                 Path dir;
                 if (r.out() != null) {
                     SaeLensFormat.save(sae, r.out());

@@ -1,6 +1,6 @@
 package lantern.service;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
@@ -100,10 +100,10 @@ public class SearchResource {
     public ActivationResponse byText(@QueryParam("text") String text, @QueryParam("model") @DefaultValue("minilm-l6") String model,
                                      @QueryParam("kind") @DefaultValue("mlp") String kind, @QueryParam("layer") String layer,
                                      @QueryParam("limit") @DefaultValue("20") String limit) {
-        if (text == null || text.isBlank()) throw new BadRequestException("text is required");
-        if (text.length() > 5000) throw new BadRequestException("text is longer than 5000 characters");
+        if (text == null || text.isBlank()) throw new InvalidInputException("text is required");
+        if (text.length() > 5000) throw new InvalidInputException("text is longer than 5000 characters");
         int n = integer(limit, "limit");
-        if (n < 1 || n > 100) throw new BadRequestException("limit must lie in [1, 100]: " + n);
+        if (n < 1 || n > 100) throw new InvalidInputException("limit must lie in [1, 100]: " + n);
         if (!finders.isResolvable()) {
             throw new lantern.errors.UnavailableException("search by inference is not available: no FeatureActivationFinder");
         }
@@ -122,7 +122,7 @@ public class SearchResource {
         try {
             return Integer.parseInt(s.strip());
         } catch (NumberFormatException | NullPointerException e) {
-            throw new BadRequestException(name + " must be an integer: " + s);
+            throw new InvalidInputException(name + " must be an integer: " + s);
         }
     }
 
@@ -135,7 +135,7 @@ public class SearchResource {
         try {
             return Double.parseDouble(s.strip());
         } catch (NumberFormatException e) {
-            throw new BadRequestException(name + " must be a number: " + s);
+            throw new InvalidInputException(name + " must be a number: " + s);
         }
     }
 }

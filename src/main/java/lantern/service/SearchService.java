@@ -79,8 +79,13 @@ public class SearchService {
                 .withPromotes(vocab.promotedWords(e.feature())));
     }
 
+    /** {@link #put(ExplanationResult, List)} and a commit through it: the explanation is searchable and durable. */
+    public void indexAndCommit(ExplanationResult e, List<String> topTokens) {
+        index().commitThrough(put(e, topTokens));
+    }
+
     /** A stored explanation as the index holds it: every score with its 95% interval. */
-    static IndexedExplanation indexed(ExplanationResult e, List<String> topTokens, float[] embedding, long createdAt) {
+    public static IndexedExplanation indexed(ExplanationResult e, List<String> topTokens, float[] embedding, long createdAt) {
         ExplanationScores s = e.scores();
         Double causal = s.causal() == null ? null : s.causal().score();
         return IndexedExplanation.of(e.feature(), e.text(), e.explainer(), s.simulation(), s.detection(),

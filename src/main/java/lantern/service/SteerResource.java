@@ -1,6 +1,6 @@
 package lantern.service;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -32,7 +32,7 @@ public class SteerResource {
     @APIResponse(responseCode = "200", description = "decoders: two continuations; encoders: embedding comparison",
             content = @Content(schema = @Schema(oneOf = {GenerationSteering.Result.class, Steering.Result.class})))
     public Object steer(SteeringService.SteerRequest r) {
-        if (r == null) throw new BadRequestException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...]}");
+        if (r == null) throw new InvalidInputException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...]}");
         limits.texts(r.candidates(), "candidates");
         limits.texts(r.interventions(), "interventions");
         if (r.maxTokens() != null) limits.generationTokens(r.maxTokens());

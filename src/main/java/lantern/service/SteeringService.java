@@ -1,7 +1,7 @@
 package lantern.service;
 
 import lantern.core.LanternConfig;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,12 +74,12 @@ public class SteeringService {
     }
 
     public Direction createDirection(DirectionRequest r) {
-        if (r == null) throw new lantern.errors.BadRequestException("body must be JSON like {\"name\",\"model\",\"hook\",\"positive\":[...],\"negative\":[...]}");
+        if (r == null) throw new lantern.errors.InvalidInputException("body must be JSON like {\"name\",\"model\",\"hook\",\"positive\":[...],\"negative\":[...]}");
         DirectionStore.checkName(r.name());
         HookedModel m = model(r.model());
         checkTexts("positive", r.positive());
         checkTexts("negative", r.negative());
-        if (r.hook() == null) throw new lantern.errors.BadRequestException("hook is missing (e.g. blocks.3.hook_resid_post)");
+        if (r.hook() == null) throw new lantern.errors.InvalidInputException("hook is missing (e.g. blocks.3.hook_resid_post)");
         Pooling pool = Pooling.parse(r.pool(), m.info().encoder() ? Pooling.MEAN : Pooling.LAST);
         Direction d = MeanDifference.compute(m, r.name(), r.hook(), r.positive(), r.negative(), pool);
         directions().save(d);
@@ -99,49 +99,51 @@ public class SteeringService {
      * cosine, nearest candidates); a decoder a {@link GenerationSteering.Result} (both continuations, seeded).
      */
     public Object steer(SteerRequest r) {
-        if (r == null) throw new lantern.errors.BadRequestException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...]}");
+        if (r == null) throw new lantern.errors.InvalidInputException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...]}");
         int top = r.top() == null ? 5 : r.top();
-        if (top < 1 || top > 100) throw new lantern.errors.BadRequestException("top must be in 1..100");
+        if (top < 1 || top > 100) throw new lantern.errors.InvalidInputException("top must be in 1..100");
         HookedModel m = model(r.model());
         String prompt = r.prompt() == null ? "" : r.prompt();
-        if (prompt.length() > config.maxTextChars()) throw new lantern.errors.BadRequestException("prompt longer than " + config.maxTextChars() + " characters");
-        if (r.interventions() == null || r.interventions().isEmpty()) throw new lantern.errors.BadRequestException("give at least one intervention");
-        if (r.interventions().size() > 100) throw new lantern.errors.BadRequestException("at most 100 interventions");
+        if (prompt.length() > config.maxTextChars()) throw new lantern.errors.InvalidInputException("prompt longer than " + config.maxTextChars() + " characters");
+        if (r.interventions() == null || r.interventions().isEmpty()) throw new lantern.errors.InvalidInputException("give at least one intervention");
+        if (r.interventions().size() > 100) throw new lantern.errors.InvalidInputException("at most 100 interventions");
         InterventionPlanner planner = new InterventionPlanner(m, this::saes, directions());
-        if (m instanceof DecoderModel d) {
+        DecoderModel d = m.languageModel().orElse(null);
+        EncoderModel b = m.sentenceEmbedder().orElse(null);
+        if (d != null) {
             if (r.candidates() != null && !r.candidates().isEmpty()) {
-                throw new lantern.errors.BadRequestException("candidates rank sentence embeddings (encoders); a decoder generates: leave them out");
+                throw new lantern.errors.InvalidInputException("candidates rank sentence embeddings (encoders); a decoder generates: leave them out");
             }
             Sampling s = sampling(r);
             long[] ids = Generator.promptIds(d, prompt);
             List<InterventionPlanner.Planned> planned = planner.plan(r.interventions());
             return GenerationSteering.run(d, prompt, ids, planned, planner.hooks(planned), s, top);
         }
-        if (m instanceof EncoderModel b) {
+        if (b != null) {
             if (r.maxTokens() != null || r.temperature() != null || r.topP() != null || r.seed() != null) {
-                throw new lantern.errors.BadRequestException("maxTokens, temperature, topP and seed are for decoders; " + b.info().id() + " is an encoder");
+                throw new lantern.errors.InvalidInputException("maxTokens, temperature, topP and seed are for decoders; " + b.info().id() + " is an encoder");
             }
-            if (prompt.isBlank()) throw new lantern.errors.BadRequestException("prompt is empty");
+            if (prompt.isBlank()) throw new lantern.errors.InvalidInputException("prompt is empty");
             if (r.candidates() != null) checkTexts("candidates", r.candidates());
             List<InterventionPlanner.Planned> planned = planner.plan(r.interventions());
             return Steering.run(b, prompt, planned, planner.hooks(planned), r.candidates(), top);
         }
-        throw new lantern.errors.BadRequestException("model " + m.info().id() + " cannot be steered");
+        throw new lantern.errors.InvalidInputException("model " + m.info().id() + " cannot be steered");
     }
 
     private static Sampling sampling(SteerRequest r) {
         int maxTokens = r.maxTokens() == null ? 40 : r.maxTokens();
-        if (maxTokens < 1 || maxTokens > MAX_STEER_TOKENS) throw new lantern.errors.BadRequestException("maxTokens must be in 1.." + MAX_STEER_TOKENS);
+        if (maxTokens < 1 || maxTokens > MAX_STEER_TOKENS) throw new lantern.errors.InvalidInputException("maxTokens must be in 1.." + MAX_STEER_TOKENS);
         return new Sampling(maxTokens, r.temperature() == null ? 0f : r.temperature(), r.topP() == null ? 1f : r.topP(),
                 r.seed() == null ? 0L : r.seed());
     }
 
     private void checkTexts(String what, List<String> texts) {
         if (texts == null) return;
-        if (texts.size() > MAX_TEXTS) throw new BadRequestException("at most " + MAX_TEXTS + " " + what + " texts");
+        if (texts.size() > MAX_TEXTS) throw new InvalidInputException("at most " + MAX_TEXTS + " " + what + " texts");
         for (String t : texts) {
-            if (t == null || t.isBlank()) throw new BadRequestException(what + " holds an empty text");
-            if (t.length() > config.maxTextChars()) throw new BadRequestException(what + " text longer than " + config.maxTextChars() + " characters");
+            if (t == null || t.isBlank()) throw new InvalidInputException(what + " holds an empty text");
+            if (t.length() > config.maxTextChars()) throw new InvalidInputException(what + " text longer than " + config.maxTextChars() + " characters");
         }
     }
 

@@ -34,7 +34,7 @@ public class StrictJson implements ObjectMapperCustomizer {
         try {
             return STRICT.readValue(body, type);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new lantern.errors.BadRequestException("malformed request body: " + e.getOriginalMessage());
+            throw new lantern.errors.InvalidInputException("malformed request body: " + e.getOriginalMessage());
         }
     }
 

@@ -64,7 +64,7 @@ public class TranscoderTrainingService {
         String id = model.info().id();
         for (int l : r.layers()) model.requireLayer(l);
         if (r.tokens() < r.options().batchSize()) {
-            throw new lantern.errors.BadRequestException("train on at least one batch (" + r.options().batchSize() + " tokens)");
+            throw new lantern.errors.InvalidInputException("train on at least one batch (" + r.options().batchSize() + " tokens)");
         }
         Path setDir = TranscoderSet.dir(dataDir, id, r.name());
         Map<String, Object> plan = plan(r);

@@ -7,7 +7,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.eval.selfreport.Verbalize;
 
 import java.util.ArrayList;
@@ -30,29 +30,29 @@ public class VerbalizeResource {
 
     @POST
     public Verbalize.Response verbalize(JsonNode body) {
-        if (body == null || !body.isObject()) throw new BadRequestException("request body must be a JSON object");
+        if (body == null || !body.isObject()) throw new InvalidInputException("request body must be a JSON object");
         for (var it = body.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!FIELDS.contains(f)) throw new BadRequestException("unknown field: " + f + " (known: " + FIELDS + ")");
+            if (!FIELDS.contains(f)) throw new InvalidInputException("unknown field: " + f + " (known: " + FIELDS + ")");
         }
         List<String> texts = new ArrayList<>();
         if (body.hasNonNull("text") == body.hasNonNull("texts")) {
-            throw new BadRequestException("give \"text\" (a string) or \"texts\" (an array of strings)");
+            throw new InvalidInputException("give \"text\" (a string) or \"texts\" (an array of strings)");
         }
         if (body.hasNonNull("text")) {
             texts.add(string(body, "text"));
         } else {
             JsonNode a = body.get("texts");
-            if (!a.isArray()) throw new BadRequestException("\"texts\" must be an array of strings");
+            if (!a.isArray()) throw new InvalidInputException("\"texts\" must be an array of strings");
             for (JsonNode t : a) {
-                if (!t.isTextual()) throw new BadRequestException("\"texts\" must hold strings");
+                if (!t.isTextual()) throw new InvalidInputException("\"texts\" must hold strings");
                 texts.add(t.asText());
             }
         }
         Integer position = null;
         if (body.hasNonNull("position")) {
             JsonNode p = body.get("position");
-            if (!p.isIntegralNumber() || !p.canConvertToInt()) throw new BadRequestException("\"position\" must be an integer");
+            if (!p.isIntegralNumber() || !p.canConvertToInt()) throw new InvalidInputException("\"position\" must be an integer");
             position = p.asInt();
         }
         return service.verbalize(string(body, "model"), string(body, "hook"), texts, position,
@@ -61,8 +61,8 @@ public class VerbalizeResource {
 
     private static String string(JsonNode body, String field) {
         JsonNode v = body.get(field);
-        if (v == null || v.isNull()) throw new BadRequestException("\"" + field + "\" is required");
-        if (!v.isTextual()) throw new BadRequestException("\"" + field + "\" must be a string");
+        if (v == null || v.isNull()) throw new InvalidInputException("\"" + field + "\" is required");
+        if (!v.isTextual()) throw new InvalidInputException("\"" + field + "\" must be a string");
         return v.asText();
     }
 }

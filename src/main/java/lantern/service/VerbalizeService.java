@@ -32,7 +32,7 @@ public class VerbalizeService {
     private final Map<String, Verbalizer> loaded = new ConcurrentHashMap<>();
 
     public Verbalize.Response verbalize(String model, String hook, List<String> texts, Integer position, String pool) {
-        if (model == null || model.isBlank()) throw new lantern.errors.BadRequestException("\"model\" is required");
+        if (model == null || model.isBlank()) throw new lantern.errors.InvalidInputException("\"model\" is required");
         HookedModel subject = models.hooked(model);
         StateReader.requireHook(subject, hook);
         Pool p = pool == null ? Pool.defaultFor(subject.isDecoder()) : Pool.parse(pool);

@@ -28,7 +28,8 @@ public class VocabService {
     /** The feature's vocabulary effect, or null for an encoder's feature. */
     public Vocab of(FeatureId id) {
         SubjectModel m = models.get(id.model());
-        if (!(m instanceof DecoderModel d)) return null;
+        DecoderModel d = m.languageModel().orElse(null);
+        if (d == null) return null;
         OutputVocab.Effect e = effect(d, id, models.dictionaries(), TOP);
         return new Vocab(e.promoted(), e.suppressed());
     }

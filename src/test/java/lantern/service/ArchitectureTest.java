@@ -45,6 +45,21 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /**
+     * Explaining a feature is one use case ({@link lantern.core.ExplainFeature}): the front ends (REST resources, CLI
+     * commands, audits, Spark) call it, never the explanation service's explain steps themselves (the bench commands
+     * time those steps on purpose).
+     */
+    @Test
+    void frontEndsExplainThroughTheUseCase() {
+        noClasses().that().resideInAPackage("lantern.service..").and().haveSimpleNameNotStartingWith("Bench")
+                .should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                        com.tngtech.archunit.base.DescribedPredicate.describe("ExplanationService.explain*",
+                                t -> t.getOwner().isEquivalentTo(lantern.core.ExplanationService.class)
+                                        && t.getName().startsWith("explain"))))
+                .check(CLASSES);
+    }
+
     @Test
     void indexDoesNotDependOnEval() {
         noClasses().that().resideInAPackage("lantern.index..")

@@ -31,6 +31,11 @@ class DecoderResourcesTest {
 
     @BeforeEach
     void register() throws Exception {
+        registerTinyGpt2();
+    }
+
+    /** Writes the tiny random-weight GPT-2 once into {@link #DATA} and registers it as tiny-gpt2 (every decoder REST test's model). */
+    static void registerTinyGpt2() throws Exception {
         Path dir = DATA.resolve("tiny-gpt2");
         if (!Files.exists(dir.resolve("model.safetensors"))) {
             TinyModels.writeGpt2(dir, TinyModels.SMALL, TinyModels.gpt2Weights(TinyModels.SMALL, 5), "F32", "");

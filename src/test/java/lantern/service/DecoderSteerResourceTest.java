@@ -3,12 +3,9 @@ package lantern.service;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import lantern.subject.decoder.DecoderRegistry;
-import lantern.subject.decoder.TinyModels;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static io.restassured.RestAssured.given;
@@ -22,11 +19,7 @@ class DecoderSteerResourceTest {
 
     @BeforeEach
     void register() throws Exception {
-        Path dir = DATA.resolve("tiny-gpt2");
-        if (!Files.exists(dir.resolve("model.safetensors"))) {
-            TinyModels.writeGpt2(dir, TinyModels.SMALL, TinyModels.gpt2Weights(TinyModels.SMALL, 5), "F32", "");
-        }
-        new DecoderRegistry(DATA).add("tiny-gpt2", dir, null);
+        DecoderResourcesTest.registerTinyGpt2();
     }
 
     static String steer(float scale, String extra) {

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import lantern.subject.decoder.DecoderRegistry;
 import lantern.subject.decoder.TinyModels;
 import lantern.subject.sae.SaeArchitecture;
 import lantern.subject.sae.SaeWeights;
@@ -29,11 +28,7 @@ class GraphsResourceTest {
 
     @BeforeEach
     void register() throws Exception {
-        Path dir = DATA.resolve("tiny-gpt2");
-        if (!Files.exists(dir.resolve("model.safetensors"))) {
-            TinyModels.writeGpt2(dir, TinyModels.SMALL, TinyModels.gpt2Weights(TinyModels.SMALL, 5), "F32", "");
-        }
-        new DecoderRegistry(DATA).add("tiny-gpt2", dir, null);
+        DecoderResourcesTest.registerTinyGpt2();
         int d = TinyModels.SMALL.d(), f = 40;
         Random r = new Random(2);
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {

@@ -1,6 +1,6 @@
 package lantern.core;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.eval.causal.CausalScore;
 import lantern.eval.causal.CausalScorer;
 import lantern.eval.causal.DecoderCausalScorer;
@@ -30,10 +30,12 @@ public final class CausalCheck {
 
     public CausalScore causal(FeatureRecords records) {
         SubjectModel m = models.get(records.id().model());
-        if (m instanceof DecoderModel d) return DecoderCausalScorer.of(d, models.dictionaries()).ablationScore(records);
-        if (m instanceof EncoderModel e) {
+        DecoderModel d = m.languageModel().orElse(null);
+        if (d != null) return DecoderCausalScorer.of(d, models.dictionaries()).ablationScore(records);
+        EncoderModel e = m.sentenceEmbedder().orElse(null);
+        if (e != null) {
             return new CausalScorer(e, new InterventionPlanner(e, models.saes(), new DirectionStore(dataDir))).ablationScore(records);
         }
-        throw new BadRequestException("model '" + records.id().model() + "' has no causal check");
+        throw new InvalidInputException("model '" + records.id().model() + "' has no causal check");
     }
 }

@@ -1,6 +1,6 @@
 package lantern.core;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import lantern.eval.causal.CausalScore;
 import lantern.eval.score.DetectionScorer;
@@ -127,7 +127,7 @@ public final class ExplanationService {
         String ex = normalize(explainer, "statistical", EXPLAINERS, "explainer");
         String sim = normalize(simulator, ex.equals("llm") ? "llm-json" : "statistical", SIMULATORS, "simulator");
         if (ex.equals("llm") && sim.equals("statistical")) {
-            throw new BadRequestException("the statistical simulator applies a statistical rule; an llm explanation has none: use llm-json or llm-logprob");
+            throw new InvalidInputException("the statistical simulator applies a statistical rule; an llm explanation has none: use llm-json or llm-logprob");
         }
         RecordSplit split = splitter.split(records);
         Explanation explanation = explainerFor(ex).explain(split);
@@ -154,12 +154,12 @@ public final class ExplanationService {
     /** As {@link #score(FeatureRecords, String, String)} on up to {@code windows} held-out top and random windows (null: default). */
     public ExplanationResult score(FeatureRecords records, String text, String simulator, Integer windows) {
         RecordSplitter splitter = splitter(windows);
-        if (text == null || text.isBlank()) throw new BadRequestException("the explanation to score is empty");
-        if (text.length() > 2000) throw new BadRequestException("the explanation to score is longer than 2000 characters");
+        if (text == null || text.isBlank()) throw new InvalidInputException("the explanation to score is empty");
+        if (text.length() > 2000) throw new InvalidInputException("the explanation to score is longer than 2000 characters");
         String sim = normalize(simulator, "statistical", SIMULATORS, "simulator");
         Rule rule = HypothesisParser.parse(text).orElse(null);
         if (sim.equals("statistical") && rule == null) {
-            throw new BadRequestException("the statistical simulator reads token lists ('the tokens 'a', 'b''), tag classes ('plural nouns', "
+            throw new InvalidInputException("the statistical simulator reads token lists ('the tokens 'a', 'b''), tag classes ('plural nouns', "
                     + "'Brown tag NNS') and contexts ('tokens right after 'of''); this explanation is none of those: score it with --simulator llm-json");
         }
         Explanation explanation = new Explanation(text.strip(), USER, sim.equals("statistical") ? rule : null, Double.NaN, LlmUsage.NONE);
@@ -172,7 +172,7 @@ public final class ExplanationService {
     private RecordSplitter splitter(Integer windows) {
         if (windows == null) return splitter;
         if (windows < 1 || windows > MAX_WINDOWS) {
-            throw new BadRequestException("windows must lie in [1, " + MAX_WINDOWS + "]: " + windows);
+            throw new InvalidInputException("windows must lie in [1, " + MAX_WINDOWS + "]: " + windows);
         }
         return RecordSplitter.scoring(windows);
     }
@@ -237,7 +237,7 @@ public final class ExplanationService {
         String ex = normalize(explainer, "statistical", EXPLAINERS, "explainer");
         String sim = normalize(simulator, ex.equals("llm") ? "llm-json" : "statistical", SIMULATORS, "simulator");
         if (ex.equals("llm") && sim.equals("statistical")) {
-            throw new BadRequestException("the statistical simulator applies a statistical rule; an llm explanation has none: use llm-json or llm-logprob");
+            throw new InvalidInputException("the statistical simulator applies a statistical rule; an llm explanation has none: use llm-json or llm-logprob");
         }
         if (ex.equals("llm") || !sim.equals("statistical")) requireLlm();
     }
@@ -296,7 +296,7 @@ public final class ExplanationService {
     private static String normalize(String value, String dflt, List<String> allowed, String what) {
         if (value == null || value.isBlank()) return dflt;
         String v = value.trim().toLowerCase(Locale.ROOT);
-        if (!allowed.contains(v)) throw new BadRequestException("unknown " + what + " '" + value + "': use one of " + allowed);
+        if (!allowed.contains(v)) throw new InvalidInputException("unknown " + what + " '" + value + "': use one of " + allowed);
         return v;
     }
 }

@@ -1,6 +1,6 @@
 package lantern.index;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 /**
  * A search: free text (BM25 over explanations and top tokens, fused with a kNN search of its embedding), filters and
@@ -16,24 +16,24 @@ public record SearchQuery(String text, String model, Integer layer, String kind,
 
     public SearchQuery {
         text = text == null ? "" : text.strip();
-        if (text.length() > 1000) throw new BadRequestException("query text is longer than 1000 characters");
+        if (text.length() > 1000) throw new InvalidInputException("query text is longer than 1000 characters");
         model = blankToNull(model);
         kind = blankToNull(kind);
         explainer = blankToNull(explainer);
-        if (layer != null && layer < 0) throw new BadRequestException("layer must be >= 0: " + layer);
+        if (layer != null && layer < 0) throw new InvalidInputException("layer must be >= 0: " + layer);
         if (minScore != null && (minScore.isNaN() || minScore < -1 || minScore > 1)) {
-            throw new BadRequestException("minScore must lie in [-1, 1]: " + minScore);
+            throw new InvalidInputException("minScore must lie in [-1, 1]: " + minScore);
         }
         if (minCausal != null && (minCausal.isNaN() || minCausal < -1 || minCausal > 1)) {
-            throw new BadRequestException("minCausal must lie in [-1, 1]: " + minCausal);
+            throw new InvalidInputException("minCausal must lie in [-1, 1]: " + minCausal);
         }
         if (minScoreLow != null && (minScoreLow.isNaN() || minScoreLow < -1 || minScoreLow > 1)) {
-            throw new BadRequestException("minScoreLow must lie in [-1, 1]: " + minScoreLow);
+            throw new InvalidInputException("minScoreLow must lie in [-1, 1]: " + minScoreLow);
         }
-        if (limit < 1 || limit > MAX_LIMIT) throw new BadRequestException("limit must lie in [1, " + MAX_LIMIT + "]: " + limit);
-        if (offset < 0) throw new BadRequestException("offset must be >= 0: " + offset);
+        if (limit < 1 || limit > MAX_LIMIT) throw new InvalidInputException("limit must lie in [1, " + MAX_LIMIT + "]: " + limit);
+        if (offset < 0) throw new InvalidInputException("offset must be >= 0: " + offset);
         if (offset + limit > MAX_WINDOW) {
-            throw new BadRequestException("offset + limit must be <= " + MAX_WINDOW + ": " + (offset + limit));
+            throw new InvalidInputException("offset + limit must be <= " + MAX_WINDOW + ": " + (offset + limit));
         }
     }
 

@@ -11,7 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import java.net.URI;
 
@@ -46,7 +46,7 @@ public class LoginResource {
         }
         String target = next == null || next.isBlank() ? "/" : next;
         if (!target.startsWith("/") || target.startsWith("//") || target.contains("\\")) {
-            throw new BadRequestException("next must be a path on this server");
+            throw new InvalidInputException("next must be a path on this server");
         }
         NewCookie cookie = new NewCookie.Builder(Sessions.COOKIE).value(sessions.open(grant)).path("/").httpOnly(true)
                 .sameSite(NewCookie.SameSite.STRICT).maxAge((int) Sessions.TTL.toSeconds()).build();

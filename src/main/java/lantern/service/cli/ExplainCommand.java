@@ -14,6 +14,7 @@ import lantern.explainer.collect.Manifest;
 import lantern.explainer.collect.SaeCollectionCheck;
 import lantern.explainer.collect.StoredFeatureRecords;
 import lantern.explainer.openai.NeuronRecordJson;
+import lantern.core.ExplainFeature;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
 import lantern.core.LlmSettingsFactory;
@@ -117,14 +118,16 @@ public class ExplainCommand implements Callable<Integer> {
                             new lantern.subject.transcoder.FeatureDictionaries(saes, transcoders)).ablationScore(rec)
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
                             new DirectionStore(data.path()))).ablationScore(rec);
-            ExplanationResult r = produce(service, records, check);
+            lantern.service.SearchService search = noIndex || !indexes() ? null : searchService();
+            List<String> indexed = new java.util.ArrayList<>();
+            ExplanationResult r = produce(service, records, check,
+                    search == null ? ExplainFeature.Indexer.NONE : (e, top) -> indexed.add(index(search, e, top)));
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
             } else {
                 print(r);
             }
-            lantern.service.SearchService search = noIndex || !indexes() ? null : searchService();
-            if (search != null) index(search, r, records);
+            indexed.forEach(line -> (line.startsWith("lantern:") ? System.err : System.out).println(line));
             if (r.scores().allSimulationsFailed()) {
                 // the result is stored (explanation, detection); the score is not: say why on one line
                 System.err.println("lantern: every simulation window failed (" + r.scores().nFailed() + "): "
@@ -145,23 +148,27 @@ public class ExplainCommand implements Callable<Integer> {
      * running service holds the index's write lock: then the explanation stays in the feature's history only, and
      * the message says how to add it ({@code lantern index rebuild} once the service is stopped).
      */
-    private void index(lantern.service.SearchService search, ExplanationResult r, FeatureRecords records) {
+    private String index(lantern.service.SearchService search, ExplanationResult r, List<String> topTokens) {
         try {
-            long seq = search.put(r, lantern.service.AuditFeatureTask.topTokens(records, 8));
-            search.index().commitThrough(seq);
-            System.out.println("  indexed for search (" + data.path().resolve("index") + ")");
+            search.indexAndCommit(r, topTokens);
+            return "  indexed for search (" + data.path().resolve("index") + ")";
         } catch (RuntimeException e) {
             if (!(e.getCause() instanceof org.apache.lucene.store.LockObtainFailedException)) throw e;
-            System.err.println("lantern: not indexed: the feature index is held by a running service (stored in the "
+            return "lantern: not indexed: the feature index is held by a running service (stored in the "
                     + "feature's history; `lantern index rebuild` adds it once the service is stopped, or explain "
-                    + "through the service: POST /api/features/" + r.feature() + "/explain)");
+                    + "through the service: POST /api/features/" + r.feature() + "/explain)";
         }
     }
 
-    /** Explains the feature and scores the explanation; {@link ScoreCommand} scores a given one instead. */
+    /**
+     * Explains the feature through the explain use case (as the REST call and audits do), on this process: explain,
+     * score, causal check, keep, index; {@link ScoreCommand} scores a given explanation instead.
+     */
     ExplanationResult produce(ExplanationService service, FeatureRecords records,
-                              java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> causal) {
-        return service.explain(records, explainer, simulator, causal);
+                              java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> causal,
+                              ExplainFeature.Indexer indexer) {
+        return new ExplainFeature(service, ExplainFeature.local(service, causal), indexer)
+                .explain(records, new ExplainFeature.Options(explainer, simulator, causal != null, null));
     }
 
     /** The named collection, or the newest of the feature's model, kind and layer that is current (not stale). */

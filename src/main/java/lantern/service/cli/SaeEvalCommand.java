@@ -9,7 +9,7 @@ import lantern.subject.sae.SaeLensFormat;
 import lantern.subject.sae.SaeMetrics;
 import lantern.subject.sae.SaeStore;
 import lantern.subject.sae.TokenActivations;
-import lantern.service.SaeText;
+import lantern.explainer.train.SaeText;
 import picocli.CommandLine;
 
 import java.nio.file.Path;

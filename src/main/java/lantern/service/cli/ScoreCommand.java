@@ -25,7 +25,8 @@ public class ScoreCommand extends ExplainCommand {
     }
 
     @Override
-    ExplanationResult produce(ExplanationService service, FeatureRecords records, Function<FeatureRecords, CausalScore> causal) {
+    ExplanationResult produce(ExplanationService service, FeatureRecords records, Function<FeatureRecords, CausalScore> causal,
+                              lantern.core.ExplainFeature.Indexer indexer) {
         return service.score(records, explanation, simulator);
     }
 }

@@ -2,7 +2,7 @@ package lantern.service.spark;
 
 import lantern.core.spark.ExplainTask;
 
-import lantern.eval.audit.AuditRequest;
+import lantern.core.ExplainFeature;
 import lantern.explainer.FeatureRecords;
 import lantern.core.ExplanationResult;
 
@@ -20,8 +20,8 @@ public final class SparkAudits {
     private SparkAudits() {
     }
 
-    public static ExplanationResult explain(SparkEngine engine, FeatureRecords records, AuditRequest request) {
-        return ExplainTask.result(engine.call(OP, ExplainTask.request(records, request.explainer(), request.simulator(),
-                request.causal(), request.windows()), null));
+    public static ExplanationResult explain(SparkEngine engine, FeatureRecords records, ExplainFeature.Options o) {
+        return ExplainTask.result(engine.call(OP, ExplainTask.request(records, o.explainer(), o.simulator(),
+                o.causal(), o.windows()), null));
     }
 }

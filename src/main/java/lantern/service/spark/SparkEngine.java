@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.core.LanternConfig;
 import lantern.core.LlmSettingsFactory;
 
@@ -48,7 +48,7 @@ public class SparkEngine {
     public String master() {
         String m = master != null ? master : config.spark().master().orElse(null);
         if (m == null || m.isBlank()) {
-            throw new BadRequestException("the spark engine needs a master URL: --master spark://HOST:7077 (or local[N]), "
+            throw new InvalidInputException("the spark engine needs a master URL: --master spark://HOST:7077 (or local[N]), "
                     + "or lantern.spark.master");
         }
         return m;
@@ -71,7 +71,7 @@ public class SparkEngine {
             conf.put("spark.executor.memory", config.spark().executorMemory());
             for (String kv : config.spark().conf().orElse(java.util.List.of())) {
                 int eq = kv.indexOf('=');
-                if (eq <= 0) throw new BadRequestException("lantern.spark.conf entries are key=value: " + kv);
+                if (eq <= 0) throw new InvalidInputException("lantern.spark.conf entries are key=value: " + kv);
                 conf.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
             }
             driver = SparkDriverProcess.start(config.spark().home(), master(), config.dataDir(), config.spark().driverHeap(),
@@ -83,7 +83,7 @@ public class SparkEngine {
     private static String check(String engine) {
         String e = engine.trim().toLowerCase(Locale.ROOT);
         if (!e.equals(LOCAL) && !e.equals(SPARK)) {
-            throw new BadRequestException("unknown engine '" + engine + "': use local or spark");
+            throw new InvalidInputException("unknown engine '" + engine + "': use local or spark");
         }
         return e;
     }

@@ -1,6 +1,6 @@
 package lantern.service.spark;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.errors.UnavailableException;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,7 @@ class SparkDriverProcessTest {
     @Test
     void onlyLocalAndSparkAreEngines() {
         SparkEngine engine = new SparkEngine();
-        assertThatThrownBy(() -> engine.use("gpu", null)).isInstanceOf(BadRequestException.class)
+        assertThatThrownBy(() -> engine.use("gpu", null)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("use local or spark");
         engine.use("Spark", "spark://127.0.0.1:7077");
         assertThat(engine.enabled()).isTrue();

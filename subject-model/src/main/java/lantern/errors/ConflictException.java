@@ -1,22 +1,12 @@
 package lantern.errors;
 
-/** The request clashes with the stored state (HTTP 409), e.g. records of an SAE that was retrained since. */
-public class ConflictException extends IllegalStateException implements HttpStatusException {
+/** The request clashes with the current state (a job already running, a name taken); the message says which. */
+public class ConflictException extends IllegalStateException implements DomainException {
     public ConflictException(String message) {
         super(message);
     }
 
     public ConflictException(String message, Throwable cause) {
         super(message, cause);
-    }
-
-    @Override
-    public int status() {
-        return 409;
-    }
-
-    @Override
-    public String title() {
-        return "Conflict";
     }
 }

@@ -1,20 +1,8 @@
 package lantern.errors;
 
-import java.util.NoSuchElementException;
-
-/** What the request names does not exist (HTTP 404): a model, a feature, an audit, a direction. */
-public class NotFoundException extends NoSuchElementException implements HttpStatusException {
+/** What the caller named (a model, a feature, a job, a graph) does not exist; the message names it and how to make it. */
+public class NotFoundException extends java.util.NoSuchElementException implements DomainException {
     public NotFoundException(String message) {
         super(message);
-    }
-
-    @Override
-    public int status() {
-        return 404;
-    }
-
-    @Override
-    public String title() {
-        return "Not found";
     }
 }

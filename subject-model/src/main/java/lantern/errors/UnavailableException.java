@@ -1,22 +1,12 @@
 package lantern.errors;
 
-/** The service cannot do this as configured or right now (HTTP 503): not the caller's fault. */
-public class UnavailableException extends IllegalStateException implements HttpStatusException {
+/** A resource the work needs is missing or down (an LLM server, a cluster, disk); the message says which. */
+public class UnavailableException extends IllegalStateException implements DomainException {
     public UnavailableException(String message) {
         super(message);
     }
 
     public UnavailableException(String message, Throwable cause) {
         super(message, cause);
-    }
-
-    @Override
-    public int status() {
-        return 503;
-    }
-
-    @Override
-    public String title() {
-        return "Service unavailable";
     }
 }

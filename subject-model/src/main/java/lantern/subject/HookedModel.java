@@ -42,17 +42,17 @@ public interface HookedModel extends SubjectModel {
      * A text as this model reads it: the model's {@link #frame} around the text's tokens ([CLS] .. [SEP] for BERT,
      * BOS for decoders), each token shown as the text had it ({@code " the"}), the frame marked special with span
      * (-1, -1). The one framing policy of every caller: a text with no tokens, or longer than the context once framed,
-     * is a {@link lantern.errors.BadRequestException} naming the lengths. Callers that walk a corpus and skip what does
+     * is a {@link lantern.errors.InvalidInputException} naming the lengths. Callers that walk a corpus and skip what does
      * not fit use {@link #frameText} and check the length themselves.
      */
     default Encoding toTokens(String text) {
         Encoding e = frameText(text);
         SequenceFrame f = frame();
         if (text == null || e.length() == f.prefix().length + f.suffix().length) {
-            throw new lantern.errors.BadRequestException("text has no tokens");
+            throw new lantern.errors.InvalidInputException("text has no tokens");
         }
         if (e.length() > info().contextLength()) {
-            throw new lantern.errors.BadRequestException("text has " + e.length() + " tokens; " + info().id()
+            throw new lantern.errors.InvalidInputException("text has " + e.length() + " tokens; " + info().id()
                     + " reads at most " + info().contextLength());
         }
         return e;

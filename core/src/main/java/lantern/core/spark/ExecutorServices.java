@@ -3,6 +3,7 @@ package lantern.core.spark;
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.llm.LlmSettings;
 import lantern.core.CausalCheck;
+import lantern.core.ExplainFeature;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
 import lantern.core.LoadedModels;
@@ -27,6 +28,8 @@ public final class ExecutorServices {
     private final LoadedModels models;
     private final ExplanationService explanations;
     private final CausalCheck causal;
+    /** The explain use case's local engine: what the app's {@link ExplainFeature} runs when the engine is local. */
+    private final ExplainFeature.Engine engine;
     private final Semaphore slots;
     private final java.util.concurrent.atomic.AtomicInteger busy = new java.util.concurrent.atomic.AtomicInteger(),
             mostAtOnce = new java.util.concurrent.atomic.AtomicInteger();
@@ -37,6 +40,7 @@ public final class ExecutorServices {
         this.explanations = new ExplanationService(dataDir, llm, models.embedder())
                 .llmJudges(Boolean.parseBoolean(settings.getOrDefault("lantern.llm.fuzzing-intruder", "false")));
         this.causal = new CausalCheck(models, dataDir);
+        this.engine = ExplainFeature.local(explanations, causal::causal);
         this.slots = new Semaphore(Math.max(1, Integer.parseInt(settings.getOrDefault("lantern.spark.executor-concurrency", "2"))), true);
     }
 
@@ -52,7 +56,7 @@ public final class ExecutorServices {
         slots.acquire();
         mostAtOnce.accumulateAndGet(busy.incrementAndGet(), Math::max);
         try {
-            return explanations.explainUnstored(records, explainer, simulator, withCausal ? causal::causal : null, windows);
+            return engine.explainUnstored(records, new ExplainFeature.Options(explainer, simulator, withCausal, windows));
         } finally {
             busy.decrementAndGet();
             slots.release();

@@ -1,6 +1,6 @@
 package lantern.eval.audit;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 /**
  * A cap on what an audit's LLM calls may spend: tokens (input + output, as the provider reports them) and, when
@@ -11,8 +11,8 @@ public record AuditBudget(Long maxTokens, Double maxCost) {
     public static final AuditBudget NONE = new AuditBudget(null, null);
 
     public AuditBudget {
-        if (maxTokens != null && maxTokens < 0) throw new BadRequestException("budget.maxTokens must be >= 0: " + maxTokens);
-        if (maxCost != null && !(maxCost >= 0 && maxCost < 1e12)) throw new BadRequestException("budget.maxCost must be a number >= 0: " + maxCost);
+        if (maxTokens != null && maxTokens < 0) throw new InvalidInputException("budget.maxTokens must be >= 0: " + maxTokens);
+        if (maxCost != null && !(maxCost >= 0 && maxCost < 1e12)) throw new InvalidInputException("budget.maxCost must be a number >= 0: " + maxCost);
     }
 
     public boolean limited() {

@@ -4,7 +4,7 @@ import lantern.errors.UnavailableException;
 
 import lantern.errors.NotFoundException;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import lantern.errors.ConflictException;
 
@@ -88,11 +88,11 @@ public final class AuditJobs implements Closeable {
     public String submit(AuditRequest request) {
         if (closed) throw new UnavailableException("audit engine is shut down");
         if (request.budget().maxCost() != null && prices == null) {
-            throw new BadRequestException("budget.maxCost needs prices: set lantern.budget.price-per-1k-input-tokens and "
+            throw new InvalidInputException("budget.maxCost needs prices: set lantern.budget.price-per-1k-input-tokens and "
                     + "lantern.budget.price-per-1k-output-tokens (or cap tokens with budget.maxTokens)");
         }
         List<String> features = request.resolve(space);
-        if (features.isEmpty()) throw new BadRequestException("the request selects no features");
+        if (features.isEmpty()) throw new InvalidInputException("the request selects no features");
         String id = newId();
         JobFiles files = new JobFiles(auditsDir, id);
         files.writeFeatures(features); // before job.json: a job that exists always has its feature list
@@ -128,14 +128,14 @@ public final class AuditJobs implements Closeable {
                 throw new ConflictException("audit " + id + " is " + job.record.state().json() + "; only a budget-exhausted audit resumes with a new budget");
             }
             if (budget.maxCost() != null && prices == null) {
-                throw new BadRequestException("budget.maxCost needs prices: set lantern.budget.price-per-1k-input-tokens and lantern.budget.price-per-1k-output-tokens");
+                throw new InvalidInputException("budget.maxCost needs prices: set lantern.budget.price-per-1k-input-tokens and lantern.budget.price-per-1k-output-tokens");
             }
             AuditSpend spent = job.spend(job.record.auditRequest());
             if (budget.maxTokens() != null && budget.maxTokens() <= spent.tokens()) {
-                throw new BadRequestException("the audit has spent " + spent.tokens() + " tokens; budget.maxTokens must be above that");
+                throw new InvalidInputException("the audit has spent " + spent.tokens() + " tokens; budget.maxTokens must be above that");
             }
             if (budget.maxCost() != null && spent.cost() != null && budget.maxCost() <= spent.cost()) {
-                throw new BadRequestException("the audit has spent " + spent.cost() + "; budget.maxCost must be above that");
+                throw new InvalidInputException("the audit has spent " + spent.cost() + "; budget.maxCost must be above that");
             }
             com.fasterxml.jackson.databind.node.ObjectNode req = job.record.request().deepCopy();
             req.remove("budget");
@@ -198,7 +198,7 @@ public final class AuditJobs implements Closeable {
     }
 
     private AuditRun job(String id) {
-        if (id == null || !JobFiles.ID.matcher(id).matches()) throw new BadRequestException("bad audit id: " + id);
+        if (id == null || !JobFiles.ID.matcher(id).matches()) throw new InvalidInputException("bad audit id: " + id);
         AuditRun job = jobs.get(id);
         if (job == null) throw new NotFoundException("no audit " + id);
         return job;

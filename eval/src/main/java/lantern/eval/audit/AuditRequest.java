@@ -1,6 +1,6 @@
 package lantern.eval.audit;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -49,8 +49,8 @@ public record AuditRequest(String model, List<Integer> layers, String kind, Feat
     public AuditRequest {
         name(model, "model");
         layers = layers == null ? List.of() : List.copyOf(layers);
-        for (int l : layers) if (l < 0) throw new BadRequestException("layers must be >= 0: " + l);
-        if (layers.stream().distinct().count() != layers.size()) throw new BadRequestException("layers repeat: " + layers);
+        for (int l : layers) if (l < 0) throw new InvalidInputException("layers must be >= 0: " + l);
+        if (layers.stream().distinct().count() != layers.size()) throw new InvalidInputException("layers repeat: " + layers);
         kind = kind == null ? "mlp" : kind;
         name(kind, "kind");
         features = features == null ? new FeatureSelection.All() : features;
@@ -59,27 +59,27 @@ public record AuditRequest(String model, List<Integer> layers, String kind, Feat
         name(explainer, "explainer");
         name(simulator, "simulator");
         if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-            throw new BadRequestException("concurrency must lie in [1, " + MAX_CONCURRENCY + "]: " + concurrency);
+            throw new InvalidInputException("concurrency must lie in [1, " + MAX_CONCURRENCY + "]: " + concurrency);
         }
         budget = budget == null ? AuditBudget.NONE : budget;
         if (windows != null && (windows < 1 || windows > MAX_WINDOWS)) {
-            throw new BadRequestException("windows must lie in [1, " + MAX_WINDOWS + "]: " + windows);
+            throw new InvalidInputException("windows must lie in [1, " + MAX_WINDOWS + "]: " + windows);
         }
         watchedConcepts = watchedConcepts == null ? List.of() : List.copyOf(watchedConcepts);
         for (String c : watchedConcepts) {
-            if (c == null || c.isBlank() || c.length() > 200) throw new BadRequestException("watched concepts must be 1-200 characters");
+            if (c == null || c.isBlank() || c.length() > 200) throw new InvalidInputException("watched concepts must be 1-200 characters");
         }
     }
 
     private static void name(String s, String what) {
-        if (s == null || !NAME.matcher(s).matches()) throw new BadRequestException("bad " + what + ": " + s);
+        if (s == null || !NAME.matcher(s).matches()) throw new InvalidInputException("bad " + what + ": " + s);
     }
 
     /** The layers to audit: those asked for, or every layer of the model. */
     public List<Integer> layersOf(FeatureSpace space) {
         if (!layers.isEmpty()) {
             int n = space.layers(model);
-            for (int l : layers) if (l >= n) throw new BadRequestException("model " + model + " has " + n + " layers; no layer " + l);
+            for (int l : layers) if (l >= n) throw new InvalidInputException("model " + model + " has " + n + " layers; no layer " + l);
             return layers;
         }
         List<Integer> all = new ArrayList<>();
@@ -93,10 +93,10 @@ public record AuditRequest(String model, List<Integer> layers, String kind, Feat
 
     /** Parses a request strictly: unknown fields and wrong types are errors. */
     public static AuditRequest fromJson(JsonNode n) {
-        if (n == null || !n.isObject()) throw new BadRequestException("audit request must be a JSON object");
+        if (n == null || !n.isObject()) throw new InvalidInputException("audit request must be a JSON object");
         for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String f = it.next();
-            if (!FIELDS.contains(f)) throw new BadRequestException("unknown field in audit request: " + f);
+            if (!FIELDS.contains(f)) throw new InvalidInputException("unknown field in audit request: " + f);
         }
         List<Integer> layers = new ArrayList<>();
         JsonNode ls = n.get("layers");
@@ -104,26 +104,26 @@ public record AuditRequest(String model, List<Integer> layers, String kind, Feat
             if (ls.isIntegralNumber()) layers.add(ls.intValue());
             else if (ls.isArray()) {
                 for (JsonNode l : ls) {
-                    if (!l.isIntegralNumber()) throw new BadRequestException("layers must be integers");
+                    if (!l.isIntegralNumber()) throw new InvalidInputException("layers must be integers");
                     layers.add(l.intValue());
                 }
-            } else throw new BadRequestException("layers must be an array of integers");
+            } else throw new InvalidInputException("layers must be an array of integers");
         }
         List<String> concepts = new ArrayList<>();
         JsonNode cs = n.get("watchedConcepts");
         if (cs != null && !cs.isNull()) {
-            if (!cs.isArray()) throw new BadRequestException("watchedConcepts must be an array of strings");
+            if (!cs.isArray()) throw new InvalidInputException("watchedConcepts must be an array of strings");
             for (JsonNode c : cs) {
-                if (!c.isTextual()) throw new BadRequestException("watchedConcepts must be strings");
+                if (!c.isTextual()) throw new InvalidInputException("watchedConcepts must be strings");
                 concepts.add(c.asText());
             }
         }
         JsonNode conc = n.get("concurrency");
-        if (conc != null && !conc.isNull() && !conc.isIntegralNumber()) throw new BadRequestException("concurrency must be an integer");
+        if (conc != null && !conc.isNull() && !conc.isIntegralNumber()) throw new InvalidInputException("concurrency must be an integer");
         JsonNode windows = n.get("windows");
-        if (windows != null && !windows.isNull() && !windows.isIntegralNumber()) throw new BadRequestException("windows must be an integer");
+        if (windows != null && !windows.isNull() && !windows.isIntegralNumber()) throw new InvalidInputException("windows must be an integer");
         JsonNode causal = n.get("causal");
-        if (causal != null && !causal.isNull() && !causal.isBoolean()) throw new BadRequestException("causal must be true or false");
+        if (causal != null && !causal.isNull() && !causal.isBoolean()) throw new InvalidInputException("causal must be true or false");
         return new AuditRequest(text(n, "model"), layers, text(n, "kind"), FeatureSelection.parse(n.get("features")),
                 text(n, "explainer"), text(n, "simulator"), conc == null || conc.isNull() ? 1 : conc.intValue(), concepts,
                 causal != null && causal.asBoolean(), budget(n.get("budget")), windows == null || windows.isNull() ? null : windows.intValue());
@@ -131,17 +131,17 @@ public record AuditRequest(String model, List<Integer> layers, String kind, Feat
 
     private static AuditBudget budget(JsonNode b) {
         if (b == null || b.isNull()) return AuditBudget.NONE;
-        if (!b.isObject()) throw new BadRequestException("budget must be an object like {\"maxTokens\": 100000}");
+        if (!b.isObject()) throw new InvalidInputException("budget must be an object like {\"maxTokens\": 100000}");
         JsonNode t = b.get("maxTokens"), c = b.get("maxCost");
-        if (t != null && !t.isNull() && !t.isIntegralNumber()) throw new BadRequestException("budget.maxTokens must be an integer");
-        if (c != null && !c.isNull() && !c.isNumber()) throw new BadRequestException("budget.maxCost must be a number");
+        if (t != null && !t.isNull() && !t.isIntegralNumber()) throw new InvalidInputException("budget.maxTokens must be an integer");
+        if (c != null && !c.isNull() && !c.isNumber()) throw new InvalidInputException("budget.maxCost must be a number");
         return new AuditBudget(t == null || t.isNull() ? null : t.longValue(), c == null || c.isNull() ? null : c.doubleValue());
     }
 
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw new BadRequestException(field + " must be a string");
+        if (!v.isTextual()) throw new InvalidInputException(field + " must be a string");
         return v.asText();
     }
 

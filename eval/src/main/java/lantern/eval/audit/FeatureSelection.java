@@ -1,6 +1,6 @@
 package lantern.eval.audit;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -24,13 +24,13 @@ public sealed interface FeatureSelection {
 
     record Range(int from, int to) implements FeatureSelection {
         public Range {
-            if (from < 0 || to < from) throw new BadRequestException("feature range must be from-to with 0 <= from <= to: " + from + "-" + to);
+            if (from < 0 || to < from) throw new InvalidInputException("feature range must be from-to with 0 <= from <= to: " + from + "-" + to);
         }
     }
 
     record Sample(int size, long seed) implements FeatureSelection {
         public Sample {
-            if (size < 1) throw new BadRequestException("sample size must be >= 1: " + size);
+            if (size < 1) throw new InvalidInputException("sample size must be >= 1: " + size);
         }
     }
 
@@ -42,21 +42,21 @@ public sealed interface FeatureSelection {
             String s = node.asText().strip();
             if (s.equals("all")) return new All();
             Matcher m = RANGE.matcher(s);
-            if (!m.matches()) throw new BadRequestException("features must be \"all\", a range like \"0-99\" or {\"sample\":200,\"seed\":1}: " + s);
+            if (!m.matches()) throw new InvalidInputException("features must be \"all\", a range like \"0-99\" or {\"sample\":200,\"seed\":1}: " + s);
             int from = Integer.parseInt(m.group(1));
             return new Range(from, m.group(2) == null ? from : Integer.parseInt(m.group(2)));
         }
         if (node.isObject()) {
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!f.equals("sample") && !f.equals("seed")) throw new BadRequestException("unknown field in features: " + f);
+                if (!f.equals("sample") && !f.equals("seed")) throw new InvalidInputException("unknown field in features: " + f);
             }
             JsonNode size = node.get("sample"), seed = node.get("seed");
-            if (size == null || !size.isIntegralNumber()) throw new BadRequestException("features.sample must be an integer");
-            if (seed != null && !seed.isIntegralNumber()) throw new BadRequestException("features.seed must be an integer");
+            if (size == null || !size.isIntegralNumber()) throw new InvalidInputException("features.sample must be an integer");
+            if (seed != null && !seed.isIntegralNumber()) throw new InvalidInputException("features.seed must be an integer");
             return new Sample(size.intValue(), seed == null ? 0 : seed.longValue());
         }
-        throw new BadRequestException("features must be \"all\", a range like \"0-99\" or {\"sample\":200,\"seed\":1}");
+        throw new InvalidInputException("features must be \"all\", a range like \"0-99\" or {\"sample\":200,\"seed\":1}");
     }
 
     /** The request form: "all", "from-to" or {"sample":n,"seed":s}. */
@@ -91,14 +91,14 @@ public sealed interface FeatureSelection {
             case Range r -> {
                 for (int i = 0; i < layers.size(); i++) {
                     if (r.to() >= widths[i]) {
-                        throw new BadRequestException("feature range " + r.from() + "-" + r.to() + " exceeds layer "
+                        throw new InvalidInputException("feature range " + r.from() + "-" + r.to() + " exceeds layer "
                                 + layers.get(i) + ", which has " + widths[i] + " " + kind + " features");
                     }
                     for (int j = r.from(); j <= r.to(); j++) ids.add(id(model, layers.get(i), kind, j));
                 }
             }
             case Sample s -> {
-                if (s.size() > all) throw new BadRequestException("sample of " + s.size() + " is larger than the " + all + " features selected");
+                if (s.size() > all) throw new InvalidInputException("sample of " + s.size() + " is larger than the " + all + " features selected");
                 // partial Fisher-Yates over flat positions; java.util.Random's sequence is specified, so seeds are stable
                 int[] flat = new int[(int) all];
                 for (int i = 0; i < flat.length; i++) flat[i] = i;

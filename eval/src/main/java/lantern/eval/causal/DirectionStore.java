@@ -2,7 +2,7 @@ package lantern.eval.causal;
 
 import lantern.errors.NotFoundException;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,7 +33,7 @@ public final class DirectionStore {
 
     public static void checkName(String name) {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new BadRequestException("direction name must be 1-100 letters, digits, '.', '_' or '-': " + name);
+            throw new InvalidInputException("direction name must be 1-100 letters, digits, '.', '_' or '-': " + name);
         }
     }
 
@@ -68,10 +68,10 @@ public final class DirectionStore {
         try {
             JsonNode n = JSON.readTree(p.toFile());
             JsonNode v = n.path("vector");
-            if (!v.isArray() || v.isEmpty()) throw new BadRequestException(p + ": no vector");
+            if (!v.isArray() || v.isEmpty()) throw new InvalidInputException(p + ": no vector");
             float[] vec = new float[v.size()];
             for (int i = 0; i < vec.length; i++) {
-                if (!v.get(i).isNumber()) throw new BadRequestException(p + ": vector holds a non-number");
+                if (!v.get(i).isNumber()) throw new InvalidInputException(p + ": vector holds a non-number");
                 vec[i] = (float) v.get(i).asDouble();
             }
             return new Direction(n.path("name").asText(name), n.path("model").asText(), n.path("hook").asText(), vec,

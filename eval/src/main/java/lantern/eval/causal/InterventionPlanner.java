@@ -1,6 +1,6 @@
 package lantern.eval.causal;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import lantern.explainer.FeatureId;
 import lantern.subject.HookFunction;
@@ -47,7 +47,7 @@ public final class InterventionPlanner {
     }
 
     public Planned plan(InterventionSpec s) {
-        if (s == null || s.type() == null) throw new BadRequestException("intervention needs a type");
+        if (s == null || s.type() == null) throw new InvalidInputException("intervention needs a type");
         return switch (s.type()) {
             case "add-direction" -> {
                 Resolved r = direction(s);
@@ -57,14 +57,14 @@ public final class InterventionPlanner {
             }
             case "ablate-direction" -> {
                 Resolved r = direction(s);
-                if (Direction.norm(r.vector) == 0) throw new BadRequestException("cannot ablate a zero direction");
+                if (Direction.norm(r.vector) == 0) throw new InvalidInputException("cannot ablate a zero direction");
                 yield new Planned(r.hook, Interventions.ablateDirection(r.vector), "ablate " + r.label + " at " + r.hook);
             }
             case "ablate-neuron" -> {
                 FeatureId id = feature(s);
-                if (!id.isNeuron()) throw new BadRequestException("ablate-neuron needs an mlp feature id, got " + id);
+                if (!id.isNeuron()) throw new InvalidInputException("ablate-neuron needs an mlp feature id, got " + id);
                 if (id.index() >= model.info().neuronsPerLayer()) {
-                    throw new BadRequestException("neuron " + id.index() + " out of range (" + model.info().neuronsPerLayer() + " per layer)");
+                    throw new InvalidInputException("neuron " + id.index() + " out of range (" + model.info().neuronsPerLayer() + " per layer)");
                 }
                 String hook = HookNames.mlpPost(id.layer());
                 HookFunction f = s.value() == null ? Interventions.zeroAblate(id.index()) : Interventions.setUnit(id.index(), s.value());
@@ -72,10 +72,10 @@ public final class InterventionPlanner {
             }
             case "clamp-sae", "ablate-sae" -> {
                 FeatureId id = feature(s);
-                if (!id.kind().startsWith("sae-")) throw new BadRequestException(s.type() + " needs an SAE feature id, got " + id);
+                if (!id.kind().startsWith("sae-")) throw new InvalidInputException(s.type() + " needs an SAE feature id, got " + id);
                 float value;
                 if (s.type().equals("ablate-sae")) value = 0f;
-                else if (s.value() == null) throw new BadRequestException("clamp-sae needs a value");
+                else if (s.value() == null) throw new InvalidInputException("clamp-sae needs a value");
                 else value = s.value();
                 Sae sae = saes.get().get(id.model(), id.layer(), id.kind());
                 int width = width(sae.config().hookName());
@@ -89,7 +89,7 @@ public final class InterventionPlanner {
                 yield new Planned(sae.config().hookName(), SaeInterventions.clamp(sae, id.index(), value),
                         "clamp " + id + " to " + value);
             }
-            default -> throw new BadRequestException("unknown intervention type '" + s.type()
+            default -> throw new InvalidInputException("unknown intervention type '" + s.type()
                     + "' (add-direction, ablate-direction, ablate-neuron, clamp-sae, ablate-sae)");
         };
     }
@@ -97,9 +97,9 @@ public final class InterventionPlanner {
     private FeatureId feature(InterventionSpec s) {
         FeatureId id = FeatureId.parse(s.feature());
         if (!id.model().equals(model.info().id())) {
-            throw new BadRequestException("feature " + id + " belongs to model " + id.model() + ", not " + model.info().id());
+            throw new InvalidInputException("feature " + id + " belongs to model " + id.model() + ", not " + model.info().id());
         }
-        if (id.layer() >= model.info().layers()) throw new BadRequestException("layer " + id.layer() + " out of range");
+        if (id.layer() >= model.info().layers()) throw new InvalidInputException("layer " + id.layer() + " out of range");
         return id;
     }
 
@@ -110,33 +110,33 @@ public final class InterventionPlanner {
         float[] vector;
         String hook = s.hook();
         String label;
-        if (s.direction() != null && s.vector() != null) throw new BadRequestException("give a direction name or a vector, not both");
+        if (s.direction() != null && s.vector() != null) throw new InvalidInputException("give a direction name or a vector, not both");
         if (s.direction() != null) {
             Direction d = directions.load(s.direction());
             if (!d.model().equals(model.info().id())) {
-                throw new BadRequestException("direction '" + d.name() + "' was made on " + d.model());
+                throw new InvalidInputException("direction '" + d.name() + "' was made on " + d.model());
             }
             if (hook == null) hook = d.hook();
             vector = d.vector();
             label = "direction '" + d.name() + "'";
         } else if (s.vector() != null) {
-            if (hook == null) throw new BadRequestException("a raw vector needs a hook");
+            if (hook == null) throw new InvalidInputException("a raw vector needs a hook");
             vector = s.vector();
             label = "vector (norm " + String.format(java.util.Locale.ROOT, "%.3f", Direction.norm(vector)) + ")";
         } else {
-            throw new BadRequestException(s.type() + " needs a direction name or a vector");
+            throw new InvalidInputException(s.type() + " needs a direction name or a vector");
         }
         HookNames.requireValid(hook, model.hookNames());
         int width = width(hook);
         if (vector.length != width) {
-            throw new BadRequestException(label + " has " + vector.length + " dimensions; " + hook + " has " + width);
+            throw new InvalidInputException(label + " has " + vector.length + " dimensions; " + hook + " has " + width);
         }
         return new Resolved(hook, vector, label);
     }
 
     /** Activation width at a hook (attention patterns cannot take a direction). */
     int width(String hook) {
-        if (hook.endsWith("attn.hook_pattern")) throw new BadRequestException("directions do not apply to " + hook);
+        if (hook.endsWith("attn.hook_pattern")) throw new InvalidInputException("directions do not apply to " + hook);
         if (hook.endsWith("mlp.hook_pre") || hook.endsWith("mlp.hook_post")) return model.info().neuronsPerLayer();
         return model.info().dModel();
     }

@@ -31,7 +31,7 @@ public final class MeanDifference {
         HookNames.requireValid(hook, model.hookNames());
         if (hook.endsWith("attn.hook_pattern")) throw new IllegalArgumentException("directions do not apply to " + hook);
         if (positive == null || positive.isEmpty() || negative == null || negative.isEmpty()) {
-            throw new lantern.errors.BadRequestException("a direction needs at least one positive and one negative text");
+            throw new lantern.errors.InvalidInputException("a direction needs at least one positive and one negative text");
         }
         float[] pos = pooled(model, hook, positive, pool);
         float[] neg = pooled(model, hook, negative, pool);

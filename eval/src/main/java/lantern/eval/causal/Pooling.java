@@ -19,7 +19,7 @@ public enum Pooling {
         return switch (s.strip().toLowerCase(Locale.ROOT)) {
             case "mean", "all" -> MEAN;
             case "last" -> LAST;
-            default -> throw new lantern.errors.BadRequestException("pool must be 'mean' (over all tokens) or 'last' (last token), got '" + s + "'");
+            default -> throw new lantern.errors.InvalidInputException("pool must be 'mean' (over all tokens) or 'last' (last token), got '" + s + "'");
         };
     }
 }

@@ -24,7 +24,7 @@ public final class Steering {
 
     public static Result run(EncoderModel model, String prompt, List<InterventionPlanner.Planned> planned, Hooks hooks,
                              List<String> candidates, int topN) {
-        if (prompt == null || prompt.isBlank()) throw new lantern.errors.BadRequestException("prompt is empty");
+        if (prompt == null || prompt.isBlank()) throw new lantern.errors.InvalidInputException("prompt is empty");
         float[] clean = model.embedBatch(List.of(prompt), Hooks.none()).get(0);
         float[] steered = model.embedBatch(List.of(prompt), hooks).get(0);
         List<float[]> cand = candidates == null || candidates.isEmpty() ? List.of() : model.embedAll(candidates);

@@ -35,7 +35,7 @@ public final class SaeBenchReport {
     public static String probing(TagProbingBench.Result r) {
         StringBuilder sb = new StringBuilder();
         sb.append(f("k-sparse probing on Brown tag families, %s: %,d training words (training documents), %,d held-out words"
-                + " (every 10th document); balanced classes; mean test accuracy over families.%n%n", r.model(), r.trainWords(), r.testWords()));
+                + " (every 20th document from the 11th: the trainers' Brown split); balanced classes; mean test accuracy over families.%n%n", r.model(), r.trainWords(), r.testWords()));
         sb.append("| units | count |");
         for (int k : r.ks()) sb.append(" k=").append(k).append(" |");
         sb.append("\n|---|---|").append("---|".repeat(r.ks().length)).append('\n');

@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * k-sparse probing on Brown tag families, SAE latents and neurons side by side: words from the training documents
- * (every document but each 10th, as SAE training splits Brown) train the probes, words from the held-out documents
- * (every 10th) test them. For each family ("is this word an NN?") and each k, the accuracy of a logistic probe on the
+ * (every document but the held-out ones of the trainers' Brown split, {@code BrownSplit}) train the probes, words from the held-out documents
+ * (every 20th from the 11th) test them. For each family ("is this word an NN?") and each k, the accuracy of a logistic probe on the
  * k units whose mean differs most between the family's words and the rest ({@link SparseProbing}), balanced classes.
  * Unit sets: each SAE's latents (encoding its hook), and raw hooks (MLP neurons {@code blocks.L.mlp.hook_post}, the
  * residual stream's dimensions).
@@ -55,7 +55,7 @@ public final class TagProbingBench {
         BrownCorpus corpus = new BrownCorpus(dataDir.resolve("corpora/brown"));
         List<Document> docs = corpus.documents().toList();
         List<Document> train = new ArrayList<>(), held = new ArrayList<>();
-        for (int i = 0; i < docs.size(); i++) (i % 10 == 0 ? held : train).add(docs.get(i));
+        for (int i = 0; i < docs.size(); i++) (lantern.explainer.train.BrownSplit.heldOut(i) ? held : train).add(docs.get(i));
         Collections.shuffle(train, new Random(o.seed()));
         Collections.shuffle(held, new Random(o.seed() + 1));
         progress.accept("collecting " + o.trainWords() + " training words at " + hooks);

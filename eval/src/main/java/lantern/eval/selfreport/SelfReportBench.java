@@ -67,7 +67,8 @@ public final class SelfReportBench {
                     samples.add(new Sample(t.hook(), truth.get(i), said.get(i), sc.items().get(i).cosine()));
                 }
             }
-            if (subject instanceof DecoderModel d && SelfReports.readsResidual(t.hook())) {
+            DecoderModel d = subject.languageModel().orElse(null);
+            if (d != null && SelfReports.readsResidual(t.hook())) {
                 int layer = StateReader.layer(t.hook(), d.config().layers());
                 if (SelfReports.patchscopeFits(d)) {
                     long t0 = System.nanoTime();

@@ -1,6 +1,6 @@
 package lantern.eval.selfreport;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.HookedModel;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Positions;
@@ -46,31 +46,31 @@ public final class Verbalize {
     }
 
     public static Response run(HookedModel subject, String hook, Verbalizer verbalizer, Request r) {
-        if (r.texts() == null || r.texts().isEmpty()) throw new BadRequestException("\"text\" is required");
-        if (r.texts().size() > MAX_TEXTS) throw new BadRequestException("at most " + MAX_TEXTS + " texts");
+        if (r.texts() == null || r.texts().isEmpty()) throw new InvalidInputException("\"text\" is required");
+        if (r.texts().size() > MAX_TEXTS) throw new InvalidInputException("at most " + MAX_TEXTS + " texts");
         StateReader.requireHook(subject, hook);
         boolean decoder = subject.isDecoder();
         Pool pool = r.pool() != null ? r.pool() : Pool.defaultFor(decoder);
-        if (decoder && pool != Pool.LAST) throw new BadRequestException("decoder states are read at a token: "
+        if (decoder && pool != Pool.LAST) throw new InvalidInputException("decoder states are read at a token: "
                 + "pool \"last\" (choose the token with \"position\")");
-        if (!decoder && r.position() != null) throw new BadRequestException("encoder states are read pooled over "
+        if (!decoder && r.position() != null) throw new InvalidInputException("encoder states are read pooled over "
                 + "the text (pool mean or embedding); \"position\" is for decoders");
         if (!verbalizer.spec().hook().equals(hook) || verbalizer.spec().poolMode() != pool) {
-            throw new BadRequestException("verbalizer reads " + verbalizer.spec().hook() + " pooled "
+            throw new InvalidInputException("verbalizer reads " + verbalizer.spec().hook() + " pooled "
                     + verbalizer.spec().pool() + ", not " + hook + " pooled " + pool.id());
         }
         List<float[]> states = new ArrayList<>();
         List<String> truth = new ArrayList<>();
         List<Integer> positions = new ArrayList<>();
         for (String t : r.texts()) {
-            if (t == null || t.isBlank()) throw new BadRequestException("the text is empty");
+            if (t == null || t.isBlank()) throw new InvalidInputException("the text is empty");
         }
         if (decoder) {
             int prefix = subject.frame().prefix().length;
             for (String t : r.texts()) {
                 long[] ids = StateReader.ids(subject, t);
                 int p = Positions.resolve(r.position() == null ? -1 : r.position(), ids.length, "token");
-                if (p < prefix) throw new BadRequestException("token position " + p + " is the BOS token; use "
+                if (p < prefix) throw new InvalidInputException("token position " + p + " is the BOS token; use "
                         + prefix + ".." + (ids.length - 1));
                 states.add(StateReader.positions(subject, hook, ids)[p]);
                 truth.add(subject.tokenizer().decode(Arrays.copyOfRange(ids, prefix, p + 1)));
@@ -88,7 +88,8 @@ public final class Verbalize {
         methods.add(new Reading("verbalizer", null, main.fve(), main.meanTokenF1()));
         List<RoundTrip.Score> others = new ArrayList<>();
         List<String> otherNames = new ArrayList<>();
-        if (decoder && SelfReports.readsResidual(hook) && subject instanceof DecoderModel d) {
+        DecoderModel d = subject.languageModel().orElse(null);
+        if (decoder && SelfReports.readsResidual(hook) && d != null) {
             int layer = StateReader.layer(hook, d.config().layers());
             List<String> ps = new ArrayList<>(), lens = new ArrayList<>();
             boolean patchscope = SelfReports.patchscopeFits(d);

@@ -1,6 +1,6 @@
 package lantern.eval.audit;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.errors.ConflictException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +38,7 @@ class AuditBudgetTest {
             assertThat(s.done()).isEqualTo(4); // 4 × 120 = 480 ≤ 500; a fifth would make 600
             assertThat(s.spent().tokens()).isEqualTo(480);
             assertThat(s.spent().cost()).isNull(); // no prices
-            assertThatThrownBy(() -> jobs.resume(id, new AuditBudget(480L, null))).isInstanceOf(BadRequestException.class)
+            assertThatThrownBy(() -> jobs.resume(id, new AuditBudget(480L, null))).isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("spent 480");
         }
         try (AuditJobs again = new AuditJobs(dir, SPACE, TASK)) { // a restart neither resumes nor forgets it
@@ -60,7 +60,7 @@ class AuditBudgetTest {
     void moneyNeedsPricesAndCapsLikeTokens() throws Exception {
         try (AuditJobs noPrices = new AuditJobs(dir.resolve("a"), SPACE, TASK)) {
             assertThatThrownBy(() -> noPrices.submit(request(3, new AuditBudget(null, 1.0), 1)))
-                    .isInstanceOf(BadRequestException.class).hasMessageContaining("lantern.budget.price-per-1k-input-tokens");
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("lantern.budget.price-per-1k-input-tokens");
         }
         // 100 in at 1.0/1k + 20 out at 5.0/1k = 0.2 a feature; a cap of 0.7 lets three run
         try (AuditJobs jobs = new AuditJobs(dir.resolve("b"), SPACE, TASK, new LlmPrices(1.0, 5.0), null)) {

@@ -24,6 +24,11 @@ public record BrownSplit(List<String> trainIds, List<String> heldOutIds, List<St
     public static final int HOLD_OUT_EVERY = 20;
     public static final int HOLD_OUT_OFFSET = 10;
 
+    /** Whether the file at this index (name order) is held out: the one Brown split of every trainer. */
+    public static boolean heldOut(int fileIndex) {
+        return fileIndex % HOLD_OUT_EVERY == HOLD_OUT_OFFSET;
+    }
+
     public static BrownSplit load(Path dataDir) {
         return load(dataDir, 0);
     }
@@ -38,7 +43,7 @@ public record BrownSplit(List<String> trainIds, List<String> heldOutIds, List<St
         for (int i = 0; i < files.size(); i++) {
             Document d = BrownCorpus.read(files.get(i));
             String text = text(d);
-            if (i % HOLD_OUT_EVERY == HOLD_OUT_OFFSET) {
+            if (heldOut(i)) {
                 heldIds.add(d.id());
                 held.add(text);
             } else {

@@ -1,6 +1,6 @@
 package lantern.subject.bert;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import lantern.subject.MklDispatch;
 import ai.djl.ndarray.NDArray;
@@ -40,6 +40,11 @@ import java.util.List;
  * is the last block's output.
  */
 public final class BertModel implements EncoderModel {
+    @Override
+    public java.util.Optional<EncoderModel> sentenceEmbedder() {
+        return java.util.Optional.of(this);
+    }
+
     static {
         MklDispatch.ensure();  // before libtorch loads: MKL may then use AVX-512 on AMD
     }
@@ -264,7 +269,7 @@ public final class BertModel implements EncoderModel {
     public Encoding encode(String text) {
         Encoding e = tokenizer.encode(text, true);
         if (e.length() > info.contextLength()) {
-            throw new BadRequestException("text has " + e.length() + " tokens; " + info.id() + " reads at most "
+            throw new InvalidInputException("text has " + e.length() + " tokens; " + info.id() + " reads at most "
                     + info.contextLength());
         }
         return e;

@@ -40,20 +40,19 @@ public final class CircuitTracer {
     }
 
     public static DecoderModel decoder(HookedModel model) {
-        if (model instanceof DecoderModel d) return d;
-        throw new lantern.errors.BadRequestException("attribution graphs need a decoder with an LM head; "
-                + model.info().id() + " is an encoder");
+        return model.languageModel().orElseThrow(() -> new lantern.errors.InvalidInputException("attribution graphs need a decoder with an LM head; "
+                + model.info().id() + " is an encoder"));
     }
 
     public static long[] promptIds(DecoderModel model, String prompt) {
-        if (prompt == null || prompt.isEmpty()) throw new lantern.errors.BadRequestException("\"prompt\" is required");
+        if (prompt == null || prompt.isEmpty()) throw new lantern.errors.InvalidInputException("\"prompt\" is required");
         long[] prefix = model.frame().prefix();
         long[] body = model.tokenizer().encode(prompt, false).ids();
         long[] ids = java.util.Arrays.copyOf(prefix, prefix.length + body.length);
         System.arraycopy(body, 0, ids, prefix.length, body.length);
-        if (ids.length == 0) throw new lantern.errors.BadRequestException("the prompt has no tokens");
+        if (ids.length == 0) throw new lantern.errors.InvalidInputException("the prompt has no tokens");
         if (ids.length > model.config().contextLength()) {
-            throw new lantern.errors.BadRequestException("prompt of " + ids.length + " tokens exceeds the context length "
+            throw new lantern.errors.InvalidInputException("prompt of " + ids.length + " tokens exceeds the context length "
                     + model.config().contextLength());
         }
         return ids;
@@ -63,16 +62,16 @@ public final class CircuitTracer {
                               Attribution.Progress progress) throws IOException {
         DecoderModel model = decoder(hooked);
         if (r.maxFeatureNodes() != null && r.maxFeatureNodes() < 0) {
-            throw new lantern.errors.BadRequestException("maxFeatureNodes must be >= 0");
+            throw new lantern.errors.InvalidInputException("maxFeatureNodes must be >= 0");
         }
         double nodeT = r.nodes(), edgeT = r.edges();
         if (!(nodeT >= 0 && nodeT <= 1) || !(edgeT >= 0 && edgeT <= 1)) {
-            throw new lantern.errors.BadRequestException("nodeThreshold and edgeThreshold must be between 0 and 1");
+            throw new lantern.errors.InvalidInputException("nodeThreshold and edgeThreshold must be between 0 and 1");
         }
         long[] ids = promptIds(model, r.prompt());
         int max = r.maxFeatureNodes() == null ? 0 : r.maxFeatureNodes();
         if (ids.length > MAX_FULL_TOKENS && max == 0) {
-            throw new lantern.errors.BadRequestException("prompt of " + ids.length + " tokens: above " + MAX_FULL_TOKENS
+            throw new lantern.errors.InvalidInputException("prompt of " + ids.length + " tokens: above " + MAX_FULL_TOKENS
                     + " tokens give maxFeatureNodes (e.g. 4096)");
         }
         long start = System.nanoTime();

@@ -43,7 +43,7 @@ public final class GraphIntervention {
     }
 
     public static Result run(DecoderModel model, TranscoderSet set, AttributionGraph g, List<Change> changes) {
-        if (changes == null || changes.isEmpty()) throw new lantern.errors.BadRequestException("no node to change: give \"nodes\"");
+        if (changes == null || changes.isEmpty()) throw new lantern.errors.InvalidInputException("no node to change: give \"nodes\"");
         Map<String, Integer> byId = new HashMap<>();
         for (int i = 0; i < g.nFeatures(); i++) byId.put(GraphJson.nodeId(g, i), i);
         double[] rel = new double[g.size()];
@@ -52,10 +52,10 @@ public final class GraphIntervention {
         for (Change c : changes) {
             Integer node = byId.get(c.node());
             if (node == null) {
-                throw new lantern.errors.BadRequestException("'" + c.node() + "' is not a feature node of graph (ids are"
+                throw new lantern.errors.InvalidInputException("'" + c.node() + "' is not a feature node of graph (ids are"
                         + " {layer}_{index}_{pos}; error, token and logit nodes cannot be scaled)");
             }
-            if (!Double.isFinite(c.scale())) throw new lantern.errors.BadRequestException("scale must be a finite number");
+            if (!Double.isFinite(c.scale())) throw new lantern.errors.InvalidInputException("scale must be a finite number");
             ActiveFeature f = g.features().get(node);
             rel[node] += c.scale() - 1;
             perLayer.computeIfAbsent(f.layer(), k -> new ArrayList<>()).add(new int[]{f.pos(), f.index()});

@@ -53,8 +53,8 @@ public final class GraphPruner {
      */
     public static Result prune(float[][] adj, int nFeatures, int errorEnd, int nTokens, float[] logitProbs,
                                double nodeThreshold, double edgeThreshold) {
-        if (nodeThreshold < 0 || nodeThreshold > 1) throw new lantern.errors.BadRequestException("nodeThreshold must be between 0 and 1");
-        if (edgeThreshold < 0 || edgeThreshold > 1) throw new lantern.errors.BadRequestException("edgeThreshold must be between 0 and 1");
+        if (nodeThreshold < 0 || nodeThreshold > 1) throw new lantern.errors.InvalidInputException("nodeThreshold must be between 0 and 1");
+        if (edgeThreshold < 0 || edgeThreshold > 1) throw new lantern.errors.InvalidInputException("edgeThreshold must be between 0 and 1");
         int n = adj.length;
         int nLogits = logitProbs.length;
         double[] w = new double[n];

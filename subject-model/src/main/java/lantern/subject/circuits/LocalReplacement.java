@@ -80,15 +80,15 @@ public final class LocalReplacement {
     public static LocalReplacement build(DecoderModel model, TranscoderSet transcoders, long[] ids, NDManager m) {
         DecoderConfig c = model.config();
         if (!transcoders.model().equals(model.info().id())) {
-            throw new lantern.errors.BadRequestException("transcoders '" + transcoders.name() + "' were trained for model "
+            throw new lantern.errors.InvalidInputException("transcoders '" + transcoders.name() + "' were trained for model "
                     + transcoders.model() + ", not " + model.info().id());
         }
         int layers = c.layers();
         for (int l : transcoders.layers()) {
-            if (l >= layers) throw new lantern.errors.BadRequestException("transcoder for layer " + l + " but model "
+            if (l >= layers) throw new lantern.errors.InvalidInputException("transcoder for layer " + l + " but model "
                     + model.info().id() + " has " + layers + " layers");
             if (transcoders.layer(l).dIn() != c.dModel()) {
-                throw new lantern.errors.BadRequestException("transcoder of layer " + l + " reads width "
+                throw new lantern.errors.InvalidInputException("transcoder of layer " + l + " reads width "
                         + transcoders.layer(l).dIn() + ", the model's residual is " + c.dModel());
             }
         }

@@ -1,6 +1,6 @@
 package lantern.subject.decoder;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -67,6 +67,11 @@ public final class DecoderModel implements HookedModel {
     /** Token ids that end a generation (end of sequence). */
     public java.util.Set<Long> stopTokens() {
         return stopTokens;
+    }
+
+    @Override
+    public java.util.Optional<DecoderModel> languageModel() {
+        return java.util.Optional.of(this);
     }
 
     @Override
@@ -140,7 +145,7 @@ public final class DecoderModel implements HookedModel {
     /** Checks a layer index against this model, with a message naming the valid range. */
     public int requireLayer(int layer) {
         if (layer < 0 || layer >= config.layers()) {
-            throw new BadRequestException("layer " + layer + " is out of range: model " + id + " has "
+            throw new InvalidInputException("layer " + layer + " is out of range: model " + id + " has "
                     + config.layers() + " layers (0.." + (config.layers() - 1) + ")");
         }
         return layer;
@@ -154,11 +159,11 @@ public final class DecoderModel implements HookedModel {
         HookNames.validate(hooks, hookSet);
         hooks.clearCache();
         int b = ids.length;
-        if (b == 0 || ids[0].length == 0) throw new BadRequestException("nothing to run: no tokens");
+        if (b == 0 || ids[0].length == 0) throw new InvalidInputException("nothing to run: no tokens");
         int t = ids[0].length;
         int p0 = cache == null ? 0 : cache.length();
         if (p0 + t > config.contextLength()) {
-            throw new BadRequestException("sequence of " + (p0 + t) + " tokens exceeds the context length "
+            throw new InvalidInputException("sequence of " + (p0 + t) + " tokens exceeds the context length "
                     + config.contextLength() + " of model " + id);
         }
         long[] flat = new long[b * t];
@@ -167,7 +172,7 @@ public final class DecoderModel implements HookedModel {
             for (int j = 0; j < t; j++) {
                 long v = ids[i][j];
                 if (v < 0 || v >= config.vocabSize()) {
-                    throw new BadRequestException("token id " + v + " is outside the vocabulary of "
+                    throw new InvalidInputException("token id " + v + " is outside the vocabulary of "
                             + config.vocabSize());
                 }
                 flat[i * t + j] = v;

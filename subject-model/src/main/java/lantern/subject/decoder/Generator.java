@@ -1,6 +1,6 @@
 package lantern.subject.decoder;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import ai.djl.ndarray.NDManager;
 import lantern.subject.Hooks;
@@ -94,7 +94,7 @@ public final class Generator {
     }
 
     private static void requirePrompt(long[] prompt) {
-        if (prompt.length == 0) throw new BadRequestException("the prompt is empty (no tokens)");
+        if (prompt.length == 0) throw new InvalidInputException("the prompt is empty (no tokens)");
     }
 
     /**
@@ -106,13 +106,13 @@ public final class Generator {
         if (ids.length == 0) {
             long bos = model.bosId();
             if (bos < 0) {
-                throw new BadRequestException("the prompt is empty and model " + model.info().id()
+                throw new InvalidInputException("the prompt is empty and model " + model.info().id()
                         + " has no BOS token to start from (no bos_token_id in its config): give a prompt");
             }
             ids = new long[]{bos};
         }
         if (ids.length > model.config().contextLength()) {
-            throw new BadRequestException("the prompt has " + ids.length + " tokens, more than the context "
+            throw new InvalidInputException("the prompt has " + ids.length + " tokens, more than the context "
                     + "length " + model.config().contextLength() + " of " + model.info().id());
         }
         return ids;

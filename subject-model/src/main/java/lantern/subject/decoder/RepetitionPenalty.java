@@ -1,6 +1,6 @@
 package lantern.subject.decoder;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 /**
  * CTRL's repetition penalty (Keskar et al. 2019) as Hugging Face transformers' {@code
@@ -15,7 +15,7 @@ public final class RepetitionPenalty {
 
     public static float require(float penalty) {
         if (!(penalty > 0) || penalty > MAX) {
-            throw new BadRequestException("repetitionPenalty must be in (0, " + MAX + "], got " + penalty);
+            throw new InvalidInputException("repetitionPenalty must be in (0, " + MAX + "], got " + penalty);
         }
         return penalty;
     }

@@ -1,6 +1,6 @@
 package lantern.subject.decoder;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import java.util.Random;
 
@@ -13,12 +13,12 @@ public record Sampling(int maxTokens, float temperature, float topP, long seed) 
 
     public Sampling {
         if (maxTokens < 0 || maxTokens > MAX_TOKENS) {
-            throw new BadRequestException("maxTokens must be 0.." + MAX_TOKENS + ", got " + maxTokens);
+            throw new InvalidInputException("maxTokens must be 0.." + MAX_TOKENS + ", got " + maxTokens);
         }
         if (!(temperature >= 0) || temperature > 100) {
-            throw new BadRequestException("temperature must be 0..100, got " + temperature);
+            throw new InvalidInputException("temperature must be 0..100, got " + temperature);
         }
-        if (!(topP > 0) || topP > 1) throw new BadRequestException("topP must be in (0, 1], got " + topP);
+        if (!(topP > 0) || topP > 1) throw new InvalidInputException("topP must be in (0, 1], got " + topP);
     }
 
     public static Sampling greedy(int maxTokens) {

@@ -1,6 +1,6 @@
 package lantern.subject.dola;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.Hooks;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
@@ -56,9 +56,6 @@ public final class DolaGenerator {
     }
 
     static DecoderModel require(SubjectModel model) {
-        if (model.info().encoder() || !(model instanceof DecoderModel d)) {
-            throw new BadRequestException("model " + model.info().id() + " is an encoder: no LM head, no generation");
-        }
-        return d;
+        return model.requireLanguageModel("generation");
     }
 }

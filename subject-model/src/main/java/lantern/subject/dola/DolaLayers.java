@@ -1,6 +1,6 @@
 package lantern.subject.dola;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +40,7 @@ public final class DolaLayers {
      */
     public static int[] candidates(String spec, int layers, boolean tiedEmbeddings) {
         if (spec == null || spec.isBlank()) {
-            throw new BadRequestException("dola must be \"high\", \"low\" or a comma-separated list of layers");
+            throw new InvalidInputException("dola must be \"high\", \"low\" or a comma-separated list of layers");
         }
         String s = spec.trim();
         List<Integer> out = new ArrayList<>();
@@ -60,15 +60,15 @@ public final class DolaLayers {
                 try {
                     l = Integer.parseInt(part.trim());
                 } catch (NumberFormatException e) {
-                    throw new BadRequestException("dola must be \"high\", \"low\" or a comma-separated list of "
+                    throw new InvalidInputException("dola must be \"high\", \"low\" or a comma-separated list of "
                             + "layers; '" + part.trim() + "' is not a layer index");
                 }
-                if (l < 0) throw new BadRequestException("dola layer " + l + " is negative");
+                if (l < 0) throw new InvalidInputException("dola layer " + l + " is negative");
                 if (l < layers) out.add(l);
             }
         }
         if (out.isEmpty()) {
-            throw new BadRequestException("dola '" + s + "' leaves no candidate premature layer below the "
+            throw new InvalidInputException("dola '" + s + "' leaves no candidate premature layer below the "
                     + layers + " layers of this model (layers 0.." + (layers - 1) + " are allowed)");
         }
         return out.stream().mapToInt(Integer::intValue).toArray();

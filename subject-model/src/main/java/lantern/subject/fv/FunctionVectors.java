@@ -3,7 +3,7 @@ package lantern.subject.fv;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.SubjectModel;
@@ -56,19 +56,19 @@ public final class FunctionVectors {
         int layer = model.requireLayer(o.layer() == null ? layers / 3 : o.layer());
         int k = o.heads() == null ? Math.min(DEFAULT_HEADS, layers * nHeads) : o.heads();
         if (k < 1 || k > layers * nHeads) {
-            throw new BadRequestException("heads must be 1.." + layers * nHeads + ", got " + k);
+            throw new InvalidInputException("heads must be 1.." + layers * nHeads + ", got " + k);
         }
         int shots = o.shots() == null ? DEFAULT_SHOTS : o.shots();
         int meanTrials = o.meanTrials() == null ? DEFAULT_MEAN_TRIALS : o.meanTrials();
         int aieTrials = o.aieTrials() == null ? DEFAULT_AIE_TRIALS : o.aieTrials();
-        if (shots < 1) throw new BadRequestException("shots must be at least 1, got " + shots);
+        if (shots < 1) throw new InvalidInputException("shots must be at least 1, got " + shots);
         if (meanTrials < 1 || meanTrials > MAX_TRIALS || aieTrials < 1 || aieTrials > MAX_TRIALS) {
-            throw new BadRequestException("trials must be 1.." + MAX_TRIALS);
+            throw new InvalidInputException("trials must be 1.." + MAX_TRIALS);
         }
         List<IclTask.Pair> pairs = new ArrayList<>(task.pairs());
         int held = Math.max(1, (int) Math.round(pairs.size() * 0.3));
         if (pairs.size() - held < shots + 1) {
-            throw new BadRequestException("task " + task.name() + " has " + pairs.size() + " pairs: with "
+            throw new InvalidInputException("task " + task.name() + " has " + pairs.size() + " pairs: with "
                     + held + " held out, " + shots + " shots need at least " + (shots + 1 + held)
                     + " (or ask for fewer shots)");
         }

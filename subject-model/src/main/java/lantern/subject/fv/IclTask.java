@@ -2,7 +2,7 @@ package lantern.subject.fv;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,13 +22,13 @@ public record IclTask(String name, List<Pair> pairs) {
     }
 
     public IclTask {
-        if (pairs == null || pairs.isEmpty()) throw new BadRequestException("task has no input/output pairs");
+        if (pairs == null || pairs.isEmpty()) throw new InvalidInputException("task has no input/output pairs");
         if (pairs.size() > MAX_PAIRS) {
-            throw new BadRequestException("task has " + pairs.size() + " pairs, at most " + MAX_PAIRS);
+            throw new InvalidInputException("task has " + pairs.size() + " pairs, at most " + MAX_PAIRS);
         }
         for (Pair p : pairs) {
             if (p == null || p.input() == null || p.input().isBlank() || p.output() == null || p.output().isBlank()) {
-                throw new BadRequestException("every pair needs a non-empty \"input\" and \"output\"");
+                throw new InvalidInputException("every pair needs a non-empty \"input\" and \"output\"");
             }
         }
         pairs = List.copyOf(pairs);
@@ -40,7 +40,7 @@ public record IclTask(String name, List<Pair> pairs) {
         try {
             return parse(JSON.readTree(Files.readString(file)), name);
         } catch (IOException e) {
-            throw new BadRequestException("cannot read task file " + file + ": " + e.getMessage(), e);
+            throw new InvalidInputException("cannot read task file " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -52,13 +52,13 @@ public record IclTask(String name, List<Pair> pairs) {
             list = node.get("pairs");
         }
         if (list == null || !list.isArray()) {
-            throw new BadRequestException("a task is a JSON list of {\"input\", \"output\"} (or {\"name\", \"pairs\"})");
+            throw new InvalidInputException("a task is a JSON list of {\"input\", \"output\"} (or {\"name\", \"pairs\"})");
         }
         List<Pair> pairs = new ArrayList<>();
         for (JsonNode p : list) {
             if (!p.isObject() || !scalar(p.get("input")) || !scalar(p.get("output"))) {
                 String s = p.toString();
-                throw new BadRequestException("each pair must be {\"input\": string, \"output\": string}, got "
+                throw new InvalidInputException("each pair must be {\"input\": string, \"output\": string}, got "
                         + (s.length() > 80 ? s.substring(0, 77) + "..." : s));
             }
             pairs.add(new Pair(p.get("input").asText(), p.get("output").asText()));

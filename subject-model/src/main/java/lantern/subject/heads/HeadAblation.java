@@ -24,7 +24,7 @@ final class HeadAblation {
                 case "none" -> NONE;
                 case "zero" -> ZERO;
                 case "mean" -> MEAN;
-                default -> throw new lantern.errors.BadRequestException("ablation must be zero, mean or none, got '" + s + "'");
+                default -> throw new lantern.errors.InvalidInputException("ablation must be zero, mean or none, got '" + s + "'");
             };
         }
     }

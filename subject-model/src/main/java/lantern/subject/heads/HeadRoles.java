@@ -2,7 +2,7 @@ package lantern.subject.heads;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.HookNames;
 import lantern.subject.HookedModel;
 import lantern.subject.Hooks;
@@ -57,22 +57,22 @@ public final class HeadRoles {
     /** @param maxGroup the most heads one ablation pass may hold (tests check that grouping changes nothing) */
     static HeadRolesResult run(HookedModel model, Request request, BiConsumer<Integer, Integer> progress, int maxGroup) {
         if (request == null) request = Request.defaults();
-        DecoderModel lm = model.isDecoder() && model instanceof DecoderModel d ? d : null;
+        DecoderModel lm = model.languageModel().orElse(null);
         HeadAblation.Mode mode = request.ablation() == null ? (lm == null ? HeadAblation.Mode.NONE : HeadAblation.Mode.ZERO)
                 : HeadAblation.Mode.parse(request.ablation());
         if (lm == null && mode != HeadAblation.Mode.NONE) {
-            throw new BadRequestException("model " + model.info().id() + " is an encoder: no LM head, no next-token loss"
+            throw new InvalidInputException("model " + model.info().id() + " is an encoder: no LM head, no next-token loss"
                     + " to ablate heads against (use ablation \"none\")");
         }
         RepeatedTokens probe = probe(model, request);
         if (mode == HeadAblation.Mode.MEAN && probe.batch() < 2) {
-            throw new BadRequestException("mean ablation averages a head over the rows of the batch: it needs at least 2"
+            throw new InvalidInputException("mean ablation averages a head over the rows of the batch: it needs at least 2"
                     + " rows (a batch of 1 would leave the head unchanged)");
         }
         int layers = model.info().layers();
         int heads = model.info().heads();
         if (patternFloats(probe, heads) > PATTERN_BUDGET) {
-            throw new BadRequestException("too much at once: " + probe.batch() + " rows of " + probe.tokens() + " tokens"
+            throw new InvalidInputException("too much at once: " + probe.batch() + " rows of " + probe.tokens() + " tokens"
                     + " hold " + patternFloats(probe, heads) + " attention weights per layer (at most " + PATTERN_BUDGET
                     + "); use fewer rows or a shorter length");
         }
@@ -128,11 +128,11 @@ public final class HeadRoles {
 
     static RepeatedTokens probe(HookedModel model, Request r) {
         if (r.tokens() != null) {
-            if (r.tokens().stream().anyMatch(java.util.Objects::isNull)) throw new BadRequestException("tokens must not hold null");
+            if (r.tokens().stream().anyMatch(java.util.Objects::isNull)) throw new InvalidInputException("tokens must not hold null");
             return RepeatedTokens.of(model, r.tokens().stream().mapToLong(Long::longValue).toArray());
         }
         int batch = r.batch() == null ? DEFAULT_BATCH : r.batch();
-        if (batch < 1 || batch > MAX_BATCH) throw new BadRequestException("batch must be 1.." + MAX_BATCH + ", got " + batch);
+        if (batch < 1 || batch > MAX_BATCH) throw new InvalidInputException("batch must be 1.." + MAX_BATCH + ", got " + batch);
         int length = r.length() != null ? r.length() : Math.min(DEFAULT_LENGTH, (model.info().contextLength()
                 - model.frame().prefix().length - model.frame().suffix().length) / 2);
         return RepeatedTokens.random(model, length, batch, r.seed() == null ? 0 : r.seed());

@@ -1,6 +1,6 @@
 package lantern.subject.heads;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.HookedModel;
 
 import java.util.Arrays;
@@ -59,14 +59,14 @@ public record RepeatedTokens(long[][] rows, int prefix, int length, Long seed) {
      * own ids (BOS, [CLS], [SEP]), each repeated once.
      */
     public static RepeatedTokens random(HookedModel model, int length, int batch, long seed) {
-        if (batch < 1) throw new BadRequestException("batch must be at least 1, got " + batch);
+        if (batch < 1) throw new InvalidInputException("batch must be at least 1, got " + batch);
         checkLength(model, length);
         HookedModel.SequenceFrame frame = model.frame();
         Set<Long> skip = new HashSet<>();
         for (long id : frame.prefix()) skip.add(id);
         for (long id : frame.suffix()) skip.add(id);
         int vocab = model.info().vocabSize();
-        if (vocab - skip.size() < 2) throw new BadRequestException("vocabulary too small to draw random tokens from");
+        if (vocab - skip.size() < 2) throw new InvalidInputException("vocabulary too small to draw random tokens from");
         Random random = new Random(seed);
         long[][] copies = new long[batch][length];
         for (long[] copy : copies) {
@@ -83,12 +83,12 @@ public record RepeatedTokens(long[][] rows, int prefix, int length, Long seed) {
 
     /** One row made of the caller's tokens (the first copy), checked against the vocabulary. */
     public static RepeatedTokens of(HookedModel model, long[] tokens) {
-        if (tokens == null) throw new BadRequestException("tokens must be a list of token ids");
+        if (tokens == null) throw new InvalidInputException("tokens must be a list of token ids");
         checkLength(model, tokens.length);
         int vocab = model.info().vocabSize();
         for (int k = 0; k < tokens.length; k++) {
             if (tokens[k] < 0 || tokens[k] >= vocab) {
-                throw new BadRequestException("token id " + tokens[k] + " (at index " + k + ") is outside the vocabulary"
+                throw new InvalidInputException("token id " + tokens[k] + " (at index " + k + ") is outside the vocabulary"
                         + " of model " + model.info().id() + " (0.." + (vocab - 1) + ")");
             }
         }
@@ -99,7 +99,7 @@ public record RepeatedTokens(long[][] rows, int prefix, int length, Long seed) {
         HookedModel.SequenceFrame frame = model.frame();
         int room = (model.info().contextLength() - frame.prefix().length - frame.suffix().length) / 2;
         if (length < MIN_LENGTH || length > room) {
-            throw new BadRequestException("the repeated sequence must hold " + MIN_LENGTH + ".." + room + " tokens per copy"
+            throw new InvalidInputException("the repeated sequence must hold " + MIN_LENGTH + ".." + room + " tokens per copy"
                     + " (model " + model.info().id() + " has a context of " + model.info().contextLength()
                     + " tokens), got " + length);
         }

@@ -1,6 +1,6 @@
 package lantern.subject.icl;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.Encoding;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
@@ -16,10 +16,7 @@ public final class IclTokens {
 
     /** The decoder behind {@code model}, or a 400 naming what an encoder cannot do. */
     public static DecoderModel decoder(SubjectModel model, String what) {
-        if (model.info().encoder() || !(model instanceof DecoderModel d)) {
-            throw new BadRequestException("model " + model.info().id() + " is an encoder: no LM head, no " + what);
-        }
-        return d;
+        return model.requireLanguageModel(what);
     }
 
     /** The prompt's ids as generation would run them (BOS as the model frames text). */
@@ -38,7 +35,7 @@ public final class IclTokens {
         int i = 0;
         while (i < p.length && i < pa.length && p[i] == pa[i]) i++;
         if (i >= pa.length) {
-            throw new BadRequestException("answer \"" + answer + "\" adds no token after its prompt");
+            throw new InvalidInputException("answer \"" + answer + "\" adds no token after its prompt");
         }
         return pa[i];
     }
@@ -49,7 +46,7 @@ public final class IclTokens {
      */
     public static int lastTokenOf(DecoderModel model, String text, String span) {
         int start = text.lastIndexOf(span);
-        if (start < 0 || span.isEmpty()) throw new BadRequestException("\"" + span + "\" does not occur in the prompt");
+        if (start < 0 || span.isEmpty()) throw new InvalidInputException("\"" + span + "\" does not occur in the prompt");
         int end = start + span.length();
         Encoding e = model.tokenizer().encode(text, true);
         int found = -1;
@@ -57,7 +54,7 @@ public final class IclTokens {
             if (e.special()[t] || e.charStart()[t] < 0) continue;
             if (e.charStart()[t] < end && e.charEnd()[t] > start) found = t;
         }
-        if (found < 0) throw new BadRequestException("no token covers \"" + span + "\" in the prompt");
+        if (found < 0) throw new InvalidInputException("no token covers \"" + span + "\" in the prompt");
         return found;
     }
 

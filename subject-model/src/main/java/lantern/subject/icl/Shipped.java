@@ -2,7 +2,7 @@ package lantern.subject.icl;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.fv.IclTask;
 import lantern.subject.lre.Relation;
 
@@ -32,7 +32,7 @@ public final class Shipped {
         if (TASKS.contains(nameOrPath)) return IclTask.parse(resource("icl/tasks/" + nameOrPath + ".json"), nameOrPath);
         Path p = Path.of(nameOrPath);
         if (!Files.isRegularFile(p)) {
-            throw new BadRequestException("no task file " + nameOrPath + " and no shipped task of that name "
+            throw new InvalidInputException("no task file " + nameOrPath + " and no shipped task of that name "
                     + "(shipped: " + String.join(", ", TASKS) + ")");
         }
         return IclTask.read(p);
@@ -45,7 +45,7 @@ public final class Shipped {
         }
         Path p = Path.of(nameOrPath);
         if (!Files.isRegularFile(p)) {
-            throw new BadRequestException("no relation file " + nameOrPath + " and no shipped relation of that name "
+            throw new InvalidInputException("no relation file " + nameOrPath + " and no shipped relation of that name "
                     + "(shipped: " + String.join(", ", RELATIONS) + ")");
         }
         return Relation.read(p);
@@ -54,7 +54,7 @@ public final class Shipped {
     /** A shipped task by name only (REST never reads paths). */
     public static IclTask shippedTask(String name) {
         if (!TASKS.contains(name)) {
-            throw new BadRequestException("no shipped task \"" + name + "\" (shipped: " + String.join(", ", TASKS) + ")");
+            throw new InvalidInputException("no shipped task \"" + name + "\" (shipped: " + String.join(", ", TASKS) + ")");
         }
         return task(name);
     }
@@ -62,7 +62,7 @@ public final class Shipped {
     /** A shipped relation by name only (REST never reads paths). */
     public static Relation shippedRelation(String name) {
         if (!RELATIONS.contains(name)) {
-            throw new BadRequestException("no shipped relation \"" + name + "\" (shipped: "
+            throw new InvalidInputException("no shipped relation \"" + name + "\" (shipped: "
                     + String.join(", ", RELATIONS) + ")");
         }
         return relation(name);

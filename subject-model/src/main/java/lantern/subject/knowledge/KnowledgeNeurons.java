@@ -1,6 +1,6 @@
 package lantern.subject.knowledge;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.Encoding;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
@@ -37,7 +37,7 @@ public final class KnowledgeNeurons {
         if (ids.length != 1) {
             List<String> pieces = new ArrayList<>();
             for (long id : ids) pieces.add(model.tokenizer().token(id));
-            throw new BadRequestException("target '" + target + "' is " + ids.length + " tokens " + pieces
+            throw new InvalidInputException("target '" + target + "' is " + ids.length + " tokens " + pieces
                     + " for " + model.info().id() + " (encoded alone, without special tokens): give a single token"
                     + " (byte-level BPE tokens usually start with a space, e.g. \" York\")");
         }
@@ -45,10 +45,8 @@ public final class KnowledgeNeurons {
     }
 
     public static KnowledgeResult find(SubjectModel subject, KnowledgeRequest r, Consumer<String> progress) {
-        if (subject.info().encoder() || !(subject instanceof DecoderModel model)) {
-            throw new BadRequestException("model " + subject.info().id() + " is an encoder: knowledge neurons need"
-                    + " an LM head");
-        }
+        DecoderModel model = subject.languageModel().orElseThrow(() -> new InvalidInputException("model "
+                + subject.info().id() + " is an encoder: knowledge neurons need an LM head"));
         int target = targetId(model, r.target());
         int layers = model.config().layers();
         int f = model.config().dMlp();

@@ -1,6 +1,6 @@
 package lantern.subject.knowledge;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import java.util.List;
 
@@ -19,20 +19,20 @@ public record KnowledgeRequest(List<String> prompts, String target, int steps, d
     public static final int MAX_STEPS = 200;
 
     public KnowledgeRequest {
-        if (prompts == null || prompts.isEmpty()) throw new BadRequestException("\"prompts\" must hold at least one prompt");
+        if (prompts == null || prompts.isEmpty()) throw new InvalidInputException("\"prompts\" must hold at least one prompt");
         if (prompts.size() > MAX_PROMPTS) {
-            throw new BadRequestException("at most " + MAX_PROMPTS + " prompts, got " + prompts.size());
+            throw new InvalidInputException("at most " + MAX_PROMPTS + " prompts, got " + prompts.size());
         }
         for (String p : prompts) {
-            if (p == null || p.isBlank()) throw new BadRequestException("a prompt is empty");
+            if (p == null || p.isBlank()) throw new InvalidInputException("a prompt is empty");
         }
         prompts = List.copyOf(prompts);
-        if (target == null || target.isEmpty()) throw new BadRequestException("\"target\" is required");
-        if (steps < 1 || steps > MAX_STEPS) throw new BadRequestException("steps must be 1.." + MAX_STEPS + ", got " + steps);
+        if (target == null || target.isEmpty()) throw new InvalidInputException("\"target\" is required");
+        if (steps < 1 || steps > MAX_STEPS) throw new InvalidInputException("steps must be 1.." + MAX_STEPS + ", got " + steps);
         if (!(threshold > 0) || threshold > 1) {
-            throw new BadRequestException("threshold must be in (0, 1], got " + threshold);
+            throw new InvalidInputException("threshold must be in (0, 1], got " + threshold);
         }
-        if (!(share >= 0) || share >= 1) throw new BadRequestException("share must be in [0, 1), got " + share);
+        if (!(share >= 0) || share >= 1) throw new InvalidInputException("share must be in [0, 1), got " + share);
     }
 
     public static KnowledgeRequest of(List<String> prompts, String target) {

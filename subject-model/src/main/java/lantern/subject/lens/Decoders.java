@@ -1,6 +1,6 @@
 package lantern.subject.lens;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
@@ -11,10 +11,6 @@ final class Decoders {
     }
 
     static DecoderModel require(SubjectModel model, String what) {
-        if (model.info().encoder() || !(model instanceof DecoderModel d)) {
-            throw new BadRequestException("model " + model.info().id() + " is an encoder: no LM head, no "
-                    + what);
-        }
-        return d;
+        return model.requireLanguageModel(what);
     }
 }

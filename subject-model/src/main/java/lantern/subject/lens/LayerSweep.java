@@ -1,6 +1,6 @@
 package lantern.subject.lens;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -45,7 +45,7 @@ public final class LayerSweep {
         long[] ids = Generator.promptIds(model, prompt);
         List<Integer> pos = new ArrayList<>();
         for (int p : positions) pos.add(Positions.resolve(p, ids.length, "source"));
-        if (pos.isEmpty()) throw new BadRequestException("no source positions to evaluate");
+        if (pos.isEmpty()) throw new InvalidInputException("no source positions to evaluate");
         long[] tgt = Generator.promptIds(model, targetPrompt);
         int tPos = Positions.resolve(targetPosition, tgt.length, "target");
         int layers = model.config().layers();

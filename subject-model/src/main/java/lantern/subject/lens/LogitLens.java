@@ -1,6 +1,6 @@
 package lantern.subject.lens;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -30,7 +30,7 @@ public final class LogitLens {
 
     public static LensResult run(SubjectModel subject, String prompt, int position, int k) {
         DecoderModel model = Decoders.require(subject, "logit lens");
-        if (k < 1 || k > MAX_K) throw new BadRequestException("k must be 1.." + MAX_K + ", got " + k);
+        if (k < 1 || k > MAX_K) throw new InvalidInputException("k must be 1.." + MAX_K + ", got " + k);
         long[] ids = Generator.promptIds(model, prompt);
         int pos = Positions.resolve(position, ids.length, "token");
         float[][] probs = layerProbabilities(model, ids, pos);

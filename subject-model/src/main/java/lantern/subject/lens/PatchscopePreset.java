@@ -1,6 +1,6 @@
 package lantern.subject.lens;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import lantern.subject.Encoding;
 import lantern.subject.decoder.DecoderModel;
@@ -41,14 +41,14 @@ public enum PatchscopePreset {
             case "ENTITY", "ENTITY_DESCRIPTION" -> ENTITY_DESCRIPTION;
             case "ATTRIBUTE", "ATTRIBUTE_EXTRACTION" -> ATTRIBUTE_EXTRACTION;
             case "FREE", "FREE_FORM" -> FREE_FORM;
-            default -> throw new BadRequestException("unknown preset '" + name
+            default -> throw new InvalidInputException("unknown preset '" + name
                     + "' (identity, entity-description, attribute-extraction, free-form)");
         };
     }
 
     /** Where the state goes in this preset's prompt for this model's tokenizer (last placeholder token, else -1). */
     public int targetPosition(DecoderModel model) {
-        if (placeholder == null) throw new BadRequestException("free-form needs a target prompt and position");
+        if (placeholder == null) throw new InvalidInputException("free-form needs a target prompt and position");
         Encoding e = model.tokenizer().encode(prompt, true);
         for (int i = e.length() - 1; i >= 0; i--) {
             if (e.special()[i]) continue;

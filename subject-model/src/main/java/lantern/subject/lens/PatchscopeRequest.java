@@ -1,6 +1,6 @@
 package lantern.subject.lens;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 /**
  * Read a hidden state in the source (resid_post at layer, position), write it into the target's resid_post at
@@ -14,8 +14,8 @@ public record PatchscopeRequest(String sourcePrompt, int sourceLayer, int source
                                 int targetLayer, int targetPosition, StateMapping mapping, int maxTokens,
                                 float temperature, boolean patchEveryStep, long seed) {
     public PatchscopeRequest {
-        if (sourcePrompt == null || sourcePrompt.isEmpty()) throw new BadRequestException("source prompt is empty");
-        if (targetPrompt == null || targetPrompt.isEmpty()) throw new BadRequestException("target prompt is empty");
+        if (sourcePrompt == null || sourcePrompt.isEmpty()) throw new InvalidInputException("source prompt is empty");
+        if (targetPrompt == null || targetPrompt.isEmpty()) throw new InvalidInputException("target prompt is empty");
         if (mapping == null) mapping = new StateMapping.Identity();
     }
 }

@@ -1,6 +1,6 @@
 package lantern.subject.lens;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 /**
  * How a source hidden state is carried into the target model: unchanged ({@code identity}, same width) or through
@@ -13,7 +13,7 @@ public sealed interface StateMapping {
         @Override
         public float[] apply(float[] h, int targetWidth) {
             if (h.length != targetWidth) {
-                throw new BadRequestException("identity mapping needs equal widths, but the source state has "
+                throw new InvalidInputException("identity mapping needs equal widths, but the source state has "
                         + h.length + " dimensions and the target model " + targetWidth + ": give an affine mapping");
             }
             return h.clone();
@@ -22,15 +22,15 @@ public sealed interface StateMapping {
 
     record Affine(float[][] weight, float[] bias) implements StateMapping {
         public Affine {
-            if (weight == null || weight.length == 0) throw new BadRequestException("affine weight is empty");
+            if (weight == null || weight.length == 0) throw new InvalidInputException("affine weight is empty");
             int in = weight[0] == null ? 0 : weight[0].length;
             for (float[] row : weight) {
                 if (row == null || row.length != in || in == 0) {
-                    throw new BadRequestException("affine weight rows must all have the same, non-zero length");
+                    throw new InvalidInputException("affine weight rows must all have the same, non-zero length");
                 }
             }
             if (bias != null && bias.length != weight.length) {
-                throw new BadRequestException("affine bias has " + bias.length + " entries, weight has "
+                throw new InvalidInputException("affine bias has " + bias.length + " entries, weight has "
                         + weight.length + " rows");
             }
         }
@@ -38,7 +38,7 @@ public sealed interface StateMapping {
         @Override
         public float[] apply(float[] h, int targetWidth) {
             if (weight.length != targetWidth || weight[0].length != h.length) {
-                throw new BadRequestException("affine weight is " + weight.length + "x" + weight[0].length
+                throw new InvalidInputException("affine weight is " + weight.length + "x" + weight[0].length
                         + " but must be " + targetWidth + "x" + h.length + " (target width x source width)");
             }
             float[] out = new float[targetWidth];

@@ -2,7 +2,7 @@ package lantern.subject.lre;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,20 +23,20 @@ public record Relation(String name, String template, List<Sample> samples) {
     }
 
     public Relation {
-        if (template == null || template.isBlank()) throw new BadRequestException("relation has no prompt template");
+        if (template == null || template.isBlank()) throw new InvalidInputException("relation has no prompt template");
         int first = template.indexOf("{}");
         if (first < 0 || template.indexOf("{}", first + 2) >= 0) {
-            throw new BadRequestException("the prompt template must hold exactly one {} (where the subject goes): \""
+            throw new InvalidInputException("the prompt template must hold exactly one {} (where the subject goes): \""
                     + template + "\"");
         }
-        if (samples == null || samples.isEmpty()) throw new BadRequestException("relation has no samples");
+        if (samples == null || samples.isEmpty()) throw new InvalidInputException("relation has no samples");
         if (samples.size() > MAX_SAMPLES) {
-            throw new BadRequestException("relation has " + samples.size() + " samples, at most " + MAX_SAMPLES);
+            throw new InvalidInputException("relation has " + samples.size() + " samples, at most " + MAX_SAMPLES);
         }
         for (Sample s : samples) {
             if (s == null || s.subject() == null || s.subject().isBlank() || s.object() == null
                     || s.object().isBlank()) {
-                throw new BadRequestException("every sample needs a non-empty \"subject\" and \"object\"");
+                throw new InvalidInputException("every sample needs a non-empty \"subject\" and \"object\"");
             }
         }
         samples = List.copyOf(samples);
@@ -66,14 +66,14 @@ public record Relation(String name, String template, List<Sample> samples) {
         try {
             return parse(JSON.readTree(Files.readString(file)), file.getFileName().toString());
         } catch (IOException e) {
-            throw new BadRequestException("cannot read relation file " + file + ": " + e.getMessage(), e);
+            throw new InvalidInputException("cannot read relation file " + file + ": " + e.getMessage(), e);
         }
     }
 
     /** Parses a relation; {@code fallbackName} names it when the JSON has no "name". */
     public static Relation parse(JsonNode node, String fallbackName) {
         if (node == null || !node.isObject()) {
-            throw new BadRequestException("a relation is a JSON object with \"prompt_templates\" and \"samples\"");
+            throw new InvalidInputException("a relation is a JSON object with \"prompt_templates\" and \"samples\"");
         }
         String template = null;
         JsonNode templates = node.get("prompt_templates");
@@ -83,17 +83,17 @@ public record Relation(String name, String template, List<Sample> samples) {
             template = node.get("template").asText();
         }
         if (template == null) {
-            throw new BadRequestException("relation needs \"prompt_templates\" (a list of strings with {}) or "
+            throw new InvalidInputException("relation needs \"prompt_templates\" (a list of strings with {}) or "
                     + "\"template\"");
         }
         JsonNode samples = node.get("samples");
         if (samples == null || !samples.isArray()) {
-            throw new BadRequestException("relation needs \"samples\": a list of {\"subject\", \"object\"}");
+            throw new InvalidInputException("relation needs \"samples\": a list of {\"subject\", \"object\"}");
         }
         List<Sample> out = new ArrayList<>();
         for (JsonNode s : samples) {
             if (!s.isObject() || !s.path("subject").isTextual() || !s.path("object").isTextual()) {
-                throw new BadRequestException("each sample must be {\"subject\": string, \"object\": string}, got "
+                throw new InvalidInputException("each sample must be {\"subject\": string, \"object\": string}, got "
                         + abbreviate(s.toString()));
             }
             out.add(new Sample(s.get("subject").asText(), s.get("object").asText()));

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.SubjectModel;
@@ -50,13 +50,13 @@ public final class RelationalEmbedding {
         int layer = model.requireLayer(o.layer());
         int d = model.config().dModel();
         double beta = o.beta() == null ? DEFAULT_BETA : o.beta();
-        if (!Double.isFinite(beta)) throw new BadRequestException("beta must be a finite number");
+        if (!Double.isFinite(beta)) throw new InvalidInputException("beta must be a finite number");
         int nTrain = o.train() == null ? DEFAULT_TRAIN : o.train();
         int rank = o.rank() == null ? Math.min(DEFAULT_RANK, d) : o.rank();
-        if (rank < 1 || rank > d) throw new BadRequestException("rank must be 1.." + d + ", got " + rank);
-        if (nTrain < 1) throw new BadRequestException("train must be at least 1, got " + nTrain);
+        if (rank < 1 || rank > d) throw new InvalidInputException("rank must be 1.." + d + ", got " + rank);
+        if (nTrain < 1) throw new InvalidInputException("train must be at least 1, got " + nTrain);
         if (relation.samples().size() < nTrain + 2) {
-            throw new BadRequestException("relation " + relation.name() + " has " + relation.samples().size()
+            throw new InvalidInputException("relation " + relation.name() + " has " + relation.samples().size()
                     + " samples: need at least train + 2 = " + (nTrain + 2) + " (held-out subjects to measure on)");
         }
         List<Relation.Sample> shuffled = new ArrayList<>(relation.samples());

@@ -1,6 +1,6 @@
 package lantern.subject.selfreport;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 
 import java.util.Locale;
 
@@ -17,7 +17,7 @@ public enum Pool {
         try {
             return valueOf(s.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException("unknown pool '" + s + "' (last, mean, embedding)");
+            throw new InvalidInputException("unknown pool '" + s + "' (last, mean, embedding)");
         }
     }
 

@@ -2,7 +2,7 @@ package lantern.subject.selfreport;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.HookNames;
 import lantern.subject.HookedModel;
 import lantern.subject.Hooks;
@@ -30,9 +30,9 @@ public final class StateReader {
      */
     public static long[] ids(HookedModel model, String text) {
         long[] out = model.frameText(text).ids();
-        if (out.length == 0) throw new BadRequestException("the text is empty (no tokens)");
+        if (out.length == 0) throw new InvalidInputException("the text is empty (no tokens)");
         if (out.length > model.info().contextLength()) {
-            throw new BadRequestException("the text has " + out.length + " tokens, more than the context length "
+            throw new InvalidInputException("the text has " + out.length + " tokens, more than the context length "
                     + model.info().contextLength() + " of " + model.info().id());
         }
         return out;
@@ -142,16 +142,16 @@ public final class StateReader {
 
     /** The hook exists on this model (an unknown one is an {@link lantern.subject.UnknownHookException}). */
     public static void requireHook(HookedModel model, String hook) {
-        if (hook == null || hook.isBlank()) throw new BadRequestException("\"hook\" is required");
+        if (hook == null || hook.isBlank()) throw new InvalidInputException("\"hook\" is required");
         model.validate(Hooks.none().cache(hook));
         if (hook.endsWith("attn.hook_pattern")) {
-            throw new BadRequestException("hook " + hook + " holds attention patterns, not one state per token");
+            throw new InvalidInputException("hook " + hook + " holds attention patterns, not one state per token");
         }
     }
 
     private static void requireTokenWidth(NDArray a, String hook) {
         if (a.getShape().dimension() != 3) {
-            throw new BadRequestException("hook " + hook + " is not shaped [batch, tokens, width]");
+            throw new InvalidInputException("hook " + hook + " is not shaped [batch, tokens, width]");
         }
     }
 

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
@@ -111,7 +111,7 @@ public final class Verbalizer implements AutoCloseable {
     /** The text this state came from, as the verbalizer reads it (greedy, at most {@code spec.maxTokens()}). */
     public String verbalize(float[] state) {
         if (state.length != spec.inputWidth()) {
-            throw new BadRequestException("state has width " + state.length + ", the verbalizer reads "
+            throw new InvalidInputException("state has width " + state.length + ", the verbalizer reads "
                     + spec.inputWidth());
         }
         int room = decoder.config().contextLength() - 1 - spec.softTokens();

@@ -113,7 +113,7 @@ public final class FeatureDictionaries {
 
     private static String requireSae(String kind) {
         if (kind == null || !kind.startsWith("sae-")) {
-            throw new lantern.errors.BadRequestException("feature kind must be mlp, an SAE kind (sae-...) or a transcoder"
+            throw new lantern.errors.InvalidInputException("feature kind must be mlp, an SAE kind (sae-...) or a transcoder"
                     + " kind (tc-NAME): " + kind);
         }
         return kind;
@@ -121,7 +121,7 @@ public final class FeatureDictionaries {
 
     private static void requireIndex(int index, int width, String kind) {
         if (index < 0 || index >= width) {
-            throw new lantern.errors.BadRequestException("feature " + index + " out of range: " + kind + " has features 0.."
+            throw new lantern.errors.InvalidInputException("feature " + index + " out of range: " + kind + " has features 0.."
                     + (width - 1));
         }
     }

@@ -38,7 +38,7 @@ public final class TranscoderFeatures {
 
     /** The folder of one layer's transcoder of a {@code tc-NAME} kind. */
     public static Path folder(Path dataDir, String model, int layer, String kind) {
-        if (layer < 0) throw new lantern.errors.BadRequestException("layer must be >= 0: " + layer);
+        if (layer < 0) throw new lantern.errors.InvalidInputException("layer must be >= 0: " + layer);
         return TranscoderSet.layerDir(dataDir, model, set(kind), layer);
     }
 

@@ -38,7 +38,7 @@ public final class TranscoderSet implements AutoCloseable {
     public static Path dir(Path dataDir, String model, String name) {
         for (String p : new String[]{model, name}) {
             if (p == null || !PART.matcher(p).matches() || p.equals("..") || p.equals(".")) {
-                throw new lantern.errors.BadRequestException("bad transcoder set name part: '" + p
+                throw new lantern.errors.InvalidInputException("bad transcoder set name part: '" + p
                         + "' (letters, digits, '.', '_', '-')");
             }
         }

@@ -151,9 +151,9 @@ class MiniLmParityTest {
             assertThat(framed.charStart()).containsExactly(direct.charStart());
         }
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.toTokens(""))
-                .isInstanceOf(lantern.errors.BadRequestException.class).hasMessageContaining("no tokens");
+                .isInstanceOf(lantern.errors.InvalidInputException.class).hasMessageContaining("no tokens");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.toTokens("word ".repeat(600)))
-                .isInstanceOf(lantern.errors.BadRequestException.class).hasMessageContaining("reads at most 512");
+                .isInstanceOf(lantern.errors.InvalidInputException.class).hasMessageContaining("reads at most 512");
     }
 
     @Test

@@ -131,7 +131,7 @@ class GraphJsonTest {
             }
             assertThat(half.logits().stream().mapToDouble(l -> Math.abs(l.actualDelta())).max().orElse(0)).isGreaterThan(1e-3);
             assertThatThrownBy(() -> GraphIntervention.run(model, set, g, List.of(new GraphIntervention.Change("9_9_9", 0))))
-                    .isInstanceOf(lantern.errors.BadRequestException.class);
+                    .isInstanceOf(lantern.errors.InvalidInputException.class);
         }
     }
 }

@@ -131,9 +131,9 @@ class HookPointsTest {
             assertThat(e.special()[0]).isTrue();
             assertThat(e.charStart()[0]).isEqualTo(-1);
             assertThat(java.util.Arrays.copyOfRange(e.ids(), 1, e.length())).containsExactly(body);
-            assertThatThrownBy(() -> m.toTokens("")).isInstanceOf(lantern.errors.BadRequestException.class);
+            assertThatThrownBy(() -> m.toTokens("")).isInstanceOf(lantern.errors.InvalidInputException.class);
             assertThatThrownBy(() -> m.toTokens("cat ".repeat(S.ctx() + 5)))
-                    .isInstanceOf(lantern.errors.BadRequestException.class).hasMessageContaining("reads at most");
+                    .isInstanceOf(lantern.errors.InvalidInputException.class).hasMessageContaining("reads at most");
             assertThat(m.frameText("cat ".repeat(S.ctx() + 5)).length()).isGreaterThan(S.ctx());
         }
     }

@@ -1,6 +1,6 @@
 package lantern.subject.dola;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
@@ -77,11 +77,11 @@ class DolaTest {
         // lists: layers at or above N are dropped, order kept
         assertThat(DolaLayers.candidates("4, 0,9,2", 6, false)).containsExactly(4, 0, 2);
         // tied, three layers: transformers' low range(2, 1, 2) is empty; we refuse it clearly
-        assertThatThrownBy(() -> DolaLayers.candidates("low", 3, true)).isInstanceOf(BadRequestException.class)
+        assertThatThrownBy(() -> DolaLayers.candidates("low", 3, true)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("no candidate");
-        assertThatThrownBy(() -> DolaLayers.candidates("7,8", 6, false)).isInstanceOf(BadRequestException.class);
-        assertThatThrownBy(() -> DolaLayers.candidates("-1", 6, false)).isInstanceOf(BadRequestException.class);
-        assertThatThrownBy(() -> DolaLayers.candidates("middle", 6, false)).isInstanceOf(BadRequestException.class)
+        assertThatThrownBy(() -> DolaLayers.candidates("7,8", 6, false)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> DolaLayers.candidates("-1", 6, false)).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> DolaLayers.candidates("middle", 6, false)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("middle");
     }
 
@@ -194,9 +194,9 @@ class DolaTest {
     @Test
     void badInputIsRefused() {
         assertThatThrownBy(() -> DolaGenerator.generate(llama, PROMPT, Sampling.greedy(2), "12", 1f))
-                .isInstanceOf(BadRequestException.class);
+                .isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> DolaGenerator.generate(llama, PROMPT, Sampling.greedy(2), "high", 0f))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("repetitionPenalty");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("repetitionPenalty");
     }
 
     @Test

@@ -1,7 +1,7 @@
 package lantern.subject.fv;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.PlantedTaskModel;
@@ -109,18 +109,18 @@ class FunctionVectorTest {
     void badTasksAndOptionsAreRefused() throws Exception {
         ObjectMapper json = new ObjectMapper();
         assertThatThrownBy(() -> IclTask.parse(json.readTree("{\"x\": 1}"), "t"))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("JSON list");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("JSON list");
         assertThatThrownBy(() -> IclTask.parse(json.readTree("[{\"input\": \"a\"}]"), "t"))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("output");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("output");
         IclTask numbers = IclTask.parse(json.readTree("[{\"input\": 1, \"output\": 2}]"), "t");
         assertThat(numbers.pairs().get(0).output()).isEqualTo("2");
         assertThat(IclPrompts.build(List.of(new IclTask.Pair("a", "b")), new IclTask.Pair("c", "d")).text())
                 .isEqualTo("Q: a\nA: b\n\nQ: c\nA:");
         assertThatThrownBy(() -> FunctionVectors.run(model, copy, new FunctionVectors.Options(1, 2, 6, 5, 5, 0), s -> { }))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("out of range");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("out of range");
         assertThatThrownBy(() -> FunctionVectors.run(model, copy, new FunctionVectors.Options(9, 0, 6, 5, 5, 0), s -> { }))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("heads must be");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("heads must be");
         assertThatThrownBy(() -> FunctionVectors.run(model, copy, new FunctionVectors.Options(1, 0, 12, 5, 5, 0), s -> { }))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("fewer shots");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("fewer shots");
     }
 }

@@ -1,7 +1,7 @@
 package lantern.subject.heads;
 
 import ai.djl.ndarray.NDManager;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.HookNames;
 import lantern.subject.HookedModel;
 import lantern.subject.decoder.DecoderModel;
@@ -232,18 +232,18 @@ class HeadRolesTest {
         TinyModels.writeGpt2(tmp.resolve("g"), S, TinyModels.gpt2Weights(S, 1), "F32", "");
         try (DecoderModel m = DecoderModels.load(tmp.resolve("g"))) {
             assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, null, null, List.of(3L, 64L, 5L), null)))
-                    .isInstanceOf(BadRequestException.class).hasMessageContaining("token id 64 (at index 1)")
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("token id 64 (at index 1)")
                     .hasMessageContaining("0..63");
             assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, 17, 2, null, null)))
-                    .isInstanceOf(BadRequestException.class).hasMessageContaining("2..16 tokens per copy");
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("2..16 tokens per copy");
             assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, null, null, List.of(3L), null)))
-                    .isInstanceOf(BadRequestException.class).hasMessageContaining("2..16");
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("2..16");
             assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, 8, 0, null, null)))
-                    .isInstanceOf(BadRequestException.class).hasMessageContaining("batch must be 1..64");
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("batch must be 1..64");
             assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, 8, 2, null, "half")))
-                    .isInstanceOf(BadRequestException.class).hasMessageContaining("zero, mean or none");
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("zero, mean or none");
             assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, null, null, List.of(3L, 4L), "mean")))
-                    .isInstanceOf(BadRequestException.class).hasMessageContaining("at least 2");
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("at least 2");
             // the default length fits the context: 16 tokens per copy here
             assertThat(HeadRoles.run(m, new HeadRoles.Request(null, null, 1, null, "none")).probe().length()).isEqualTo(16);
         }

@@ -1,6 +1,6 @@
 package lantern.subject.knowledge;
 
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.Generator;
@@ -160,13 +160,13 @@ class KnowledgeNeuronsTest {
                 10000, "F32");
         try (DecoderModel model = DecoderModels.load(tmp.resolve("l"))) {
             assertThatThrownBy(() -> KnowledgeNeurons.find(model, KnowledgeRequest.of(List.of(PROMPT), "the cat"), null))
-                    .isInstanceOf(BadRequestException.class).hasMessageContaining("2 tokens");
+                    .isInstanceOf(InvalidInputException.class).hasMessageContaining("2 tokens");
         }
-        assertThatThrownBy(() -> KnowledgeRequest.of(List.of(), "Paris")).isInstanceOf(BadRequestException.class);
-        assertThatThrownBy(() -> KnowledgeRequest.of(List.of(" "), "Paris")).isInstanceOf(BadRequestException.class);
+        assertThatThrownBy(() -> KnowledgeRequest.of(List.of(), "Paris")).isInstanceOf(InvalidInputException.class);
+        assertThatThrownBy(() -> KnowledgeRequest.of(List.of(" "), "Paris")).isInstanceOf(InvalidInputException.class);
         assertThatThrownBy(() -> new KnowledgeRequest(List.of(PROMPT), "Paris", 20, 0.3, 1, 0))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("share");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("share");
         assertThatThrownBy(() -> new KnowledgeRequest(List.of(PROMPT), "Paris", 0, 0.3, 0.5, 0))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("steps");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("steps");
     }
 }

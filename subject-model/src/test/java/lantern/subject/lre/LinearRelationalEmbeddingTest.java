@@ -1,7 +1,7 @@
 package lantern.subject.lre;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.errors.BadRequestException;
+import lantern.errors.InvalidInputException;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.PlantedModels;
@@ -137,21 +137,21 @@ class LinearRelationalEmbeddingTest {
     void badRelationsAndLayersAreRefused() throws Exception {
         ObjectMapper json = new ObjectMapper();
         assertThatThrownBy(() -> Relation.parse(json.readTree("{\"samples\": []}"), "x"))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("prompt_templates");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("prompt_templates");
         assertThatThrownBy(() -> Relation.parse(json.readTree(
                 "{\"prompt_templates\": [\"no hole\"], \"samples\": [{\"subject\": \"a\", \"object\": \"b\"}]}"), "x"))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("exactly one {}");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("exactly one {}");
         assertThatThrownBy(() -> Relation.parse(json.readTree(
                 "{\"prompt_templates\": [\"{} is\"], \"samples\": [{\"subject\": 3}]}"), "x"))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("subject");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("subject");
         Relation parsed = Relation.parse(json.readTree("{\"name\": \"r\", \"prompt_templates\": [\"The {} is\"], "
                 + "\"samples\": [{\"subject\": \"a\", \"object\": \"b\"}, {\"subject\": \"c\", \"object\": \"d\"}]}"), "x");
         assertThat(parsed.prompt(parsed.samples(), "c")).isEqualTo("The a is b\nThe c is");
         assertThatThrownBy(() -> RelationalEmbedding.run(model, relation,
                 new RelationalEmbedding.Options(2, null, 5, null, 0), s -> { }))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("out of range");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("out of range");
         assertThatThrownBy(() -> RelationalEmbedding.run(model, parsed,
                 new RelationalEmbedding.Options(0, null, 5, null, 0), s -> { }))
-                .isInstanceOf(BadRequestException.class).hasMessageContaining("at least");
+                .isInstanceOf(InvalidInputException.class).hasMessageContaining("at least");
     }
 }

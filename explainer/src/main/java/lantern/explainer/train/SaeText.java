@@ -1,4 +1,4 @@
-package lantern.service;
+package lantern.explainer.train;
 
 import lantern.explainer.corpus.BrownCorpus;
 import lantern.explainer.corpus.Document;
@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Brown sentences for SAE training and evaluation, split by document: every 10th document (in file order) is
- * held out, so held-out metrics are on text the SAE never saw. Training documents are shuffled (seeded) so a
+ * Brown sentences for SAE training and evaluation, split by document as every trainer here splits Brown
+ * ({@link BrownSplit}: of the 500 files in name order, every 20th from the 11th is held out), so held-out metrics are
+ * on text the SAE never saw, and the same text the decoder, transcoders and verbalizers never saw. Training documents are shuffled (seeded) so a
  * token budget smaller than the corpus still spans every genre.
  */
 public record SaeText(List<String> train, List<String> heldOut) {
@@ -21,7 +22,7 @@ public record SaeText(List<String> train, List<String> heldOut) {
         List<Document> docs = corpus.documents().toList();
         List<Document> train = new ArrayList<>();
         List<Document> held = new ArrayList<>();
-        for (int i = 0; i < docs.size(); i++) (i % 10 == 0 ? held : train).add(docs.get(i));
+        for (int i = 0; i < docs.size(); i++) (BrownSplit.heldOut(i) ? held : train).add(docs.get(i));
         Collections.shuffle(train, new Random(seed));
         Collections.shuffle(held, new Random(seed + 1));
         return new SaeText(sentences(train), sentences(held));
