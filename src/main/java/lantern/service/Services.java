@@ -18,11 +18,14 @@ public class Services {
     @Inject
     ModelRegistry models;
 
-    /** One per process so the LLM concurrency limit is global; MiniLM embeds for the embedding score. */
+    /**
+     * One per process so the LLM concurrency limit is global; the embedding score embeds with the feature's encoder
+     * (bge-small-zh for Chinese, MiniLM for English: the same rule as {@code lantern explain}).
+     */
     @Produces
     @ApplicationScoped
     ExplanationService explanationService() {
-        return new ExplanationService(config.dataDir(), LlmSettingsFactory.from(config.llm()), models.embedder())
+        return ExplanationService.perFeature(config.dataDir(), LlmSettingsFactory.from(config.llm()), models.loaded().scoringEmbedders())
                 .llmJudges(org.eclipse.microprofile.config.ConfigProvider.getConfig()
                         .getOptionalValue("lantern.llm.fuzzing-intruder", Boolean.class).orElse(false));
     }

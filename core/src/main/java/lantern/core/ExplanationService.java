@@ -6,7 +6,7 @@ import lantern.eval.causal.CausalScore;
 import lantern.eval.score.DetectionScorer;
 import lantern.eval.score.Detector;
 import lantern.eval.score.EmbeddingScore;
-import lantern.eval.score.EmbeddingScorer;
+import lantern.eval.score.ScoringEmbedders;
 import lantern.eval.score.FuzzingScorer;
 import lantern.eval.score.IntruderScorer;
 import lantern.eval.score.LlmJudges;
@@ -61,25 +61,34 @@ public final class ExplanationService {
 
     private final ExplanationStore store;
     private final LlmClient llm;
-    private final SentenceEmbedder embedder;
-    private final String embedderName;
+    private final ScoringEmbedders embedders;
     private final RecordSplitter splitter;
     private final Clock clock;
     /** Fuzzing and intruder with LLM judges (about ten more calls a feature); the statistical path always runs them. */
     private volatile boolean llmJudges;
 
     /**
-     * @param llm      empty when no LLM is configured (then only the statistical path works)
-     * @param embedder MiniLM sentence embedder for the embedding AUC; null to skip that score
+     * @param llm       empty when no LLM is configured (then only the statistical path works)
+     * @param embedders the encoders of the embedding AUC, chosen per feature ({@link ScoringEmbedders}: bge-small-zh
+     *                  for Chinese, MiniLM for English); null to skip that score
      */
-    public ExplanationService(Path dataDir, Optional<LlmSettings> llm, SentenceEmbedder embedder, String embedderName,
-                              RecordSplitter splitter, Clock clock) {
+    public ExplanationService(Path dataDir, Optional<LlmSettings> llm, ScoringEmbedders embedders, RecordSplitter splitter, Clock clock) {
         this.store = new ExplanationStore(dataDir);
         this.llm = llm.map(LlmClient::create).orElse(null);
-        this.embedder = embedder;
-        this.embedderName = embedderName;
+        this.embedders = embedders;
         this.splitter = splitter;
         this.clock = clock;
+    }
+
+    /** The service's and Spark executors': the encoders chosen per feature, the default split. */
+    public static ExplanationService perFeature(Path dataDir, Optional<LlmSettings> llm, ScoringEmbedders embedders) {
+        return new ExplanationService(dataDir, llm, embedders, RecordSplitter.defaults(), Clock.systemUTC());
+    }
+
+    /** One embedder for every feature ({@code embedderName} is what the scores record); null to skip that score. */
+    public ExplanationService(Path dataDir, Optional<LlmSettings> llm, SentenceEmbedder embedder, String embedderName,
+                              RecordSplitter splitter, Clock clock) {
+        this(dataDir, llm, embedder == null ? null : ScoringEmbedders.fixed(embedder, embedderName), splitter, clock);
     }
 
     public ExplanationService(Path dataDir, Optional<LlmSettings> llm, SentenceEmbedder embedder) {
@@ -210,7 +219,7 @@ public final class ExplanationService {
                 intruder = join(intr);
             }
         }
-        EmbeddingScore embedding = embedder == null ? null : new EmbeddingScorer(embedder, embedderName).score(explanation, split);
+        EmbeddingScore embedding = embedders == null ? null : embedders.score(records.id(), explanation, split);
         ExplanationScores.Causal causalScore = causal == null ? null : ExplanationScores.Causal.of(causal.apply(records));
 
         LlmUsage usage = explanation.usage().plus(simulation.usage()).plus(detection.usage())

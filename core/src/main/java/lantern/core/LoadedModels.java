@@ -46,6 +46,23 @@ public final class LoadedModels implements AutoCloseable {
         return embedder;
     }
 
+    private final Map<String, SentenceEmbedder> embedders = new ConcurrentHashMap<>();  // other encoders', cached
+
+    /** An embedded encoder's sentence embeddings behind a cache: MiniLM's as {@link #embedder()}, bge-small-zh's, ... */
+    public SentenceEmbedder embedder(String encoderId) {
+        if (BertModel.MINILM_ID.equals(encoderId)) return embedder();
+        return embedders.computeIfAbsent(encoderId, id -> new lantern.subject.CachingEmbedder(get(id).sentenceEmbedder()
+                .orElseThrow(() -> new IllegalArgumentException("'" + id + "' is not a sentence encoder")), 20_000));
+    }
+
+    /**
+     * The encoders of the embedding score, chosen per feature ({@link lantern.eval.score.ScoringEmbedders}: a feature
+     * of bge-small-zh or with Chinese windows is scored by bge-small-zh, the others by MiniLM), each loaded once.
+     */
+    public lantern.eval.score.ScoringEmbedders scoringEmbedders() {
+        return new lantern.eval.score.ScoringEmbedders(this::embedder);
+    }
+
     /** SAEs trained here or in SAELens format under {dataDir}/saes, loaded on first use and kept. */
     public synchronized SaeStore saes() {
         if (saes == null) saes = new SaeStore(dataDir, minilm().manager());

@@ -25,8 +25,9 @@ import java.util.Set;
  * Measures Lucene's Chinese text analyses against each other on labelled queries: each label knows the structure
  * predicates its rule requires, each query the predicates it asks for; a hit is relevant when they meet. Reports mean
  * precision at 5 and mean reciprocal rank per analysis: single characters (the StandardTokenizer alone, what the
- * English field does with Chinese), CJK bigrams, bigrams plus characters, and bigrams plus characters in the index
- * with bigrams alone in the query (what {@link ChineseSearch} does).
+ * English field does with Chinese), CJK bigrams, bigrams plus characters, ICU's dictionary word breaking (the word
+ * segmenter reachable here; smartcn is not served), bigrams plus characters in the index with bigrams alone in the
+ * query, and that folded to simplified characters (what {@link ChineseSearch} does).
  */
 public final class ChineseAnalysisBench {
     public record Label(String text, Set<String> predicates) {
@@ -36,22 +37,33 @@ public final class ChineseAnalysisBench {
     }
 
     /** Mean precision@5, MRR, and queries with no relevant hit in the top 5. */
-    public record Result(double precisionAt5, double mrr, int misses) {
+    public record Result(double precisionAt5, double mrr, int misses, java.util.List<Double> perQueryP5) {
+        public Result(double precisionAt5, double mrr, int misses) {
+            this(precisionAt5, mrr, misses, java.util.List.of());
+        }
     }
 
     private ChineseAnalysisBench() {
     }
 
     public static Map<String, Result> run(List<Label> labels, List<Ask> asks) {
-        Map<String, Analyzer> analyses = new LinkedHashMap<>();
-        analyses.put("characters (StandardTokenizer)", new StandardAnalyzer());
-        analyses.put("CJK bigrams", ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS));
-        analyses.put("CJK bigrams + characters", ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS_AND_UNIGRAMS));
+        Map<String, Analyzer[]> analyses = new LinkedHashMap<>();
+        analyses.put("characters (StandardTokenizer)", both(new StandardAnalyzer()));
+        analyses.put("CJK bigrams", both(ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS, false)));
+        analyses.put("CJK bigrams + characters", both(ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS_AND_UNIGRAMS, false)));
+        analyses.put("ICU dictionary words (in place of smartcn)", both(ChineseSearch.analyzer(ChineseSearch.Analysis.ICU_WORDS, false)));
+        analyses.put("bigrams + characters indexed, bigrams queried", new Analyzer[]{
+                ChineseSearch.analyzer(ChineseSearch.INDEXED, false), ChineseSearch.analyzer(ChineseSearch.QUERIED, false)});
+        analyses.put("ICU dictionary words, folded to simplified", both(ChineseSearch.analyzer(ChineseSearch.Analysis.ICU_WORDS, true)));
+        analyses.put("the same, folded to simplified (kept)", new Analyzer[]{
+                ChineseSearch.analyzer(ChineseSearch.INDEXED), ChineseSearch.analyzer(ChineseSearch.QUERIED)});
         Map<String, Result> out = new LinkedHashMap<>();
-        for (var e : analyses.entrySet()) out.put(e.getKey(), measure(e.getValue(), e.getValue(), labels, asks));
-        out.put("bigrams + characters indexed, bigrams queried (kept)", measure(ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS_AND_UNIGRAMS),
-                ChineseSearch.analyzer(ChineseSearch.Analysis.BIGRAMS), labels, asks));
+        analyses.forEach((name, a) -> out.put(name, measure(a[0], a[1], labels, asks)));
         return out;
+    }
+
+    private static Analyzer[] both(Analyzer a) {
+        return new Analyzer[]{a, a};
     }
 
     static Result measure(Analyzer analyzer, Analyzer queryAnalyzer, List<Label> labels, List<Ask> asks) {
@@ -66,6 +78,7 @@ public final class ChineseAnalysisBench {
             }
             double p5 = 0, mrr = 0;
             int misses = 0;
+            java.util.List<Double> perQuery = new java.util.ArrayList<>();
             try (DirectoryReader r = DirectoryReader.open(dir)) {
                 IndexSearcher s = new IndexSearcher(r);
                 for (Ask a : asks) {
@@ -82,11 +95,12 @@ public final class ChineseAnalysisBench {
                         }
                     }
                     p5 += relevant / 5.0;
+                    perQuery.add(relevant / 5.0);
                     mrr += rr;
                     if (relevant == 0) misses++;
                 }
             }
-            return new Result(p5 / asks.size(), mrr / asks.size(), misses);
+            return new Result(p5 / asks.size(), mrr / asks.size(), misses, perQuery);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -16,6 +16,7 @@ import picocli.CommandLine;
                 BenchLabelsCommand.class,
                 BenchChineseCommand.class,
                 BenchChineseSearchCommand.class,
+                BenchChineseCrossCommand.class,
                 BenchFuzzCommand.class,
                 BenchGraphCommand.class,
                 BenchLoadCommand.class,

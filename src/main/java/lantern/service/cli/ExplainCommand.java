@@ -95,23 +95,26 @@ public class ExplainCommand implements Callable<Integer> {
                 ? NeuronRecordJson.read(Files.readString(recordsFile), id.model(), id)
                 : source(id).load(id).orElseThrow(() -> new NoSuchElementException("no records for " + id + " in the collection"));
         Map<String, String> overrides = llm.overrides();
-        // MiniLM is the embedder and the model the causal check ablates on MiniLM features; a decoder's causal check
-        // ablates the decoder itself. What is not needed is not loaded at all.
+        // An embedded encoder's causal check ablates that encoder; a decoder's ablates the decoder itself. What is not
+        // needed is not loaded at all.
         boolean decoder = new lantern.subject.decoder.DecoderRegistry(data.path()).contains(id.model());
-        // An embedded encoder's features (MiniLM, bge-small-zh) use that encoder for both: bge embeds Chinese labels.
+        // An embedded encoder's features (MiniLM, bge-small-zh) use that encoder for the embedding score too.
         boolean embedded = lantern.subject.bert.EmbeddedEncoder.byId(id.model()).isPresent();
         String encoderId = embedded ? id.model() : EncoderModel.MINILM_ID;
         boolean causal = !noCausal && (embedded || decoder);
-        boolean needMiniLm = !noEmbedding || (causal && !decoder);
+        boolean needMiniLm = causal && !decoder;
         if (windows < 1) throw new IllegalArgumentException("--windows must be >= 1");
+        // the embedding score's encoders, chosen per feature as the service chooses them (ScoringEmbedders), loaded on first use
         try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? ModelLoader.load(encoderId) : null);
+             lantern.core.LoadedModels encoders = new lantern.core.LoadedModels(data.path());
              lantern.subject.decoder.DecoderModel dec = causal && decoder
                      ? lantern.subject.decoder.DecoderModels.load(id.model(), data.path()) : null;
              SaeStore saes = dec != null ? new SaeStore(data.path(), dec.manager())
                      : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager());
              var transcoders = dec != null ? new lantern.subject.transcoder.TranscoderStore(data.path(), dec.manager()) : null) {
             var service = new ExplanationService(data.path(), LlmSettingsFactory.fromMicroProfile(overrides),
-                    noEmbedding ? null : minilm.embedder(), encoderId, RecordSplitter.scoring(windows),
+                    noEmbedding ? null : new lantern.eval.score.ScoringEmbedders(e -> e.equals(encoderId) && minilm.model() != null
+                            ? minilm.embedder() : encoders.embedder(e)), RecordSplitter.scoring(windows),
                     java.time.Clock.systemUTC()).llmJudges(llmJudges);
             java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
                     : dec != null ? rec -> lantern.eval.causal.DecoderCausalScorer.of(dec,

@@ -37,7 +37,7 @@ public final class ExecutorServices {
     private ExecutorServices(Path dataDir, Map<String, String> settings) {
         this.models = MODELS.computeIfAbsent(dataDir.toAbsolutePath(), LoadedModels::new);
         Optional<LlmSettings> llm = LlmSettings.fromConfig(k -> Optional.ofNullable(settings.get(k)));
-        this.explanations = new ExplanationService(dataDir, llm, models.embedder())
+        this.explanations = ExplanationService.perFeature(dataDir, llm, models.scoringEmbedders())
                 .llmJudges(Boolean.parseBoolean(settings.getOrDefault("lantern.llm.fuzzing-intruder", "false")));
         this.causal = new CausalCheck(models, dataDir);
         this.engine = ExplainFeature.local(explanations, causal::causal);
