@@ -16,6 +16,7 @@ import lantern.subject.Hooks;
 import lantern.subject.ModelInfo;
 import lantern.subject.HookedModel;
 import lantern.subject.sae.SaeFeatureSource;
+import lantern.subject.transcoder.FeatureDictionaries;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,7 +54,7 @@ public class ActivationService {
             if (f.isNeuron()) {
                 hooks.cache(HookNames.mlpPost(f.layer()));
             } else {
-                SaeFeatureSource s = new SaeFeatureSource(models.saes().get(f.model(), f.layer(), f.kind()));
+                SaeFeatureSource s = models.dictionaries().source(f.model(), f.layer(), f.kind());
                 if (f.index() >= s.width()) {
                     throw new InvalidInputException("feature " + f.index() + " out of range: " + f.kind() + " has features 0.." + (s.width() - 1));
                 }
@@ -90,11 +91,12 @@ public class ActivationService {
             throw new InvalidInputException("layer " + layer + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
         }
         boolean neurons = kind == null || kind.equals("mlp");
-        if (!neurons && !kind.startsWith("sae-")) {
-            throw new InvalidInputException("kind must be mlp or an SAE kind such as sae-resid_post-k32: " + kind);
+        if (!neurons && !FeatureDictionaries.isDictionaryKind(kind)) {
+            throw new InvalidInputException("kind must be mlp, an SAE kind such as sae-resid_post-k32 or a transcoder kind"
+                    + " such as tc-NAME: " + kind);
         }
-        if (!neurons && layer == null) throw new InvalidInputException("an SAE kind needs a layer");
-        SaeFeatureSource sae = neurons ? null : new SaeFeatureSource(models.saes().get(modelId, layer, kind));
+        if (!neurons && layer == null) throw new InvalidInputException("an SAE or transcoder kind needs a layer");
+        SaeFeatureSource sae = neurons ? null : models.dictionaries().source(modelId, layer, kind);
         Encoding e = encode(model, text);
         int[] layers = layer != null ? new int[] {layer} : java.util.stream.IntStream.range(0, info.layers()).toArray();
         Hooks hooks = Hooks.none();
@@ -145,9 +147,9 @@ public class ActivationService {
         return model.toTokens(text);
     }
 
-    /** A neuron id checked against the model's shape, or an SAE feature id whose SAE exists. */
+    /** A neuron id checked against the model's shape, or an SAE or transcoder feature id of one of the model's layers. */
     static FeatureId checkFeature(ModelInfo info, FeatureId f) {
-        if (f.isNeuron() || !f.kind().startsWith("sae-")) return checkNeuron(info, f);
+        if (f.isNeuron() || !FeatureDictionaries.isDictionaryKind(f.kind())) return checkNeuron(info, f);
         if (!f.model().equals(info.id())) {
             throw new InvalidInputException("feature " + f + " belongs to model '" + f.model() + "', not '" + info.id() + "'");
         }
@@ -162,7 +164,9 @@ public class ActivationService {
         if (!f.model().equals(info.id())) {
             throw new InvalidInputException("feature " + f + " belongs to model '" + f.model() + "', not '" + info.id() + "'");
         }
-        if (!f.isNeuron()) throw new InvalidInputException("feature kind '" + f.kind() + "' is not served here (use mlp)");
+        if (!f.isNeuron()) {
+            throw new InvalidInputException("feature kind '" + f.kind() + "' is not served here (use mlp, sae-... or tc-NAME)");
+        }
         if (f.layer() >= info.layers()) {
             throw new InvalidInputException("layer " + f.layer() + " out of range: " + info.id() + " has layers 0.." + (info.layers() - 1));
         }

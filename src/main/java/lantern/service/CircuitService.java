@@ -1,5 +1,8 @@
 package lantern.service;
 
+import lantern.core.ExplanationResult;
+import lantern.core.ExplanationService;
+import lantern.core.ExplanationStore;
 import lantern.core.LanternConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -10,6 +13,8 @@ import lantern.subject.circuits.CircuitTracer;
 import lantern.subject.circuits.GraphIntervention;
 import lantern.subject.circuits.GraphStore;
 import lantern.subject.circuits.LocalReplacement.ActiveFeature;
+import lantern.explainer.FeatureId;
+import lantern.subject.transcoder.TranscoderFeatures;
 import lantern.subject.transcoder.TranscoderSet;
 
 import java.io.IOException;
@@ -78,13 +83,32 @@ public class CircuitService {
         return new GraphStore(dataDir()).list();
     }
 
+    /** Writes a graph's JSON to a stream; made once the graph is loaded, so a missing graph is a 404 before any byte. */
+    @FunctionalInterface
+    public interface GraphJsonWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Loads a stored graph (404 / 400 now) and returns what writes its circuit-tracer JSON straight to the response
+     * stream: nothing of the JSON is held in memory beyond the generator's buffer.
+     */
+    public GraphJsonWriter json(String id, boolean pruned) {
+        return json(dataDir(), id, pruned);
+    }
+
+    public GraphJsonWriter json(Path dataDir, String id, boolean pruned) {
+        GraphStore.Stored s = new GraphStore(dataDir).load(id);
+        Function<ActiveFeature, String> clerps = clerps(dataDir, s.graph());
+        return out -> CircuitTracer.writeJson(s, pruned, clerps, out);
+    }
+
     public void writeJson(String id, boolean pruned, OutputStream out) throws IOException {
         writeJson(dataDir(), id, pruned, out);
     }
 
     public void writeJson(Path dataDir, String id, boolean pruned, OutputStream out) throws IOException {
-        GraphStore.Stored s = new GraphStore(dataDir).load(id);
-        CircuitTracer.writeJson(s, pruned, clerps(s.graph()), out);
+        json(dataDir, id, pruned).writeTo(out);
     }
 
     public GraphIntervention.Result intervene(String id, List<GraphIntervention.Change> changes) {
@@ -107,9 +131,20 @@ public class CircuitService {
         return GraphIntervention.run(CircuitTracer.decoder(m), set(m, dataDir, s.graph().transcoders()), s.graph(), changes);
     }
 
-    /** A feature's explanation when one is stored; none yet for transcoder features, so the clerp is empty. */
-    Function<ActiveFeature, String> clerps(AttributionGraph g) {
-        return f -> "";
+    /**
+     * A feature node's clerp: the newest stored explanation of its feature {@code {model}/{layer}/tc-{set}/{index}}
+     * ({@code lantern explain}, {@code POST /api/features/{id}/explain}), preferring one of ours to a user's scored
+     * hypothesis; "" when it has none. Each feature is looked up once per graph.
+     */
+    static Function<ActiveFeature, String> clerps(Path dataDir, AttributionGraph g) {
+        ExplanationStore store = new ExplanationStore(dataDir);
+        String kind = TranscoderFeatures.kind(g.transcoders());
+        Map<Long, String> seen = new java.util.HashMap<>();
+        return f -> seen.computeIfAbsent(((long) f.layer() << 32) | f.index(), k -> {
+            List<ExplanationResult> history = store.list(new FeatureId(g.model(), f.layer(), kind, f.index()));
+            return history.stream().filter(e -> !ExplanationService.USER.equals(e.explainer())).findFirst()
+                    .or(() -> history.stream().findFirst()).map(ExplanationResult::text).orElse("");
+        });
     }
 
     private TranscoderSet set(HookedModel m, Path dataDir, String name) {

@@ -60,18 +60,18 @@ public class CollectionService {
     }
 
     /**
-     * Collects an SAE's features over Brown (collection named after the SAE kind) unless a collection made with the
-     * SAE's current weights holds them; a stale one (the SAE was retrained since) is replaced.
+     * Collects an SAE's or a transcoder's features ({@code sae-...}, {@code tc-NAME}) over Brown (collection named
+     * after the kind) unless a collection made with the current weights holds them; a stale one (retrained since) is
+     * replaced.
      */
     public synchronized void ensureSae(String modelId, int layer, String kind, long maxTokens) {
         boolean held = records.collections().stream().anyMatch((Manifest m) -> m.model().equals(modelId)
                 && m.kind().equals(kind) && m.layers().contains(layer) && records.isCurrent(m, layer));
         if (held) return;
         HookedModel model = models.hooked(modelId);
-        var source = new lantern.eval.sae.SaeActivationSource(model,
-                new lantern.subject.sae.SaeFeatureSource(models.saes().get(modelId, layer, kind)));
+        var source = new lantern.eval.sae.SaeActivationSource(model, models.dictionaries().source(modelId, layer, kind));
         var corpus = Corpora.open(defaultCorpus(modelId), config.dataDir());
-        collection(corpus, kind + "-l" + layer, CollectOptions.defaults().withLayers(layer), maxTokens)
+        collection(corpus, kind + "-l" + layer, CollectOptions.defaults().withLayers(layer), maxTokens, model)
                 .run(model, source, config.dataDir(), p -> { }, LOG::info);
     }
 
@@ -84,12 +84,14 @@ public class CollectionService {
         var corpus = Corpora.open(corpusName, config.dataDir());
         String name = corpus.name() + "-" + layersName(layers);
         CollectOptions opt = CollectOptions.defaults().withLayers(layers);
-        return collection(corpus, name, opt, maxTokens)
+        return collection(corpus, name, opt, maxTokens, model)
                 .run(model, new HookedActivationSource(model), config.dataDir(), progress, LOG::info);
     }
 
-    private CollectionRun collection(lantern.explainer.corpus.Corpus corpus, String name, CollectOptions opt, long maxTokens) {
-        return new CollectionRun(corpus, name, opt, maxTokens, 64)
+    /** Sequences of 64 tokens, or of the model's whole context when it is shorter. */
+    private CollectionRun collection(lantern.explainer.corpus.Corpus corpus, String name, CollectOptions opt, long maxTokens,
+                                     HookedModel model) {
+        return new CollectionRun(corpus, name, opt, maxTokens, Math.min(64, model.info().contextLength()))
                 .withCheckpoints(CheckpointPolicy.everySeconds(config.collect().checkpointSeconds()));
     }
 

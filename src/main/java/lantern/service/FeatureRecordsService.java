@@ -44,7 +44,15 @@ public class FeatureRecordsService implements FeatureRecordSource {
 
     /** Checks that the id names a real feature of a known model (400 / 404 otherwise). */
     public FeatureId validate(FeatureId id) {
-        return ActivationService.checkFeature(models.get(id.model()).info(), id);
+        ActivationService.checkFeature(models.get(id.model()).info(), id);
+        if (lantern.subject.transcoder.TranscoderFeatures.isKind(id.kind())) {
+            int width = models.dictionaries().width(id.model(), id.layer(), id.kind());  // 404 when the transcoder is missing
+            if (id.index() >= width) {
+                throw new lantern.errors.InvalidInputException("feature " + id.index() + " out of range: " + id.kind()
+                        + " has features 0.." + (width - 1) + " at layer " + id.layer());
+            }
+        }
+        return id;
     }
 
     @Override

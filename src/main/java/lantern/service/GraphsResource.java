@@ -48,13 +48,8 @@ public class GraphsResource {
     @Path("{id}")
     public StreamingOutput get(@PathParam("id") String id, @QueryParam("pruned") @DefaultValue("true") String pruned) {
         if (!pruned.equals("true") && !pruned.equals("false")) throw new InvalidInputException("pruned must be true or false");
-        var out = new java.io.ByteArrayOutputStream();
-        try {
-            circuits.writeJson(id, Boolean.parseBoolean(pruned), out);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return o -> out.writeTo(o);
+        CircuitService.GraphJsonWriter json = circuits.json(id, Boolean.parseBoolean(pruned));  // 404 before the body
+        return json::writeTo;
     }
 
     @POST

@@ -37,6 +37,11 @@ public class ModelRegistry {
         return loaded().saes();
     }
 
+    /** SAE features ({@code sae-...}) and transcoder features ({@code tc-NAME}) by kind. */
+    public lantern.subject.transcoder.FeatureDictionaries dictionaries() {
+        return loaded().dictionaries();
+    }
+
     /** MiniLM sentence embeddings behind a cache (shared random windows and repeated queries become lookups). */
     public lantern.subject.SentenceEmbedder embedder() {
         return loaded().embedder();

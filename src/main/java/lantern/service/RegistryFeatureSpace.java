@@ -8,7 +8,7 @@ import jakarta.inject.Inject;
 import lantern.eval.audit.FeatureSpace;
 import lantern.subject.ModelInfo;
 
-/** Model shapes for audits from the model registry: MLP neurons only (SAE kinds join when SAEs are registered). */
+/** Model shapes for audits from the model registry: MLP neurons, SAE features and transcoder features (tc-NAME). */
 @ApplicationScoped
 @DefaultBean
 public class RegistryFeatureSpace implements FeatureSpace {
@@ -25,14 +25,16 @@ public class RegistryFeatureSpace implements FeatureSpace {
         ModelInfo info = info(model);
         if (layer < 0 || layer >= info.layers()) throw new InvalidInputException("model " + model + " has no layer " + layer);
         if ("mlp".equals(kind)) return info.neuronsPerLayer();
-        if (kind.startsWith("sae-")) {
+        if (lantern.subject.transcoder.FeatureDictionaries.isDictionaryKind(kind)) {
             try {
-                return models.saes().get(model, layer, kind).config().dSae();
+                return models.dictionaries().width(model, layer, kind);
             } catch (RuntimeException e) {
-                throw new InvalidInputException("no SAE " + model + "/" + layer + "/" + kind + " (train one: lantern sae train): " + e.getMessage());
+                throw new InvalidInputException("no " + (kind.startsWith("sae-") ? "SAE " : "transcoder ") + model + "/" + layer
+                        + "/" + kind + " (train one: " + (kind.startsWith("sae-") ? "lantern sae train" : "lantern train transcoder")
+                        + "): " + e.getMessage());
             }
         }
-        throw new InvalidInputException("unknown feature kind for audits: " + kind + " (known: mlp, sae-...)");
+        throw new InvalidInputException("unknown feature kind for audits: " + kind + " (known: mlp, sae-..., tc-NAME)");
     }
 
     private ModelInfo info(String model) {

@@ -144,7 +144,7 @@ public class TranscoderTrainingService {
             var want = json.readTree(json.writeValueAsString(plan));
             for (var it = want.fieldNames(); it.hasNext(); ) {
                 String f = it.next();
-                if (!want.get(f).equals(have.get(f))) return null;
+                if (f.equals("options") ? !sameOptions(want.get(f), have.get(f)) : !want.get(f).equals(have.get(f))) return null;
             }
             var h = have.path("held_out");
             var rec = new TranscoderEvaluator.Reconstruction(h.path("tokens").asLong(), h.path("explainedVariance").asDouble(),
@@ -153,6 +153,27 @@ public class TranscoderTrainingService {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /**
+     * Options equal field by field; a field the stored notes lack (written before that option existed) matches when the
+     * option is not in effect: Matryoshka widths left empty, or a BatchTopK threshold rate for another architecture.
+     */
+    static boolean sameOptions(com.fasterxml.jackson.databind.JsonNode want, com.fasterxml.jackson.databind.JsonNode have) {
+        if (have == null || !have.isObject()) return false;
+        boolean batchTopK = want.path("architecture").asText().equals("BATCHTOPK")
+                || want.path("architecture").asText().equals("MATRYOSHKA");
+        for (var it = want.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            var w = want.get(f);
+            if (!have.has(f)) {
+                boolean unused = (w.isArray() && w.isEmpty()) || (f.equals("thresholdLr") && !batchTopK);
+                if (unused) continue;
+                return false;
+            }
+            if (!w.equals(have.get(f))) return false;
+        }
+        return true;
     }
 
     /** Training and held-out sentences: Brown files split as the decoder trainer splits them; documents shuffled. */

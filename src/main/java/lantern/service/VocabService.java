@@ -30,14 +30,15 @@ public class VocabService {
         SubjectModel m = models.get(id.model());
         DecoderModel d = m.languageModel().orElse(null);
         if (d == null) return null;
-        OutputVocab.Effect e = effect(d, id, models.saes());
+        OutputVocab.Effect e = effect(d, id, models.dictionaries(), TOP);
         return new Vocab(e.promoted(), e.suppressed());
     }
 
-    static OutputVocab.Effect effect(DecoderModel d, FeatureId id, lantern.subject.sae.SaeStore saes) {
-        if (id.isNeuron()) return OutputVocab.ofNeuron(d, id.layer(), id.index(), TOP);
-        var sae = saes.get(id.model(), id.layer(), id.kind());
-        return OutputVocab.ofDirection(d, sae.config().hookName(), sae.decoderDirection(id.index()), TOP);
+    /** A neuron's output row, or an SAE's or a transcoder's decoder row where it is written, through the unembedding. */
+    public static OutputVocab.Effect effect(DecoderModel d, FeatureId id, lantern.subject.transcoder.FeatureDictionaries dicts, int k) {
+        if (id.isNeuron()) return OutputVocab.ofNeuron(d, id.layer(), id.index(), k);
+        var w = dicts.writes(id.model(), id.layer(), id.kind(), id.index());
+        return OutputVocab.ofDirection(d, w.hook(), w.vector(), k);
     }
 
     /**

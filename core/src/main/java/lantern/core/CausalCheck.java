@@ -31,7 +31,7 @@ public final class CausalCheck {
     public CausalScore causal(FeatureRecords records) {
         SubjectModel m = models.get(records.id().model());
         DecoderModel d = m.languageModel().orElse(null);
-        if (d != null) return new DecoderCausalScorer(d, models.saes()).ablationScore(records);
+        if (d != null) return DecoderCausalScorer.of(d, models.dictionaries()).ablationScore(records);
         EncoderModel e = m.sentenceEmbedder().orElse(null);
         if (e != null) {
             return new CausalScorer(e, new InterventionPlanner(e, models.saes(), new DirectionStore(dataDir))).ablationScore(records);

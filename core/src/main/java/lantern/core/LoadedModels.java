@@ -26,6 +26,7 @@ public final class LoadedModels implements AutoCloseable {
     private volatile BertModel minilm;  // the one place outside the bert package that names BertModel
     private volatile SentenceEmbedder embedder;
     private volatile SaeStore saes;
+    private volatile lantern.subject.transcoder.TranscoderStore transcoders;
     private final Map<String, DecoderModel> decoders = new ConcurrentHashMap<>();
     private final Map<String, BertModel> encoders = new ConcurrentHashMap<>();  // embedded encoders besides MiniLM
 
@@ -68,6 +69,17 @@ public final class LoadedModels implements AutoCloseable {
         return saes;
     }
 
+    /** Single transcoders under {dataDir}/transcoders by feature kind ({@code tc-NAME}), loaded on first use and kept. */
+    public synchronized lantern.subject.transcoder.TranscoderStore transcoders() {
+        if (transcoders == null) transcoders = new lantern.subject.transcoder.TranscoderStore(dataDir);
+        return transcoders;
+    }
+
+    /** SAE and transcoder features by kind (each store opened only when a kind of its own is asked for). */
+    public lantern.subject.transcoder.FeatureDictionaries dictionaries() {
+        return new lantern.subject.transcoder.FeatureDictionaries(this::saes, this::transcoders);
+    }
+
     /**
      * MiniLM, another embedded encoder ({@code bge-small-zh}), or a decoder registered in {@code <dataDir>/models.json}
      * (each loaded once, on first use).
@@ -90,6 +102,7 @@ public final class LoadedModels implements AutoCloseable {
 
     @Override
     public void close() {
+        if (transcoders != null) transcoders.close();
         decoders.values().forEach(DecoderModel::close);
         encoders.values().forEach(BertModel::close);
         if (minilm != null) minilm.close();

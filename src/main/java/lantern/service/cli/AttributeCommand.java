@@ -87,7 +87,14 @@ public class AttributeCommand implements Callable<Integer> {
         circuits.writeJson(data.path(), id, false, out);
         var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toByteArray());
         String logitId = null;
-        for (var node : json.get("nodes")) if (node.get("is_target_logit").asBoolean()) logitId = node.get("node_id").asText();
+        java.util.Map<String, String> clerps = new java.util.HashMap<>();
+        for (var node : json.get("nodes")) {
+            if (node.get("is_target_logit").asBoolean()) logitId = node.get("node_id").asText();
+            clerps.put(node.get("node_id").asText(), node.path("clerp").asText(""));
+        }
+        var lantern = json.get("metadata").get("lantern");
+        String featurePrefix = lantern.get("model").asText() + "/";
+        String kind = lantern.get("feature_kind").asText();
         List<double[]> ranked = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (var l : json.get("links")) {
@@ -98,20 +105,23 @@ public class AttributeCommand implements Callable<Integer> {
             ranked.add(new double[]{Math.abs(l.get("weight").asDouble()), ids.size() - 1});
         }
         ranked.sort((a, b) -> Double.compare(b[0], a[0]));
-        System.out.println("| feature node | predicted Δ (direct) | predicted Δ (paths) | actual Δ |");
-        System.out.println("|---|---:|---:|---:|");
-        List<Double> pred = new ArrayList<>(), act = new ArrayList<>();
+        System.out.println("| feature node | feature | explanation (clerp) | predicted Δ (direct) | predicted Δ (paths) | actual Δ |");
+        System.out.println("|---|---|---|---:|---:|---:|");
+        List<Double> pred = new ArrayList<>(), paths = new ArrayList<>(), act = new ArrayList<>();
         for (int i = 0; i < Math.min(n, ranked.size()); i++) {
             String node = ids.get((int) ranked.get(i)[1]);
             var r = circuits.intervene(m, data.path(), id, List.of(new GraphIntervention.Change(node, 0)));
             var top = r.logits().get(0);
             pred.add(top.predictedDirect());
+            paths.add(top.predictedTotal());
             act.add(top.actualDelta());
-            System.out.printf(Locale.ROOT, "| %s | %.4f | %.4f | %.4f |%n", node, top.predictedDirect(), top.predictedTotal(),
-                    top.actualDelta());
+            String[] p = node.split("_");  // {layer}_{index}_{pos}
+            String clerp = clerps.getOrDefault(node, "");
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %.4f |%n", node, featurePrefix + p[0] + "/" + kind + "/" + p[1],
+                    clerp.isEmpty() ? "-" : clerp.replace("|", "\\|"), top.predictedDirect(), top.predictedTotal(), top.actualDelta());
         }
-        System.out.printf(Locale.ROOT, "Pearson correlation of predicted (direct) and actual change of the top logit over %d nodes: %.3f%n",
-                pred.size(), pearson(pred, act));
+        System.out.printf(Locale.ROOT, "Pearson correlation of predicted (direct) and actual change of the top logit over %d nodes: %.3f"
+                + " (along paths: %.3f)%n", pred.size(), pearson(pred, act), pearson(paths, act));
     }
 
     static double pearson(List<Double> a, List<Double> b) {

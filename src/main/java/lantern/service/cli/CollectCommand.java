@@ -29,8 +29,11 @@ public class CollectCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--layers", description = "Layers, e.g. 0-5 or 1,3 (default: all).")
     String layers;
 
-    @CommandLine.Option(names = "--sae", description = "Collect this SAE's features instead of MLP neurons, e.g. sae-resid_post-k32 (with --layers L: the SAE's layer).")
+    @CommandLine.Option(names = "--sae", description = "Collect this SAE's features instead of MLP neurons, e.g. sae-resid_post-k32 (with --layers L: the SAE's layer); a transcoder kind tc-NAME works too.")
     String sae;
+
+    @CommandLine.Option(names = "--transcoders", description = "Collect the features of this transcoder set (lantern train transcoder --name) at --layers L: feature ids MODEL/L/tc-NAME/i.")
+    String transcoders;
 
     @CommandLine.Option(names = "--max-tokens", defaultValue = "0", description = "Stop after this many text tokens (0: whole corpus).")
     long maxTokens;
@@ -65,6 +68,10 @@ public class CollectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (transcoders != null) {
+            if (sae != null) throw new IllegalArgumentException("give --sae or --transcoders, not both");
+            sae = lantern.subject.transcoder.TranscoderFeatures.kind(transcoders);
+        }
         if (engine != null) {
             engineOptions.apply(engine);
             if (engine.enabled()) return onSpark();
@@ -85,11 +92,14 @@ public class CollectCommand implements Callable<Integer> {
             CollectionRun.Outcome outcome;
             if (sae != null) {
                 int[] l = ModelLoader.layers(layers, m.info().layers());
-                if (l.length != 1) throw new IllegalArgumentException("--sae needs exactly one layer: --layers L");
-                var saes = new lantern.subject.sae.SaeStore(data.path(), m.manager());
-                var source = new lantern.eval.sae.SaeActivationSource(m,
-                        new lantern.subject.sae.SaeFeatureSource(saes.get(m.info().id(), l[0], sae)));
-                outcome = run.run(m, source, data.path(), bar, bar::note);
+                if (l.length != 1) throw new IllegalArgumentException((transcoders != null ? "--transcoders" : "--sae")
+                        + " needs exactly one layer: --layers L");
+                try (var saes = new lantern.subject.sae.SaeStore(data.path(), m.manager());
+                     var tcs = new lantern.subject.transcoder.TranscoderStore(data.path(), m.manager())) {
+                    var source = new lantern.eval.sae.SaeActivationSource(m,
+                            new lantern.subject.transcoder.FeatureDictionaries(saes, tcs).source(m.info().id(), l[0], sae));
+                    outcome = run.run(m, source, data.path(), bar, bar::note);
+                }
             } else {
                 outcome = run.run(m, new HookedActivationSource(m), data.path(), bar, bar::note);
             }
@@ -111,7 +121,7 @@ public class CollectCommand implements Callable<Integer> {
 
     /** The same collection on Spark: executors collect ranges of batches, the driver merges and stores (no checkpoints: Spark reruns lost tasks). */
     private int onSpark() {
-        if (sae != null) throw new IllegalArgumentException("--sae collections run locally: leave out --engine spark / --master");
+        if (sae != null) throw new IllegalArgumentException("--sae and --transcoders collections run locally: leave out --engine spark / --master");
         String corpusName = corpus;
         var run = new lantern.service.spark.SparkCollections(model, corpusName, name,
                 ModelLoader.layerList(layers).stream().mapToInt(Integer::intValue).toArray(), topK, seed, batchSize, maxTokens, seqLen);

@@ -121,6 +121,7 @@ public class ExplainCommand implements Callable<Integer> {
                      ? lantern.subject.decoder.DecoderModels.load(id.model(), data.path()) : null;
              SaeStore saes = dec != null ? new SaeStore(data.path(), dec.manager())
                      : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager());
+             var transcoders = dec != null ? new lantern.subject.transcoder.TranscoderStore(data.path(), dec.manager()) : null;
              var verbalizers = verbalize
                      ? new lantern.explainer.selfreport.VerbalizerExplainers(data.path(), dec, () -> saes) : null) {
             var service = new ExplanationService(data.path(), LlmSettingsFactory.fromMicroProfile(overrides),
@@ -130,7 +131,8 @@ public class ExplainCommand implements Callable<Integer> {
             if (verbalizers != null) service.verbalizers(verbalizers::forFeature);
             if (output) service.outputSide(rec -> lantern.core.OutputSideCheck.of(dec, saes, rec));
             java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
-                    : decoder ? rec -> new lantern.eval.causal.DecoderCausalScorer(dec, saes).ablationScore(rec)
+                    : dec != null ? rec -> lantern.eval.causal.DecoderCausalScorer.of(dec,
+                            new lantern.subject.transcoder.FeatureDictionaries(saes, transcoders)).ablationScore(rec)
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
                             new DirectionStore(data.path()))).ablationScore(rec);
             lantern.service.SearchService search = noIndex || !indexes() ? null : searchService();

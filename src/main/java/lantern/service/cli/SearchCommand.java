@@ -21,7 +21,7 @@ public class SearchCommand implements Callable<Integer> {
     String model;
     @CommandLine.Option(names = "--layer", description = "Only this layer.")
     Integer layer;
-    @CommandLine.Option(names = "--kind", description = "Only this kind (mlp, sae-...).")
+    @CommandLine.Option(names = "--kind", description = "Only this kind (mlp, sae-..., tc-NAME for a transcoder set).")
     String kind;
     @CommandLine.Option(names = "--explainer", description = "Only explanations by this explainer.")
     String explainer;

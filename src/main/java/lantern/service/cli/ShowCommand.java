@@ -50,11 +50,10 @@ public class ShowCommand implements Callable<Integer> {
         print(System.out, rec, collection.manifest(), windows, random, ansi);
         if (new lantern.subject.decoder.DecoderRegistry(data.path()).contains(id.model())) {
             try (var model = lantern.subject.decoder.DecoderModels.load(id.model(), data.path());
-                 var saes = new lantern.subject.sae.SaeStore(data.path(), model.manager())) {
-                var e = id.isNeuron() ? lantern.subject.decoder.OutputVocab.ofNeuron(model, id.layer(), id.index(), 10)
-                        : lantern.subject.decoder.OutputVocab.ofDirection(model, saes.get(id.model(), id.layer(), id.kind())
-                        .config().hookName(), saes.get(id.model(), id.layer(), id.kind()).decoderDirection(id.index()), 10);
-                printVocab(System.out, e);
+                 var saes = new lantern.subject.sae.SaeStore(data.path(), model.manager());
+                 var transcoders = new lantern.subject.transcoder.TranscoderStore(data.path(), model.manager())) {
+                printVocab(System.out, lantern.service.VocabService.effect(model, id,
+                        new lantern.subject.transcoder.FeatureDictionaries(saes, transcoders), 10));
             }
         }
         return 0;

@@ -7,31 +7,41 @@ import ai.djl.ndarray.types.Shape;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.explain.WindowText;
-import lantern.subject.HookFunction;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.Interventions;
 import lantern.subject.decoder.DecoderModel;
-import lantern.subject.sae.Sae;
-import lantern.subject.sae.SaeInterventions;
 import lantern.subject.sae.SaeStore;
+import lantern.subject.transcoder.FeatureDictionaries;
+import lantern.subject.transcoder.TranscoderFeatures;
 
 import java.util.List;
 
 /**
  * The causal check on a decoder: ablate the feature (zero a neuron; clamp an SAE feature to 0 with the SAE's error
- * term kept) and measure how the next-token distribution changes: the KL divergence KL(clean ‖ ablated) averaged
+ * term kept; take a transcoder feature's decoder row times its activation off the MLP output) and measure how the next-token distribution changes: the KL divergence KL(clean ‖ ablated) averaged
  * over a text's positions is the effect, and the drop in log-probability of the tokens that actually follow is
  * reported beside it. Top windows (strongest first) against random windows, {@link CausalScorer#TEXTS} of each at
  * most; the same selectivity as MiniLM's ({@link CausalScore#selectivity}).
  */
 public final class DecoderCausalScorer {
     private final DecoderModel model;
-    private final SaeStore saes;
+    private final FeatureDictionaries dictionaries;
 
     public DecoderCausalScorer(DecoderModel model, SaeStore saes) {
+        this(new FeatureDictionaries(() -> saes, () -> {
+            throw new IllegalArgumentException("no transcoders given to this causal check");
+        }), model);
+    }
+
+    private DecoderCausalScorer(FeatureDictionaries dictionaries, DecoderModel model) {
         this.model = model;
-        this.saes = saes;
+        this.dictionaries = dictionaries;
+    }
+
+    /** SAE features and transcoder features ({@code tc-NAME}: the MLP output less the feature's decoder row). */
+    public static DecoderCausalScorer of(DecoderModel model, FeatureDictionaries dictionaries) {
+        return new DecoderCausalScorer(dictionaries, model);
     }
 
     /** Effects of one text under an intervention. */
@@ -50,23 +60,19 @@ public final class DecoderCausalScorer {
             throw new IllegalArgumentException("feature " + id + " belongs to model " + id.model() + ", not " + model.info().id());
         }
         model.requireLayer(id.layer());
-        String hook;
-        HookFunction f;
+        Hooks ablate;
         String what;
         if (id.isNeuron()) {
             if (id.index() >= model.config().dMlp()) {
                 throw new IllegalArgumentException("neuron " + id.index() + " out of range (" + model.config().dMlp() + " per layer)");
             }
-            hook = HookNames.mlpPost(id.layer());
-            f = Interventions.zeroAblate(id.index());
+            ablate = Hooks.none().replace(HookNames.mlpPost(id.layer()), Interventions.zeroAblate(id.index()));
             what = "zero-ablate " + id;
         } else {
-            Sae sae = saes.get(id.model(), id.layer(), id.kind());
-            hook = sae.config().hookName();
-            f = SaeInterventions.ablate(sae, id.index());
-            what = "clamp " + id + " to 0 (error term kept)";
+            ablate = dictionaries.ablation(id.model(), id.layer(), id.kind(), id.index());
+            what = TranscoderFeatures.isKind(id.kind()) ? "ablate " + id + ": " + FeatureDictionaries.ablationText(id.kind())
+                    : "clamp " + id + " to 0 (error term kept)";
         }
-        Hooks ablate = Hooks.none().replace(hook, f);
         Effect[] top = effects(ablate, topTexts);
         Effect[] rnd = effects(ablate, randomTexts);
         double mt = mean(top, true), mr = mean(rnd, true);

@@ -36,6 +36,12 @@ public final class Attribution {
     private final int layers;
     private final int t;
     private final int d;
+    /**
+     * Per layer, made once on {@code m}: W_O^T, the value slice of W_qkv transposed, and the pattern transposed.
+     * Made per sweep they would be attached to the weights' manager (an op's result belongs to its first operand's
+     * manager) and kept for the life of the model: GPT-2 small leaked gigabytes per graph.
+     */
+    private final NDArray[] outT, valueT, patternT;
 
     public Attribution(LocalReplacement r, NDManager m) {
         this.r = r;
@@ -44,6 +50,23 @@ public final class Attribution {
         this.layers = r.layers;
         this.t = r.t;
         this.d = r.d;
+        outT = new NDArray[layers];
+        valueT = new NDArray[layers];
+        patternT = new NDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            LayerWeights w = r.model.weights().layers().get(l);
+            outT[l] = owned(w.out().transpose());
+            NDArray wv = w.qkv().get(new NDIndex(":, {}:{}", c.qWidth() + c.kvWidth(), c.qWidth() + 2 * c.kvWidth()));
+            valueT[l] = owned(wv.transpose());
+            wv.close();
+            patternT[l] = owned(r.pattern[l].transpose(0, 1, 3, 2));
+        }
+    }
+
+    /** Moves an op's result (attached to its operand's manager) to this attribution's manager. */
+    private NDArray owned(NDArray a) {
+        a.attach(m);
+        return a;
     }
 
     /** A progress callback: rows done of rows to do. */
@@ -178,6 +201,7 @@ public final class Attribution {
     /** Column bookkeeping: per layer, each position's active features (scaled decoder rows) and their columns. */
     private final class SourceColumns {
         final NDArray[] writes = new NDArray[layers];      // [T, Smax, d]
+        final NDArray[] writesT = new NDArray[layers];     // [T, d, Smax]
         final int[][][] columns = new int[layers][][];     // [layer][pos][s]
         final NDArray[] errors = new NDArray[layers];      // [T, d]
         final NDArray tokens;                              // [T, d]
@@ -206,6 +230,7 @@ public final class Attribution {
                     }
                 }
                 writes[l] = m.create(w, new Shape(t, smax, d));
+                writesT[l] = writes[l].transpose(0, 2, 1);
                 errors[l] = m.create(r.errors[l], new Shape(t, d));
             }
             long[] ids = r.ids;
@@ -249,9 +274,9 @@ public final class Attribution {
     /** Edges from the sources written at layer {@code l}'s MLP output, read from the gradient there. */
     private void readSources(NDArray g, int l, SourceColumns src, float[][] out) {
         int n = out.length;
-        NDArray w = src.writes[l];
-        int smax = (int) w.getShape().get(1);
-        float[] e = g.transpose(1, 0, 2).matMul(w.transpose(0, 2, 1)).toFloatArray(); // [T, n, Smax]
+        NDArray wT = src.writesT[l];
+        int smax = (int) wT.getShape().get(2);
+        float[] e = g.transpose(1, 0, 2).matMul(wT).toFloatArray(); // [T, n, Smax]
         int[][] colsAt = src.columns[l];
         for (int p = 0; p < t; p++) {
             int[] cs = colsAt[p];
@@ -276,12 +301,12 @@ public final class Attribution {
         int kvh = c.kvHeads();
         int hd = c.headDim();
         long n = g.getShape().get(0);
-        NDArray y = g.matMul(w.out().transpose()).reshape(n, t, h, hd).transpose(0, 2, 1, 3);  // [n, H, Tq, hd]
-        NDArray at = r.pattern[l].transpose(0, 1, 3, 2);                                          // [1, H, Tk, Tq]
-        NDArray z = at.matMul(y).transpose(0, 2, 1, 3);                                           // [n, Tk, H, hd]
+        NDArray y = g.matMul(outT[l]).reshape(n, t, h, hd).transpose(0, 2, 1, 3);               // [n, H, Tq, hd]
+        NDArray z = patternT[l].matMul(y);                                                        // [n, H, Tk, hd]
+        z.attach(g.getManager());  // the result of an op belongs to its first operand's manager
+        z = z.transpose(0, 2, 1, 3);                                                              // [n, Tk, H, hd]
         if (kvh < h) z = z.reshape(n, t, kvh, h / kvh, hd).sum(new int[]{3});
-        NDArray wv = w.qkv().get(new NDIndex(":, {}:{}", c.qWidth() + c.kvWidth(), c.qWidth() + 2 * c.kvWidth()));
-        NDArray gln = z.reshape(n, t, (long) kvh * hd).matMul(wv.transpose());                   // [n, T, d]
+        NDArray gln = z.reshape(n, t, (long) kvh * hd).matMul(valueT[l]);                        // [n, T, d]
         NDArray gx = gln.mul(w.norm1()).div(r.sigma1[l]);
         if (c.isGpt2()) gx = gx.sub(gx.mean(new int[]{-1}, true));
         return g.add(gx);
@@ -298,8 +323,11 @@ public final class Attribution {
     /** A logit's read vector at the final residual: the unembedding column minus the vocabulary mean, through the frozen final norm. */
     float[] logitVector(int token) {
         NDArray u = r.model.weights().unembed();
-        float[] col = u.get(new NDIndex(":, {}", token)).toFloatArray();
-        float[] mean = u.mean(new int[]{1}).toFloatArray();
+        float[] col, mean;
+        try (NDArray c1 = u.get(new NDIndex(":, {}", token)); NDArray mu = u.mean(new int[]{1})) {  // not left on the weights' manager
+            col = c1.toFloatArray();
+            mean = mu.toFloatArray();
+        }
         for (int i = 0; i < d; i++) col[i] -= mean[i];
         float sigma = r.sigmaFinal.getFloat(t - 1, 0);
         return throughNorm(col, r.model.weights().normFinal().toFloatArray(), sigma);

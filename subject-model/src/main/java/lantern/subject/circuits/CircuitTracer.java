@@ -105,6 +105,7 @@ public final class CircuitTracer {
         extra.put("completeness_score", p.completenessScore());
         extra.put("seconds", st.seconds());
         extra.put("created", st.created());
+        extra.put("feature_kind", lantern.subject.transcoder.TranscoderFeatures.kind(s.graph().transcoders()));
         GraphJson.write(s.graph(), pruned ? p : null, new GraphJson.Meta(s.id(), st.nodeThreshold(), st.edgeThreshold(),
                 extra), clerps, out);
     }

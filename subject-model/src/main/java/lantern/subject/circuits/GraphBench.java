@@ -17,6 +17,34 @@ public final class GraphBench {
                       double pruneSeconds, double forwardMillis) {
     }
 
+    /**
+     * A random TopK transcoder for every layer of a model (for timing in a real shape): encoder N(0, 1/d), decoder
+     * N(0, 1/features), small biases.
+     */
+    public static TranscoderSet randomTranscoders(DecoderModel model, int features, int k, long seed, NDManager manager) {
+        int d = model.config().dModel();
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        List<lantern.subject.transcoder.Transcoder> ts = new ArrayList<>();
+        try {
+            for (int l = 0; l < model.config().layers(); l++) {
+                var w = new lantern.subject.sae.SaeWeights(randn(r, d * features, 1 / Math.sqrt(d)), randn(r, features, 0.01),
+                        randn(r, features * d, 1 / Math.sqrt(features)), randn(r, d, 0.01), null);
+                ts.add(lantern.subject.transcoder.Transcoder.of(model.info().id(), l, d, features,
+                        lantern.subject.sae.SaeArchitecture.TOPK, k, w, manager));
+            }
+        } catch (RuntimeException e) {
+            ts.forEach(lantern.subject.transcoder.Transcoder::close);
+            throw e;
+        }
+        return new TranscoderSet(model.info().id(), "random", ts);
+    }
+
+    private static float[] randn(java.util.SplittableRandom r, int n, double std) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (float) (r.nextGaussian() * std);
+        return a;
+    }
+
     /** @param ids a token sequence (BOS first) at least as long as the longest length */
     public static List<Row> run(DecoderModel model, TranscoderSet set, long[] ids, int[] lengths, int forwardRepeats) {
         List<Row> rows = new ArrayList<>();

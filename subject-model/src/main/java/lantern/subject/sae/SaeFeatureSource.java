@@ -10,9 +10,19 @@ import ai.djl.ndarray.NDArray;
  */
 public final class SaeFeatureSource {
     private final Sae sae;
+    private final String kind;
 
     public SaeFeatureSource(Sae sae) {
+        this(sae, sae.config().kind());
+    }
+
+    /**
+     * An encoder under another kind than its config's (a transcoder's features are {@code tc-{set}}: the same
+     * encoder code, read at {@code mlp.hook_in}).
+     */
+    public SaeFeatureSource(Sae sae, String kind) {
         this.sae = sae;
+        this.kind = kind;
     }
 
     /** The hook to cache (the SAE's input). */
@@ -30,7 +40,7 @@ public final class SaeFeatureSource {
 
     /** The feature kind in ids, e.g. {@code sae-resid_post-k32}. */
     public String kind() {
-        return sae.config().kind();
+        return kind;
     }
 
     /** Number of features (d_sae): the "neurons per layer" of this source. */

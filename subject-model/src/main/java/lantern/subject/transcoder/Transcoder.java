@@ -104,6 +104,20 @@ public final class Transcoder implements AutoCloseable {
         return sae.decode(features);
     }
 
+    /**
+     * The features as an activation source for collection and search: cache {@link #hookIn()}, encode; ids
+     * {@code {model}/{layer}/{kind}/{index}} with {@code kind} = {@link TranscoderFeatures#kind} of the set. Its
+     * {@code sae()} is only the encoder side: its decoder writes {@link #hookOut()}, never the hook it reads.
+     */
+    public lantern.subject.sae.SaeFeatureSource featureSource(String kind) {
+        return new lantern.subject.sae.SaeFeatureSource(sae, kind);
+    }
+
+    /** Which weights these are ({@link lantern.subject.sae.SaeFingerprint}; equal to {@link TranscoderFormat#fingerprint} of its folder). */
+    public String fingerprint() {
+        return sae.fingerprint();
+    }
+
     /** decode(encode(x)): the transcoder's replacement of the MLP output. */
     public NDArray predict(NDArray mlpIn) {
         return decode(encode(mlpIn));

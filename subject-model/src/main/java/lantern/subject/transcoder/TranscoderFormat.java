@@ -93,6 +93,25 @@ public final class TranscoderFormat {
     }
 
     public static Transcoder load(Path dir, NDManager manager) throws IOException {
+        Config c = readConfig(dir);
+        SaeWeights w = SaeLensFormat.readWeights(dir, c.cfg());
+        return Transcoder.of(c.cfg(), c.hookOut(), w, manager);
+    }
+
+    /** A transcoder folder's config: the encoder's {@link SaeConfig} and the hook its decoder writes. */
+    public record Config(SaeConfig cfg, String hookOut) {
+    }
+
+    /**
+     * Which weights a transcoder folder holds now ({@link SaeFingerprint} of its config and tensors, the value
+     * {@code Sae#fingerprint} gives the loaded encoder), so a collection of its features can tell it was retrained.
+     */
+    public static String fingerprint(Path dir) throws IOException {
+        Config c = readConfig(dir);
+        return lantern.subject.sae.SaeFingerprint.of(c.cfg(), SaeLensFormat.readWeights(dir, c.cfg()));
+    }
+
+    public static Config readConfig(Path dir) throws IOException {
         Path cfgPath = dir.resolve(SaeLensFormat.CFG);
         if (!Files.isRegularFile(cfgPath)) {
             throw new lantern.errors.NotFoundException("no transcoder at " + dir + " (missing " + SaeLensFormat.CFG + ")");
@@ -146,9 +165,7 @@ public final class TranscoderFormat {
             throw new IllegalArgumentException(cfgPath + ": hook_name " + hookIn + " and hook_name_out " + hookOut
                     + " must be blocks of the same layer");
         }
-        SaeConfig cfg = new SaeConfig(model, hookIn, dIn, dSae, a, k, false, "none");
-        SaeWeights w = SaeLensFormat.readWeights(dir, cfg);
-        return Transcoder.of(cfg, hookOut, w, manager);
+        return new Config(new SaeConfig(model, hookIn, dIn, dSae, a, k, false, "none"), hookOut);
     }
 
     private static String text(JsonNode n, String field, String fallback) {
