@@ -20,6 +20,7 @@ public final class OutputSideCheck {
     }
 
     public OutputSideScore of(FeatureRecords records) {
+        if (notMeasured(records)) return null;
         // only registered decoders have an unembedding: an encoder is not loaded just to find that out
         if (!new lantern.subject.decoder.DecoderRegistry(dataDir).contains(records.id().model())) return null;
         SubjectModel m = models.get(records.id().model());
@@ -30,6 +31,12 @@ public final class OutputSideCheck {
 
     /** The same for one decoder already loaded (the CLI's). */
     public static OutputSideScore of(DecoderModel d, lantern.subject.sae.SaeStore saes, FeatureRecords records) {
+        if (notMeasured(records)) return null;
         return OutputSideScore.of(new OutputSideScorer(d, saes).score(records));
+    }
+
+    /** Transcoder features (tc-NAME) have no output side yet: the scorer reads MLP neurons and SAE decoder rows. */
+    static boolean notMeasured(FeatureRecords records) {
+        return lantern.subject.transcoder.TranscoderFeatures.isKind(records.id().kind());
     }
 }
