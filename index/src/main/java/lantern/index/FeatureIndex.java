@@ -43,7 +43,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TotalHits;
 import org.apache.lucene.store.Directory;
-import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.QueryBuilder;
 import org.apache.lucene.util.VectorUtil;
@@ -119,14 +119,41 @@ public final class FeatureIndex implements Closeable {
      *                      relevance × (1 + qualityWeight × quality); 0 ranks by relevance alone
      */
     public static FeatureIndex open(Path dir, double minCosine, double qualityWeight) {
+        return open(dir, minCosine, qualityWeight, IndexSchema.DEFAULT_VECTOR_FORMAT);
+    }
+
+    /** Opens (creating if needed) the index in {@code dir}; new segments store their vectors in {@code format}. */
+    public static FeatureIndex open(Path dir, VectorFormat format) {
+        return open(dir, DEFAULT_MIN_COSINE, DEFAULT_QUALITY_WEIGHT, format);
+    }
+
+    /**
+     * As {@link #open(Path, VectorFormat)} with the writer's RAM buffer in MB (default 128): bulk loads of millions of
+     * documents flush fewer, larger segments, so fewer HNSW graphs are merged.
+     */
+    public static FeatureIndex open(Path dir, VectorFormat format, int ramBufferMb) {
+        return open(dir, DEFAULT_MIN_COSINE, DEFAULT_QUALITY_WEIGHT, format, ramBufferMb);
+    }
+
+    public static FeatureIndex open(Path dir, double minCosine, double qualityWeight, VectorFormat format) {
+        return open(dir, minCosine, qualityWeight, format, DEFAULT_RAM_BUFFER_MB);
+    }
+
+    private static final int DEFAULT_RAM_BUFFER_MB = 128;
+
+    /**
+     * The index files are memory-mapped ({@link MMapDirectory}): vectors, the HNSW graph, postings and stored fields
+     * stay off the Java heap, in the operating system's page cache, so a 10-million-feature index opens in a small heap.
+     */
+    private static FeatureIndex open(Path dir, double minCosine, double qualityWeight, VectorFormat format, int ramBufferMb) {
         try {
             Files.createDirectories(dir);
-            Directory directory = FSDirectory.open(dir);
+            Directory directory = new MMapDirectory(dir);
             Analyzer analyzer = IndexSchema.analyzer();
             IndexWriterConfig config = new IndexWriterConfig(analyzer)
-                    .setCodec(IndexSchema.CODEC)
+                    .setCodec(format.codec())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setRAMBufferSizeMB(128)
+                    .setRAMBufferSizeMB(ramBufferMb)
                     // a close is not an acknowledgement: what was not committed is dropped, exactly as in a crash
                     .setCommitOnClose(false);
             IndexWriter writer = new IndexWriter(directory, config);
@@ -140,7 +167,7 @@ public final class FeatureIndex implements Closeable {
     public static FeatureIndex openReadOnly(Path dir) {
         try {
             if (!Files.isDirectory(dir)) return new FeatureIndex(null, null, IndexSchema.analyzer(), null, DEFAULT_MIN_COSINE, DEFAULT_QUALITY_WEIGHT);
-            Directory directory = FSDirectory.open(dir);
+            Directory directory = new MMapDirectory(dir);
             SearcherManager searchers;
             try {
                 searchers = new SearcherManager(directory, null);
@@ -280,13 +307,18 @@ public final class FeatureIndex implements Closeable {
         return withSearcher(s -> reader.search(s, q, queryVector, zh, Side.BOTH, ranking));
     }
 
+    /** Where the index lives and how much of it is memory-mapped rather than on the heap ({@link IndexStorage}). */
+    public IndexStorage storage() {
+        return withSearcher(s -> IndexStorage.of(directory, s.getIndexReader()));
+    }
+
     // ---------------------------------------------------------------- plumbing
 
-    private interface SearcherWork<T> {
+    interface SearcherWork<T> {
         T run(IndexSearcher searcher) throws IOException;
     }
 
-    private <T> T withSearcher(SearcherWork<T> work) {
+    <T> T withSearcher(SearcherWork<T> work) {
         try {
             if (searchers == null) return work.run(new IndexSearcher(emptyReader()));
             if (stale) {

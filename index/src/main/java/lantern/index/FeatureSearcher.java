@@ -149,8 +149,7 @@ final class FeatureSearcher {
         TopDocs vector = new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
         if (queryVector != null) {
             float[] target = normalized(queryVector, "the query");
-            Query knn = new KnnFloatVectorQuery(F_VECTOR, target, window,
-                    filter instanceof MatchAllDocsQuery ? null : filter);
+            Query knn = vectorQuery(s, target, window, filter instanceof MatchAllDocsQuery ? null : filter);
             TopDocs raw = s.search(knn, window);
             // DOT_PRODUCT scores are (1 + cos) / 2: keep only hits that are actually similar
             float minScore = (float) ((1 + minCosine) / 2);
@@ -173,16 +172,27 @@ final class FeatureSearcher {
             hits.add(toHit(stored.document(sd.doc), t && v ? "both" : t ? "text" : "vector", sd.score));
         }
         // total and facets count every match: all text matches (not only the fused window) and the similar kNN hits
-        Set<Integer> all = new HashSet<>(vectorDocs);
-        if (textQuery != null) {
-            if (text.totalHits.value() > text.scoreDocs.length || text.totalHits.relation() != TotalHits.Relation.EQUAL_TO) {
-                all.addAll(allDocs(s, new BooleanQuery.Builder().add(textQuery, BooleanClause.Occur.MUST)
-                        .add(filter, BooleanClause.Occur.FILTER).build()));
-            } else {
-                all.addAll(textDocs);
-            }
+        if (textQuery != null
+                && (text.totalHits.value() > text.scoreDocs.length || text.totalHits.relation() != TotalHits.Relation.EQUAL_TO)) {
+            MatchCounts.Counts counts = MatchCounts.count(s, new BooleanQuery.Builder().add(textQuery, BooleanClause.Occur.MUST)
+                    .add(filter, BooleanClause.Occur.FILTER).build(), vectorDocs);
+            return new SearchResult(hits, counts.total(), counts.layers());
         }
+        Set<Integer> all = new HashSet<>(vectorDocs);
+        if (textQuery != null) all.addAll(textDocs);
         return new SearchResult(hits, all.size(), layerCounts(s, all));
+    }
+
+    /**
+     * The kNN side: the {@code k} nearest documents by HNSW. Where segments hold quantized vectors ({@link VectorFormat}),
+     * the graph's candidates are rescored with the float vectors stored beside them, so hits carry exact cosine scores
+     * (the similarity threshold and the fusion see the same numbers as with float vectors).
+     */
+    static Query vectorQuery(IndexSearcher s, float[] target, int k, Query filter) {
+        Query knn = new KnnFloatVectorQuery(F_VECTOR, target, k, filter);
+        return IndexStorage.quantized(s.getIndexReader())
+                ? org.apache.lucene.search.RescoreTopNQuery.createFullPrecisionRescorerQuery(knn, target, F_VECTOR, k)
+                : knn;
     }
 
     /**
@@ -226,42 +236,6 @@ final class FeatureSearcher {
             else if (sim != null && sim.advanceExact(local)) q = org.apache.lucene.util.NumericUtils.sortableLongToDouble(sim.nextValue());
             if (q != null) out.put(doc, Math.max(0, Math.min(1, q)));
         }
-        return out;
-    }
-
-    /** Every document the query matches (no scores). */
-    private static Set<Integer> allDocs(IndexSearcher s, Query query) throws IOException {
-        Set<Integer> out = new HashSet<>();
-        s.search(query, new CollectorManager<SimpleCollector, Void>() {
-            @Override
-            public SimpleCollector newCollector() {
-                return new SimpleCollector() {
-                    int base;
-
-                    @Override
-                    protected void doSetNextReader(LeafReaderContext context) {
-                        base = context.docBase;
-                    }
-
-                    @Override
-                    public void collect(int doc) {
-                        synchronized (out) {
-                            out.add(base + doc);
-                        }
-                    }
-
-                    @Override
-                    public ScoreMode scoreMode() {
-                        return ScoreMode.COMPLETE_NO_SCORES;
-                    }
-                };
-            }
-
-            @Override
-            public Void reduce(Collection<SimpleCollector> collectors) {
-                return null;
-            }
-        });
         return out;
     }
 

@@ -80,12 +80,8 @@ final class IndexSchema {
 
     /** HNSW graph: 16 links per node; a 64-wide build beam (Lucene's default is 100) builds faster at little recall cost. */
     static final int HNSW_M = 16, HNSW_BEAM_WIDTH = 64;
-    static final org.apache.lucene.codecs.Codec CODEC = new org.apache.lucene.codecs.lucene104.Lucene104Codec() {
-        @Override
-        public org.apache.lucene.codecs.KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-            return new org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat(HNSW_M, HNSW_BEAM_WIDTH);
-        }
-    };
+    /** The vector format a writer uses unless told otherwise ({@link VectorFormat}). */
+    static final VectorFormat DEFAULT_VECTOR_FORMAT = VectorFormat.FLOAT;
 
     private IndexSchema() {
     }

@@ -4,6 +4,9 @@ import lantern.index.FeatureIndex;
 import lantern.index.IndexedExplanation;
 import lantern.index.SearchHit;
 import lantern.index.SearchQuery;
+import lantern.index.VectorFormat;
+import lantern.index.VectorRecall;
+import lantern.index.IndexStorage;
 import lantern.subject.EncoderModel;
 import picocli.CommandLine;
 
@@ -45,6 +48,16 @@ public class BenchSearchCommand implements Callable<Integer> {
     int batch;
     @CommandLine.Option(names = "--dir", description = "Where to build the bench index (default: a temporary folder, deleted after).")
     Path dir;
+    @CommandLine.Option(names = "--reuse", description = "When --dir already holds an index of --docs documents, search it without indexing again.")
+    boolean reuse;
+    @CommandLine.Option(names = "--format", defaultValue = "float", converter = FormatConverter.class,
+            description = "Vector format: float, int8 or int4 (Lucene's scalar-quantized HNSW; default: ${DEFAULT-VALUE}).")
+    VectorFormat format;
+    @CommandLine.Option(names = "--ram-buffer-mb", defaultValue = "128", description = "The index writer's RAM buffer (default: ${DEFAULT-VALUE}).")
+    int ramBufferMb;
+    @CommandLine.Option(names = "--recall-queries", defaultValue = "50",
+            description = "Queries whose kNN top 10 is compared with exact (brute-force) search; 0: none (default: ${DEFAULT-VALUE}).")
+    int recallQueries;
     @CommandLine.Mixin
     DataOption dataOption;
 
@@ -105,7 +118,13 @@ public class BenchSearchCommand implements Callable<Integer> {
 
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        try (FeatureIndex index = FeatureIndex.open(indexDir)) {
+        int existing = reuse ? existingDocs(indexDir) : 0;
+        try (FeatureIndex index = FeatureIndex.open(indexDir, format, ramBufferMb)) {
+          if (existing == docs) {
+            System.out.printf(Locale.ROOT, "reusing the index in %s (%,d docs); not indexing%n", indexDir, existing);
+          } else {
+            if (index.size() > 0) throw new IllegalStateException(indexDir + " already holds " + index.size()
+                    + " docs; give an empty --dir (or --reuse with --docs " + index.size() + ")");
             long t0 = System.nanoTime(), cpu0 = os.getProcessCpuTime();
             ExecutorService pool2 = Executors.newFixedThreadPool(nThreads);
             List<Future<?>> work = new ArrayList<>();
@@ -132,6 +151,7 @@ public class BenchSearchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "indexed %,d docs in %.1f s: %,.0f docs/s (goal >= 5,000: %.2fx); %.1f CPU-s used, "
                     + "%,.0f docs per CPU-second; system load average %.1f on %d cores%n", docs, secs, rate, rate / 5000,
                     cpuSecs, docs / cpuSecs, os.getSystemLoadAverage(), cores);
+          }
             if (index.size() != docs) throw new IllegalStateException("index holds " + index.size() + " docs, expected " + docs);
 
             // a sanity check that the bench measures real searches: the plural-nouns query finds plural explanations
@@ -139,6 +159,8 @@ public class BenchSearchCommand implements Callable<Integer> {
             System.out.println("top hit for \"plural nouns\": " + (top.isEmpty() ? "none" : top.getFirst().text() + " [" + top.getFirst().match() + "]"));
 
             measure(index, queryTexts, queryVectors, rng);
+            storage(index);
+            recall(index, queryVectors);
         } finally {
             if (dir == null) deleteTree(indexDir);
         }
@@ -177,6 +199,46 @@ public class BenchSearchCommand implements Callable<Integer> {
         }
     }
 
+    /** Index size on disk, what Lucene maps off-heap, and the heap in use after a full GC with the index open. */
+    private void storage(FeatureIndex index) {
+        IndexStorage st = index.storage();
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long heap = rt.totalMemory() - rt.freeMemory();
+        StringBuilder off = new StringBuilder();
+        st.offHeapVectorBytes().forEach((ext, n) -> off.append(String.format(Locale.ROOT, " %s %.2f GB", ext, n / 1e9)));
+        System.out.printf(Locale.ROOT, "index: %s, %d segments, vector format %s (%s); size on disk %.2f GB; vector data mapped "
+                        + "off-heap:%s%n", st.directory(), st.segments(), format, String.join(", ", st.vectorFormats()),
+                st.bytesOnDisk() / 1e9, off);
+        System.out.printf(Locale.ROOT, "heap used after GC with the index open: %.0f MB (max heap %.0f MB)%n",
+                heap / 1e6, rt.maxMemory() / 1e6);
+    }
+
+    /** Recall@10 of the kNN against exact search, on a sample of the query vectors. */
+    private void recall(FeatureIndex index, float[][] queryVectors) {
+        if (recallQueries <= 0) return;
+        float[][] sample = Arrays.copyOf(queryVectors, Math.min(recallQueries, queryVectors.length));
+        VectorRecall.Result r = VectorRecall.measure(index, sample, 10, 100);
+        System.out.printf(Locale.ROOT, "exact search: %,d vectors x %d queries in %.1f s%n", r.vectors(), r.queries(), r.exactSeconds());
+        System.out.printf(Locale.ROOT, "recall@10 (HNSW k=10, %s vectors, no rescoring) = %.3f%n", format, r.raw());
+        System.out.printf(Locale.ROOT, "recall@10 = %.3f  (as the service searches: %d candidates%s; goal >= 0.95: %.2fx)%n",
+                r.service(), r.window(), format == VectorFormat.FLOAT ? "" : ", rescored with the float vectors", r.service() / 0.95);
+    }
+
+    private static int existingDocs(Path dir) {
+        if (!Files.isDirectory(dir)) return 0;
+        try (FeatureIndex index = FeatureIndex.openReadOnly(dir)) {
+            return index.size();
+        }
+    }
+
+    static final class FormatConverter implements CommandLine.ITypeConverter<VectorFormat> {
+        @Override
+        public VectorFormat convert(String value) {
+            return VectorFormat.parse(value);
+        }
+    }
+
     private static double pct(long[] ns, int p) {
         long[] s = ns.clone();
         Arrays.sort(s);
@@ -207,8 +269,13 @@ public class BenchSearchCommand implements Callable<Integer> {
         Path real = dataOption.path().resolve("index");
         if (!Files.isDirectory(real)) return List.of();
         try (FeatureIndex index = FeatureIndex.openReadOnly(real)) {
-            return index.search(new SearchQuery("", null, null, null, null, null, 0, 100), null).hits().stream()
-                    .map(SearchHit::text).distinct().toList();
+            Set<String> labels = new LinkedHashSet<>(); // browsing pages through the best-scored labels (up to MAX_WINDOW)
+            for (int off = 0; off + SearchQuery.MAX_LIMIT <= SearchQuery.MAX_WINDOW; off += SearchQuery.MAX_LIMIT) {
+                List<SearchHit> page = index.search(new SearchQuery("", null, null, null, null, null, off, SearchQuery.MAX_LIMIT), null).hits();
+                page.forEach(h -> labels.add(h.text()));
+                if (page.size() < SearchQuery.MAX_LIMIT) break;
+            }
+            return List.copyOf(labels);
         } catch (RuntimeException e) {
             System.err.println("bench search: cannot read real explanations (" + e.getMessage() + "); using generated ones");
             return List.of();

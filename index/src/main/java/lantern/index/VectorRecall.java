@@ -1,0 +1,93 @@
+package lantern.index;
+
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.VectorUtil;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Recall@k of the index's vector search against exact search: for each query, the k documents with the highest dot
+ * product over every stored float vector (a brute-force pass over the whole index, all queries at once) against the k
+ * the HNSW search returns, both raw (the graph alone, on quantized vectors where the index has them) and as the
+ * service searches ({@link FeatureSearcher#vectorQuery}: a wider window, rescored with the float vectors where quantized).
+ */
+public final class VectorRecall {
+    private VectorRecall() {
+    }
+
+    /**
+     * @param raw     mean recall@k of a plain k-nearest HNSW search
+     * @param service mean recall@k of the top k of the service's kNN ({@code window} candidates, rescored if quantized)
+     * @param exactSeconds time of the brute-force pass
+     */
+    public record Result(int queries, int k, int window, double raw, double service, double exactSeconds, long vectors) {
+    }
+
+    public static Result measure(FeatureIndex index, float[][] queries, int k, int window) {
+        return index.withSearcher(s -> measure(s, queries, k, window));
+    }
+
+    static Result measure(IndexSearcher s, float[][] queries, int k, int window) throws IOException {
+        float[][] q = new float[queries.length][];
+        for (int i = 0; i < q.length; i++) q[i] = IndexSchema.normalized(queries[i], "query " + i);
+        long t0 = System.nanoTime();
+        int[][] exactDocs = new int[q.length][k];
+        float[][] exactScores = new float[q.length][k];
+        for (float[] row : exactScores) Arrays.fill(row, Float.NEGATIVE_INFINITY);
+        for (int[] row : exactDocs) Arrays.fill(row, -1);
+        long vectors = 0;
+        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+            FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexSchema.F_VECTOR);
+            if (values == null) continue;
+            Bits live = leaf.reader().getLiveDocs();
+            KnnVectorValues.DocIndexIterator it = values.iterator();
+            for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
+                if (live != null && !live.get(doc)) continue;
+                float[] v = values.vectorValue(it.index());
+                vectors++;
+                for (int i = 0; i < q.length; i++) {
+                    float score = VectorUtil.dotProduct(q[i], v);
+                    if (score > exactScores[i][k - 1]) insert(exactScores[i], exactDocs[i], score, leaf.docBase + doc);
+                }
+            }
+        }
+        double exactSeconds = (System.nanoTime() - t0) / 1e9;
+        double raw = 0, service = 0;
+        for (int i = 0; i < q.length; i++) {
+            Set<Integer> truth = new HashSet<>();
+            for (int d : exactDocs[i]) if (d >= 0) truth.add(d);
+            raw += overlap(truth, s.search(new KnnFloatVectorQuery(IndexSchema.F_VECTOR, q[i], k), k).scoreDocs, k);
+            service += overlap(truth, s.search(FeatureSearcher.vectorQuery(s, q[i], window, null), window).scoreDocs, k);
+        }
+        return new Result(q.length, k, window, raw / q.length, service / q.length, exactSeconds, vectors);
+    }
+
+    /** Inserts into a descending top-k list whose last entry the score beats. */
+    private static void insert(float[] scores, int[] docs, float score, int doc) {
+        int j = scores.length - 1;
+        while (j > 0 && scores[j - 1] < score) {
+            scores[j] = scores[j - 1];
+            docs[j] = docs[j - 1];
+            j--;
+        }
+        scores[j] = score;
+        docs[j] = doc;
+    }
+
+    private static double overlap(Set<Integer> truth, ScoreDoc[] found, int k) {
+        if (truth.isEmpty()) return 1;
+        int n = 0;
+        for (int i = 0; i < Math.min(k, found.length); i++) if (truth.contains(found[i].doc)) n++;
+        return n / (double) Math.min(k, truth.size());
+    }
+}
