@@ -40,6 +40,9 @@ public class BenchGraphCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--forward-repeats", defaultValue = "20")
     int repeats;
 
+    @CommandLine.Option(names = "--dump", description = "Also write each unpruned graph's adjacency to this folder (graph-N.f32, float32 rows), to compare builds.")
+    java.nio.file.Path dump;
+
     static final String TEXT = "The Fulton County Grand Jury said Friday an investigation of Atlanta's recent primary"
             + " election produced no evidence that any irregularities took place. The jury further said in term-end"
             + " presentments that the City Executive Committee, which had over-all charge of the election, deserves the"
@@ -57,18 +60,26 @@ public class BenchGraphCommand implements Callable<Integer> {
                 long[] ids = lantern.subject.circuits.CircuitTracer.promptIds(m, TEXT);
                 System.out.printf("attribution graphs on %s with transcoders '%s' (layers %s), threads %s%n", m.info().id(),
                         transcoders, set.layers(), System.getProperty("ai.djl.pytorch.num_threads", "default"));
-                table(GraphBench.run(m, set, ids, lengths, repeats));
+                table(GraphBench.run(m, set, ids, lengths, repeats, dump));
                 return 0;
             }
         });
     }
 
     private static void table(java.util.List<GraphBench.Row> rows) {
-        System.out.println("| tokens | active features | nodes | graph s (attribute + prune) | attribute s | prune s | one forward ms |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| tokens | active features | nodes | graph s (attribute + prune) | attribute s | prune s | attribute ms per feature | one forward ms |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (var r : rows) {
-            System.out.printf(Locale.ROOT, "| %d | %d | %d | %.2f | %.2f | %.2f | %.1f |%n", r.tokens(), r.activeFeatures(),
-                    r.nodes(), r.graphSeconds(), r.attributeSeconds(), r.pruneSeconds(), r.forwardMillis());
+            System.out.printf(Locale.ROOT, "| %d | %d | %d | %.2f | %.2f | %.2f | %.2f | %.1f |%n", r.tokens(), r.activeFeatures(),
+                    r.nodes(), r.graphSeconds(), r.attributeSeconds(), r.pruneSeconds(),
+                    1000 * r.attributeSeconds() / Math.max(1, r.activeFeatures()), r.forwardMillis());
+        }
+        if (rows.size() > 1) { // cost against prompt length: the exponent of graph time in tokens between the ends
+            var a = rows.getFirst();
+            var b = rows.getLast();
+            System.out.printf(Locale.ROOT, "graph time grows as tokens^%.2f from %d to %d tokens (active features as tokens^%.2f)%n",
+                    Math.log(b.graphSeconds() / a.graphSeconds()) / Math.log((double) b.tokens() / a.tokens()), a.tokens(), b.tokens(),
+                    Math.log((double) b.activeFeatures() / a.activeFeatures()) / Math.log((double) b.tokens() / a.tokens()));
         }
     }
 
@@ -95,7 +106,7 @@ public class BenchGraphCommand implements Callable<Integer> {
                             + " with random TopK transcoders (%,d features, k=%d) on every layer, random token ids; threads %s%n",
                     s.name(), s.layers(), s.dModel(), s.dMlp(), s.vocab(), features, k,
                     System.getProperty("ai.djl.pytorch.num_threads", "default"));
-            table(GraphBench.run(m, set, ids, lens, repeats));
+            table(GraphBench.run(m, set, ids, lens, repeats, dump));
             return 0;
         }
     }

@@ -99,13 +99,16 @@ public class BenchSearchCommand implements Callable<Integer> {
 
         System.out.printf(Locale.ROOT, "bench search: %,d docs, %,d distinct texts (%,d real), %d indexing threads, %d cores%n",
                 docs, texts.size(), real.size(), nThreads, cores);
-        float[][] vectors;
+        int existing = reuse ? existingDocs(indexDir) : 0;
+        float[][] vectors = null;
         float[][] queryVectors;
         try (EncoderModel minilm = lantern.subject.bert.MiniLm.load()) {
-            long t0 = System.nanoTime();
-            vectors = embed(minilm, texts);
-            double secs = (System.nanoTime() - t0) / 1e9;
-            System.out.printf(Locale.ROOT, "embedded %,d texts with MiniLM in %.1f s (%.0f texts/s)%n", texts.size(), secs, texts.size() / secs);
+            if (existing != docs) { // the documents' texts are embedded only to index them
+                long t0 = System.nanoTime();
+                vectors = embed(minilm, texts);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                System.out.printf(Locale.ROOT, "embedded %,d texts with MiniLM in %.1f s (%.0f texts/s)%n", texts.size(), secs, texts.size() / secs);
+            }
             queryVectors = embed(minilm, queryTexts);
             long[] one = new long[50];
             for (int i = 0; i < one.length; i++) {
@@ -118,7 +121,6 @@ public class BenchSearchCommand implements Callable<Integer> {
 
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        int existing = reuse ? existingDocs(indexDir) : 0;
         try (FeatureIndex index = FeatureIndex.open(indexDir, format, ramBufferMb)) {
           if (existing == docs) {
             System.out.printf(Locale.ROOT, "reusing the index in %s (%,d docs); not indexing%n", indexDir, existing);
@@ -127,6 +129,8 @@ public class BenchSearchCommand implements Callable<Integer> {
                     + " docs; give an empty --dir (or --reuse with --docs " + index.size() + ")");
             long t0 = System.nanoTime(), cpu0 = os.getProcessCpuTime();
             ExecutorService pool2 = Executors.newFixedThreadPool(nThreads);
+            float[][] docVectors = vectors;
+            int progressEvery = Math.max(nThreads, docs / 20);
             List<Future<?>> work = new ArrayList<>();
             for (int t = 0; t < nThreads; t++) {
                 int thread = t;
@@ -134,7 +138,10 @@ public class BenchSearchCommand implements Callable<Integer> {
                     long seq = -1;
                     int inBatch = 0;
                     for (int i = thread; i < docs; i += nThreads) {
-                        seq = index.add(document(i, texts, vectors));
+                        seq = index.add(document(i, texts, docVectors));
+                        if (thread == 0 && i % progressEvery < nThreads) {
+                            System.out.printf(Locale.ROOT, "  %,d docs indexed (%.0f s)%n", i, (System.nanoTime() - t0) / 1e9);
+                        }
                         if (++inBatch == Math.max(1, batch / nThreads)) {
                             index.commitThrough(seq); // each batch acknowledged durably
                             inBatch = 0;

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
 
+import lantern.explainer.explain.Correlation;
+
 /**
  * Seeded percentile bootstrap over scoring units (windows): draws {@code resamples} samples of the units with
  * replacement, recomputes the statistic on each, and reports the 2.5th and 97.5th percentiles of the defined ones.
@@ -51,6 +53,9 @@ public final class Bootstrap {
 
     /** Pearson over the concatenation of the windows drawn; window w holds {@code truth[w]} and {@code predicted[w]}. */
     public static Interval pearsonOverWindows(double value, double[][] truth, double[][] predicted) {
+        boolean aligned = truth.length == predicted.length;
+        for (int w = 0; aligned && w < truth.length; w++) aligned = truth[w].length == predicted[w].length;
+        if (aligned) return of(value, truth.length, sample -> pearsonOfWindows(sample, truth, predicted));
         return of(value, truth.length, sample -> {
             int len = 0;
             for (int w : sample) len += truth[w].length;
@@ -63,6 +68,40 @@ public final class Bootstrap {
             }
             return Pearson.of(t, p);
         });
+    }
+
+    /**
+     * {@link Correlation#pearson} of the concatenation of the windows drawn, computed in place: the same operations in
+     * the same order as on the concatenated arrays (so the same double, bit for bit), without building them for each
+     * of the thousand resamples.
+     */
+    static double pearsonOfWindows(int[] sample, double[][] truth, double[][] predicted) {
+        int n = 0;
+        double sx = 0, sy = 0;
+        for (int w : sample) {
+            double[] x = truth[w], y = predicted[w];
+            for (int i = 0; i < x.length; i++) {
+                if (Double.isNaN(x[i]) || Double.isNaN(y[i])) continue;
+                n++;
+                sx += x[i];
+                sy += y[i];
+            }
+        }
+        if (n < 2) return Double.NaN;
+        double mx = sx / n, my = sy / n, cxy = 0, cxx = 0, cyy = 0;
+        for (int w : sample) {
+            double[] x = truth[w], y = predicted[w];
+            for (int i = 0; i < x.length; i++) {
+                if (Double.isNaN(x[i]) || Double.isNaN(y[i])) continue;
+                double dx = x[i] - mx, dy = y[i] - my;
+                cxy += dx * dy;
+                cxx += dx * dx;
+                cyy += dy * dy;
+            }
+        }
+        if (cxx == 0 || cyy == 0 || Double.isInfinite(cxx) || Double.isInfinite(cyy)) return Double.NaN;
+        double r = cxy / Math.sqrt(cxx * cyy);
+        return Math.max(-1, Math.min(1, r));
     }
 
     /** Balanced accuracy over the windows drawn. */

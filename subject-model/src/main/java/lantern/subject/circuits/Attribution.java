@@ -109,6 +109,10 @@ public final class Attribution {
                 java.util.Arrays.sort(order, (a, b) -> Double.compare(influence[b], influence[a]));
                 int size = Math.min(UPDATE_INTERVAL * BATCH, keep - nVisited);
                 queue = java.util.Arrays.stream(order).filter(i -> !visited[i]).limit(size).mapToInt(Integer::intValue).toArray();
+                // this round's features in (layer, position) order: a batch of neighbours sweeps fewer layers and positions
+                queue = java.util.Arrays.stream(queue).boxed().sorted(java.util.Comparator
+                        .comparingInt((Integer i) -> all.get(i).layer()).thenComparingInt(i -> all.get(i).pos()).thenComparingInt(i -> i))
+                        .mapToInt(Integer::intValue).toArray();
             }
             for (int s = 0; s < queue.length; s += BATCH) {
                 List<Target> batch = new ArrayList<>();
@@ -238,56 +242,103 @@ public final class Attribution {
         }
     }
 
-    /** One backward sweep for a batch of targets; fills {@code out[i]} with the row of target i. */
+    /**
+     * One backward sweep for a batch of targets; fills {@code out[i]} with the row of target i.
+     *
+     * <p>Only the part of the sweep that can be non-zero is computed: above the highest layer a target enters at, the
+     * gradient is all zeros (nothing is injected yet), and past the last position a target reads at it stays zero (the
+     * OV path carries gradient only from a query to keys at or before it). So the sweep starts at that layer and works
+     * on positions {@code 0..P} only; the values it skips are exact zeros, which the rows hold already. Batches are
+     * made of neighbouring features (same layer, nearby positions), so on average about a quarter of a full sweep is
+     * left to compute.
+     */
     private void sweep(List<Target> targets, SourceColumns src, int cols, float[][] out) {
         int n = targets.size();
         for (int i = 0; i < n; i++) out[i] = new float[cols];
+        int top = -1, last = -1;
+        for (Target tg : targets) {
+            top = Math.max(top, Math.min(tg.layer, layers - 1));   // a logit enters above the last layer
+            last = Math.max(last, tg.pos < 0 ? t - 1 : tg.pos);    // a logit reads at the last position
+        }
+        int tp = last + 1;
         try (NDManager s = m.newSubManager()) {
-            NDArray g = s.zeros(new Shape(n, t, d));
-            g = inject(s, g, targets, Integer.MAX_VALUE, t - 1);
-            for (int l = layers - 1; l >= 0; l--) {
-                readSources(g, l, src, out);
-                g = inject(s, g, targets, l, -1);
-                g = attentionBack(l, g);
+            Window w = new Window(s, tp);
+            NDArray g = s.zeros(new Shape(n, tp, d));
+            g = inject(s, g, targets, Integer.MAX_VALUE, t - 1, tp);
+            for (int l = top; l >= 0; l--) {
+                readSources(g, l, src, out, w);
+                g = inject(s, g, targets, l, -1, tp);
+                g = attentionBack(l, g, w);
             }
-            float[] tok = g.mul(src.tokens).sum(new int[]{2}).toFloatArray(); // [n, T]
+            float[] tok = g.mul(w.of(src.tokens, 0)).sum(new int[]{2}).toFloatArray(); // [n, tp]
             for (int i = 0; i < n; i++) {
-                for (int p = 0; p < t; p++) out[i][src.tokStart + p] = tok[i * t + p];
+                for (int p = 0; p < tp; p++) out[i][src.tokStart + p] = tok[i * tp + p];
             }
+        }
+    }
+
+    /**
+     * The first {@code tp} positions of the per-position arrays a sweep reads (the whole arrays when {@code tp == t}),
+     * as views owned by the sweep's manager.
+     */
+    private final class Window {
+        final NDManager s;
+        final int tp;
+
+        Window(NDManager s, int tp) {
+            this.s = s;
+            this.tp = tp;
+        }
+
+        /** {@code a} cut to positions {@code 0..tp-1} along {@code axis} (0 or 1 here). */
+        NDArray of(NDArray a, int axis) {
+            if (tp == t) return a;
+            NDArray v = a.get(axis == 0 ? new NDIndex(":{}", tp) : new NDIndex(":, :{}", tp));
+            v.attach(s);
+            return v;
+        }
+
+        /** The transposed pattern {@code [1, H, Tk, Tq]} cut to keys and queries {@code 0..tp-1}. */
+        NDArray pattern(NDArray a) {
+            if (tp == t) return a;
+            NDArray v = a.get(new NDIndex(":, :, :{}, :{}", tp, tp));
+            v.attach(s);
+            return v;
         }
     }
 
     /** Adds the read vectors of the targets entering at {@code layer} (logits: the top) to their rows. */
-    private NDArray inject(NDManager s, NDArray g, List<Target> targets, int layer, int logitPos) {
+    private NDArray inject(NDManager s, NDArray g, List<Target> targets, int layer, int logitPos, int tp) {
         float[] add = null;
         for (int i = 0; i < targets.size(); i++) {
             Target tg = targets.get(i);
             if (tg.layer != layer) continue;
-            if (add == null) add = new float[targets.size() * t * d];
+            if (add == null) add = new float[targets.size() * tp * d];
             int pos = tg.pos < 0 ? logitPos : tg.pos;
-            System.arraycopy(tg.vector, 0, add, (i * t + pos) * d, d);
+            System.arraycopy(tg.vector, 0, add, (i * tp + pos) * d, d);
         }
         if (add == null) return g;
-        return g.add(s.create(add, new Shape(targets.size(), t, d)));
+        return g.add(s.create(add, new Shape(targets.size(), tp, d)));
     }
 
     /** Edges from the sources written at layer {@code l}'s MLP output, read from the gradient there. */
-    private void readSources(NDArray g, int l, SourceColumns src, float[][] out) {
+    private void readSources(NDArray g, int l, SourceColumns src, float[][] out, Window w) {
         int n = out.length;
-        NDArray wT = src.writesT[l];
+        int tp = w.tp;
+        NDArray wT = w.of(src.writesT[l], 0);
         int smax = (int) wT.getShape().get(2);
-        float[] e = g.transpose(1, 0, 2).matMul(wT).toFloatArray(); // [T, n, Smax]
+        float[] e = g.transpose(1, 0, 2).matMul(wT).toFloatArray(); // [tp, n, Smax]
         int[][] colsAt = src.columns[l];
-        for (int p = 0; p < t; p++) {
+        for (int p = 0; p < tp; p++) {
             int[] cs = colsAt[p];
             for (int i = 0; i < n; i++) {
                 int off = (p * n + i) * smax;
                 for (int k = 0; k < cs.length; k++) out[i][cs[k]] = e[off + k];
             }
         }
-        float[] err = g.mul(src.errors[l]).sum(new int[]{2}).toFloatArray(); // [n, T]
+        float[] err = g.mul(w.of(src.errors[l], 0)).sum(new int[]{2}).toFloatArray(); // [n, tp]
         for (int i = 0; i < n; i++) {
-            for (int p = r.firstNodePos; p < t; p++) out[i][src.errStart + l * t + p] = err[i * t + p];
+            for (int p = r.firstNodePos; p < tp; p++) out[i][src.errStart + l * t + p] = err[i * tp + p];
         }
     }
 
@@ -295,19 +346,20 @@ public final class Attribution {
      * From the gradient at {@code resid_mid[l]} to the gradient at {@code resid_pre[l]}: the residual path plus the
      * frozen attention's OV path, back through the frozen ln1.
      */
-    NDArray attentionBack(int l, NDArray g) {
+    private NDArray attentionBack(int l, NDArray g, Window win) {
         LayerWeights w = r.model.weights().layers().get(l);
         int h = c.heads();
         int kvh = c.kvHeads();
         int hd = c.headDim();
+        int tp = win.tp;
         long n = g.getShape().get(0);
-        NDArray y = g.matMul(outT[l]).reshape(n, t, h, hd).transpose(0, 2, 1, 3);               // [n, H, Tq, hd]
-        NDArray z = patternT[l].matMul(y);                                                        // [n, H, Tk, hd]
+        NDArray y = g.matMul(outT[l]).reshape(n, tp, h, hd).transpose(0, 2, 1, 3);              // [n, H, Tq, hd]
+        NDArray z = win.pattern(patternT[l]).matMul(y);                                           // [n, H, Tk, hd]
         z.attach(g.getManager());  // the result of an op belongs to its first operand's manager
         z = z.transpose(0, 2, 1, 3);                                                              // [n, Tk, H, hd]
-        if (kvh < h) z = z.reshape(n, t, kvh, h / kvh, hd).sum(new int[]{3});
-        NDArray gln = z.reshape(n, t, (long) kvh * hd).matMul(valueT[l]);                        // [n, T, d]
-        NDArray gx = gln.mul(w.norm1()).div(r.sigma1[l]);
+        if (kvh < h) z = z.reshape(n, tp, kvh, h / kvh, hd).sum(new int[]{3});
+        NDArray gln = z.reshape(n, tp, (long) kvh * hd).matMul(valueT[l]);                       // [n, T, d]
+        NDArray gx = gln.mul(w.norm1()).div(win.of(r.sigma1[l], 0));
         if (c.isGpt2()) gx = gx.sub(gx.mean(new int[]{-1}, true));
         return g.add(gx);
     }

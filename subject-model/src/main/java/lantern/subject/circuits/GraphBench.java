@@ -47,6 +47,16 @@ public final class GraphBench {
 
     /** @param ids a token sequence (BOS first) at least as long as the longest length */
     public static List<Row> run(DecoderModel model, TranscoderSet set, long[] ids, int[] lengths, int forwardRepeats) {
+        return run(model, set, ids, lengths, forwardRepeats, null);
+    }
+
+    /**
+     * As {@link #run(DecoderModel, TranscoderSet, long[], int[], int)}; with {@code dump} not null, also writes each
+     * unpruned graph's adjacency there ({@code graph-N.f32}: rows one after another, little-endian float32) so that two
+     * builds' graphs can be compared value for value.
+     */
+    public static List<Row> run(DecoderModel model, TranscoderSet set, long[] ids, int[] lengths, int forwardRepeats,
+                                java.nio.file.Path dump) {
         List<Row> rows = new ArrayList<>();
         for (int n : lengths) {
             if (n > ids.length) throw new IllegalArgumentException("need " + n + " tokens, have " + ids.length);
@@ -69,10 +79,24 @@ public final class GraphBench {
                 g = new Attribution(r, m).run("bench", 0, null);
                 t1 = System.nanoTime();
             }
+            if (dump != null) dump(g, dump.resolve("graph-" + n + ".f32"));
+            long tp = System.nanoTime();
             CircuitTracer.prune(g, 0.8, 0.98);
             long t2 = System.nanoTime();
-            rows.add(new Row(n, g.nFeatures(), g.size(), (t2 - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9, forwardMs));
+            rows.add(new Row(n, g.nFeatures(), g.size(), (t2 - t0 - (tp - t1)) / 1e9, (t1 - t0) / 1e9, (t2 - tp) / 1e9, forwardMs));
         }
         return rows;
+    }
+
+    private static void dump(AttributionGraph g, java.nio.file.Path file) {
+        float[][] adj = g.adjacency();
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(adj.length * adj[0].length * Float.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float[] row : adj) for (float v : row) b.putFloat(v);
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, b.array());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }
