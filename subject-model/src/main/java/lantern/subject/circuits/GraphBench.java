@@ -89,9 +89,10 @@ public final class GraphBench {
     }
 
     private static void dump(AttributionGraph g, java.nio.file.Path file) {
-        float[][] adj = g.adjacency();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(adj.length * adj[0].length * Float.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        for (float[] row : adj) for (float v : row) b.putFloat(v);
+        float[][] adj = g.adjacency(); // error and token rows have no incoming edges: null, written as zeros
+        int width = adj.length;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(adj.length * width * Float.BYTES).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (float[] row : adj) for (int j = 0; j < width; j++) b.putFloat(row == null ? 0f : row[j]);
         try {
             java.nio.file.Files.createDirectories(file.getParent());
             java.nio.file.Files.write(file, b.array());
