@@ -29,6 +29,12 @@ public final class IndexRebuilder {
     }
 
     public static Result rebuild(Path dataDir, Function<String, float[]> embed, Function<FeatureId, List<String>> topTokens) {
+        return rebuild(dataDir, lantern.index.VectorFormat.FLOAT, embed, topTokens);
+    }
+
+    /** As above, writing the new index's vectors in {@code format}. */
+    public static Result rebuild(Path dataDir, lantern.index.VectorFormat format, Function<String, float[]> embed,
+                                 Function<FeatureId, List<String>> topTokens) {
         Path indexDir = dataDir.resolve("index");
         Path aside = null;
         try {
@@ -42,7 +48,7 @@ public final class IndexRebuilder {
         ExplanationStore store = new ExplanationStore(dataDir);
         Path root = dataDir.resolve("explanations");
         int features = 0, docs = 0;
-        try (FeatureIndex index = FeatureIndex.open(indexDir)) {
+        try (FeatureIndex index = FeatureIndex.open(indexDir, format)) {
             if (Files.isDirectory(root)) {
                 List<Path> files;
                 try (Stream<Path> walk = Files.walk(root)) {

@@ -34,7 +34,7 @@ public class SearchService {
         FeatureIndex i = index;
         if (i == null) {
             synchronized (this) {
-                if (index == null) index = FeatureIndex.open(config.dataDir().resolve("index")).withChineseEmbedder(this::embedChinese);
+                if (index == null) index = FeatureIndex.open(config.dataDir().resolve("index"), config.index().vectorFormat()).withChineseEmbedder(this::embedChinese);
                 i = index;
             }
         }

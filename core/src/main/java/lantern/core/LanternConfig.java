@@ -19,6 +19,18 @@ public interface LanternConfig {
 
     Llm llm();
 
+    Index index();
+
+    interface Index {
+        /**
+         * How new index segments store the MiniLM vectors: {@code float} (the default), {@code int8} or {@code int4}
+         * (Lucene's scalar-quantized HNSW, rescored with the floats kept beside; docs/speed.md). Existing segments keep
+         * theirs until merged.
+         */
+        @WithDefault("float")
+        lantern.index.VectorFormat vectorFormat();
+    }
+
     Audit audit();
 
     Collect collect();

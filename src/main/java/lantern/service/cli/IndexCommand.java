@@ -55,7 +55,7 @@ public class IndexCommand implements Runnable {
         @Override
         public Integer call() {
             long t0 = System.nanoTime();
-            var r = IndexRebuilder.rebuild(config.dataDir(), text -> models.embedder().embed(text), id -> {
+            var r = IndexRebuilder.rebuild(config.dataDir(), config.index().vectorFormat(), text -> models.embedder().embed(text), id -> {
                 try {
                     FeatureRecords fr = records.load(id).orElse(null);
                     return fr == null ? List.of() : lantern.service.AuditFeatureTask.topTokens(fr, 8);
