@@ -196,6 +196,47 @@ class VerbalizerExplainerTest {
     }
 
     @Test
+    void aTranscoderFeatureIsVerbalizedFromItsDecoderRowAtResidPostOfItsLayer() throws Exception {
+        int d = subject.config().dModel(), f = 16, feature = 11;
+        Random r = new Random(9);
+        float[][] parts = {new float[d * f], new float[f], new float[f * d], new float[d]};
+        for (float[] a : parts) for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+        Path dir = lantern.subject.transcoder.TranscoderSet.layerDir(DATA, SUBJECT, "x", 0);
+        try (var m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch");
+             var t = lantern.subject.transcoder.Transcoder.of(SUBJECT, 0, d, f,
+                     lantern.subject.sae.SaeArchitecture.TOPK, 4,
+                     new lantern.subject.sae.SaeWeights(parts[0], parts[1], parts[2], parts[3], null), m)) {
+            lantern.subject.transcoder.TranscoderFormat.save(t, dir);
+        }
+        float[] wDec;  // read back independently: W_dec [d_sae, d_in] in the saved safetensors
+        try (SafetensorsFile sf = SafetensorsFile.open(dir.resolve("sae_weights.safetensors"))) {
+            wDec = sf.readFloats("W_dec");
+        }
+        float[] row = java.util.Arrays.copyOfRange(wDec, feature * d, (feature + 1) * d);
+        try (var tcs = new lantern.subject.transcoder.TranscoderStore(DATA, subject.manager());
+             var explainers = new VerbalizerExplainers(DATA, subject, () -> null, () -> tcs)) {
+            FeatureDirection fd = FeatureDirection.of(subject, null, tcs, 0, "tc-x", feature);
+            assertThat(fd.hook()).as("the transcoder writes into hook_mlp_out: read in resid_post")
+                    .isEqualTo("blocks.0.hook_resid_post");
+            assertThat(fd.vector()).containsExactly(row);
+            FeatureId id = new FeatureId(SUBJECT, 0, "tc-x", feature);
+            Explanation e = explainers.forFeature(id).explain(noWindows());
+            String name = VerbalizerNames.of(SUBJECT, HOOK, Pool.LAST, true);
+            try (Verbalizer v = Verbalizer.load(name, Verbalizers.folder(name, DATA))) {
+                Explanation expected = new VerbalizerExplainer(v, explainers.anchor(HOOK).state(row), id.toString())
+                        .explain(noWindows());
+                assertThat(e.text()).startsWith("verbalized direction: ").isEqualTo(expected.text());
+            }
+            assertThatThrownBy(() -> explainers.forFeature(new FeatureId(SUBJECT, 0, "tc-x", f)))
+                    .hasMessageContaining("out of range");
+        }
+        try (var explainers = new VerbalizerExplainers(DATA, subject, () -> null)) {
+            assertThatThrownBy(() -> explainers.forFeature(new FeatureId(SUBJECT, 0, "tc-x", 1)))
+                    .hasMessageContaining("no transcoders");
+        }
+    }
+
+    @Test
     void aHookWithoutAVerbalizerNamesTheCommandThatTrainsOne(@TempDir Path empty) {
         try (var explainers = new VerbalizerExplainers(empty, subject, () -> null)) {
             assertThatThrownBy(() -> explainers.forFeature(FeatureId.mlp(SUBJECT, 0, 1)))
