@@ -25,9 +25,6 @@ class VerbalizerTrainingCrashTest {
     Path tmp;
 
     @Test
-    @org.junit.jupiter.api.Disabled("intermittent: in 2 of 4 fresh-clone CI runs on 2026-12-06 the resumed verbalizer's weights "
-            + "differed from the reference by ~1e-3 relative (not last-bit noise; MKL's reproducible mode did not change it): a "
-            + "resume bug in VerbalizerTrainingRun to find (issue 22); the decoder trainer's crash test stays on")
     void aKilledVerbalizerTrainingResumesFromItsCheckpointBitForBit() throws Exception {
         VerbalizerFixture.subject(); // trained here, once, before the children read it
         Path reference = tmp.resolve("reference");
@@ -57,6 +54,10 @@ class VerbalizerTrainingCrashTest {
         assertThat(lines).filteredOn(l -> l.startsWith("NOTE resuming") || l.startsWith("NOTE starting fresh"))
                 .singleElement().asString().matches("NOTE resuming from the checkpoint at step [369] of 10");
         assertThat(lines).filteredOn(l -> l.startsWith("STEP ")).first().asString().matches("STEP (4|7|10) 10");
+        // the three children computed with the same MKL kernel path (a resume refuses another one: "mkl" is in the
+        // checkpoint's settings)
+        assertThat(lines).filteredOn(l -> l.startsWith("MKL ")).containsExactlyElementsOf(
+                ref.stream().filter(l -> l.startsWith("MKL ")).toList());
         Path expected = new VerbalizerTrainingRun(reference).modelDir("verb");
         for (String f : List.of("model.safetensors", Verbalizer.MAP_FILE, Verbalizer.SPEC_FILE, "config.json")) {
             assertThat(Files.readAllBytes(run.modelDir("verb").resolve(f))).as(f)
