@@ -133,7 +133,7 @@ public class BenchSaeCommand implements Callable<Integer> {
         boolean probing = parts.contains("probing"), absorption = parts.contains("absorption");
         if (absorption && saeIds.isEmpty() && model.model() != null) {
             // without SAEs: only the question the metric hangs on, whether any layer encodes first letters
-            try (HookedModel m = ModelLoader.loadHooked(model.model(), data.path())) {
+            try (HookedModel m = Models.hooked(model.model(), data.path())) {
                 letterProbes(m);
             }
         }

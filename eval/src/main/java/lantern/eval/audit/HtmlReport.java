@@ -103,8 +103,13 @@ public final class HtmlReport {
     /** The promoted tokens, those the label names first; the reason when it names none. */
     static String promotes(FeatureResult.Output o) {
         if (o == null) return "–";
-        String tokens = o.promotes().stream().limit(5).map(t -> "'" + t + "'").collect(java.util.stream.Collectors.joining(" · "));
-        if (!o.named().isEmpty()) return "named: " + String.join(", ", o.named().stream().map(t -> "'" + t + "'").toList()) + " (of " + tokens + ")";
+        // control characters (byte tokens) shown escaped, as prompts show them
+        String tokens = o.promotes().stream().limit(5).map(t -> "'" + lantern.explainer.llm.Prompts.showToken(t) + "'")
+                .collect(java.util.stream.Collectors.joining(" · "));
+        if (!o.named().isEmpty()) {
+            return "named: " + String.join(", ", o.named().stream().map(t -> "'" + lantern.explainer.llm.Prompts.showToken(t) + "'").toList())
+                    + " (of " + tokens + ")";
+        }
         return tokens + (o.reason() == null ? "" : " (not named: " + o.reason() + ")");
     }
 
