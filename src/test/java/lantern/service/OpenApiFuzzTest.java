@@ -2,8 +2,8 @@ package lantern.service;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import lantern.service.bench.FuzzRun;
-import lantern.service.bench.OpenApiFuzzer;
+import lantern.bench.FuzzRun;
+import lantern.bench.OpenApiFuzzer;
 import org.junit.jupiter.api.Test;
 
 import java.net.URL;

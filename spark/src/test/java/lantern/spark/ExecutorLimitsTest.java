@@ -2,7 +2,7 @@ package lantern.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import lantern.explainer.FeatureRecords;
-import lantern.eval.bench.OpenAiStubServer;
+import lantern.bench.OpenAiStubServer;
 import lantern.core.spark.ExecutorServices;
 import lantern.core.spark.ExplainTask;
 import org.apache.spark.api.java.JavaSparkContext;

@@ -1,5 +1,10 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.ProgressBar;
+import lantern.cli.ModelOptions;
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import lantern.service.CircuitService;
 import lantern.subject.circuits.GraphIntervention;
 import lantern.subject.decoder.DecoderModel;
@@ -53,7 +58,7 @@ public class AttributeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "attribution graphs")) {
+            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "attribution graphs")) {
                 ProgressBar bar = new ProgressBar(System.err);
                 var s = circuits.build(m, data.path(), new CircuitService.GraphRequest(m.info().id(), transcoders, prompt,
                         maxFeatureNodes, nodeThreshold, edgeThreshold), (done, total) -> bar.update("attribute", done, total, "rows", ""));

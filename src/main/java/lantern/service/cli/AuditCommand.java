@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.cli.ProgressBar;
+import lantern.core.LayerSpec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.inject.Inject;
@@ -78,7 +80,7 @@ public class AuditCommand implements Callable<Integer> {
             }
             id = resume;
         } else {
-            AuditRequest request = new AuditRequest(model, ModelLoader.layerList(layers), kind, selection(features),
+            AuditRequest request = new AuditRequest(model, LayerSpec.list(layers), kind, selection(features),
                     explainer, simulator, concurrency, watched, causal, budget).withWindows(windows);
             if (dryRun) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(estimator.estimate(request)));

@@ -1,5 +1,9 @@
 package lantern.service.cli;
 
+import lantern.cli.ProgressBar;
+import lantern.cli.DataOption;
+import lantern.core.LayerSpec;
+import lantern.core.Models;
 import lantern.explainer.collect.HookedActivationSource;
 import lantern.explainer.collect.CheckpointPolicy;
 import lantern.explainer.collect.CollectionRun;
@@ -81,17 +85,17 @@ public class CollectCommand implements Callable<Integer> {
         }
         CheckpointPolicy checkpoints = CheckpointPolicy.everySeconds(checkpointSeconds).withRestart(restart);
         long t0 = System.nanoTime();
-        try (HookedModel m = ModelLoader.loadHooked(model, data.path())) {
+        try (HookedModel m = Models.hooked(model, data.path())) {
             Corpus c = Corpora.open(corpus, data.path());
             String collection = name != null ? name : sae != null ? sae + "-l" + layers : c.name();
-            CollectOptions opt = CollectOptions.defaults().withLayers(ModelLoader.layers(layers, m.info().layers()))
+            CollectOptions opt = CollectOptions.defaults().withLayers(LayerSpec.parse(layers, m.info().layers()))
                     .withTopK(topK).withSeed(seed).withBatchSize(batchSize);
             System.err.printf("loaded %s in %.1f s; chunking %s ...%n", m.info().id(), (System.nanoTime() - t0) / 1e9, c.name());
             ProgressBar bar = new ProgressBar(System.err);
             var run = new CollectionRun(c, collection, opt, maxTokens, seqLen, checkpoints);
             CollectionRun.Outcome outcome;
             if (sae != null) {
-                int[] l = ModelLoader.layers(layers, m.info().layers());
+                int[] l = LayerSpec.parse(layers, m.info().layers());
                 if (l.length != 1) throw new IllegalArgumentException((transcoders != null ? "--transcoders" : "--sae")
                         + " needs exactly one layer: --layers L");
                 try (var saes = new lantern.subject.sae.SaeStore(data.path(), m.manager());
@@ -124,7 +128,7 @@ public class CollectCommand implements Callable<Integer> {
         if (sae != null) throw new IllegalArgumentException("--sae and --transcoders collections run locally: leave out --engine spark / --master");
         String corpusName = corpus;
         var run = new lantern.service.spark.SparkCollections(model, corpusName, name,
-                ModelLoader.layerList(layers).stream().mapToInt(Integer::intValue).toArray(), topK, seed, batchSize, maxTokens, seqLen);
+                LayerSpec.list(layers).stream().mapToInt(Integer::intValue).toArray(), topK, seed, batchSize, maxTokens, seqLen);
         System.err.printf("collecting on Spark (%s) ...%n", engine.master());
         ProgressBar bar = new ProgressBar(System.err);
         var stored = run.run(engine, bar);

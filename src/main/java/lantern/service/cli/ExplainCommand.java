@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import lantern.eval.causal.CausalScorer;
@@ -115,7 +117,7 @@ public class ExplainCommand implements Callable<Integer> {
                     + id.model() + " is not a decoder registered in " + data.path());
         }
         // the embedding score's encoders, chosen per feature as the service chooses them (ScoringEmbedders), loaded on first use
-        try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? ModelLoader.load(encoderId) : null);
+        try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? Models.encoder(encoderId) : null);
              lantern.core.LoadedModels encoders = new lantern.core.LoadedModels(data.path());
              lantern.subject.decoder.DecoderModel dec = (causal || verbalize || output) && decoder
                      ? lantern.subject.decoder.DecoderModels.load(id.model(), data.path()) : null;

@@ -1,5 +1,9 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.ModelOptions;
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.fv.FunctionVectors;
 import lantern.subject.fv.FvResult;
@@ -45,7 +49,7 @@ public class FunctionVectorCommand implements Callable<Integer> {
     public Integer call() {
         return DecoderCli.run(() -> {
             var t = Shipped.task(task);
-            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "function vector")) {
+            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "function vector")) {
                 FvResult r = FunctionVectors.run(m, t, new FunctionVectors.Options(heads, layer, shots, meanTrials,
                         aieTrials, seed), s -> System.err.println("  " + s));
                 print(r);

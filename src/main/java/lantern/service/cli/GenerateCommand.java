@@ -1,5 +1,9 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.ModelOptions;
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Sampling;
 import lantern.subject.dola.DolaGenerator;
@@ -47,7 +51,7 @@ public class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         return DecoderCli.run(() -> {
             Sampling s = new Sampling(maxTokens, temperature, topP, seed);
-            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "generation")) {
+            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "generation")) {
                 GenerationResult g = DolaGenerator.generate(m, prompt, s, dola, repetitionPenalty);
                 System.out.println(DecoderCli.oneLine(g.text()));
                 if (g.dola() != null) {

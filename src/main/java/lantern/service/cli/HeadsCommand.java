@@ -1,5 +1,10 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.ProgressBar;
+import lantern.cli.ModelOptions;
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import lantern.subject.HookedModel;
@@ -49,8 +54,8 @@ public class HeadsCommand implements Callable<Integer> {
     public Integer call() {
         return DecoderCli.run(() -> {
             try (HookedModel m = model.tokenizer() != null
-                    ? DecoderCli.load(model.model(), model.tokenizer(), data.path(), "head roles")
-                    : ModelLoader.loadHooked(model.model(), data.path())) {
+                    ? Models.decoder(model.model(), model.tokenizer(), data.path(), "head roles")
+                    : Models.hooked(model.model(), data.path())) {
                 ProgressBar bar = new ProgressBar(System.err);
                 HeadRolesResult r = HeadRoles.run(m, new HeadRoles.Request(seed, length, batch, tokens, ablation),
                         (done, total) -> bar.update("forward passes", done, total, "passes", ""));

@@ -1,5 +1,9 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.ModelOptions;
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.knowledge.KnowledgeNeurons;
 import lantern.subject.knowledge.KnowledgeRequest;
@@ -47,7 +51,7 @@ public class KnowledgeNeuronsCommand implements Callable<Integer> {
     public Integer call() {
         return DecoderCli.run(() -> {
             KnowledgeRequest r = new KnowledgeRequest(prompts, target, steps, threshold, share, seed);
-            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "knowledge neurons")) {
+            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "knowledge neurons")) {
                 KnowledgeResult k = KnowledgeNeurons.find(m, r, msg -> System.err.print("\r" + msg + "        "));
                 System.err.println();
                 System.out.printf("model %s, target %s (id %d), %d steps, threshold %.2f x max, share > %.2f%n",

@@ -1,5 +1,9 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.ModelOptions;
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.lens.LensResult;
 import lantern.subject.lens.LogitLens;
@@ -29,7 +33,7 @@ public class LensCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "logit lens")) {
+            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "logit lens")) {
                 LensResult r = LogitLens.run(m, prompt, position, k);
                 System.out.printf("model %s, position %d of %d (token %s)%n", r.model(), r.position(),
                         r.tokens().size(), quote(r.tokens().get(r.position())));

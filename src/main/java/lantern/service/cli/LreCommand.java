@@ -1,5 +1,9 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.ModelOptions;
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.icl.Shipped;
 import lantern.subject.lre.LreResult;
@@ -42,7 +46,7 @@ public class LreCommand implements Callable<Integer> {
     public Integer call() {
         return DecoderCli.run(() -> {
             var rel = Shipped.relation(relation);
-            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "LRE")) {
+            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "LRE")) {
                 LreResult r = RelationalEmbedding.run(m, rel, new RelationalEmbedding.Options(layer, beta, train, rank,
                         seed), s -> System.err.println("  " + s));
                 print(r);

@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.DataOption;
 import lantern.subject.decoder.DecoderConfig;
 import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.DecoderRegistry;

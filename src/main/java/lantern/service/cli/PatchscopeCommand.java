@@ -1,5 +1,9 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.ModelOptions;
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import lantern.service.PatchscopeService;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.lens.LayerSweep;
@@ -66,7 +70,7 @@ public class PatchscopeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "Patchscopes")) {
+            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "Patchscopes")) {
                 if (sweep) {
                     printSweep(patchscopes.sweep(m, new PatchscopeService.Sweep(preset, prompt, targetPrompt,
                             targetPosition, onlyPosition ? List.of(position) : null, grid)));

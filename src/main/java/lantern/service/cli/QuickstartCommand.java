@@ -1,5 +1,6 @@
 package lantern.service.cli;
 
+import lantern.cli.ProgressBar;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
 import lantern.eval.audit.AuditRequest;

@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import ai.djl.ndarray.NDManager;
 import lantern.subject.EncoderModel;
 import lantern.subject.sae.HookActivationCollector;
@@ -49,7 +51,7 @@ public class SaeEvalCommand implements Callable<Integer> {
             }
         }
         String modelId = SaeLensFormat.readConfig(dir).model();
-        try (EncoderModel m = ModelLoader.load(modelId); NDManager nd = m.manager().newSubManager();
+        try (EncoderModel m = Models.encoder(modelId); NDManager nd = m.manager().newSubManager();
              Sae sae = SaeLensFormat.load(dir, nd)) {
             if (sae.config().dIn() != m.info().dModel() && !sae.config().hookName().contains("mlp.hook_")) {
                 throw new IllegalArgumentException("SAE reads " + sae.config().dIn() + " dimensions; " + sae.config().hookName() + " has " + m.info().dModel());

@@ -1,5 +1,9 @@
 package lantern.service.cli;
 
+import lantern.cli.ProgressBar;
+import lantern.cli.ModelOptions;
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import lantern.service.SaeTrainingService;
 import lantern.subject.EncoderModel;
 import lantern.subject.HookedModel;
@@ -122,7 +126,7 @@ public class SaeTrainCommand implements Callable<Integer> {
     }
 
     private HookedModel load() {
-        if (lantern.subject.bert.EmbeddedEncoder.byId(model.model()).isPresent()) return ModelLoader.load(model.model());
-        return DecoderCli.load(model.model(), model.tokenizer(), data.path(), "SAE training");
+        if (lantern.subject.bert.EmbeddedEncoder.byId(model.model()).isPresent()) return Models.encoder(model.model());
+        return Models.decoder(model.model(), model.tokenizer(), data.path(), "SAE training");
     }
 }

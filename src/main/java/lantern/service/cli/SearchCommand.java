@@ -1,5 +1,6 @@
 package lantern.service.cli;
 
+import lantern.cli.DataOption;
 import lantern.index.FeatureIndex;
 import lantern.index.SearchHit;
 import lantern.index.SearchQuery;

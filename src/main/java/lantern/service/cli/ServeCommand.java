@@ -1,5 +1,6 @@
 package lantern.service.cli;
 
+import lantern.cli.DataOption;
 import io.quarkus.runtime.Quarkus;
 import org.eclipse.microprofile.config.ConfigProvider;
 import picocli.CommandLine;

@@ -1,5 +1,6 @@
 package lantern.service.cli;
 
+import lantern.cli.DataOption;
 import lantern.explainer.ActivationRecord;
 import lantern.explainer.FeatureId;
 import lantern.explainer.FeatureRecords;

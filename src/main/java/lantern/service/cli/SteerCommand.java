@@ -1,5 +1,8 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.ModelOptions;
+import lantern.cli.DataOption;
 import jakarta.inject.Inject;
 import lantern.eval.causal.Direction;
 import lantern.eval.causal.GenerationSteering;

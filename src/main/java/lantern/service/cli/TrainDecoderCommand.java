@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.DataOption;
 import lantern.explainer.train.DecoderTrainingRun;
 import lantern.subject.train.DecoderTrainer;
 import lantern.subject.train.TrainConfig;

@@ -1,5 +1,11 @@
 package lantern.service.cli;
 
+import lantern.cli.DecoderCli;
+import lantern.cli.ProgressBar;
+import lantern.cli.ModelOptions;
+import lantern.cli.DataOption;
+import lantern.core.LayerSpec;
+import lantern.core.Models;
 import lantern.service.TranscoderTrainingService;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.sae.SaeArchitecture;
@@ -78,10 +84,10 @@ public class TrainTranscoderCommand implements Callable<Integer> {
             if (arch == SaeArchitecture.TOPK && k <= 0) throw new IllegalArgumentException("TopK needs --k > 0");
             SaeTrainingOptions opt = new SaeTrainingOptions(arch, features, arch == SaeArchitecture.TOPK ? k : 0, l1, lr,
                     batchSize, epochs, 100_000, 100, seed);
-            try (DecoderModel m = DecoderCli.load(model.model(), model.tokenizer(), data.path(), "transcoders")) {
+            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "transcoders")) {
                 List<Integer> ls = layers.equals("all")
                         ? java.util.stream.IntStream.range(0, m.config().layers()).boxed().toList()
-                        : ModelLoader.layerList(layers);
+                        : LayerSpec.list(layers);
                 ProgressBar bar = new ProgressBar(System.err);
                 var r = training.train(m, data.path(), new TranscoderTrainingService.Request(name, ls, opt, tokens,
                         heldOutTokens, lossTexts), new TranscoderTrainingService.Listener() {

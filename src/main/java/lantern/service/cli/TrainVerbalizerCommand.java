@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.cli.DataOption;
+import lantern.core.Models;
 import lantern.explainer.train.VerbalizerData;
 import lantern.explainer.train.VerbalizerTrainingRun;
 import lantern.subject.HookedModel;
@@ -66,7 +68,7 @@ public class TrainVerbalizerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DecoderModel baseModel = null;
         if (threads != null) DecoderTrainer.setThreads(threads);
-        try (HookedModel subject = ModelLoader.loadHooked(model, data.path())) {
+        try (HookedModel subject = Models.hooked(model, data.path())) {
             boolean decoder = subject.isDecoder();
             String subjectId = subject.info().id();
             Pool p = pool == null ? Pool.defaultFor(decoder) : Pool.parse(pool);

@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.core.LayerSpec;
+import lantern.core.Models;
 import lantern.explainer.ActivationRecord;
 import org.junit.jupiter.api.Test;
 
@@ -11,13 +13,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class CollectCliTest {
     @Test
     void layerSpecs() {
-        assertThat(ModelLoader.layers("0-5", 6)).containsExactly(0, 1, 2, 3, 4, 5);
-        assertThat(ModelLoader.layers("1,3", 6)).containsExactly(1, 3);
-        assertThat(ModelLoader.layers("2, 4-5", 6)).containsExactly(2, 4, 5);
-        assertThat(ModelLoader.layers(null, 3)).containsExactly(0, 1, 2);
-        assertThatThrownBy(() -> ModelLoader.layers("a-b", 6)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ModelLoader.layers("5-2", 6)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> ModelLoader.load("gpt-9")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minilm-l6");
+        assertThat(LayerSpec.parse("0-5", 6)).containsExactly(0, 1, 2, 3, 4, 5);
+        assertThat(LayerSpec.parse("1,3", 6)).containsExactly(1, 3);
+        assertThat(LayerSpec.parse("2, 4-5", 6)).containsExactly(2, 4, 5);
+        assertThat(LayerSpec.parse(null, 3)).containsExactly(0, 1, 2);
+        assertThatThrownBy(() -> LayerSpec.parse("a-b", 6)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> LayerSpec.parse("5-2", 6)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Models.encoder("gpt-9")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minilm-l6");
     }
 
     @Test

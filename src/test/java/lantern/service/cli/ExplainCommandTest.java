@@ -1,5 +1,6 @@
 package lantern.service.cli;
 
+import lantern.bench.BenchExplainCommand;
 import lantern.explainer.FeatureRecords;
 import lantern.explainer.openai.NeuronRecordJson;
 import lantern.explainer.testing.BrownWindows;

@@ -1,5 +1,6 @@
 package lantern.service.cli;
 
+import lantern.cli.ProgressBar;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,9 @@
 package lantern.service.cli;
 
+import lantern.bench.BenchInterpretabilityCommand;
+import lantern.bench.BenchSearchCommand;
+import lantern.bench.BenchExplainCommand;
+import lantern.bench.BenchGenerateCommand;
 import lantern.eval.causal.InterventionSpec;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

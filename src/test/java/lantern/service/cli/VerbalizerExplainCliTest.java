@@ -1,5 +1,6 @@
 package lantern.service.cli;
 
+import lantern.bench.BenchFaithfulnessCommand;
 import lantern.explainer.train.VerbalizerFixture;
 import lantern.explainer.train.VerbalizerTrainingRun;
 import lantern.subject.decoder.DecoderModel;

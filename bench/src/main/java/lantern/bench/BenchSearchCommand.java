@@ -1,0 +1,237 @@
+package lantern.bench;
+
+import lantern.cli.DataOption;
+import lantern.index.FeatureIndex;
+import lantern.index.IndexedExplanation;
+import lantern.index.SearchHit;
+import lantern.index.SearchQuery;
+import lantern.subject.EncoderModel;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+/**
+ * {@code lantern bench search}: indexes N feature explanations (the real ones in the data folder's index, if any, plus
+ * variants generated from realistic explanation templates; MiniLM embeddings for a few thousand distinct texts, reused
+ * with a little noise), then measures index rate and text / vector / fused search latency.
+ */
+@CommandLine.Command(name = "search", mixinStandardHelpOptions = true,
+        description = "Index rate (docs/s) and search latency p50/p99 for text, vector and fused queries.")
+public class BenchSearchCommand implements Callable<Integer> {
+    @CommandLine.Option(names = "--docs", defaultValue = "100000", description = "Documents to index (default: ${DEFAULT-VALUE}).")
+    int docs;
+    @CommandLine.Option(names = "--distinct-texts", defaultValue = "3000", description = "Distinct texts embedded with MiniLM (default: ${DEFAULT-VALUE}).")
+    int distinct;
+    @CommandLine.Option(names = "--queries", defaultValue = "300", description = "Timed queries per mode (default: ${DEFAULT-VALUE}).")
+    int queries;
+    @CommandLine.Option(names = "--threads", defaultValue = "0", description = "Indexing threads (default: number of cores).")
+    int threads;
+    @CommandLine.Option(names = "--batch", defaultValue = "10000", description = "Documents per committed batch (default: ${DEFAULT-VALUE}).")
+    int batch;
+    @CommandLine.Option(names = "--dir", description = "Where to build the bench index (default: a temporary folder, deleted after).")
+    Path dir;
+    @CommandLine.Mixin
+    DataOption dataOption;
+
+    static final List<String> TEMPLATES = List.of(
+            "{pos} in the {form} form", "the word \"{word}\" and its variants", "{pos} related to {topic}",
+            "tokens following \"{word}\"", "{pos} at the start of a {unit}", "words about {topic}, especially \"{word}\"",
+            "the suffix \"{suffix}\" on {pos}", "{topic} vocabulary in {genre} texts", "{punct} inside {unit}s",
+            "{form} {pos} after \"{word}\"", "{pos} in {genre} writing about {topic}", "{punct} before {pos}");
+    static final String[] POS = {"nouns", "verbs", "adjectives", "adverbs", "pronouns", "prepositions", "determiners",
+            "proper nouns", "numbers", "modal verbs", "conjunctions", "auxiliary verbs"};
+    static final String[] FORM = {"plural", "singular", "past tense", "present tense", "possessive", "comparative",
+            "superlative", "gerund", "negated", "capitalized"};
+    static final String[] WORD = {"the", "of", "not", "said", "would", "Mr.", "which", "could", "first", "new", "time",
+            "people", "state", "government", "year", "church", "water", "president", "school", "war"};
+    static final String[] TOPIC = {"food", "sports", "politics", "religion", "music", "weather", "money", "family",
+            "law", "medicine", "science", "war", "travel", "education", "art"};
+    static final String[] UNIT = {"sentence", "paragraph", "quotation", "title", "headline", "list", "parenthetical"};
+    static final String[] SUFFIX = {"-ing", "-ed", "-ly", "-tion", "-s", "-ness", "-ment", "-er", "-est", "-able"};
+    static final String[] GENRE = {"news", "fiction", "religious", "academic", "humor", "government"};
+    static final String[] PUNCT = {"commas", "periods", "quotation marks", "hyphens", "semicolons", "parentheses"};
+    static final List<String> QUERIES = List.of("plural nouns", "past tense verbs", "negation", "sports words",
+            "start of a sentence", "food and cooking", "possessive", "punctuation in quotes", "numbers", "religious words",
+            "words about money", "capital letters", "comparative adjectives", "the word said", "legal language",
+            "music terms", "weather", "family members", "-ing endings", "headlines");
+
+    @Override
+    public Integer call() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int nThreads = threads > 0 ? threads : cores;
+        Path indexDir = dir != null ? dir : Files.createTempDirectory("lantern-bench-search");
+        Random rng = new Random(42);
+
+        List<String> real = realTexts();
+        Set<String> pool = new LinkedHashSet<>(real);
+        while (pool.size() < Math.max(distinct, real.size())) pool.add(generate(rng));
+        List<String> texts = new ArrayList<>(pool);
+        List<String> queryTexts = new ArrayList<>(QUERIES);
+        while (queryTexts.size() < 100) queryTexts.add(pick(rng, FORM) + " " + pick(rng, POS));
+
+        System.out.printf(Locale.ROOT, "bench search: %,d docs, %,d distinct texts (%,d real), %d indexing threads, %d cores%n",
+                docs, texts.size(), real.size(), nThreads, cores);
+        float[][] vectors;
+        float[][] queryVectors;
+        try (EncoderModel minilm = lantern.subject.bert.MiniLm.load()) {
+            long t0 = System.nanoTime();
+            vectors = embed(minilm, texts);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            System.out.printf(Locale.ROOT, "embedded %,d texts with MiniLM in %.1f s (%.0f texts/s)%n", texts.size(), secs, texts.size() / secs);
+            queryVectors = embed(minilm, queryTexts);
+            long[] one = new long[50];
+            for (int i = 0; i < one.length; i++) {
+                long s = System.nanoTime();
+                minilm.embed(queryTexts.get(i % queryTexts.size()));
+                one[i] = System.nanoTime() - s;
+            }
+            System.out.printf(Locale.ROOT, "query embedding (one text): p50 %.2f ms%n", pct(one, 50));
+        }
+
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        try (FeatureIndex index = FeatureIndex.open(indexDir)) {
+            long t0 = System.nanoTime(), cpu0 = os.getProcessCpuTime();
+            ExecutorService pool2 = Executors.newFixedThreadPool(nThreads);
+            List<Future<?>> work = new ArrayList<>();
+            for (int t = 0; t < nThreads; t++) {
+                int thread = t;
+                work.add(pool2.submit(() -> {
+                    long seq = -1;
+                    int inBatch = 0;
+                    for (int i = thread; i < docs; i += nThreads) {
+                        seq = index.add(document(i, texts, vectors));
+                        if (++inBatch == Math.max(1, batch / nThreads)) {
+                            index.commitThrough(seq); // each batch acknowledged durably
+                            inBatch = 0;
+                        }
+                    }
+                    if (seq >= 0) index.commitThrough(seq);
+                    return null;
+                }));
+            }
+            for (Future<?> f : work) f.get();
+            pool2.shutdown();
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double rate = docs / secs, cpuSecs = (os.getProcessCpuTime() - cpu0) / 1e9;
+            System.out.printf(Locale.ROOT, "indexed %,d docs in %.1f s: %,.0f docs/s (goal >= 5,000: %.2fx); %.1f CPU-s used, "
+                    + "%,.0f docs per CPU-second; system load average %.1f on %d cores%n", docs, secs, rate, rate / 5000,
+                    cpuSecs, docs / cpuSecs, os.getSystemLoadAverage(), cores);
+            if (index.size() != docs) throw new IllegalStateException("index holds " + index.size() + " docs, expected " + docs);
+
+            // a sanity check that the bench measures real searches: the plural-nouns query finds plural explanations
+            List<SearchHit> top = index.search(SearchQuery.text("plural nouns", 5), queryVectors[0]).hits();
+            System.out.println("top hit for \"plural nouns\": " + (top.isEmpty() ? "none" : top.getFirst().text() + " [" + top.getFirst().match() + "]"));
+
+            measure(index, queryTexts, queryVectors, rng);
+        } finally {
+            if (dir == null) deleteTree(indexDir);
+        }
+        return 0;
+    }
+
+    /** The four query modes, interleaved query by query so that load from other processes hits them alike. */
+    private void measure(FeatureIndex index, List<String> qs, float[][] qv, Random rng) {
+        String[] names = {"fused", "text", "vector", "fused + layer filter"};
+        FeatureIndex.Side[] sides = {FeatureIndex.Side.BOTH, FeatureIndex.Side.TEXT, FeatureIndex.Side.VECTOR, FeatureIndex.Side.BOTH};
+        Integer[] layers = {null, null, null, 3};
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 200; i++) { // warm up every path (JIT, page cache)
+            int k = i % qs.size();
+            for (int m = 0; m < sides.length; m++) {
+                index.search(new SearchQuery(qs.get(k), null, layers[m], null, null, null, 0, 20), qv[k], sides[m]);
+            }
+        }
+        long[][] wall = new long[sides.length][queries], cpu = new long[sides.length][queries];
+        long[] hits = new long[sides.length];
+        for (int i = 0; i < queries; i++) {
+            int k = rng.nextInt(qs.size());
+            for (int m = 0; m < sides.length; m++) {
+                SearchQuery q = new SearchQuery(qs.get(k), null, layers[m], null, null, null, 0, 20);
+                long c = threads.getCurrentThreadCpuTime(), s = System.nanoTime();
+                hits[m] += index.search(q, qv[k], sides[m]).hits().size();
+                wall[m][i] = System.nanoTime() - s;
+                cpu[m][i] = threads.getCurrentThreadCpuTime() - c;
+            }
+        }
+        for (int m = 0; m < sides.length; m++) {
+            double p99 = pct(wall[m], 99);
+            System.out.printf(Locale.ROOT, "%-22s wall p50 %6.2f ms  p99 %6.2f ms | CPU p50 %6.2f ms  p99 %6.2f ms  (%.1f hits/query)%s%n",
+                    names[m], pct(wall[m], 50), p99, pct(cpu[m], 50), pct(cpu[m], 99), hits[m] / (double) queries,
+                    m == 0 ? String.format(Locale.ROOT, "  goal p99 < 20 ms: %.2fx", 20 / p99) : "");
+        }
+    }
+
+    private static double pct(long[] ns, int p) {
+        long[] s = ns.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1e6;
+    }
+
+    /** Doc i: a text from the pool and its embedding plus a little noise, so no two vectors are the same. */
+    private static IndexedExplanation document(int i, List<String> texts, float[][] vectors) {
+        Random r = new Random(i * 0x9E3779B97F4A7C15L);
+        int t = r.nextInt(texts.size());
+        float[] v = vectors[t].clone();
+        for (int d = 0; d < v.length; d++) v[d] += (float) (r.nextGaussian() * 0.01);
+        int layer = i % 6;
+        return IndexedExplanation.of("bench/" + layer + "/mlp/" + i / 6, texts.get(t), i % 3 == 0 ? "statistical" : "llm",
+                r.nextDouble(), r.nextDouble(), r.nextDouble(), List.of(), v, 0L);
+    }
+
+    private static float[][] embed(EncoderModel m, List<String> texts) {
+        float[][] out = new float[texts.size()][];
+        for (int from = 0; from < texts.size(); from += 64) {
+            List<float[]> part = m.embedAll(texts.subList(from, Math.min(texts.size(), from + 64)));
+            for (int j = 0; j < part.size(); j++) out[from + j] = part.get(j);
+        }
+        return out;
+    }
+
+    private List<String> realTexts() {
+        Path real = dataOption.path().resolve("index");
+        if (!Files.isDirectory(real)) return List.of();
+        try (FeatureIndex index = FeatureIndex.openReadOnly(real)) {
+            return index.search(new SearchQuery("", null, null, null, null, null, 0, 100), null).hits().stream()
+                    .map(SearchHit::text).distinct().toList();
+        } catch (RuntimeException e) {
+            System.err.println("bench search: cannot read real explanations (" + e.getMessage() + "); using generated ones");
+            return List.of();
+        }
+    }
+
+    private static String generate(Random r) {
+        String t = TEMPLATES.get(r.nextInt(TEMPLATES.size()));
+        return t.replace("{pos2}", pick(r, POS)).replace("{pos}", pick(r, POS)).replace("{form}", pick(r, FORM))
+                .replace("{word}", pick(r, WORD)).replace("{topic}", pick(r, TOPIC)).replace("{unit}", pick(r, UNIT))
+                .replace("{suffix}", pick(r, SUFFIX)).replace("{genre}", pick(r, GENRE)).replace("{punct}", pick(r, PUNCT));
+    }
+
+    private static String pick(Random r, String[] words) {
+        return words[r.nextInt(words.length)];
+    }
+
+    private static void deleteTree(Path p) {
+        try (Stream<Path> all = Files.walk(p)) {
+            all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
