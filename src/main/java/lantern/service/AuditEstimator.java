@@ -67,7 +67,7 @@ public class AuditEstimator {
             if (llmExplainer) {
                 calls++;
                 in += tokens(Prompts.template("explain-system") + Prompts.render("explain-user", Map.of("feature", "1",
-                        "records", lantern.explainer.explain.LlmExplainer.records(split), "answer_format", "Answer with JSON only, of the form {\"explanation\": \"<one short phrase>\"}.")));
+                        "records", lantern.explainer.explain.LlmExplainer.records(split), "output_side", "", "answer_format", "Answer with JSON only, of the form {\"explanation\": \"<one short phrase>\"}.")));
                 out += 30;
             }
             if (llmSimulator) {

@@ -79,7 +79,16 @@ public class AuditFeatureTask implements FeatureTask {
         }
         return new FeatureResult(e.text(), e.explainer(), s.simulation(), s.detection(), s.embedding(),
                 s.causal() == null ? null : s.causal().score(), r.stats().max(), topTokens, s.simulator(),
-                e.usage().calls() == 0 ? null : e.usage()).withJudges(s.fuzzing(), s.intruder()).withIntervals(s.auditIntervals());
+                e.usage().calls() == 0 ? null : e.usage()).withJudges(s.fuzzing(), s.intruder()).withIntervals(s.auditIntervals())
+                .withOutput(output(e.output()));
+    }
+
+    /** The output side as the audit keeps it beside the label (null for encoder features). */
+    static FeatureResult.Output output(lantern.core.OutputSideScore o) {
+        if (o == null) return null;
+        List<String> promoted = o.candidates() == null ? List.of()
+                : o.candidates().stream().map(lantern.core.OutputSideScore.Candidate::token).toList();
+        return new FeatureResult.Output(o.score(), o.gain(), promoted, o.promotes(), o.reason());
     }
 
     /** The LLM server's capabilities learned so far (response format, log-probs, top_logprobs cap), for learned.json. */

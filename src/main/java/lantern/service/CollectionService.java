@@ -49,11 +49,14 @@ public class CollectionService {
             missing |= !held;
         }
         if (!missing) return;
-        if (engine.enabled()) {  // lantern.engine=spark: the same collection, on the cluster
+        if (engine.enabled()) {  // lantern.engine=spark: the same collection use case, on the cluster
             String corpus = defaultCorpus(modelId);
-            new lantern.service.spark.SparkCollections(modelId, corpus, corpus + "-" + layersName(wanted), wanted,
-                    CollectOptions.defaults().topK(), CollectOptions.defaults().seed(), CollectOptions.defaults().batchSize(),
-                    maxTokens, 64).run(engine, null);
+            CollectOptions d = CollectOptions.defaults();
+            var request = new lantern.core.CollectFeatures.Request(modelId, corpus, corpus + "-" + layersName(wanted),
+                    java.util.Arrays.stream(wanted).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(",")),
+                    null, null, maxTokens, d.topK(), d.seed(), d.batchSize(), 64, 0, false);
+            new lantern.core.CollectFeatures(config.dataDir(), new lantern.service.spark.SparkCollections.Engine(engine))
+                    .collect(request, p -> { }, LOG::info);
             return;
         }
         run(model, wanted, maxTokens, p -> LOG.debugf("%s %,d/%,d tokens", p.phase(), p.tokensDone(), p.tokensTotal()));

@@ -28,7 +28,8 @@ public class VerbalizerExplainerService {
         VerbalizerExplainers v;
         synchronized (byModel) {
             v = byModel.computeIfAbsent(id.model(),
-                    m -> new VerbalizerExplainers(config.dataDir(), models.hooked(m), models::saes));
+                    m -> new VerbalizerExplainers(config.dataDir(), models.hooked(m), models::saes,
+                            () -> models.loaded().transcoders()));
         }
         return v.forFeature(id);
     }

@@ -131,6 +131,12 @@ public class BenchSaeCommand implements Callable<Integer> {
             }
         }
         boolean probing = parts.contains("probing"), absorption = parts.contains("absorption");
+        if (absorption && saeIds.isEmpty() && model.model() != null) {
+            // without SAEs: only the question the metric hangs on, whether any layer encodes first letters
+            try (HookedModel m = Models.hooked(model.model(), data.path())) {
+                letterProbes(m);
+            }
+        }
         if ((probing || absorption) && !saeIds.isEmpty()) {
             try (HookedModel m = Models.hooked(model.model(), data.path());
                  NDManager nd = m.manager().newSubManager(); SaeStore store = new SaeStore(data.path(), nd)) {
@@ -148,15 +154,27 @@ public class BenchSaeCommand implements Callable<Integer> {
                     if (!m.isDecoder()) {
                         System.err.println("absorption: skipped, " + m.info().id() + " is an encoder (the metric reads whole-word tokens after BOS)");
                     } else {
+                        letterProbes(m);
                         System.out.println(SaeBenchReport.absorption(AbsorptionBench.run(m, saes, maxMainLatents, seed, System.err::println)));
                     }
                 }
             }
-        } else if (probing || absorption) {
-            System.err.println("probing/absorption: skipped, no --sae given (train some with: lantern sae train --architecture ...)");
+        } else if (probing) {
+            System.err.println("probing: skipped, no --sae given (train some with: lantern sae train --architecture ...)");
         }
         System.err.printf(Locale.ROOT, "bench sae: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         return 0;
+    }
+
+    /** The first-letter probe at the embedding and every block's residual output of a decoder. */
+    private void letterProbes(HookedModel m) {
+        if (!m.isDecoder()) {
+            System.err.println("first-letter probe: skipped, " + m.info().id() + " is an encoder (the metric reads whole-word tokens after BOS)");
+            return;
+        }
+        List<String> hooks = new ArrayList<>(List.of(HookNames.EMBED));
+        for (int l = 0; l < m.info().layers(); l++) hooks.add(HookNames.residPost(l));
+        System.out.println(SaeBenchReport.letterProbes(m.info().id(), AbsorptionBench.probeScan(m, hooks, seed, System.err::println)));
     }
 
     private static Sae load(SaeStore store, String id, HookedModel m) {

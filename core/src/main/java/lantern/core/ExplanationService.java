@@ -143,12 +143,21 @@ public final class ExplanationService {
             throw new InvalidInputException("the statistical simulator applies a statistical rule; an llm explanation has none: use llm-json or llm-logprob");
         }
         RecordSplit split = splitter.split(records);
-        Explanation explanation = (ex.equals("verbalizer") ? requireVerbalizers().apply(records.id())
-                : explainerFor(ex)).explain(split);
-        ExplanationResult result = score(records, split, explanation, sim, causal);
-        // the window scores judge what the feature fires on; the label then reads its measured output side too
+        // the output side is measured first (it does not depend on the label): the LLM explainer is shown what the
+        // feature promotes; the window scores judge what it fires on; the label then reads both sides
         Function<FeatureRecords, OutputSideScore> out = outputSide;
-        return out == null ? result : result.withOutput(out.apply(records));
+        OutputSideScore output = out == null ? null : out.apply(records);
+        Explanation explanation = (ex.equals("verbalizer") ? requireVerbalizers().apply(records.id())
+                : explainerFor(ex, output)).explain(split);
+        ExplanationResult result = score(records, split, explanation, sim, causal);
+        return output == null ? result : result.withOutput(output);
+    }
+
+    /** What the LLM explainer is shown of a decoder feature's output side; null when it has none. */
+    static LlmExplainer.Promoted promoted(OutputSideScore output) {
+        if (output == null || output.candidates() == null || output.candidates().isEmpty()) return null;
+        return new LlmExplainer.Promoted(output.candidates().stream().map(OutputSideScore.Candidate::token).toList(),
+                output.promotes() != null && !output.promotes().isEmpty());
     }
 
     /** Adds a scored explanation to the feature's stored history (newest first). */
@@ -315,8 +324,9 @@ public final class ExplanationService {
         return lantern.explainer.llm.LlmProbe.probe(requireLlm().settings());
     }
 
-    private Explainer explainerFor(String name) {
-        return name.equals("llm") ? new LlmExplainer(requireLlm()) : lantern.explainer.explain.CorpusLanguage.statisticalExplainer();
+    private Explainer explainerFor(String name, OutputSideScore output) {
+        return name.equals("llm") ? new LlmExplainer(requireLlm()).promoting(promoted(output))
+                : lantern.explainer.explain.CorpusLanguage.statisticalExplainer();
     }
 
     private Simulator simulatorFor(String name) {

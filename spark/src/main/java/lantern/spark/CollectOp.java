@@ -39,8 +39,7 @@ import java.util.function.Consumer;
  *
  * <p>{@code args}: {@code model} (minilm-l6 or a decoder every worker can load from the same data folder),
  * {@code corpus}, {@code name}, {@code layers} (array; absent: all), {@code topK}, {@code seed}, {@code batchSize},
- * {@code maxTokens}, {@code seqLen}, {@code partitions} (0: four per executor core), {@code partitionDelayMs}
- * (fault tests: each partition waits this long first). Answers {@code {"dir", "tokens", "neurons", "seconds",
+ * {@code maxTokens}, {@code seqLen}, {@code partitions} (0: four per executor core). Answers {@code {"dir", "tokens", "neurons", "seconds",
  * "partitions", "batches", "stateBytes"}} (the merged state's size); progress reports are {@code {"phase", "tokensDone", "tokensTotal", "tasksDone",
  * "tasks"}}.
  */
@@ -76,8 +75,7 @@ public final class CollectOp implements DriverOp {
         if (partitions <= 0) partitions = 4 * sc.defaultParallelism();
         List<int[]> ranges = ranges(plan, partitions);
 
-        CollectPartition.Setup setup = new CollectPartition.Setup(modelId, data.toString(), opt, plan.fingerprint(),
-                args.path("partitionDelayMs").asLong(0));
+        CollectPartition.Setup setup = new CollectPartition.Setup(modelId, data.toString(), opt, plan.fingerprint());
         CollectPartition.remember(plan);  // the driver merges with the plan it made
         Broadcast<CollectPartition.ShippedStream> shipped = sc.broadcast(CollectPartition.ShippedStream.of(stream));
         String group = "collect-" + name + "-" + System.nanoTime();

@@ -6,7 +6,6 @@ import lantern.explainer.collect.CollectionPlan;
 import lantern.explainer.collect.CollectorState;
 import lantern.explainer.collect.HookedActivationSource;
 import lantern.explainer.collect.TokenStream;
-import lantern.subject.EncoderModel;
 import lantern.subject.HookedModel;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;
@@ -25,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * very plan the driver made; its fingerprint is checked before any work.
  */
 final class CollectPartition implements Function<int[], byte[]> {
-    /** Models by data folder and id, loaded once per JVM; a model runs one range at a time (its hooks are its own). */
+    /** Models by data folder and id, loaded once per JVM; concurrent ranges share it (each pass keeps its own cache). */
     private static final Map<String, HookedModel> MODELS = new ConcurrentHashMap<>();
     /** Plans by fingerprint (the driver's own, and each executor's rebuilt one). */
     private static final Map<String, CollectionPlan> PLANS = new ConcurrentHashMap<>();
@@ -40,20 +39,15 @@ final class CollectPartition implements Function<int[], byte[]> {
 
     @Override
     public byte[] call(int[] range) throws Exception {
-        if (setup.delayMs > 0) Thread.sleep(setup.delayMs);
         HookedModel model = model(setup.model, setup.dataDir);
         ActivationCollector collector = new ActivationCollector(new HookedActivationSource(model), setup.options());
         CollectionPlan plan = plan(setup, stream);
-        synchronized (model) {
-            return collector.collect(plan, range[0], range[1], null).toBytes(plan);
-        }
+        return collector.collect(plan, range[0], range[1], null).toBytes(plan);
     }
 
-    /** MiniLM (from the class path) or a decoder (a registered name or a folder every worker reads), once per JVM. */
+    /** By the one model-id policy ({@link lantern.core.Models}): an embedded encoder or a decoder every worker reads, once per JVM. */
     static HookedModel model(String id, String dataDir) {
-        return MODELS.computeIfAbsent(dataDir + "\n" + id, k -> EncoderModel.MINILM_ID.equals(id)
-                ? lantern.subject.bert.MiniLm.load()
-                : lantern.subject.decoder.DecoderModels.load(id, Path.of(dataDir)));
+        return MODELS.computeIfAbsent(dataDir + "\n" + id, k -> lantern.core.Models.hooked(id, Path.of(dataDir)));
     }
 
     /** Keeps the driver's plan, so merges on the driver use it rather than rebuild it. */
@@ -94,11 +88,11 @@ final class CollectPartition implements Function<int[], byte[]> {
     /** What an executor needs besides the stream: the model, the data folder, the options, the plan's fingerprint. */
     record Setup(String model, String dataDir, int[] layers, int topK, int halfWindow, int batchSize, long seed,
                  int randomWindows, double[] quantileLevels, int quantileSamples, int quantileBins, int perBin,
-                 int quantileSequences, String fingerprint, long delayMs) implements Serializable {
-        Setup(String model, String dataDir, CollectOptions o, String fingerprint, long delayMs) {
+                 int quantileSequences, String fingerprint) implements Serializable {
+        Setup(String model, String dataDir, CollectOptions o, String fingerprint) {
             this(model, dataDir, o.layers(), o.topK(), o.halfWindow(), o.batchSize(), o.seed(), o.randomWindows(),
                     o.quantileLevels(), o.quantileSamples(), o.quantileBins(), o.perBin(), o.quantileSequences(),
-                    fingerprint, delayMs);
+                    fingerprint);
         }
 
         CollectOptions options() {

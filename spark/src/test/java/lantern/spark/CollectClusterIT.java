@@ -32,9 +32,10 @@ class CollectClusterIT {
             JavaSparkContext sc = SparkContexts.create(cluster.masterUrl(), "collect-it", sparkData, Map.of("spark.executor.memory", "768m"));
             try {
                 DriverContext ctx = new DriverContext(sc, sparkData, Map.of());
-                // 8 ranges of a 3,000-token collection, each held back 1.5 s so the kill lands mid-job
+                // 8 ranges of a 48,000-token collection: each range is real work (6,000 tokens, about a second on one
+                // executor core), so the kill lands mid-job without any pacing knob in the job's code
                 JsonNode args = M.readTree("{\"model\":\"minilm-l6\",\"corpus\":\"brown\",\"name\":\"tiny\",\"layers\":[1,4],"
-                        + "\"maxTokens\":3000,\"batchSize\":8,\"partitions\":8,\"partitionDelayMs\":1500}");
+                        + "\"maxTokens\":48000,\"batchSize\":8,\"partitions\":8}");
                 List<JsonNode> progress = new CopyOnWriteArrayList<>();
                 CompletableFuture<JsonNode> job = CompletableFuture.supplyAsync(() -> {
                     try {
@@ -61,7 +62,7 @@ class CollectClusterIT {
         assertThat(r.path("partitions").asInt()).isEqualTo(8);
         Path local;
         try (HookedModel m = MiniLm.load()) {
-            local = CollectionFiles.collectLocally(m, localData, "tiny", CollectOptions.defaults().withLayers(1, 4).withBatchSize(8), 3000);
+            local = CollectionFiles.collectLocally(m, localData, "tiny", CollectOptions.defaults().withLayers(1, 4).withBatchSize(8), 48000);
         }
         CollectionFiles.assertSameFiles(Path.of(r.path("dir").asText()), local);
     }

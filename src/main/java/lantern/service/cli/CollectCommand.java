@@ -1,18 +1,9 @@
 package lantern.service.cli;
 
+import lantern.core.CollectFeatures;
+
 import lantern.cli.ProgressBar;
 import lantern.cli.DataOption;
-import lantern.core.LayerSpec;
-import lantern.core.Models;
-import lantern.explainer.collect.HookedActivationSource;
-import lantern.explainer.collect.CheckpointPolicy;
-import lantern.explainer.collect.CollectionRun;
-import lantern.explainer.collect.CollectOptions;
-import lantern.explainer.collect.CollectionResult;
-import lantern.explainer.collect.TokenStream;
-import lantern.explainer.corpus.Corpora;
-import lantern.explainer.corpus.Corpus;
-import lantern.subject.HookedModel;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
@@ -72,69 +63,26 @@ public class CollectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (transcoders != null) {
-            if (sae != null) throw new IllegalArgumentException("give --sae or --transcoders, not both");
-            sae = lantern.subject.transcoder.TranscoderFeatures.kind(transcoders);
-        }
+        CollectFeatures.Engine onCluster = null;
         if (engine != null) {
             engineOptions.apply(engine);
-            if (engine.enabled()) return onSpark();
+            if (engine.enabled()) onCluster = new lantern.service.spark.SparkCollections.Engine(engine);
         } else if (engineOptions.engine != null || engineOptions.master != null) {
             // made without the app's beans (a test): only the local engine is here
             throw new IllegalStateException("--engine/--master need the app's Spark engine (run it through ./lantern)");
         }
-        CheckpointPolicy checkpoints = CheckpointPolicy.everySeconds(checkpointSeconds).withRestart(restart);
-        long t0 = System.nanoTime();
-        try (HookedModel m = Models.hooked(model, data.path())) {
-            Corpus c = Corpora.open(corpus, data.path());
-            String collection = name != null ? name : sae != null ? sae + "-l" + layers : c.name();
-            CollectOptions opt = CollectOptions.defaults().withLayers(LayerSpec.parse(layers, m.info().layers()))
-                    .withTopK(topK).withSeed(seed).withBatchSize(batchSize);
-            System.err.printf("loaded %s in %.1f s; chunking %s ...%n", m.info().id(), (System.nanoTime() - t0) / 1e9, c.name());
-            ProgressBar bar = new ProgressBar(System.err);
-            var run = new CollectionRun(c, collection, opt, maxTokens, seqLen, checkpoints);
-            CollectionRun.Outcome outcome;
-            if (sae != null) {
-                int[] l = LayerSpec.parse(layers, m.info().layers());
-                if (l.length != 1) throw new IllegalArgumentException((transcoders != null ? "--transcoders" : "--sae")
-                        + " needs exactly one layer: --layers L");
-                try (var saes = new lantern.subject.sae.SaeStore(data.path(), m.manager());
-                     var tcs = new lantern.subject.transcoder.TranscoderStore(data.path(), m.manager())) {
-                    var source = new lantern.eval.sae.SaeActivationSource(m,
-                            new lantern.subject.transcoder.FeatureDictionaries(saes, tcs).source(m.info().id(), l[0], sae));
-                    outcome = run.run(m, source, data.path(), bar, bar::note);
-                }
-            } else {
-                outcome = run.run(m, new HookedActivationSource(m), data.path(), bar, bar::note);
-            }
-            bar.finish();
-            TokenStream stream = outcome.stream();
-            CollectionResult result = outcome.result();
-            Path dir = outcome.dir();
-            int neurons = result.layers().length * result.width();
-            System.out.printf("collected %,d neurons over %,d tokens in %.1f s (%,.0f tokens/s) -> %s%n", neurons,
-                    stream.tokens(), result.seconds(), stream.tokens() / result.seconds(), dir);
-            var written = outcome.checkpoints();
-            if (written.count() > 0) {
-                System.out.printf("wrote %d checkpoints (the last %.0f MB) in %.2f s; deleted now that the collection is stored%n",
-                        written.count(), written.lastBytes() / 1e6, written.seconds());
-            }
-            return 0;
-        }
-    }
-
-    /** The same collection on Spark: executors collect ranges of batches, the driver merges and stores (no checkpoints: Spark reruns lost tasks). */
-    private int onSpark() {
-        if (sae != null) throw new IllegalArgumentException("--sae and --transcoders collections run locally: leave out --engine spark / --master");
-        String corpusName = corpus;
-        var run = new lantern.service.spark.SparkCollections(model, corpusName, name,
-                LayerSpec.list(layers).stream().mapToInt(Integer::intValue).toArray(), topK, seed, batchSize, maxTokens, seqLen);
-        System.err.printf("collecting on Spark (%s) ...%n", engine.master());
+        var request = new CollectFeatures.Request(model, corpus, name, layers, sae, transcoders, maxTokens, topK, seed,
+                batchSize, seqLen, checkpointSeconds, restart);
         ProgressBar bar = new ProgressBar(System.err);
-        var stored = run.run(engine, bar);
+        var done = new CollectFeatures(data.path(), onCluster).collect(request, bar, bar::note);
         bar.finish();
-        System.out.printf("collected %,d neurons over %,d tokens in %.1f s (%,.0f tokens/s; %d partitions on Spark) -> %s%n",
-                stored.neurons(), stored.tokens(), stored.seconds(), stored.tokens() / stored.seconds(), stored.partitions(), stored.dir());
+        System.out.printf("collected %,d neurons over %,d tokens in %.1f s (%,.0f tokens/s%s) -> %s%n", done.neurons(),
+                done.tokens(), done.seconds(), done.tokens() / done.seconds(),
+                onCluster != null ? "; " + done.partitions() + " partitions on Spark" : "", done.dir());
+        if (done.checkpoints() > 0) {
+            System.out.printf("wrote %d checkpoints (the last %.0f MB) in %.2f s; deleted now that the collection is stored%n",
+                    done.checkpoints(), done.lastCheckpointBytes() / 1e6, done.checkpointSeconds());
+        }
         return 0;
     }
 }

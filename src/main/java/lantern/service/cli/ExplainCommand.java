@@ -125,7 +125,8 @@ public class ExplainCommand implements Callable<Integer> {
                      : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager());
              var transcoders = dec != null ? new lantern.subject.transcoder.TranscoderStore(data.path(), dec.manager()) : null;
              var verbalizers = verbalize
-                     ? new lantern.explainer.selfreport.VerbalizerExplainers(data.path(), dec, () -> saes) : null) {
+                     ? new lantern.explainer.selfreport.VerbalizerExplainers(data.path(), dec, () -> saes,
+                     () -> transcoders) : null) {
             var service = new ExplanationService(data.path(), LlmSettingsFactory.fromMicroProfile(overrides),
                     noEmbedding ? null : new lantern.eval.score.ScoringEmbedders(e -> e.equals(encoderId) && minilm.model() != null
                             ? minilm.embedder() : encoders.embedder(e)), RecordSplitter.scoring(windows),

@@ -48,4 +48,21 @@ public record SparkCollections(String model, String corpus, String name, int[] l
         return Progress.since(p.path("phase").asText("collect"), p.path("tokensDone").asLong(),
                 p.path("tokensTotal").asLong(), startNanos, 0);
     }
+
+    /** The collection use case's engine on Spark ({@link lantern.core.CollectFeatures}): MLP neurons, no checkpoints (Spark reruns lost tasks). */
+    public record Engine(SparkEngine spark) implements lantern.core.CollectFeatures.Engine {
+        @Override
+        public String describe() {
+            return "Spark (" + spark.master() + ")";
+        }
+
+        @Override
+        public lantern.core.CollectFeatures.Collected collect(lantern.core.CollectFeatures.Request r, Consumer<Progress> progress) {
+            int[] layers = lantern.core.LayerSpec.list(r.layers()).stream().mapToInt(Integer::intValue).toArray();
+            Stored s = new SparkCollections(r.model(), r.corpus(), r.name(), layers, r.topK(), r.seed(), r.batchSize(),
+                    r.maxTokens(), r.seqLen()).run(spark, progress);
+            return new lantern.core.CollectFeatures.Collected(s.dir(), r.model(), s.tokens(), s.neurons(), s.seconds(), 0,
+                    s.partitions(), 0, 0, 0);
+        }
+    }
 }

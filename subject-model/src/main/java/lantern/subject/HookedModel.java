@@ -89,7 +89,15 @@ public interface HookedModel extends SubjectModel {
      * @return the final (normalized) residual {@code [B, T, d]} and the cache, both attached to {@code m}
      * @throws UnknownHookException when {@code hooks} names a hook point this model does not have
      */
-    HookedRun run(NDManager m, long[][] ids, int[] lengths, Hooks hooks);
+    default HookedRun run(NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
+        return run(m, ids, lengths, hooks.start());
+    }
+
+    /**
+     * As {@link #run(NDManager, long[][], int[], Hooks)}, caching into a pass the caller holds: what the pass cached
+     * stays readable there even when a hook stopped the run (threw).
+     */
+    HookedRun run(NDManager m, long[][] ids, int[] lengths, HookPass pass);
 
     /** {@code run_with_cache}: caches {@code names}, replaces nothing. */
     default HookedRun runWithCache(NDManager m, long[][] ids, int[] lengths, Iterable<String> names) {

@@ -1,7 +1,5 @@
 package lantern.subject;
 
-import ai.djl.ndarray.NDArray;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,8 +9,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What one forward pass should do at its hook points: which activations to keep (cache) and which to replace
- * (interventions). Only the hooks asked for are kept: caching every hook of every layer is the memory trap.
+ * A request: what forward passes should do at their hook points, which activations to keep (cache) and which to
+ * replace (interventions). Only the hooks asked for are kept: caching every hook of every layer is the memory trap.
+ * A request is built ({@link #cache}, {@link #replace}) and then only read: each pass keeps what it cached in its
+ * own {@link HookPass} ({@link #start}), so one request and one model can serve concurrent passes.
  *
  * <p>At a hook point the replacements run first, in the order they were added, then the result is cached, so the
  * cache shows what actually flowed on. Cached arrays belong to the manager the run was given (the one memory policy
@@ -23,7 +23,6 @@ import java.util.Set;
 public final class Hooks {
     private final Set<String> toCache = new HashSet<>();
     private final Map<String, List<HookFunction>> replacements = new LinkedHashMap<>();
-    private final Map<String, NDArray> cache = new LinkedHashMap<>();
     /** Canonical point -> the aliases it was asked to be cached under. */
     private final Map<String, Set<String>> aliases = new HashMap<>();
 
@@ -73,42 +72,20 @@ public final class Hooks {
         return all;
     }
 
-    /** A snapshot of what the last pass cached. */
-    public ActivationCache snapshot() {
-        return new ActivationCache(cache);
+    /** A new pass over this request: what one forward pass caches lives there, never here. */
+    public HookPass start() {
+        return new HookPass(this);
     }
 
-    /** Called by a forward pass at each hook point; returns what flows on. */
-    public NDArray apply(String name, NDArray activation) {
-        NDArray x = activation;
-        List<HookFunction> fns = replacements.get(name);
-        if (fns != null) {
-            for (HookFunction f : fns) {
-                x = f.apply(x);
-            }
-        }
-        if (toCache.contains(name)) {
-            cache.put(name, x);
-            for (String alias : aliases.getOrDefault(name, Set.of())) cache.put(alias, x);
-        }
-        return x;
+    boolean caches(String point) {
+        return toCache.contains(point);
     }
 
-    /** The cached activation, or an error naming what was cached. */
-    public NDArray get(String name) {
-        NDArray a = cache.get(HookNames.canonical(name));
-        if (a == null) {
-            throw new IllegalStateException("hook '" + name + "' was not cached; cached: " + cache.keySet());
-        }
-        return a;
+    List<HookFunction> replacementsAt(String point) {
+        return replacements.getOrDefault(point, List.of());
     }
 
-    public Map<String, NDArray> cached() {
-        return cache;
-    }
-
-    /** Forgets cached arrays (they stay owned by their manager) so the same hooks serve another pass. */
-    public void clearCache() {
-        cache.clear();
+    Set<String> aliasesOf(String point) {
+        return aliases.getOrDefault(point, Set.of());
     }
 }

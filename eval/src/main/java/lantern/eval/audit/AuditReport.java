@@ -90,11 +90,18 @@ public record AuditReport(AuditStatus status, AuditRequest request, int scored, 
      * @param causal    the causal selectivity, null when not measured
      * @param topTokens the tokens at the max of the feature's strongest windows, strongest first
      * @param intervals the 95% intervals of the feature's scores (simulation's is the one beside {@code score})
+     * @param output    a decoder feature's output side (output score, promoted tokens) beside its label; null for
+     *                  encoder features
      */
     public record FeatureLine(String feature, String explanation, Double score, Double causal, double maxActivation,
-                              List<String> topTokens, ScoreIntervals intervals) {
+                              List<String> topTokens, ScoreIntervals intervals, FeatureResult.Output output) {
         public FeatureLine {
             if (intervals == null) intervals = ScoreIntervals.NONE;
+        }
+
+        public FeatureLine(String feature, String explanation, Double score, Double causal, double maxActivation,
+                           List<String> topTokens, ScoreIntervals intervals) {
+            this(feature, explanation, score, causal, maxActivation, topTokens, intervals, null);
         }
     }
 
@@ -116,7 +123,7 @@ public record AuditReport(AuditStatus status, AuditRequest request, int scored, 
             }
             FeatureResult r = e.result();
             FeatureLine line = new FeatureLine(e.feature(), r.explanation(), r.simulation(), r.causal(), r.maxActivation(),
-                    r.topTokens(), r.intervals());
+                    r.topTokens(), r.intervals(), r.output());
             if (r.dead()) dead.add(line);
             else if (r.simulation() != null) scoredLines.add(line);
             String text = r.explanation().toLowerCase(Locale.ROOT);

@@ -20,12 +20,39 @@ import java.util.List;
  * @param intruder  the intruder score (accuracy; chance 1 / group size), the same way
  * @param intervals the 95% intervals of the scores above ({@link ScoreIntervals#NONE} in log lines written before
  *                  audits had them)
+ * @param output    a decoder feature's output side beside its label (what it promotes and how clearly); null for
+ *                  encoder features, dead ones, and in log lines written before audits kept it
  */
 @JsonIgnoreProperties(value = {"dead", "tokens"}, allowGetters = true)
 public record FeatureResult(String explanation, String explainer, Double simulation, Double detection,
                             Double embeddingScore, Double causal, double maxActivation, List<String> topTokens,
                             String simulator, LlmUsage usage, Long inputTokens, Long outputTokens, Double fuzzing,
-                            Double intruder, ScoreIntervals intervals) {
+                            Double intruder, ScoreIntervals intervals, Output output) {
+
+    /**
+     * The output side of a decoder feature, kept beside its label in the audit's log and reports.
+     *
+     * @param score    (gain − best random gain) / (|gain| + |best random gain|) in [−1, 1]; null when not scored
+     * @param gain     the next-token probability its promoted tokens gain together when it is amplified
+     * @param promotes the tokens its output direction raises most through the unembedding, strongest first
+     * @param named    those the label names ("; promotes 'x'"); empty when the output side is not clear
+     * @param reason   why the label names none (or why it was not scored); null when it names some
+     */
+    public record Output(Double score, Double gain, List<String> promotes, List<String> named, String reason) {
+        public Output {
+            promotes = promotes == null ? List.of() : List.copyOf(promotes);
+            named = named == null ? List.of() : List.copyOf(named);
+        }
+    }
+
+    public FeatureResult(String explanation, String explainer, Double simulation, Double detection,
+                         Double embeddingScore, Double causal, double maxActivation, List<String> topTokens,
+                         String simulator, LlmUsage usage, Long inputTokens, Long outputTokens, Double fuzzing,
+                         Double intruder, ScoreIntervals intervals) {
+        this(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation, topTokens, simulator,
+                usage, inputTokens, outputTokens, fuzzing, intruder, intervals, null);
+    }
+
     public FeatureResult(String explanation, String explainer, Double simulation, Double detection,
                          Double embeddingScore, Double causal, double maxActivation, List<String> topTokens,
                          String simulator, LlmUsage usage, Long inputTokens, Long outputTokens) {
@@ -72,13 +99,19 @@ public record FeatureResult(String explanation, String explainer, Double simulat
     /** The same result with the scores' 95% intervals. */
     public FeatureResult withIntervals(ScoreIntervals intervals) {
         return new FeatureResult(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation,
-                topTokens, simulator, usage, inputTokens, outputTokens, fuzzing, intruder, intervals);
+                topTokens, simulator, usage, inputTokens, outputTokens, fuzzing, intruder, intervals, output);
+    }
+
+    /** The same result with its output side (null: none). */
+    public FeatureResult withOutput(Output output) {
+        return new FeatureResult(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation,
+                topTokens, simulator, usage, inputTokens, outputTokens, fuzzing, intruder, intervals, output);
     }
 
     /** The same result with the fuzzing and intruder scores (null when not run). */
     public FeatureResult withJudges(Double fuzzing, Double intruder) {
         return new FeatureResult(explanation, explainer, simulation, detection, embeddingScore, causal, maxActivation,
-                topTokens, simulator, usage, inputTokens, outputTokens, fuzzing, intruder, intervals);
+                topTokens, simulator, usage, inputTokens, outputTokens, fuzzing, intruder, intervals, output);
     }
 
     /** A dead feature never activates (max activation 0, or below: GELU neurons can be negative everywhere). */

@@ -84,16 +84,33 @@ public final class HtmlReport {
 
     private static String lines(List<AuditReport.FeatureLine> lines, boolean causal) {
         if (lines.isEmpty()) return "<p>No scored features yet.</p>";
+        boolean output = lines.stream().anyMatch(l -> l.output() != null);
         StringBuilder b = new StringBuilder("<table><tr><th>Feature</th><th>Score [95% CI]</th>")
                 .append(causal ? "<th>Causal [95% CI]</th>" : "")
-                .append("<th>Max act.</th><th>Explanation</th><th>Fires most on</th></tr>");
+                .append("<th>Max act.</th><th>Explanation</th><th>Fires most on</th>")
+                .append(output ? "<th>Output score</th><th>Promotes</th>" : "").append("</tr>");
         for (AuditReport.FeatureLine l : lines) {
             b.append("<tr>").append(td(l.feature())).append(num(withCi(l.score(), l.intervals().simulation())));
             if (causal) b.append(num(withCi(l.causal(), l.intervals().causal())));
             b.append(num(fmt(l.maxActivation()))).append(td(l.explanation()))
-                    .append(td(String.join(" · ", l.topTokens()))).append("</tr>");
+                    .append(td(String.join(" · ", l.topTokens())));
+            if (output) b.append(num(l.output() == null ? "–" : fmt(l.output().score()))).append(td(promotes(l.output())));
+            b.append("</tr>");
         }
         return b.append("</table>").toString();
+    }
+
+    /** The promoted tokens, those the label names first; the reason when it names none. */
+    static String promotes(FeatureResult.Output o) {
+        if (o == null) return "–";
+        // control characters (byte tokens) shown escaped, as prompts show them
+        String tokens = o.promotes().stream().limit(5).map(t -> "'" + lantern.explainer.llm.Prompts.showToken(t) + "'")
+                .collect(java.util.stream.Collectors.joining(" · "));
+        if (!o.named().isEmpty()) {
+            return "named: " + String.join(", ", o.named().stream().map(t -> "'" + lantern.explainer.llm.Prompts.showToken(t) + "'").toList())
+                    + " (of " + tokens + ")";
+        }
+        return tokens + (o.reason() == null ? "" : " (not named: " + o.reason() + ")");
     }
 
     /** What the intervals say over the whole audit, in one sentence; nothing when no feature has one. */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import lantern.subject.HookNames;
+import lantern.subject.ActivationCache;
 import lantern.subject.Hooks;
 import lantern.subject.HookedModel;
 
@@ -75,8 +76,8 @@ public final class MeanDifference {
             }
             try (NDManager m = ModelRuns.newManager(model)) {
                 Hooks hooks = Hooks.none().cache(hook);
-                ModelRuns.forward(model, m, ids, lengths, hooks);
-                NDArray a = hooks.get(hook);
+                ActivationCache cached = ModelRuns.forward(model, m, ids, lengths, hooks);
+                NDArray a = cached.get(hook);
                 NDArray w = m.create(weight, new Shape(encs.size(), t, 1));
                 float[] pooled = a.mul(w).sum(new int[]{1}).div(w.sum(new int[]{1})).toFloatArray();
                 int d = pooled.length / encs.size();

@@ -29,7 +29,7 @@ final class ModelRuns {
     }
 
     /** Runs right-padded rows; cached hooks end up in {@code hooks} and attached to {@code m}. */
-    static void forward(HookedModel model, NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
-        model.run(m, ids, lengths, hooks);
+    static lantern.subject.ActivationCache forward(HookedModel model, NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
+        return model.run(m, ids, lengths, hooks).cache();
     }
 }

@@ -93,6 +93,44 @@ public final class Absorption {
     }
 
     /**
+     * The least held-out accuracy of the first-letter probe for the metric to mean something: below it the probe
+     * does not find first letters in the activations, the letters' "main latents" are noise, and absorption is not
+     * measurable there (a choice, stated with the result: Chanin et al. work with probes far above it).
+     */
+    public static final double MEASURABLE_PROBE = 0.5;
+
+    /**
+     * How well a first-letter probe reads the activations: its held-out accuracy (the same split and probe as
+     * {@link #measure}) beside the majority letter's share of the held-out words (what guessing the commonest letter
+     * scores).
+     */
+    public record LetterProbe(int trainWords, int testWords, int letters, double accuracy, double majority) {
+    }
+
+    /** The first-letter probe alone, on {@code acts} (every 5th word after a seeded shuffle held out, as in {@link #measure}). */
+    public static LetterProbe letterProbe(float[][] acts, char[] letters, long seed) {
+        int n = acts.length;
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) order[i] = i;
+        java.util.Collections.shuffle(Arrays.asList(order), new Random(seed));
+        List<Integer> train = new ArrayList<>(), test = new ArrayList<>();
+        for (int i = 0; i < n; i++) (i % 5 == 0 ? test : train).add(order[i]);
+        String alphabet = distinctLetters(letters);
+        int[] cls = new int[n];
+        for (int i = 0; i < n; i++) cls[i] = alphabet.indexOf(letters[i]);
+        LogisticProbe probe = LogisticProbe.multiclass(rows(acts, train), pick(cls, train), alphabet.length(), 1.0, 300);
+        int correct = 0;
+        int[] counts = new int[alphabet.length()];
+        for (int i : test) {
+            if (probe.predict(toDouble(acts[i])) == cls[i]) correct++;
+            counts[cls[i]]++;
+        }
+        int most = Arrays.stream(counts).max().orElse(0);
+        return new LetterProbe(train.size(), test.size(), alphabet.length(), test.isEmpty() ? Double.NaN : correct / (double) test.size(),
+                test.isEmpty() ? Double.NaN : most / (double) test.size());
+    }
+
+    /**
      * Runs the metric on words already embedded: {@code acts[i]} the model activation at word i's token, {@code latents[i]}
      * the SAE's activations there, {@code decoder[j]} latent j's decoder row, {@code letters[i]} the word's first
      * letter (a–z). Every 5th word (after a seeded shuffle) is held out.

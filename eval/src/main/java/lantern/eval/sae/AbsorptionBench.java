@@ -19,7 +19,16 @@ public final class AbsorptionBench {
     public record Words(List<String> words, char[] letters, float[][] acts) {
     }
 
-    public record Row(String sae, Absorption.Result result) {
+    /** @param hook the SAE's hook, where its words were read */
+    public record Row(String sae, String hook, Absorption.Result result) {
+        /** Whether the first-letter probe found letters well enough there for the metric to mean anything. */
+        public boolean measurable() {
+            return result.probeAccuracy() >= Absorption.MEASURABLE_PROBE;
+        }
+    }
+
+    /** The first-letter probe at one hook. */
+    public record ProbeAt(String hook, Absorption.LetterProbe probe) {
     }
 
     private AbsorptionBench() {
@@ -64,6 +73,20 @@ public final class AbsorptionBench {
         return new Words(List.copyOf(words), letters, acts);
     }
 
+    /**
+     * Does any layer of the model encode first letters? The first-letter probe's held-out accuracy on the whole-word
+     * tokens at each hook (the embedding and every block's residual output, by default), beside the majority letter.
+     */
+    public static List<ProbeAt> probeScan(HookedModel model, List<String> hooks, long seed, Consumer<String> progress) {
+        List<ProbeAt> out = new ArrayList<>();
+        for (String hook : hooks) {
+            progress.accept("first-letter probe at " + hook);
+            Words w = words(model, hook);
+            out.add(new ProbeAt(hook, Absorption.letterProbe(w.acts(), w.letters(), seed)));
+        }
+        return out;
+    }
+
     public static List<Row> run(HookedModel model, List<Sae> saes, int maxMainLatents, long seed, Consumer<String> progress) {
         List<Row> rows = new ArrayList<>();
         Words cached = null;
@@ -79,7 +102,7 @@ public final class AbsorptionBench {
             float[][] latents = TagProbingBench.encode(sae, cached.acts(), model.manager());
             float[][] decoder = new float[sae.config().dSae()][];
             for (int j = 0; j < decoder.length; j++) decoder[j] = sae.decoderDirection(j);
-            rows.add(new Row(sae.config().kind(), Absorption.measure(cached.acts(), latents, decoder, cached.letters(), maxMainLatents, seed)));
+            rows.add(new Row(sae.config().kind(), hook, Absorption.measure(cached.acts(), latents, decoder, cached.letters(), maxMainLatents, seed)));
         }
         return rows;
     }

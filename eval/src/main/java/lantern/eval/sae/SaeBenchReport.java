@@ -29,6 +29,23 @@ public final class SaeBenchReport {
                     x.mcc(), x.meanMaxCosine(), x.matchedAbove09(), x.f1(), x.precision(), x.recall(), x.uniqueness(),
                     x.deadLatents(), x.l0(), x.explainedVariance(), x.shrinkage(), row.trainSeconds()));
         }
+        if (r.rows().stream().anyMatch(row -> !row.levels().isEmpty())) {
+            sb.append("\nLevel by level (the Matryoshka widths, read on each TopK-family SAE): MCC of the first w latents against all"
+                    + " planted features / matched at cos ≥ 0.9 / their L0 per token; and the L0 of the w most frequent planted features:\n\n");
+            SyntheticRecoveryBench.Row first = r.rows().stream().filter(row -> !row.levels().isEmpty()).findFirst().orElseThrow();
+            sb.append("| SAE |");
+            for (PrefixRecovery p : first.levels()) sb.append(" first ").append(p.width()).append(" |");
+            sb.append("\n|---|").append("---|".repeat(first.levels().size())).append('\n');
+            for (SyntheticRecoveryBench.Row row : r.rows()) {
+                if (row.levels().isEmpty()) continue;
+                sb.append("| ").append(row.architecture()).append(" |");
+                for (PrefixRecovery p : row.levels()) sb.append(f(" %.3f / %d / L0 %.2f |", p.mcc(), p.matchedAbove09(), p.l0()));
+                sb.append('\n');
+            }
+            sb.append("| planted features (most frequent w) |");
+            for (PrefixRecovery p : first.levels()) sb.append(f(" L0 %.2f |", p.trueL0OfMostFrequent()));
+            sb.append('\n');
+        }
         return sb.toString();
     }
 
@@ -69,10 +86,31 @@ public final class SaeBenchReport {
         sb.append("|---|---|---|---|---|---|---|---|\n");
         for (AbsorptionBench.Row row : rows) {
             Absorption.Result x = row.result();
+            if (!row.measurable()) {
+                // a probe that does not find first letters makes every number below it noise: none is printed
+                sb.append(f("| %s | %d/%d | %.3f | not measurable: first-letter probe accuracy %.3f on %s (below %.2f) | | | | |%n",
+                        row.sae(), x.trainWords(), x.testWords(), x.probeAccuracy(), x.probeAccuracy(), row.hook(),
+                        Absorption.MEASURABLE_PROBE));
+                continue;
+            }
             double mains = x.letters().stream().mapToInt(l -> l.mainLatents().length).average().orElse(Double.NaN);
             double f1 = x.letters().stream().mapToDouble(Absorption.LetterResult::mainF1).average().orElse(Double.NaN);
             sb.append(f("| %s | %d/%d | %.3f | %d | %.3f | %.3f | %.2f | %.3f |%n", row.sae(), x.trainWords(), x.testWords(),
                     x.probeAccuracy(), x.letters().size(), x.meanFraction(), x.meanFullRate(), mains, f1));
+        }
+        return sb.toString();
+    }
+
+    /** Does any layer encode first letters: the probe's held-out accuracy per hook, beside the majority letter. */
+    public static String letterProbes(String model, List<AbsorptionBench.ProbeAt> probes) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(f("First-letter probe on %s's whole-word tokens (softmax probe, L2; every 5th word held out; the metric needs >= %.2f):%n%n",
+                model, Absorption.MEASURABLE_PROBE));
+        sb.append("| hook | words (train/test) | letters | probe accuracy | majority letter | absorption measurable |\n|---|---|---|---|---|---|\n");
+        for (AbsorptionBench.ProbeAt p : probes) {
+            Absorption.LetterProbe x = p.probe();
+            sb.append(f("| %s | %d/%d | %d | %.3f | %.3f | %s |%n", p.hook(), x.trainWords(), x.testWords(), x.letters(),
+                    x.accuracy(), x.majority(), x.accuracy() >= Absorption.MEASURABLE_PROBE ? "yes" : "no"));
         }
         return sb.toString();
     }

@@ -31,7 +31,11 @@ public final class SyntheticRecoveryBench {
                           List<Integer> matryoshkaWidths) {
     }
 
-    public record Row(String architecture, FeatureRecovery recovery, double trainSeconds) {
+    /** @param levels a Matryoshka SAE's recovery level by level ({@link PrefixRecovery}); empty for the others */
+    public record Row(String architecture, FeatureRecovery recovery, double trainSeconds, List<PrefixRecovery> levels) {
+        public Row(String architecture, FeatureRecovery recovery, double trainSeconds) {
+            this(architecture, recovery, trainSeconds, List.of());
+        }
     }
 
     /** The synthetic model's own numbers and each architecture's row. */
@@ -60,7 +64,10 @@ public final class SyntheticRecoveryBench {
                 SaeTrainer.Result r = new SaeTrainer(opt, listener).train("synthetic", data, m);
                 try (Sae sae = r.sae()) {
                     String name = a == SaeArchitecture.MATRYOSHKA ? a.cfgName() + " " + opt.matryoshkaWidths() : a.cfgName();
-                    rows.add(new Row(name, FeatureRecovery.measure(sae, truth, eval, m), r.seconds()));
+                    List<Integer> levels = a == SaeArchitecture.MATRYOSHKA ? opt.matryoshkaWidths()
+                            : a.isBatchTopK() || a == SaeArchitecture.TOPK ? matryoshkaWidthsFor(o) : List.of();
+                    rows.add(new Row(name, FeatureRecovery.measure(sae, truth, eval, m), r.seconds(),
+                            levels.isEmpty() ? List.of() : PrefixRecovery.measure(sae, levels, truth, eval, m)));
                 }
             }
             try (Sae random = random(o.width(), d, o.k(), o.model().seed(), m)) {
@@ -68,6 +75,12 @@ public final class SyntheticRecoveryBench {
             }
         }
         return new Result(o, eval.meanL0(), gen.meanAbsCosine(), gen.hierarchyFeatures(), rows);
+    }
+
+    /** The nested widths the Matryoshka SAE of these options trains with (read on the other TopK-family SAEs too, to compare). */
+    static List<Integer> matryoshkaWidthsFor(Options o) {
+        if (!o.architectures().contains(SaeArchitecture.MATRYOSHKA)) return List.of();
+        return o.matryoshkaWidths().isEmpty() ? lantern.subject.sae.BatchTopK.doublingWidths(o.width(), 4, o.k()) : o.matryoshkaWidths();
     }
 
     /** An SAE of Gaussian weights, decoder rows normalised, TopK k. */

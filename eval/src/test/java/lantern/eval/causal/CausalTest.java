@@ -1,5 +1,6 @@
 package lantern.eval.causal;
 
+import lantern.subject.HookPass;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -81,8 +82,9 @@ class CausalTest {
         Encoding e = model.encode(FOOD.get(0));
         try (NDManager m = manager.newSubManager()) {
             Hooks h = Hooks.none().cache(hook);
-            model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, h);
-            float[] byHand = h.get(hook).get(0).mean(new int[]{0}).toFloatArray();
+            HookPass hPass = h.start();
+            model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, hPass);
+            float[] byHand = hPass.get(hook).get(0).mean(new int[]{0}).toFloatArray();
             float[] pooled = MeanDifference.meanPooled(model, hook, List.of(FOOD.get(0)));
             for (int i = 0; i < byHand.length; i++) assertThat(pooled[i]).isCloseTo(byHand[i], org.assertj.core.data.Offset.offset(1e-4f));
         }
@@ -160,8 +162,9 @@ class CausalTest {
                 Encoding e = model.encode(part.get(i));
                 try (NDManager m = manager.newSubManager()) {
                     Hooks h = Hooks.none().cache(hook);
-                    model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, h);
-                    maxPerText[from + i] = h.get(hook).get(0).max(new int[]{0}).toFloatArray();
+                    HookPass hPass = h.start();
+                    model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, hPass);
+                    maxPerText[from + i] = hPass.get(hook).get(0).max(new int[]{0}).toFloatArray();
                 }
             }
         }

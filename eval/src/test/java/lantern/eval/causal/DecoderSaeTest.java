@@ -1,5 +1,6 @@
 package lantern.eval.causal;
 
+import lantern.subject.HookPass;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import lantern.subject.HookNames;
@@ -66,8 +67,9 @@ class DecoderSaeTest {
             assertThat(small.width()).isEqualTo(S.d());
             try (NDManager run = nd.newSubManager()) {
                 Hooks h = Hooks.none().cache(hook);
-                m.run(run, new long[][]{a}, new int[]{a.length}, h);
-                float[] direct = h.get(hook).toFloatArray(); // [1, T, d]
+                HookPass hPass = h.start();
+                m.run(run, new long[][]{a}, new int[]{a.length}, hPass);
+                float[] direct = hPass.get(hook).toFloatArray(); // [1, T, d]
                 float[] rows = small.data().toFloatArray();
                 float[] collected = new float[(a.length - 1) * S.d()];
                 System.arraycopy(direct, S.d(), collected, 0, collected.length); // BOS row left out

@@ -1,5 +1,6 @@
 package lantern.eval.causal;
 
+import lantern.subject.HookPass;
 import ai.djl.ndarray.NDManager;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
@@ -51,8 +52,9 @@ class DecoderSteeringTest {
             // one text by hand, unpadded: its last row, and the mean of its rows
             ModelRuns.Tokens e = ModelRuns.encode(m, CATS.get(1));
             Hooks h = Hooks.none().cache(hook);
-            m.forward(nd, new long[][]{e.ids()}, null, h);
-            float[] rows = h.get(hook).toFloatArray();
+            HookPass hPass = h.start();
+            m.forward(nd, new long[][]{e.ids()}, null, hPass);
+            float[] rows = hPass.get(hook).toFloatArray();
             int t = e.length();
             float[] lastByHand = new float[S.d()];
             float[] meanByHand = new float[S.d()];

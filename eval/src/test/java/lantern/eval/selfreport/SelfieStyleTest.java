@@ -1,5 +1,6 @@
 package lantern.eval.selfreport;
 
+import lantern.subject.HookPass;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -39,11 +40,13 @@ class SelfieStyleTest {
             float[][] plain, patched;
             try (NDManager m = NDManager.newBaseManager("PyTorch")) {
                 Hooks h0 = Hooks.none().cache(hook);
-                d.forward(m, new long[][]{ids}, null, h0);
-                plain = rows(h0.get(hook), ids.length);
+                HookPass h0Pass = h0.start();
+                d.forward(m, new long[][]{ids}, null, h0Pass);
+                plain = rows(h0Pass.get(hook), ids.length);
                 Hooks h1 = Hooks.none().replace(hook, SelfReports.selfieWrite(state)).cache(hook);
-                d.forward(m, new long[][]{ids}, null, h1);
-                patched = rows(h1.get(hook), ids.length);
+                HookPass h1Pass = h1.start();
+                d.forward(m, new long[][]{ids}, null, h1Pass);
+                patched = rows(h1Pass.get(hook), ids.length);
             }
             for (int p = 0; p < ids.length; p++) {
                 assertThat(patched[p]).isEqualTo(p >= 1 && p <= k ? state : plain[p]);

@@ -5,9 +5,11 @@ import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.Rule;
 import lantern.explainer.llm.LlmUsage;
+import lantern.subject.TextTokenizer;
 import lantern.subject.decoder.Generation;
 import lantern.subject.selfreport.Verbalizer;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 
@@ -75,17 +77,41 @@ public final class VerbalizerExplainer implements Explainer {
     @Override
     public Explanation explain(RecordSplit split) {
         Generation g;
+        int cap = verbalizer.maxNewTokens();
         synchronized (verbalizer) {  // one generation at a time on a verbalizer's decoder
-            g = verbalizer.generate(state, 1);  // a label has at least one token
+            g = verbalizer.generate(state, 1, cap + 1);  // a label has at least one token; one more to look ahead
         }
-        long[] ids = g.generatedIds();
-        String said = g.text().strip();
+        TextTokenizer tok = verbalizer.decoder().tokenizer();
+        long[] ids = atWordBoundary(g.generatedIds(), cap, tok);
+        String said = tok.decode(ids).strip();
         if (ids.length == 0 || said.isEmpty()) {
             return Explanation.ofText("the verbalizer writes nothing for " + feature + "'s direction", NAME);
         }
-        String last = verbalizer.decoder().tokenizer().token(ids[ids.length - 1]);
+        String last = tok.token(ids[ids.length - 1]);
         Rule rule = Rule.tokens(Set.of(last));
         String text = "verbalized direction: \"" + said + "\" (the token '" + last.strip() + "')";
         return new Explanation(text, NAME, rule, Double.NaN, LlmUsage.NONE);
+    }
+
+    /**
+     * The label's tokens: all of {@code ids} when the verbalizer ended its text within {@code cap} tokens; else the
+     * first {@code cap} when token {@code cap} (the look-ahead) starts a new word, or else the tokens before the
+     * last word start among them (a label cut at the cap ends on a whole word, not a word piece); all {@code cap}
+     * when they are one word.
+     */
+    static long[] atWordBoundary(long[] ids, int cap, TextTokenizer tok) {
+        if (ids.length <= cap) return ids;
+        for (int i = cap; i > 0; i--) {
+            if (startsWord(ids, i, tok)) return Arrays.copyOf(ids, i);
+        }
+        return Arrays.copyOf(ids, cap);
+    }
+
+    /** Token {@code i} begins with a character that is not a letter or digit (a space, punctuation). */
+    static boolean startsWord(long[] ids, int i, TextTokenizer tok) {
+        String before = tok.decode(Arrays.copyOf(ids, i));
+        String with = tok.decode(Arrays.copyOf(ids, i + 1));
+        String added = with.startsWith(before) ? with.substring(before.length()) : tok.decode(new long[]{ids[i]});
+        return added.isEmpty() || !Character.isLetterOrDigit(added.codePointAt(0));
     }
 }

@@ -10,6 +10,8 @@ import lantern.subject.selfreport.FeatureDirection;
 import lantern.subject.selfreport.Pool;
 import lantern.subject.selfreport.Verbalizer;
 import lantern.subject.selfreport.Verbalizers;
+import lantern.subject.transcoder.TranscoderFeatures;
+import lantern.subject.transcoder.TranscoderStore;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -17,7 +19,8 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The {@link VerbalizerExplainer} of each feature of one decoder subject: finds the feature's output direction
+ * The {@link VerbalizerExplainer} of each feature of one decoder subject (neurons, SAE and transcoder features):
+ * finds the feature's output direction
  * ({@link FeatureDirection}), the verbalizer trained here that reads its hook ({@code lantern train verbalizer}), and
  * the hook's anchor (mean and spread of {@value #ANCHOR_STATES} held-out Brown states, the verbalizer's own held-out
  * windows). Verbalizers and anchors are loaded once and kept until {@link #close}. Thread-safe.
@@ -30,21 +33,30 @@ public final class VerbalizerExplainers implements AutoCloseable {
     private final Path dataDir;
     private final HookedModel subject;
     private final Supplier<SaeStore> saes;
+    private final Supplier<TranscoderStore> transcoders;
     private final Map<String, Verbalizer> verbalizers = new HashMap<>();
     private final Map<String, VerbalizerExplainer.Anchor> anchors = new HashMap<>();
 
     public VerbalizerExplainers(Path dataDir, HookedModel subject, Supplier<SaeStore> saes) {
+        this(dataDir, subject, saes, () -> null);
+    }
+
+    /** @param transcoders where transcoder features ({@code tc-NAME}) find their transcoder */
+    public VerbalizerExplainers(Path dataDir, HookedModel subject, Supplier<SaeStore> saes,
+                                Supplier<TranscoderStore> transcoders) {
         this.dataDir = dataDir;
         this.subject = subject;
         this.saes = saes;
+        this.transcoders = transcoders;
     }
 
     public Explainer forFeature(FeatureId id) {
         if (!id.model().equals(subject.info().id())) {
             throw new IllegalArgumentException("feature " + id + " is not of " + subject.info().id());
         }
-        FeatureDirection d = FeatureDirection.of(subject, id.isNeuron() ? null : saes.get(), id.layer(), id.kind(),
-                id.index());
+        boolean tc = TranscoderFeatures.isKind(id.kind());
+        FeatureDirection d = FeatureDirection.of(subject, id.isNeuron() || tc ? null : saes.get(),
+                tc ? transcoders.get() : null, id.layer(), id.kind(), id.index());
         Verbalizer v;
         VerbalizerExplainer.Anchor a;
         synchronized (this) {

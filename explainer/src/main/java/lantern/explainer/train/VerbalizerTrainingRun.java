@@ -86,6 +86,13 @@ public final class VerbalizerTrainingRun {
         settings.put("baseSha256", sha256(o.base().resolve("model.safetensors")));
         settings.put("brownFiles", o.brownFiles());
         settings.put("threads", DecoderTrainer.threads());
+        // What the run computes its data with, and the data itself: a resume must see the very states the killed
+        // run saw (the decoder trainer hashes its token stream; a verbalizer's data are the subject's states,
+        // computed here, so they are hashed here), and MKL's kernel path (AVX-512 through MklDispatch, or AVX2)
+        // changes their last bits and the trainer's.
+        settings.put("mkl", lantern.subject.MklDispatch.ensure().name());
+        List<VerbalizerData.Example> heldOut = data.heldOut(c.seed(), o.heldOut());
+        settings.put("dataSha256", dataSha256(heldOut));
         String settingsJson = JSON.writeValueAsString(settings);
         listener.note("data: " + data.describe());
 
@@ -143,7 +150,7 @@ public final class VerbalizerTrainingRun {
                 listener.onStep(trainer.step(), total, r, eps, eta);
             }
             listener.note("scoring " + o.heldOut() + " held-out examples");
-            double held = heldOutLoss(trainer, data.heldOut(c.seed(), o.heldOut()), c.batch());
+            double held = heldOutLoss(trainer, heldOut, c.batch());
             Path out = modelDir(o.name());
             Path tmp = out.resolveSibling("." + o.name() + ".tmp");
             DecoderTrainingRun.deleteTree(tmp);
@@ -200,6 +207,22 @@ public final class VerbalizerTrainingRun {
         } catch (IOException | RuntimeException e) {
             listener.note("starting fresh: the checkpoint " + ckpt + " cannot be used (" + e.getMessage() + ")");
             return null;
+        }
+    }
+
+    /** SHA-256 of examples' states (their float bits) and targets: the data's identity in the settings. */
+    static String dataSha256(List<VerbalizerData.Example> examples) {
+        try {
+            var md = java.security.MessageDigest.getInstance("SHA-256");
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
+            for (VerbalizerData.Example e : examples) {
+                for (float f : e.state()) md.update(b.clear().putInt(0, Float.floatToRawIntBits(f)).array(), 0, 4);
+                for (int t : e.target()) md.update(b.clear().putInt(0, t).array(), 0, 4);
+                md.update(b.clear().putInt(0, -1).array(), 0, 4);
+            }
+            return java.util.HexFormat.of().formatHex(md.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

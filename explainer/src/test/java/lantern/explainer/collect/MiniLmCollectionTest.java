@@ -1,5 +1,6 @@
 package lantern.explainer.collect;
 
+import lantern.subject.HookPass;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import lantern.explainer.ActivationRecord;
@@ -62,8 +63,9 @@ class MiniLmCollectionTest {
             long[] ids = stream.modelIds(seq);
             try (NDManager m = model.manager().newSubManager()) {
                 Hooks hooks = new Hooks().cache(HookNames.mlpPost(4));
-                model.forward(m, new long[][] {ids}, new int[] {ids.length}, hooks);
-                NDArray a = hooks.get(HookNames.mlpPost(4));
+                HookPass hooksPass = hooks.start();
+                model.forward(m, new long[][] {ids}, new int[] {ids.length}, hooksPass);
+                NDArray a = hooksPass.get(HookNames.mlpPost(4));
                 float[] flat = a.toFloatArray();
                 for (int i = 0; i < top.size(); i++) {
                     float expected = flat[(1 + start + i) * 1536 + neuron];

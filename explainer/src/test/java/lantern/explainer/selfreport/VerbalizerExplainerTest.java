@@ -143,14 +143,96 @@ class VerbalizerExplainerTest {
                 Generation g = v.generate(state, 1);
                 assertThat(g.generatedIds()).as("at least one token (min_new_tokens)").isNotEmpty();
                 assertThat(v.generate(state, 3).generatedIds().length).isGreaterThanOrEqualTo(3);
-                String last = v.decoder().tokenizer().token(g.generatedIds()[g.generatedIds().length - 1]);
-                assertThat(e.text()).isEqualTo("verbalized direction: \"" + g.text().strip() + "\" (the token '"
+                long[] ids = g.generatedIds();
+                String said = g.text();
+                if (ids.length == v.maxNewTokens()) {  // cut at the cap: back to a word boundary (string reference)
+                    String ahead = v.generate(state, 1, ids.length + 1).text();
+                    said = cutAtWord(said, ahead);
+                    int k = ids.length;
+                    while (!v.decoder().tokenizer().decode(java.util.Arrays.copyOf(ids, k)).equals(said)) k--;
+                    ids = java.util.Arrays.copyOf(ids, k);
+                }
+                String last = v.decoder().tokenizer().token(ids[ids.length - 1]);
+                assertThat(e.text()).isEqualTo("verbalized direction: \"" + said.strip() + "\" (the token '"
                         + last.strip() + "')");
                 assertThat(e.rule()).isEqualTo(Rule.tokens(java.util.Set.of(last)));
             }
             // a pure function of the feature: the same label again; another neuron reads another state
             assertThat(explainers.forFeature(FeatureId.mlp(SUBJECT, 0, neuron)).explain(noWindows()).text())
                     .isEqualTo(e.text());
+        }
+    }
+
+    /**
+     * Reference for a label cut at the cap, on strings: {@code text} as it is when {@code ahead} (the text one token
+     * longer) goes on with a character that is not a letter or digit, else {@code text} without its last run of
+     * letters and digits and the spaces before it (unless nothing would be left).
+     */
+    static String cutAtWord(String text, String ahead) {
+        if (ahead.length() == text.length() || !Character.isLetterOrDigit(ahead.codePointAt(text.length()))) {
+            return text;
+        }
+        int end = text.length();
+        while (end > 0 && Character.isLetterOrDigit(text.charAt(end - 1))) end--;
+        return text.substring(0, end).isBlank() ? text : text.substring(0, end).stripTrailing();
+    }
+
+    @Test
+    void aLabelCutAtTheCapEndsOnAWholeWordNotAWordPiece() {
+        var tok = subject.tokenizer();
+        String sentence = "The committee reported yesterday that the investigation was progressing, slowly.";
+        long[] ids = tok.encode(sentence, false).ids();
+        int midWord = 0;
+        for (int cap = 1; cap < ids.length; cap++) {
+            long[] cut = VerbalizerExplainer.atWordBoundary(ids, cap, tok);
+            String text = tok.decode(java.util.Arrays.copyOf(ids, cap));
+            String ahead = tok.decode(java.util.Arrays.copyOf(ids, cap + 1));
+            assertThat(tok.decode(cut)).as("cap " + cap).isEqualTo(cutAtWord(text, ahead));
+            if (!cutAtWord(text, ahead).equals(text)) midWord++;
+        }
+        assertThat(midWord).as("caps that fall inside a word (the tiny BPE splits most words)").isGreaterThan(3);
+        // a text that ended before the cap is kept whole
+        assertThat(VerbalizerExplainer.atWordBoundary(ids, ids.length, tok)).isEqualTo(ids);
+    }
+
+    @Test
+    void aTranscoderFeatureIsVerbalizedFromItsDecoderRowAtResidPostOfItsLayer() throws Exception {
+        int d = subject.config().dModel(), f = 16, feature = 11;
+        Random r = new Random(9);
+        float[][] parts = {new float[d * f], new float[f], new float[f * d], new float[d]};
+        for (float[] a : parts) for (int i = 0; i < a.length; i++) a[i] = (float) r.nextGaussian();
+        Path dir = lantern.subject.transcoder.TranscoderSet.layerDir(DATA, SUBJECT, "x", 0);
+        try (var m = ai.djl.ndarray.NDManager.newBaseManager("PyTorch");
+             var t = lantern.subject.transcoder.Transcoder.of(SUBJECT, 0, d, f,
+                     lantern.subject.sae.SaeArchitecture.TOPK, 4,
+                     new lantern.subject.sae.SaeWeights(parts[0], parts[1], parts[2], parts[3], null), m)) {
+            lantern.subject.transcoder.TranscoderFormat.save(t, dir);
+        }
+        float[] wDec;  // read back independently: W_dec [d_sae, d_in] in the saved safetensors
+        try (SafetensorsFile sf = SafetensorsFile.open(dir.resolve("sae_weights.safetensors"))) {
+            wDec = sf.readFloats("W_dec");
+        }
+        float[] row = java.util.Arrays.copyOfRange(wDec, feature * d, (feature + 1) * d);
+        try (var tcs = new lantern.subject.transcoder.TranscoderStore(DATA, subject.manager());
+             var explainers = new VerbalizerExplainers(DATA, subject, () -> null, () -> tcs)) {
+            FeatureDirection fd = FeatureDirection.of(subject, null, tcs, 0, "tc-x", feature);
+            assertThat(fd.hook()).as("the transcoder writes into hook_mlp_out: read in resid_post")
+                    .isEqualTo("blocks.0.hook_resid_post");
+            assertThat(fd.vector()).containsExactly(row);
+            FeatureId id = new FeatureId(SUBJECT, 0, "tc-x", feature);
+            Explanation e = explainers.forFeature(id).explain(noWindows());
+            String name = VerbalizerNames.of(SUBJECT, HOOK, Pool.LAST, true);
+            try (Verbalizer v = Verbalizer.load(name, Verbalizers.folder(name, DATA))) {
+                Explanation expected = new VerbalizerExplainer(v, explainers.anchor(HOOK).state(row), id.toString())
+                        .explain(noWindows());
+                assertThat(e.text()).startsWith("verbalized direction: ").isEqualTo(expected.text());
+            }
+            assertThatThrownBy(() -> explainers.forFeature(new FeatureId(SUBJECT, 0, "tc-x", f)))
+                    .hasMessageContaining("out of range");
+        }
+        try (var explainers = new VerbalizerExplainers(DATA, subject, () -> null)) {
+            assertThatThrownBy(() -> explainers.forFeature(new FeatureId(SUBJECT, 0, "tc-x", 1)))
+                    .hasMessageContaining("no transcoders");
         }
     }
 

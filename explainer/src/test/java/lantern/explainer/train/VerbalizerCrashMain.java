@@ -15,6 +15,7 @@ public final class VerbalizerCrashMain {
         Path data = Path.of(args[0]);
         long delayMs = Long.parseLong(args[1]);
         DecoderTrainer.setThreads(1);
+        say("MKL " + lantern.subject.MklDispatch.ensure());
         try (DecoderModel subject = VerbalizerFixture.load()) {
             var r = new VerbalizerTrainingRun(data).run(VerbalizerFixture.options("verb", 10, 3),
                     VerbalizerFixture.data(subject), new DecoderTrainingRun.Listener() {

@@ -2,6 +2,7 @@ package lantern.explainer.train;
 
 import lantern.subject.selfreport.Verbalizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
@@ -20,14 +21,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SIGKILLs a child JVM training a tiny verbalizer once a checkpoint is on disk and the run is past it, trains again
  * in a new child, and checks that it resumed and wrote the very bytes an uninterrupted run writes.
  */
+// Off in the default suite: in 2 of 4 fresh-clone CI runs (session 6) the resumed verbalizer differed from the
+// reference by ~1e-3 relative; session 7 could not reproduce it in 6 looped runs, a fresh-fixture run and SIGKILLs at
+// five steps, and added guards (the checkpoint records the data's SHA-256 and MKL's path, so a resume in a process that
+// computes other numbers is refused with a message, and the children report their MKL path). Cause still unknown;
+// run it with -Dlantern.verbalizer-crash-test=true (issue 22).
+@EnabledIfSystemProperty(named = "lantern.verbalizer-crash-test", matches = "true",
+        disabledReason = "intermittent resume difference in fresh-clone CI runs, cause unknown (issue 22); -Dlantern.verbalizer-crash-test=true runs it")
 class VerbalizerTrainingCrashTest {
     @TempDir
     Path tmp;
 
     @Test
-    @org.junit.jupiter.api.Disabled("intermittent: in 2 of 4 fresh-clone CI runs on 2026-12-06 the resumed verbalizer's weights "
-            + "differed from the reference by ~1e-3 relative (not last-bit noise; MKL's reproducible mode did not change it): a "
-            + "resume bug in VerbalizerTrainingRun to find (issue 22); the decoder trainer's crash test stays on")
     void aKilledVerbalizerTrainingResumesFromItsCheckpointBitForBit() throws Exception {
         VerbalizerFixture.subject(); // trained here, once, before the children read it
         Path reference = tmp.resolve("reference");
@@ -57,6 +62,10 @@ class VerbalizerTrainingCrashTest {
         assertThat(lines).filteredOn(l -> l.startsWith("NOTE resuming") || l.startsWith("NOTE starting fresh"))
                 .singleElement().asString().matches("NOTE resuming from the checkpoint at step [369] of 10");
         assertThat(lines).filteredOn(l -> l.startsWith("STEP ")).first().asString().matches("STEP (4|7|10) 10");
+        // the three children computed with the same MKL kernel path (a resume refuses another one: "mkl" is in the
+        // checkpoint's settings)
+        assertThat(lines).filteredOn(l -> l.startsWith("MKL ")).containsExactlyElementsOf(
+                ref.stream().filter(l -> l.startsWith("MKL ")).toList());
         Path expected = new VerbalizerTrainingRun(reference).modelDir("verb");
         for (String f : List.of("model.safetensors", Verbalizer.MAP_FILE, Verbalizer.SPEC_FILE, "config.json")) {
             assertThat(Files.readAllBytes(run.modelDir("verb").resolve(f))).as(f)

@@ -88,4 +88,39 @@ class VerbalizerTrainingRunTest {
             assertThat(runB.workDir("verb")).doesNotExist();
         }
     }
+
+    @Test
+    void aCheckpointIsRefusedWhenTheSubjectsStatesDifferFromTheKilledRuns() throws Exception {
+        try (DecoderModel subject = VerbalizerFixture.load()) {
+            var data = VerbalizerFixture.data(subject);
+            var o = VerbalizerFixture.options("verb", 7, 2);
+            VerbalizerTrainingRun run = new VerbalizerTrainingRun(tmp);
+            assertThatThrownBy(() -> run.run(o, data, listener(new ArrayList<>(), 3))).isInstanceOf(Stop.class);
+            // the same windows, states off in one last bit: what another MKL path or subject would compute
+            VerbalizerData drifted = new VerbalizerData() {
+                public List<Example> batch(long seed, long step, int size) {
+                    return data.batch(seed, step, size);
+                }
+
+                public List<Example> heldOut(long seed, int n) {
+                    return data.heldOut(seed, n).stream().map(e -> {
+                        float[] s = e.state().clone();
+                        s[0] = Math.nextUp(s[0]);
+                        return new Example(s, e.target(), e.text());
+                    }).toList();
+                }
+
+                public int width() {
+                    return data.width();
+                }
+
+                public String describe() {
+                    return data.describe();
+                }
+            };
+            assertThatThrownBy(() -> run.run(o, drifted, listener(new ArrayList<>(), -1)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("other settings, data");
+            assertThat(run.workDir("verb").resolve("checkpoint.bin")).as("the checkpoint is kept").isRegularFile();
+        }
+    }
 }

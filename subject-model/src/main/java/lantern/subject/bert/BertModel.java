@@ -14,6 +14,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
 import lantern.subject.Encoding;
 import lantern.subject.HookNames;
+import lantern.subject.HookPass;
 import lantern.subject.Hooks;
 import lantern.subject.ModelInfo;
 import lantern.subject.EncoderModel;
@@ -151,9 +152,9 @@ public final class BertModel implements EncoderModel {
     }
 
     @Override
-    public HookedRun run(NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
-        NDArray out = forward(m, ids, lengths, hooks);
-        return new HookedRun(out, hooks.snapshot());
+    public HookedRun run(NDManager m, long[][] ids, int[] lengths, HookPass pass) {
+        NDArray out = forward(m, ids, lengths, pass);
+        return new HookedRun(out, pass.snapshot());
     }
 
     /**
@@ -162,8 +163,12 @@ public final class BertModel implements EncoderModel {
      * {@code m} too (the {@link HookedModel} memory policy).
      */
     public NDArray forward(NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
-        HookNames.validate(hooks, hookSet);
-        hooks.clearCache();
+        return forward(m, ids, lengths, hooks.start());
+    }
+
+    /** As {@link #forward(NDManager, long[][], int[], Hooks)}, keeping what the pass caches in {@code hooks}. */
+    public NDArray forward(NDManager m, long[][] ids, int[] lengths, HookPass hooks) {
+        HookNames.validate(hooks.request(), hookSet);
         int b = ids.length;
         int t = ids[0].length;
         if (t > info.contextLength()) {
@@ -212,7 +217,7 @@ public final class BertModel implements EncoderModel {
      * branch, the residual) added in place; Q, K and V come from one stacked [d, 3d] weight. Hook points see the
      * usual [B, T, ·] shapes (reshapes of contiguous rows are views).
      */
-    private NDArray block(int l, PackedLayer w, NDArray x, NDArray mask, int b, int t, Hooks hooks) {
+    private NDArray block(int l, PackedLayer w, NDArray x, NDArray mask, int b, int t, HookPass hooks) {
         int d = info.dModel();
         x = hook(hooks, HookNames.residPre(l), x, b, t);
         // [B*T, 3d] -> [3, B, H, T, hd]; the 1/sqrt(hd) score scale is already folded into the Q columns.
@@ -233,12 +238,12 @@ public final class BertModel implements EncoderModel {
     }
 
     /** branch + stream; in place unless a hook holds the branch (a cached array must keep what flowed there). */
-    private static NDArray residual(Hooks hooks, String branchHook, NDArray branch, NDArray stream) {
+    private static NDArray residual(HookPass hooks, String branchHook, NDArray branch, NDArray stream) {
         return hooks.wants(branchHook) ? branch.add(stream) : branch.addi(stream);
     }
 
     /** Passes token rows [B*T, n] through a hook point as [B, T, n] (a view), and back. */
-    private static NDArray hook(Hooks hooks, String name, NDArray rows, int b, int t) {
+    private static NDArray hook(HookPass hooks, String name, NDArray rows, int b, int t) {
         if (!hooks.wants(name)) return rows;
         NDArray out = hooks.apply(name, rows.reshape(b, t, -1));
         return out.reshape(b * t, -1);

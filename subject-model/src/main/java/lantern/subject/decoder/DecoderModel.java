@@ -9,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
 import lantern.subject.HookNames;
+import lantern.subject.HookPass;
 import lantern.subject.Hooks;
 import lantern.subject.ModelInfo;
 import lantern.subject.HookedModel;
@@ -118,15 +119,15 @@ public final class DecoderModel implements HookedModel {
      * attention keeps it from reaching them; read only positions below {@code lengths[i]}.
      */
     @Override
-    public HookedRun run(NDManager m, long[][] ids, int[] lengths, Hooks hooks) {
+    public HookedRun run(NDManager m, long[][] ids, int[] lengths, HookPass pass) {
         if (lengths.length != ids.length) throw new IllegalArgumentException("one length per row");
         for (int i = 0; i < ids.length; i++) {
             if (lengths[i] < 0 || lengths[i] > ids[i].length) {
                 throw new IllegalArgumentException("row " + i + " length " + lengths[i] + " outside 0.." + ids[i].length);
             }
         }
-        NDArray out = forward(m, ids, null, hooks);
-        return new HookedRun(out, hooks.snapshot());
+        NDArray out = forward(m, ids, null, pass);
+        return new HookedRun(out, pass.snapshot());
     }
 
     @Override
@@ -156,8 +157,12 @@ public final class DecoderModel implements HookedModel {
      * returns the final normalized residual {@code [batch, tokens, d]} attached to {@code m}.
      */
     public NDArray forward(NDManager m, long[][] ids, KvCache cache, Hooks hooks) {
-        HookNames.validate(hooks, hookSet);
-        hooks.clearCache();
+        return forward(m, ids, cache, hooks.start());
+    }
+
+    /** As {@link #forward(NDManager, long[][], KvCache, Hooks)}, keeping what the pass caches in {@code hooks}. */
+    public NDArray forward(NDManager m, long[][] ids, KvCache cache, HookPass hooks) {
+        HookNames.validate(hooks.request(), hookSet);
         int b = ids.length;
         if (b == 0 || ids[0].length == 0) throw new InvalidInputException("nothing to run: no tokens");
         int t = ids[0].length;
@@ -208,7 +213,7 @@ public final class DecoderModel implements HookedModel {
         return hook(hooks, m, HookNames.LN_FINAL, normalized);
     }
 
-    private NDArray block(int l, NDArray x, NDArray mask, NDArray[] rope, KvCache cache, Hooks hooks,
+    private NDArray block(int l, NDArray x, NDArray mask, NDArray[] rope, KvCache cache, HookPass hooks,
                           NDManager lm) {
         LayerWeights w = weights.layers().get(l);
         long b = x.getShape().get(0);
@@ -273,7 +278,7 @@ public final class DecoderModel implements HookedModel {
      * Runs a hook point. When a replacement returned an array of another manager, the forward pass goes on with a
      * copy in {@code here}: otherwise every later op would land in that manager.
      */
-    private static NDArray hook(Hooks hooks, NDManager here, String name, NDArray x) {
+    private static NDArray hook(HookPass hooks, NDManager here, String name, NDArray x) {
         if (!hooks.wants(name)) return x;
         NDArray y = hooks.apply(name, x);
         if (y.getManager() == here) return y;
@@ -305,7 +310,7 @@ public final class DecoderModel implements HookedModel {
      * A block's norm with its {@code ln*.hook_normalized} point between the normalization and the gain (and bias);
      * the fused norm when no hook watches it.
      */
-    private NDArray norm(Hooks hooks, NDManager lm, String hook, NDArray x, NDArray weight, NDArray bias) {
+    private NDArray norm(HookPass hooks, NDManager lm, String hook, NDArray x, NDArray weight, NDArray bias) {
         if (!hooks.wants(hook)) return norm(x, weight, bias);
         NDArray normalized;
         if (config.isGpt2()) {

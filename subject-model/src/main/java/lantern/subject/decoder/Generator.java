@@ -77,7 +77,6 @@ public final class Generator {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             while (len - prompt.length < s.maxTokens() || first == null) {
                 float[] logits = model.nextTokenLogits(m, Arrays.copyOf(seq, len), null, everyPass);
-                everyPass.clearCache();
                 if (first == null) first = logits;
                 if (len - prompt.length >= s.maxTokens()) break;
                 long next = s.pick(logits, random);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import lantern.subject.HookNames;
+import lantern.subject.HookPass;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
 
@@ -65,11 +66,12 @@ public final class DolaEvaluation {
             try (NDManager m = model.manager().newSubManager()) {
                 Hooks hooks = Hooks.none();
                 for (int c : candidates) hooks.cache(HookNames.residPre(c));
-                NDArray normalized = model.forward(m, new long[][]{row}, null, hooks);
+                HookPass pass = hooks.start();
+                NDArray normalized = model.forward(m, new long[][]{row}, null, pass);
                 mature = rows(model.logits(normalized.get(new NDIndex("0"))));
                 premature = new float[candidates.length][][];
                 for (int c = 0; c < candidates.length; c++) {
-                    premature[c] = rows(model.logits(hooks.get(HookNames.residPre(candidates[c])).get(new NDIndex("0"))));
+                    premature[c] = rows(model.logits(pass.get(HookNames.residPre(candidates[c])).get(new NDIndex("0"))));
                 }
             }
             for (int pos = 0; pos < row.length && tokens < maxTokens; pos++) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import lantern.subject.HookNames;
+import lantern.subject.HookPass;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Generator;
@@ -52,17 +53,17 @@ public final class DolaPass implements Generator.Pass {
     public Logits logits(NDManager parent, long[] ids, KvCache cache, Hooks hooks) {
         for (int c : candidates) hooks.cache(HookNames.residPre(c));
         try (NDManager m = parent.newSubManager()) {
-            NDArray normalized = model.forward(m, new long[][]{ids}, cache, hooks);
+            HookPass pass = hooks.start();
+            NDArray normalized = model.forward(m, new long[][]{ids}, cache, pass);
             long last = normalized.getShape().get(1) - 1;
             float[] mature = model.logits(normalized.get(new NDIndex("0, {}", last))).toFloatArray();
             NDList rows = new NDList();
-            for (int c : candidates) rows.add(hooks.get(HookNames.residPre(c)).get(new NDIndex("0, {}", last)));
+            for (int c : candidates) rows.add(pass.get(HookNames.residPre(c)).get(new NDIndex("0, {}", last)));
             NDArray premature = model.logits(NDArrays.stack(rows, 0)); // [candidates, vocab], no final norm
             int v = (int) premature.getShape().get(1);
             float[] flat = premature.toFloatArray();
             float[][] out = new float[candidates.length][];
             for (int i = 0; i < out.length; i++) out[i] = java.util.Arrays.copyOfRange(flat, i * v, (i + 1) * v);
-            hooks.clearCache();
             return new Logits(mature, out);
         }
     }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import lantern.subject.HookNames;
+import lantern.subject.ActivationCache;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.icl.IclTokens;
@@ -51,9 +52,9 @@ public final class HeadEffects {
             try (NDManager m = model.manager().newSubManager()) {
                 Hooks hooks = Hooks.none();
                 for (int l = 0; l < layers; l++) hooks.cache(HookNames.attnZ(l));
-                model.run(m, rows, lengths, hooks);
+                ActivationCache cached = model.run(m, rows, lengths, hooks).cache();
                 for (int l = 0; l < layers; l++) {
-                    float[] z = hooks.get(HookNames.attnZ(l)).toFloatArray(); // [B, T, H, hd]
+                    float[] z = cached.get(HookNames.attnZ(l)).toFloatArray(); // [B, T, H, hd]
                     for (int i = 0; i < chunk.size(); i++) {
                         int base = ((i * tMax) + lengths[i] - 1) * heads * hd;
                         for (int h = 0; h < heads; h++) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
 import lantern.subject.HookNames;
+import lantern.subject.HookPass;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
 
@@ -29,10 +30,11 @@ public final class IntegratedGradients {
         try (NDManager m = model.manager().newSubManager()) {
             Hooks hooks = Hooks.none();
             for (int l = 0; l < layers; l++) hooks.cache(HookNames.mlpPost(l));
-            model.forward(m, new long[][]{ids}, null, hooks);
+            HookPass pass = hooks.start();
+            model.forward(m, new long[][]{ids}, null, pass);
             float[][] out = new float[layers][];
             for (int l = 0; l < layers; l++) {
-                out[l] = hooks.get(HookNames.mlpPost(l)).get(new NDIndex("0, {}", ids.length - 1)).toFloatArray();
+                out[l] = pass.get(HookNames.mlpPost(l)).get(new NDIndex("0, {}", ids.length - 1)).toFloatArray();
             }
             return out;
         }
@@ -63,7 +65,8 @@ public final class IntegratedGradients {
             });
             float[] grad;
             try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray normalized = model.forward(m, rows, null, hooks);
+                HookPass pass = hooks.start();
+                NDArray normalized = model.forward(m, rows, null, pass);
                 NDArray logits = model.logits(normalized.get(new NDIndex(":, {}, :", t - 1))); // [steps, vocab]
                 NDArray p = logits.softmax(-1).get(new NDIndex(":, {}", target)).sum();
                 gc.backward(p);
@@ -95,7 +98,8 @@ public final class IntegratedGradients {
             }
         }
         try (NDManager m = model.manager().newSubManager()) {
-            NDArray normalized = model.forward(m, new long[][]{ids}, null, hooks);
+            HookPass pass = hooks.start();
+            NDArray normalized = model.forward(m, new long[][]{ids}, null, pass);
             NDArray logits = model.logits(normalized.get(new NDIndex("0, {}", t - 1)));
             return logits.softmax(-1).getFloat(target);
         }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import lantern.subject.HookNames;
+import lantern.subject.HookPass;
 import lantern.subject.Hooks;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
@@ -55,13 +56,14 @@ public final class LayerSweep {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Hooks hooks = Hooks.none();
             for (int l = 0; l < layers; l++) hooks.cache(HookNames.residPost(l));
-            NDArray logits = model.logits(model.forward(m, new long[][]{ids}, null, hooks));
+            HookPass pass = hooks.start();
+            NDArray logits = model.logits(model.forward(m, new long[][]{ids}, null, pass));
             for (int i = 0; i < pos.size(); i++) {
                 predicted[i] = Sampling0.argmax(logits.get(new NDIndex("0, {}", pos.get(i))).toFloatArray());
             }
             for (int l = 0; l < layers; l++) {
                 states[l] = new float[pos.size()][];
-                NDArray resid = hooks.get(HookNames.residPost(l));
+                NDArray resid = pass.get(HookNames.residPost(l));
                 for (int i = 0; i < pos.size(); i++) {
                     NDArray r = resid.get(new NDIndex("0, {}", pos.get(i)));
                     states[l][i] = r.toFloatArray();

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import lantern.subject.HookNames;
+import lantern.subject.HookPass;
 import lantern.subject.Hooks;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
@@ -45,10 +46,11 @@ public final class LogitLens {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Hooks hooks = Hooks.none();
             for (int l = 0; l < layers; l++) hooks.cache(HookNames.residPost(l));
-            model.forward(m, new long[][]{ids}, null, hooks);
+            HookPass pass = hooks.start();
+            model.forward(m, new long[][]{ids}, null, pass);
             NDList rows = new NDList();
             for (int l = 0; l < layers; l++) {
-                rows.add(hooks.get(HookNames.residPost(l)).get(new NDIndex("0, {}", pos)));
+                rows.add(pass.get(HookNames.residPost(l)).get(new NDIndex("0, {}", pos)));
             }
             NDArray resid = NDArrays.stack(rows, 0); // [layers, d]
             NDArray p = model.logits(model.finalNorm(resid)).softmax(-1);

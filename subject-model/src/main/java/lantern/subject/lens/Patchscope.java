@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import lantern.subject.HookFunction;
 import lantern.subject.HookNames;
+import lantern.subject.HookPass;
 import lantern.subject.Hooks;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
@@ -51,8 +52,9 @@ public final class Patchscope {
     public static float[] residPost(DecoderModel model, long[] ids, int layer, int position) {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             Hooks hooks = Hooks.none().cache(HookNames.residPost(layer));
-            model.forward(m, new long[][]{ids}, null, hooks);
-            return hooks.get(HookNames.residPost(layer)).get(new NDIndex("0, {}", position)).toFloatArray();
+            HookPass pass = hooks.start();
+            model.forward(m, new long[][]{ids}, null, pass);
+            return pass.get(HookNames.residPost(layer)).get(new NDIndex("0, {}", position)).toFloatArray();
         }
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import lantern.subject.HookNames;
+import lantern.subject.HookPass;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
 
@@ -39,9 +40,10 @@ public final class FirstOrder {
         float[] h, z;
         try (NDManager m = model.manager().newSubManager()) {
             Hooks hooks = Hooks.none().cache(hName, zName);
-            model.forward(m, new long[][]{ids}, null, hooks);
-            h = hooks.get(hName).get(new NDIndex("0, {}", position)).toFloatArray();
-            z = hooks.get(zName).get(new NDIndex("0, {}", t - 1)).toFloatArray();
+            HookPass pass = hooks.start();
+            model.forward(m, new long[][]{ids}, null, pass);
+            h = pass.get(hName).get(new NDIndex("0, {}", position)).toFloatArray();
+            z = pass.get(zName).get(new NDIndex("0, {}", t - 1)).toFloatArray();
         }
         float[] w = new float[d * d];
         for (int start = 0; start < d; start += CHUNK) {
@@ -79,8 +81,9 @@ public final class FirstOrder {
             Hooks hooks = Hooks.none()
                     .replace(HookNames.residPost(layer), x -> insert(x, hb, position))
                     .cache(zName);
-            model.forward(m, batch, null, hooks);
-            NDArray zLast = hooks.get(zName).get(new NDIndex(":, {}, :", t - 1)); // [b, d]
+            HookPass pass = hooks.start();
+            model.forward(m, batch, null, pass);
+            NDArray zLast = pass.get(zName).get(new NDIndex(":, {}, :", t - 1)); // [b, d]
             NDArray objective = zLast.mul(m.create(pick, new Shape(b, d))).sum();
             gc.backward(objective);
             return hb.getGradient().toFloatArray();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import lantern.errors.InvalidInputException;
 import lantern.subject.HookNames;
+import lantern.subject.HookPass;
 import lantern.subject.Hooks;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
@@ -155,10 +156,11 @@ public final class RelationalEmbedding {
         String zName = HookNames.residPost(model.config().layers() - 1);
         try (NDManager m = model.manager().newSubManager()) {
             Hooks hooks = Hooks.none().cache(hName, zName);
-            NDArray out = model.forward(m, new long[][]{ids}, null, hooks);
+            HookPass pass = hooks.start();
+            NDArray out = model.forward(m, new long[][]{ids}, null, pass);
             int t = ids.length;
-            return new State(s, ids, pos, hooks.get(hName).get(new NDIndex("0, {}", pos)).toFloatArray(),
-                    hooks.get(zName).get(new NDIndex("0, {}", t - 1)).toFloatArray(),
+            return new State(s, ids, pos, pass.get(hName).get(new NDIndex("0, {}", pos)).toFloatArray(),
+                    pass.get(zName).get(new NDIndex("0, {}", t - 1)).toFloatArray(),
                     model.logits(out.get(new NDIndex("0, {}", t - 1))).toFloatArray(),
                     IclTokens.answerId(model, prompt, " " + s.object()));
         }
@@ -186,7 +188,8 @@ public final class RelationalEmbedding {
             System.arraycopy(delta, 0, add, from.position * d, d);
             NDArray addArr = m.create(add, new Shape(1, t, d));
             Hooks hooks = Hooks.none().replace(HookNames.residPost(layer), x -> x.add(addArr));
-            NDArray out = model.forward(m, new long[][]{from.ids}, null, hooks);
+            HookPass pass = hooks.start();
+            NDArray out = model.forward(m, new long[][]{from.ids}, null, pass);
             return model.logits(out.get(new NDIndex("0, {}", t - 1))).toFloatArray();
         }
     }

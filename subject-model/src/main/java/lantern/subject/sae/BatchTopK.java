@@ -17,8 +17,11 @@ import java.util.List;
  *   <li>Threshold: after every step, θ ← (1 − lr)·θ + lr·(smallest positive activation kept), lr = 0.01 in SAELens;
  *       at inference the SAE is a JumpReLU with threshold θ for every feature.</li>
  *   <li>Matryoshka: for every width w of the nested levels but the last (the whole SAE, whose loss is the base
- *       BatchTopK loss), BatchTopK is applied again to the first w pre-activations alone and the reconstruction from
- *       the first w decoder rows adds its squared error (summed over d_in, mean over tokens) to the loss.</li>
+ *       BatchTopK loss), the full-width BatchTopK activations truncated to their first w latents reconstruct the
+ *       input from the first w decoder rows, and that squared error (summed over d_in, mean over tokens) is added to
+ *       the loss — as SAELens's {@code MatryoshkaBatchTopKTrainingSAE} does (its {@code _iterable_decode} slices the
+ *       one set of feature activations). Issue 24 measured the earlier version here, which applied BatchTopK again to
+ *       each prefix (so 64 latents had to carry k per token on their own), at MCC 0.60 against BatchTopK's 0.84.</li>
  * </ul>
  */
 public final class BatchTopK {
@@ -50,14 +53,15 @@ public final class BatchTopK {
     }
 
     /**
-     * Σ over the inner widths (all but the last) of mean over tokens of ‖x − (BatchTopK(pre[:, :w]) W_dec[:w] + b_dec)‖²:
-     * the Matryoshka loss terms added to the base loss.
+     * Σ over the inner widths (all but the last) of mean over tokens of ‖x − (acts[:, :w] W_dec[:w] + b_dec)‖², with
+     * {@code acts} the full-width BatchTopK activations ({@link #activate}): the Matryoshka loss terms added to the
+     * base loss.
      */
-    public static NDArray prefixLosses(NDArray pre, NDArray x, NDArray wDec, NDArray bDec, List<Integer> widths, int k) {
+    public static NDArray prefixLosses(NDArray acts, NDArray x, NDArray wDec, NDArray bDec, List<Integer> widths) {
         NDArray total = null;
         for (int i = 0; i + 1 < widths.size(); i++) {
             int w = widths.get(i);
-            NDArray inner = activate(pre.get(new NDIndex(":, :{}", w)), k);
+            NDArray inner = acts.get(new NDIndex(":, :{}", w));
             NDArray recon = inner.matMul(wDec.get(new NDIndex(":{}", w))).add(bDec);
             NDArray l = recon.sub(x).square().sum(new int[]{1}).mean();
             total = total == null ? l : total.add(l);

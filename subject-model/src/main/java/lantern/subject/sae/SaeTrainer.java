@@ -209,7 +209,7 @@ public final class SaeTrainer {
                 }
                 loss = err.square().sum(new int[]{1}).mean();
                 if (opt.architecture() == SaeArchitecture.MATRYOSHKA && opt.matryoshkaWidths().size() > 1) {
-                    loss = loss.add(BatchTopK.prefixLosses(pre, yb, wDec, bDec, opt.matryoshkaWidths(), opt.k()));
+                    loss = loss.add(BatchTopK.prefixLosses(feats, yb, wDec, bDec, opt.matryoshkaWidths()));
                 }
                 if (opt.architecture() == SaeArchitecture.STANDARD) {
                     loss = loss.add(feats.abs().sum(new int[]{1}).mean().mul(opt.l1()));

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import lantern.errors.InvalidInputException;
 import lantern.subject.HookNames;
 import lantern.subject.HookedModel;
+import lantern.subject.ActivationCache;
 import lantern.subject.Hooks;
 
 import java.util.ArrayList;
@@ -62,8 +63,8 @@ public final class StateReader {
         requireHook(model, hook);
         try (NDManager m = model.manager().newSubManager()) {
             Hooks hooks = Hooks.none().cache(hook);
-            model.run(m, new long[][]{ids}, new int[]{ids.length}, hooks);
-            NDArray a = hooks.get(hook);
+            ActivationCache cached = model.run(m, new long[][]{ids}, new int[]{ids.length}, hooks).cache();
+            NDArray a = cached.get(hook);
             requireTokenWidth(a, hook);
             int w = (int) a.getShape().get(2);
             float[] flat = a.toFloatArray();
@@ -84,8 +85,8 @@ public final class StateReader {
         java.util.Arrays.fill(lengths, t);
         try (NDManager m = model.manager().newSubManager()) {
             Hooks hooks = Hooks.none().cache(hook);
-            model.run(m, ids, lengths, hooks);
-            NDArray a = hooks.get(hook);
+            ActivationCache cached = model.run(m, ids, lengths, hooks).cache();
+            NDArray a = cached.get(hook);
             requireTokenWidth(a, hook);
             int w = (int) a.getShape().get(2);
             float[] flat = a.toFloatArray();
@@ -110,8 +111,8 @@ public final class StateReader {
         }
         try (NDManager m = model.manager().newSubManager()) {
             Hooks hooks = Hooks.none().cache(hook);
-            model.run(m, ids, lengths, hooks);
-            NDArray a = hooks.get(hook);
+            ActivationCache cached = model.run(m, ids, lengths, hooks).cache();
+            NDArray a = cached.get(hook);
             requireTokenWidth(a, hook);
             int w = (int) a.getShape().get(2);
             float[] flat = a.toFloatArray();

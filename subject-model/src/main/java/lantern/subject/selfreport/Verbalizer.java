@@ -123,6 +123,16 @@ public final class Verbalizer implements AutoCloseable {
      * transformers' {@code min_new_tokens}: the stop tokens' scores are −∞ until then).
      */
     public Generation generate(float[] state, int minTokens) {
+        return generate(state, minTokens, maxNewTokens());
+    }
+
+    /** The most tokens {@link #generate(float[])} writes: {@code spec.maxTokens() + 1}, or what the context leaves. */
+    public int maxNewTokens() {
+        return Math.min(decoder.config().contextLength() - 1 - spec.softTokens(), spec.maxTokens() + 1);
+    }
+
+    /** As {@link #generate(float[], int)}, writing at most {@code maxNew} tokens (bounded by the context). */
+    public Generation generate(float[] state, int minTokens, int maxNew) {
         if (state.length != spec.inputWidth()) {
             throw new InvalidInputException("state has width " + state.length + ", the verbalizer reads "
                     + spec.inputWidth());
@@ -140,7 +150,7 @@ public final class Verbalizer implements AutoCloseable {
                 }
                 return logits;
             };
-            return Generator.withCache(decoder, prompt(), Sampling.greedy(Math.min(room, spec.maxTokens() + 1)),
+            return Generator.withCache(decoder, prompt(), Sampling.greedy(Math.min(room, maxNew)),
                     hooks, Hooks.none(), pass, 1f);
         }
     }

@@ -1,5 +1,6 @@
 package lantern.subject.bert;
 
+import lantern.subject.HookPass;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.langchain4j.data.segment.TextSegment;
@@ -95,8 +96,9 @@ class BgeSmallZhParityTest {
         Encoding e = model.encode("押韻的字在句末。");
         try (NDManager m = model.manager().newSubManager()) {
             Hooks cache = Hooks.none().cache(HookNames.mlpPost(2));
-            NDArray clean = model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, cache);
-            NDArray neurons = cache.get(HookNames.mlpPost(2));
+            HookPass cachePass = cache.start();
+            NDArray clean = model.forward(m, new long[][]{e.ids()}, new int[]{e.length()}, cachePass);
+            NDArray neurons = cachePass.get(HookNames.mlpPost(2));
             assertThat(neurons.getShape().getShape()).containsExactly(1, e.length(), 2048);
             int top = (int) neurons.get(0).max(new int[]{0}).argMax().getLong();
             Hooks ablate = Hooks.none().replace(HookNames.mlpPost(2), Interventions.zeroAblate(top));

@@ -1,5 +1,6 @@
 package lantern.subject.bert;
 
+import lantern.subject.HookPass;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.langchain4j.data.segment.TextSegment;
@@ -98,15 +99,17 @@ class MiniLmParityTest {
         int[] len = {e.length()};
         try (NDManager m = model.manager().newSubManager()) {
             Hooks cache = Hooks.none().cache(HookNames.mlpPost(3));
-            NDArray clean = model.forward(m, ids, len, cache);
-            assertThat(cache.cached()).containsOnlyKeys(HookNames.mlpPost(3));
-            NDArray neurons = cache.get(HookNames.mlpPost(3));
+            HookPass cachePass = cache.start();
+            NDArray clean = model.forward(m, ids, len, cachePass);
+            assertThat(cachePass.cached()).containsOnlyKeys(HookNames.mlpPost(3));
+            NDArray neurons = cachePass.get(HookNames.mlpPost(3));
             assertThat(neurons.getShape().getShape()).containsExactly(1, e.length(), 1536);
             // find the most active neuron and ablate it: its cached value becomes zero and the output changes
             int top = (int) neurons.get(0).max(new int[]{0}).argMax().getLong();
             Hooks ablate = Hooks.none().replace(HookNames.mlpPost(3), Interventions.zeroAblate(top)).cache(HookNames.mlpPost(3));
-            NDArray patched = model.forward(m, ids, len, ablate);
-            assertThat(ablate.get(HookNames.mlpPost(3)).get("0, :, " + top).abs().max().getFloat()).isZero();
+            HookPass ablatePass = ablate.start();
+            NDArray patched = model.forward(m, ids, len, ablatePass);
+            assertThat(ablatePass.get(HookNames.mlpPost(3)).get("0, :, " + top).abs().max().getFloat()).isZero();
             assertThat(patched.sub(clean).abs().max().getFloat()).isGreaterThan(1e-4f);
             // a hook that returns its input changes nothing
             NDArray same = model.forward(m, ids, len, Hooks.none().replace(HookNames.residPost(2), x -> x));
@@ -121,11 +124,12 @@ class MiniLmParityTest {
         int[] len = {e.length()};
         try (NDManager m = model.manager().newSubManager()) {
             Hooks all = Hooks.none().cache(model.hookNames());
-            NDArray clean = model.forward(m, ids, len, all);
-            NDArray z = all.get(HookNames.attnZ(2));
+            HookPass allPass = all.start();
+            NDArray clean = model.forward(m, ids, len, allPass);
+            NDArray z = allPass.get(HookNames.attnZ(2));
             assertThat(z.getShape().getShape()).containsExactly(1, e.length(), 12, 32);
             // the MLP reads the post-LayerNorm resid_mid
-            assertThat(all.get(HookNames.mlpIn(2)).sub(all.get(HookNames.residMid(2))).abs().max().getFloat()).isZero();
+            assertThat(allPass.get(HookNames.mlpIn(2)).sub(allPass.get(HookNames.residMid(2))).abs().max().getFloat()).isZero();
             NDArray plain = model.forward(m, ids, len, Hooks.none());
             assertThat(clean.sub(plain).abs().max().getFloat()).isLessThan(1e-6f);
             // zeroing the MLP's input leaves the residual stream alone but changes the output

@@ -1,5 +1,6 @@
 package lantern.subject.decoder;
 
+import lantern.subject.HookPass;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import lantern.subject.HookNames;
@@ -77,10 +78,48 @@ class HookedModelTest {
             Hooks hooks = Hooks.none().cache(HookNames.residPost(0)).replace(HookNames.residPre(1), x -> {
                 throw new IllegalStateException("stop");
             });
-            assertThatThrownBy(() -> m.run(nd, new long[][]{{1, 2, 3}}, new int[]{3}, hooks)).hasMessage("stop");
-            NDArray kept = hooks.get(HookNames.residPost(0));
+            HookPass hooksPass = hooks.start();
+            assertThatThrownBy(() -> m.run(nd, new long[][]{{1, 2, 3}}, new int[]{3}, hooksPass)).hasMessage("stop");
+            NDArray kept = hooksPass.get(HookNames.residPost(0));
             assertThat(kept.getManager()).isSameAs(nd);
             assertThat(kept.toFloatArray()).hasSize(3 * S.d());
+        }
+    }
+
+    /**
+     * A request is only read by a run: one {@link Hooks} and one model serve passes from several threads at once, and
+     * each pass's cache holds its own row's activations (a shared cache would mix them).
+     */
+    @Test
+    void oneRequestServesConcurrentRunsEachWithItsOwnCache() throws Exception {
+        try (HookedModel m = gpt2()) {
+            Hooks request = Hooks.none().cache(HookNames.mlpPost(1)).replace(HookNames.mlpPost(0), Interventions.zeroAblate(2));
+            long[][][] rows = new long[8][][];
+            float[][] alone = new float[rows.length][];
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = new long[][]{{1 + i % 5, 2 + (i * 3) % 7, 3 + i % 4, 4}};
+                try (NDManager nd = m.manager().newSubManager()) {
+                    alone[i] = m.run(nd, rows[i], new int[]{4}, request).cache().get(HookNames.mlpPost(1)).toFloatArray();
+                }
+            }
+            java.util.concurrent.atomic.AtomicInteger mismatches = new java.util.concurrent.atomic.AtomicInteger();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+                java.util.List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+                for (int rep = 0; rep < 5; rep++) {
+                    for (int i = 0; i < rows.length; i++) {
+                        int row = i;
+                        runs.add(pool.submit(() -> {
+                            try (NDManager nd = m.manager().newSubManager()) {
+                                float[] got = m.run(nd, rows[row], new int[]{4}, request).cache().get(HookNames.mlpPost(1)).toFloatArray();
+                                if (!java.util.Arrays.equals(got, alone[row])) mismatches.incrementAndGet();
+                            }
+                        }));
+                    }
+                }
+                for (var r : runs) r.get();
+            }
+            assertThat(mismatches.get()).as("passes whose cache differs from the same row run alone").isZero();
+            assertThat(alone[0]).isNotEqualTo(alone[1]);
         }
     }
 }

@@ -74,15 +74,18 @@ class BatchTopKTest {
         Random r = new Random(3);
         float[] pre = gaussian(r, b * f), x = gaussian(r, b * d), wDec = gaussian(r, f * d), bDec = gaussian(r, d);
         List<Integer> widths = List.of(2, 4, 8);
-        float got = BatchTopK.prefixLosses(manager.create(pre, new Shape(b, f)), manager.create(x, new Shape(b, d)),
-                manager.create(wDec, new Shape(f, d)), manager.create(bDec), widths, k).getFloat();
+        NDArray acts = BatchTopK.activate(manager.create(pre, new Shape(b, f)), k);
+        float got = BatchTopK.prefixLosses(acts, manager.create(x, new Shape(b, d)),
+                manager.create(wDec, new Shape(f, d)), manager.create(bDec), widths).getFloat();
+        // SAELens: one BatchTopK over the full width (the k·B largest of the whole batch), then each prefix of those
+        // activations decodes on its own; never a new selection inside the prefix
+        float[] sorted = pre.clone();
+        Arrays.sort(sorted);
+        float cut = sorted[sorted.length - k * b];
         double expect = 0;
         for (int w : new int[]{2, 4}) { // not the last level: that is the base loss
             float[] inner = new float[b * w];
             for (int t = 0; t < b; t++) System.arraycopy(pre, t * f, inner, t * w, w);
-            float[] sorted = inner.clone();
-            Arrays.sort(sorted);
-            float cut = sorted[sorted.length - k * b];
             double sum = 0;
             for (int t = 0; t < b; t++) {
                 for (int j = 0; j < d; j++) {
