@@ -166,6 +166,12 @@ final class AuditRun {
                         if (r == null) throw new IllegalStateException("feature task returned no result");
                         entry = ProgressEntry.success(feature, r, System.currentTimeMillis());
                     } catch (Exception | LinkageError | AssertionError e) {
+                        if (stopRequested) {
+                            // failed while the service shut down (its models closed under the feature): not the
+                            // feature's failure; left unlogged, so the resumed job runs it again (tasks are idempotent)
+                            inFlight.decrementAndGet();
+                            return;
+                        }
                         entry = ProgressEntry.failure(feature, e.getClass().getSimpleName() + ": " + e.getMessage(),
                                 System.currentTimeMillis());
                     }

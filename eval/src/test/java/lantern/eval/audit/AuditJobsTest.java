@@ -155,6 +155,44 @@ class AuditJobsTest {
         assertThat(runs).hasSize(100);
     }
 
+    /**
+     * A feature that fails because the service is shutting down under it (its models closed: "Native resource has been
+     * released already") is not logged as failed: the resumed job runs it again and it succeeds.
+     */
+    @Test
+    void aFeatureFailingDuringShutdownIsRunAgainOnResumeNotLoggedAsFailed() throws Exception {
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        FeatureTask dying = (r, f) -> {
+            if (f.endsWith("/mlp/3") && closing.get()) {
+                inside.countDown();
+                while (closing.get()) Thread.sleep(2);  // the shutdown closes the model under this feature
+                throw new IllegalStateException("Native resource has been released already");
+            }
+            return work(f);
+        };
+        String id;
+        AuditJobs first = new AuditJobs(dir, SPACE, dying);
+        id = first.submit(request("\"0-8\"", 1, List.of()));  // 36 features; work() fails none of them
+        assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+        Thread closer = Thread.ofPlatform().start(first::close);
+        // close() stops every job, then waits for their threads: once it waits, this job was told to stop
+        while (closer.isAlive() && closer.getState() != Thread.State.TIMED_WAITING) Thread.sleep(1);
+        closing.set(false);
+        closer.join(30_000);
+        List<ProgressEntry> logged = ProgressLog.read(dir.resolve(id).resolve("progress.log"));
+        assertThat(logged).extracting(ProgressEntry::feature).noneMatch(f -> f.endsWith("/mlp/3"));
+        assertThat(logged).allMatch(ProgressEntry::ok);
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, (r, f) -> work(f))) {
+            assertThat(jobs.resumeUnfinished()).containsExactly(id);
+            assertThat(jobs.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+            AuditResults results = jobs.results(id);
+            assertThat(results.status().failed()).isZero();
+            assertThat(results.entries()).hasSize(36).extracting(ProgressEntry::feature).doesNotHaveDuplicates()
+                    .contains("toy/0/mlp/3");
+        }
+    }
+
     /** A task that learns something about its LLM server after its third feature and is told it back on resume. */
     static final class LearningTask implements FeatureTask {
         final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
