@@ -40,13 +40,26 @@ public class BenchForwardCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--seq-len", defaultValue = "64", description = "Tokens per sequence incl. [CLS]/[SEP] or BOS (default: ${DEFAULT-VALUE}).")
     int seqLen;
 
+    @CommandLine.Option(names = "--shape", description = "Instead of --model: a random-weight decoder of this shape"
+            + " (gpt2-small: 12 layers, d_model 768, 3,072 neurons, vocabulary 50,257; written once under {data}/bench/),"
+            + " reading Brown's sequences with random token ids.")
+    String shape;
+
+    @CommandLine.Option(names = "--memory", description = "Only (c), once and whole (quantile windows included), printing"
+            + " the heap held after a full GC at every tenth of the tokens and the peak heap: memory against tokens.")
+    boolean memory;
+
     @CommandLine.Mixin
     DataOption data = new DataOption();
 
     @Override
     public Integer call() {
-        try (HookedModel model = Models.hooked(modelName, data.path())) {
-            TokenStream stream = Chunker.forModel(model, seqLen).chunk(Corpora.open("brown", data.path()), tokens);
+        if (shape != null && !"minilm-l6".equals(modelName)) throw new CommandLine.ParameterException(
+                new CommandLine(this), "give --shape or --model, not both");
+        try (HookedModel model = shape != null ? BenchShapes.load(shape, data.path()) : Models.hooked(modelName, data.path())) {
+            TokenStream brown = Chunker.forModel(model, seqLen).chunk(Corpora.open("brown", data.path()), tokens);
+            TokenStream stream = shape == null ? brown : BenchShapes.randomIds(brown, model.info().vocabSize(), 1);
+            if (memory) return BenchMemory.run(model, stream, batchSize);
             if (model.isDecoder()) return decoder(model, stream);
             List<String> texts = new ArrayList<>();
             for (int s = 0; s < stream.sequences(); s++) {
@@ -73,7 +86,10 @@ public class BenchForwardCommand implements Callable<Integer> {
             double forward = timed.nanos / 1e9;
             System.out.printf("    of (c)'s %.2f s: forward with capture %.2f s, digest (stats, top-k, windows, quantiles) %.2f s%n",
                     c, forward, c - forward);
+            System.out.printf("b/a = %.2f%nc/b = %.2f%nc/a = %.2f%n", a / b, b / c, a / c);
             return 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -89,11 +105,12 @@ public class BenchForwardCommand implements Callable<Integer> {
         TimedSource timed = new TimedSource(new HookedActivationSource(model));
         double c = timeCollection(timed, stream);
         System.out.printf("(b) plain forward pass             %10.0f tokens/s%n", n / b);
-        System.out.printf("(c) forward + %,d neurons top-k   %10.0f tokens/s   c/b = %.2f (goal >= 0.7)%n",
+        System.out.printf("(c) forward + %,d neurons top-k   %10.0f tokens/s   c/b = %.2f%n",
                 model.info().layers() * model.info().neuronsPerLayer(), n / c, b / c);
         double forward = timed.nanos / 1e9;
         System.out.printf("    of (c)'s %.2f s: forward with capture %.2f s, digest (stats, top-k, windows, quantiles) %.2f s%n",
                 c, forward, c - forward);
+        System.out.printf("c/b = %.2f%n", b / c);
         return 0;
     }
 

@@ -37,14 +37,24 @@ public class BenchGenerateCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--tokens", defaultValue = "64", description = "Tokens to generate.")
     int tokens;
 
+    @CommandLine.Option(names = "--shape", description = "Instead of --model: a random-weight decoder of this shape"
+            + " (gpt2-small: 12 layers, d_model 768, 3,072 neurons, vocabulary 50,257; written once under {data}/bench/),"
+            + " with a prompt of random token ids.")
+    String shape;
+
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "generation")) {
+            if (shape != null && !"minilm-l6".equals(model.model())) {
+                throw new IllegalArgumentException("give --shape or --model, not both");
+            }
+            try (DecoderModel m = shape != null ? BenchShapes.load(shape, data.path())
+                    : Models.decoder(model.model(), model.tokenizer(), data.path(), "generation")) {
                 int ctx = m.config().contextLength();
                 int p = Math.min(promptTokens, ctx - tokens - 1);
                 if (p < 1) throw new IllegalArgumentException("context " + ctx + " too short for " + tokens + " tokens");
-                long[] prompt = promptIds(m, p);
+                long[] prompt = shape != null ? BenchShapes.randomPrompt(p, m.info().vocabSize(), m.info().vocabSize() - 1, 3)
+                        : promptIds(m, p);
                 long weightBytes = weightBytesPerToken(m.weights());
                 System.out.printf("model %s (%s): %d layers, d_model %d, %.1f M weights read per token (%.0f MB fp32), "
                                 + "%d CPU threads%n", m.info().id(), m.info().family(), m.config().layers(),
@@ -66,6 +76,7 @@ public class BenchGenerateCommand implements Callable<Integer> {
                 System.out.printf("memory bandwidth %.1f GB/s (best of large-array copies) -> bound %.1f tokens/s%n",
                         bandwidth / 1e9, bound);
                 System.out.printf("generated tokens/s / memory bound = %.2f%n", genRate / bound);
+                System.out.printf("bandwidth ratio = %.2f%n", genRate / bound);
             }
             return 0;
         });

@@ -13,6 +13,9 @@ import java.util.List;
  * order, then into the exact accumulator), so a batch digested anywhere contributes the same bits.
  */
 final class BatchDigest {
+    /** False: the plain loop even where the Vector API is there (tests compare the two). */
+    static volatile boolean useSimd = true;
+
     private BatchDigest() {
     }
 
@@ -25,6 +28,8 @@ final class BatchDigest {
         float[] seqMax = new float[n];
         float[] seqSum = new float[n];
         int[] seqPositive = new int[n];
+        boolean simd = SequenceStats.AVAILABLE && useSimd;
+        int[] seqArg = simd ? new int[n] : null;
         float[] window = new float[w];
         double[] batchSum = a.batchSum;
         Arrays.fill(batchSum, 0.0);
@@ -32,20 +37,10 @@ final class BatchDigest {
             int s = batch.seqs[b];
             int len = stream.length(s);
             int first = (b * batch.t + prefix) * n;  // the sequence's first text token
-            Arrays.fill(seqMax, Float.NEGATIVE_INFINITY);
-            Arrays.fill(seqSum, 0f);
-            Arrays.fill(seqPositive, 0);
-            for (int i = 0; i < len; i++) {
-                int base = first + i * n;
-                // Branch-free so the JIT vectorizes it; the argmax is found later, only where it is needed.
-                for (int j = 0; j < n; j++) {
-                    float x = v[base + j];
-                    seqSum[j] += x;
-                    seqMax[j] = Math.max(seqMax[j], x);
-                    // x > 0 as 0 or 1 in integer ops (a compare-and-add does not vectorize): max(x, +0) has the
-                    // bits of +0 unless x > 0; adding 0x7fffffff carries into the sign bit exactly when bits >= 1.
-                    seqPositive[j] += (Float.floatToRawIntBits(Math.max(x, 0f)) + 0x7fffffff) >>> 31;
-                }
+            if (simd) {
+                SequenceStats.run(v, first, len, n, seqSum, seqMax, seqPositive, seqArg);
+            } else {
+                plainStats(v, first, len, n, seqSum, seqMax, seqPositive);
             }
             Integer qi = plan.quantileIndex.get(s);
             for (int j = 0; j < n; j++) {
@@ -54,7 +49,7 @@ final class BatchDigest {
                 a.max[j] = Math.max(a.max[j], seqMax[j]);
                 boolean top = a.top.beats(j, seqMax[j], s);
                 if (!top && qi == null) continue;
-                int center = argMax(v, first, n, j, len, seqMax[j]);
+                int center = simd ? seqArg[j] : argMax(v, first, n, j, len, seqMax[j]);
                 // Top windows: only a sequence beating the neuron's K-th best is cut out and offered.
                 if (top) {
                     Window win = Window.around(s, center, len, opt.halfWindow());
@@ -88,8 +83,30 @@ final class BatchDigest {
         }
     }
 
+    /**
+     * Every neuron's sum, max and positive count over one sequence's text tokens, in plain Java: what
+     * {@link SequenceStats} computes, bit for bit, where the Vector API is missing. Branch-free so the JIT vectorizes
+     * it; the argmax is found later, only where it is needed.
+     */
+    static void plainStats(float[] v, int first, int len, int n, float[] seqSum, float[] seqMax, int[] seqPositive) {
+        Arrays.fill(seqMax, Float.NEGATIVE_INFINITY);
+        Arrays.fill(seqSum, 0f);
+        Arrays.fill(seqPositive, 0);
+        for (int i = 0; i < len; i++) {
+            int base = first + i * n;
+            for (int j = 0; j < n; j++) {
+                float x = v[base + j];
+                seqSum[j] += x;
+                seqMax[j] = Math.max(seqMax[j], x);
+                // x > 0 as 0 or 1 in integer ops (a compare-and-add does not vectorize): max(x, +0) has the
+                // bits of +0 unless x > 0; adding 0x7fffffff carries into the sign bit exactly when bits >= 1.
+                seqPositive[j] += (Float.floatToRawIntBits(Math.max(x, 0f)) + 0x7fffffff) >>> 31;
+            }
+        }
+    }
+
     /** The first text token of a sequence where neuron {@code j} reaches {@code max}. */
-    private static int argMax(float[] v, int first, int n, int j, int len, float max) {
+    static int argMax(float[] v, int first, int n, int j, int len, float max) {
         for (int i = 0; i < len; i++) if (v[first + i * n + j] == max) return i;
         return 0;
     }

@@ -140,7 +140,7 @@ public final class DecoderModel implements HookedModel {
     }
 
     public KvCache newCache(NDManager m) {
-        return new KvCache(m, config.layers());
+        return new KvCache(m, config.layers(), config.contextLength());
     }
 
     /** Checks a layer index against this model, with a message naming the valid range. */
