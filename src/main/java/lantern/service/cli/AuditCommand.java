@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.cli.DataOption;
+
 import lantern.cli.ProgressBar;
 import lantern.core.LayerSpec;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,6 +26,10 @@ import java.util.concurrent.Callable;
 @CommandLine.Command(name = "audit", mixinStandardHelpOptions = true,
         description = "Explain, score and index a model's features; writes report.json and report.html.")
 public class AuditCommand implements Callable<Integer> {
+    /** Accepted like every command's (the launcher hands it to the app as lantern.data-dir before start). */
+    @CommandLine.Mixin
+    DataOption data = new DataOption();
+
     @Inject
     AuditService audits;
 

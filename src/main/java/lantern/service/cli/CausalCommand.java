@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.cli.DataOption;
+
 import jakarta.inject.Inject;
 import lantern.eval.causal.CausalScore;
 import lantern.explainer.FeatureId;
@@ -13,6 +15,10 @@ import java.util.concurrent.Callable;
 @CommandLine.Command(name = "causal", mixinStandardHelpOptions = true,
         description = "Ablate a neuron or SAE feature and compare its effect on its top windows vs random windows (MiniLM: sentence embedding change; decoders: next-token KL).")
 public class CausalCommand implements Callable<Integer> {
+    /** Accepted like every command's (the launcher hands it to the app as lantern.data-dir before start). */
+    @CommandLine.Mixin
+    DataOption data = new DataOption();
+
     @Inject
     FeatureRecordsService records;
     @Inject

@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.cli.DataOption;
+
 import jakarta.inject.Inject;
 import lantern.explainer.FeatureRecords;
 import lantern.index.IndexCheck;
@@ -16,6 +18,10 @@ import java.util.concurrent.Callable;
 @CommandLine.Command(name = "index", mixinStandardHelpOptions = true, description = "Check or rebuild the feature index.",
         subcommands = {IndexCommand.Check.class, IndexCommand.Rebuild.class})
 public class IndexCommand implements Runnable {
+    /** Accepted like every command's (the launcher hands it to the app as lantern.data-dir before start). */
+    @CommandLine.Mixin
+    DataOption data = new DataOption();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 

@@ -1,5 +1,7 @@
 package lantern.service.cli;
 
+import lantern.cli.DataOption;
+
 import lantern.cli.ProgressBar;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
@@ -29,6 +31,10 @@ import java.util.concurrent.Callable;
         description = "Collect MiniLM's neurons over Brown (or bge-small-zh's over chinese-poetry: --model bge-small-zh), "
                 + "explain, score and index them, then serve (http://127.0.0.1:8080).")
 public class QuickstartCommand implements Callable<Integer> {
+    /** Accepted like every command's (the launcher hands it to the app as lantern.data-dir before start). */
+    @CommandLine.Mixin
+    DataOption data = new DataOption();
+
     @Inject
     ModelRegistry models;
     @Inject

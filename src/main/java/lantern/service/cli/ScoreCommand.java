@@ -1,5 +1,6 @@
 package lantern.service.cli;
 
+
 import lantern.eval.causal.CausalScore;
 import lantern.explainer.FeatureRecords;
 import lantern.core.ExplanationResult;

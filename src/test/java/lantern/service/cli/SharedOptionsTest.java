@@ -24,7 +24,8 @@ class SharedOptionsTest {
             assertThat(cl.getCommandSpec().findOption("--data")).isNotNull();
         }
         for (Object cmd : new Object[]{new SaeTrainCommand(), new SaeEvalCommand(), new SearchCommand(), new BenchExplainCommand(),
-                new BenchSearchCommand(), new BenchInterpretabilityCommand(), new ServeCommand(), new ModelsCommand.Add(), new ModelsCommand.ListModels()}) {
+                new BenchSearchCommand(), new BenchInterpretabilityCommand(), new ServeCommand(), new ModelsCommand.Add(), new ModelsCommand.ListModels(),
+                new AuditCommand(), new CausalCommand(), new IndexCommand(), new QuickstartCommand(), new ScoreCommand()}) {
             assertThat(new CommandLine(cmd).getCommandSpec().findOption("--data")).as(cmd.getClass().getSimpleName()).isNotNull();
         }
         GenerateCommand g = new GenerateCommand();
