@@ -76,32 +76,7 @@ public final class Bootstrap {
      * of the thousand resamples.
      */
     static double pearsonOfWindows(int[] sample, double[][] truth, double[][] predicted) {
-        int n = 0;
-        double sx = 0, sy = 0;
-        for (int w : sample) {
-            double[] x = truth[w], y = predicted[w];
-            for (int i = 0; i < x.length; i++) {
-                if (Double.isNaN(x[i]) || Double.isNaN(y[i])) continue;
-                n++;
-                sx += x[i];
-                sy += y[i];
-            }
-        }
-        if (n < 2) return Double.NaN;
-        double mx = sx / n, my = sy / n, cxy = 0, cxx = 0, cyy = 0;
-        for (int w : sample) {
-            double[] x = truth[w], y = predicted[w];
-            for (int i = 0; i < x.length; i++) {
-                if (Double.isNaN(x[i]) || Double.isNaN(y[i])) continue;
-                double dx = x[i] - mx, dy = y[i] - my;
-                cxy += dx * dy;
-                cxx += dx * dx;
-                cyy += dy * dy;
-            }
-        }
-        if (cxx == 0 || cyy == 0 || Double.isInfinite(cxx) || Double.isInfinite(cyy)) return Double.NaN;
-        double r = cxy / Math.sqrt(cxx * cyy);
-        return Math.max(-1, Math.min(1, r));
+        return Correlation.pearsonOfRows(truth, predicted, sample);
     }
 
     /** Balanced accuracy over the windows drawn. */
