@@ -75,9 +75,11 @@ public class BenchForwardCommand implements Callable<Integer> {
             // Every path runs once untimed first, so each is timed warm (JIT-compiled Java, touched native buffers).
             double a = warmThenTime(() -> onnx.embedAll(segments));
             double b = warmThenTime(() -> runForward(model, stream));
+            ProcessCpu bCpu = lastCpu;
 
             TimedSource timed = new TimedSource(new HookedActivationSource(model));
             double c = timeCollection(timed, stream);
+            ProcessCpu cCpu = lastCpu;
 
             System.out.printf("(a) ONNX Runtime embedAll          %10.0f tokens/s%n", n / a);
             System.out.printf("(b) our forward pass               %10.0f tokens/s   b/a = %.2f%n", n / b, a / b);
@@ -86,6 +88,7 @@ public class BenchForwardCommand implements Callable<Integer> {
             double forward = timed.nanos / 1e9;
             System.out.printf("    of (c)'s %.2f s: forward with capture %.2f s, digest (stats, top-k, windows, quantiles) %.2f s%n",
                     c, forward, c - forward);
+            printCpu(b, bCpu, c, cCpu, timed);
             System.out.printf("b/a = %.2f%nc/b = %.2f%nc/a = %.2f%n", a / b, b / c, a / c);
             return 0;
         } catch (java.io.IOException e) {
@@ -102,19 +105,30 @@ public class BenchForwardCommand implements Callable<Integer> {
         System.out.printf("%s: %,d Brown text tokens in %,d sequences of <= %d (BOS included), batches of %d, %d CPU threads%n",
                 model.info().id(), n, stream.sequences(), seqLen, batchSize, Runtime.getRuntime().availableProcessors());
         double b = warmThenTime(() -> runForward(model, stream));
+        ProcessCpu bCpu = lastCpu;
         TimedSource timed = new TimedSource(new HookedActivationSource(model));
         double c = timeCollection(timed, stream);
+        ProcessCpu cCpu = lastCpu;
         System.out.printf("(b) plain forward pass             %10.0f tokens/s%n", n / b);
         System.out.printf("(c) forward + %,d neurons top-k   %10.0f tokens/s   c/b = %.2f%n",
                 model.info().layers() * model.info().neuronsPerLayer(), n / c, b / c);
         double forward = timed.nanos / 1e9;
         System.out.printf("    of (c)'s %.2f s: forward with capture %.2f s, digest (stats, top-k, windows, quantiles) %.2f s%n",
                 c, forward, c - forward);
+        printCpu(b, bCpu, c, cCpu, timed);
         System.out.printf("c/b = %.2f%n", b / c);
         return 0;
     }
 
-    /** Our forward pass over the stream, batched by length as the collector does. */
+    /**
+     * CPU time beside the wall time: on a shared machine wall times stretch with the load, CPU times much less, and
+     * system time shows page faults (fresh native memory).
+     */
+    private static void printCpu(double b, ProcessCpu bCpu, double c, ProcessCpu cCpu, TimedSource timed) {
+        System.out.printf("    CPU, all threads: (b) %.2f s wall, %s; (c) %.2f s wall, %s%n", b, bCpu, c, cCpu);
+        System.out.printf("    of (c)'s CPU: forward with capture %s, digest %s%n", timed.cpu, cCpu.minus(timed.cpu));
+    }
+
     /**
      * (c), warm: the collector over {@code timed} (which times the forward pass with capture apart from the digest).
      * The quantile-window pass is left out: it reruns a fixed 100 sequences whatever the corpus size.
@@ -125,10 +139,12 @@ public class BenchForwardCommand implements Callable<Integer> {
                 opt.seed(), opt.randomWindows(), opt.quantileLevels(), opt.quantileSamples(), opt.quantileBins(), opt.perBin(), 0);
         return warmThenTime(() -> {
             timed.nanos = 0;
+            timed.cpu = ProcessCpu.NONE;
             new ActivationCollector(timed, noSecondPass).collect(stream, "brown", null);
         });
     }
 
+    /** Our forward pass over the stream, batched by length as the collector does. */
     private void runForward(HookedModel model, TokenStream stream) {
         for (int[] seqs : lantern.explainer.collect.CollectionPlan.batchesByLength(stream, batchSize)) {
             int count = seqs.length;
@@ -151,6 +167,7 @@ public class BenchForwardCommand implements Callable<Integer> {
     /** Times the forward passes inside a collection, so the bench can say where (c)'s time goes. */
     private static final class TimedSource extends ForwardingActivationSource {
         long nanos;
+        ProcessCpu cpu = ProcessCpu.NONE;
 
         TimedSource(ActivationSource inner) {
             super(inner);
@@ -158,17 +175,25 @@ public class BenchForwardCommand implements Callable<Integer> {
 
         @Override
         public List<NDArray> neurons(NDManager m, long[][] ids, int[] lengths, int[] layers) {
+            ProcessCpu before = ProcessCpu.now();
             long t0 = System.nanoTime();
             List<NDArray> out = inner.neurons(m, ids, lengths, layers);
             nanos += System.nanoTime() - t0;
+            cpu = cpu.plus(ProcessCpu.now().minus(before));
             return out;
         }
     }
 
-    private static double warmThenTime(Runnable r) {
+    /** CPU of the last {@link #warmThenTime} run (all threads of the process). */
+    private ProcessCpu lastCpu = ProcessCpu.NONE;
+
+    private double warmThenTime(Runnable r) {
         r.run();
+        ProcessCpu before = ProcessCpu.now();
         long t0 = System.nanoTime();
         r.run();
-        return (System.nanoTime() - t0) / 1e9;
+        double wall = (System.nanoTime() - t0) / 1e9;
+        lastCpu = ProcessCpu.now().minus(before);
+        return wall;
     }
 }

@@ -170,6 +170,7 @@ final class LayerState {
             // time instead of one float per line per neuron.
             int block = 16;
             float[][] columns = new float[block][count];
+            int[] keys = new int[count];
             for (int j0 = 0; j0 < n; j0 += block) {
                 int width = Math.min(block, n - j0);
                 int at = 0;
@@ -178,11 +179,9 @@ final class LayerState {
                         for (int c = 0; c < width; c++) columns[c][at] = s[r * n + j0 + c];
                     }
                 }
+                // Only the order statistics the levels need, not a whole sort (same values: OrderStatistics).
                 for (int c = 0; c < width; c++) {
-                    Arrays.sort(columns[c]);
-                    for (int q = 0; q < levels.length; q++) {
-                        quantiles[(j0 + c) * levels.length + q] = ActivationCollector.quantile(columns[c], levels[q]);
-                    }
+                    OrderStatistics.quantiles(columns[c], count, levels, keys, quantiles, (j0 + c) * levels.length);
                 }
             }
         }
