@@ -102,19 +102,30 @@ final class TopWindows {
         }
     }
 
+    /** Slot {@code a} before slot {@code b}: higher value ({@link Float#compare}'s order), then lower sequence. */
+    private boolean stronger(int a, int b) {
+        int byValue = Float.compare(slots.value[a], slots.value[b]);
+        return byValue != 0 ? byValue > 0 : slots.seq[a] < slots.seq[b];
+    }
+
     /** Sorts every neuron's slots strongest first (empty slots last). */
     LayerResult.Slots sorted() {
         int neurons = threshold.length;
         LayerResult.Slots out = new LayerResult.Slots(neurons, k, slots.windowWidth);
-        Integer[] order = new Integer[k];
+        int[] order = new int[k];
         for (int n = 0; n < neurons; n++) {
             int base = n * k;
             int c = count[n];
-            for (int j = 0; j < c; j++) order[j] = base + j;
-            Arrays.sort(order, 0, c, (a, b) -> {
-                int byValue = Float.compare(slots.value[b], slots.value[a]);
-                return byValue != 0 ? byValue : Integer.compare(slots.seq[a], slots.seq[b]);
-            });
+            // insertion sort of at most K slot indices (no boxing, no comparator object: this runs for every neuron)
+            for (int j = 0; j < c; j++) {
+                int slot = base + j;
+                int i = j - 1;
+                while (i >= 0 && stronger(slot, order[i])) {
+                    order[i + 1] = order[i];
+                    i--;
+                }
+                order[i + 1] = slot;
+            }
             for (int j = 0; j < c; j++) {
                 int from = order[j];
                 out.seq[base + j] = slots.seq[from];

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The collector feeds sequences sorted by length, not in stream order: the top K must not depend on the order. */
 class TopWindowsTest {
     @Property(tries = 200)
-    void anyArrivalOrderGivesSortByMaxDescThenSequenceAsc(@ForAll @IntRange(min = 1, max = 8) int k,
+    void anyArrivalOrderGivesSortByMaxDescThenSequenceAsc(@ForAll @IntRange(min = 1, max = 24) int k,
                                                            @ForAll @IntRange(min = 1, max = 40) int sequences,
                                                            @ForAll long seed) {
         Random rnd = new Random(seed);
