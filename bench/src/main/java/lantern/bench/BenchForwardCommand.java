@@ -74,6 +74,7 @@ public class BenchForwardCommand implements Callable<Integer> {
             List<TextSegment> segments = texts.stream().map(TextSegment::from).toList();
             // Every path runs once untimed first, so each is timed warm (JIT-compiled Java, touched native buffers).
             double a = warmThenTime(() -> onnx.embedAll(segments));
+            ProcessCpu aCpu = lastCpu;
             double b = warmThenTime(() -> runForward(model, stream));
             ProcessCpu bCpu = lastCpu;
 
@@ -88,6 +89,7 @@ public class BenchForwardCommand implements Callable<Integer> {
             double forward = timed.nanos / 1e9;
             System.out.printf("    of (c)'s %.2f s: forward with capture %.2f s, digest (stats, top-k, windows, quantiles) %.2f s%n",
                     c, forward, c - forward);
+            System.out.printf("    CPU, all threads: (a) %.2f s wall, %s%n", a, aCpu);
             printCpu(b, bCpu, c, cCpu, timed);
             System.out.printf("b/a = %.2f%nc/b = %.2f%nc/a = %.2f%n", a / b, b / c, a / c);
             return 0;
