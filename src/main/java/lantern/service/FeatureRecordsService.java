@@ -5,11 +5,11 @@ import lantern.errors.NotFoundException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.collect.FeatureRecordSource;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.collect.ActivationStore;
-import lantern.collect.Manifest;
+import lantern.api.Manifest;
 import lantern.collect.SaeCollectionCheck;
 import lantern.collect.StaleCollectionException;
 import lantern.collect.StoredCollection;

@@ -8,9 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.inject.Inject;
 import lantern.eval.audit.AuditReport;
-import lantern.eval.audit.AuditRequest;
-import lantern.eval.audit.AuditStatus;
-import lantern.eval.audit.FeatureSelection;
+import lantern.api.audit.AuditRequest;
+import lantern.api.audit.AuditStatus;
+import lantern.api.audit.FeatureSelection;
 import lantern.eval.audit.HtmlReport;
 import lantern.service.AuditService;
 import picocli.CommandLine;
@@ -77,9 +77,9 @@ public class AuditCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         engineOptions.apply(engine);
         String id;
-        lantern.eval.audit.AuditBudget budget = new lantern.eval.audit.AuditBudget(budgetTokens, budgetCost);
+        lantern.api.audit.AuditBudget budget = new lantern.api.audit.AuditBudget(budgetTokens, budgetCost);
         if (resume != null) {
-            if (budget.limited() && audits.jobs().status(resume).state() == lantern.eval.audit.JobState.BUDGET_EXHAUSTED) {
+            if (budget.limited() && audits.jobs().status(resume).state() == lantern.api.audit.JobState.BUDGET_EXHAUSTED) {
                 audits.jobs().resume(resume, budget);
             } else {
                 audits.resumeUnfinished();
@@ -123,7 +123,7 @@ public class AuditCommand implements Callable<Integer> {
         if (s.spent() != null && (s.spent().tokens() > 0 || s.spent().budget().limited())) {
             System.out.printf("LLM spend: %,d input + %,d output tokens%s%s%n", s.spent().inputTokens(), s.spent().outputTokens(),
                     s.spent().cost() == null ? "" : String.format(", cost %.4f", s.spent().cost()),
-                    s.state() == lantern.eval.audit.JobState.BUDGET_EXHAUSTED ? "; " + s.error() + " (lantern audit --resume " + id
+                    s.state() == lantern.api.audit.JobState.BUDGET_EXHAUSTED ? "; " + s.error() + " (lantern audit --resume " + id
                             + " --budget-tokens N)" : "");
         }
         System.out.println("report: " + dir.resolve("report.html").toAbsolutePath());

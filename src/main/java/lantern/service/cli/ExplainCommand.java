@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import lantern.eval.causal.CausalScorer;
 import lantern.eval.causal.DirectionStore;
 import lantern.eval.causal.InterventionPlanner;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.collect.FeatureRecordSource;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.collect.ActivationStore;
-import lantern.collect.Manifest;
+import lantern.api.Manifest;
 import lantern.collect.SaeCollectionCheck;
 import lantern.collect.StoredFeatureRecords;
 import lantern.explainer.openai.NeuronRecordJson;
@@ -133,7 +133,7 @@ public class ExplainCommand implements Callable<Integer> {
                     java.time.Clock.systemUTC()).llmJudges(llmJudges);
             if (verbalizers != null) service.verbalizers(verbalizers::forFeature);
             if (output) service.outputSide(rec -> lantern.core.OutputSideCheck.of(dec, saes, rec));
-            java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
+            java.util.function.Function<FeatureRecords, lantern.api.causal.CausalScore> check = !causal ? null
                     : dec != null ? rec -> lantern.eval.causal.DecoderCausalScorer.of(dec,
                             new lantern.subject.transcoder.FeatureDictionaries(saes, transcoders)).ablationScore(rec)
                     : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
@@ -185,7 +185,7 @@ public class ExplainCommand implements Callable<Integer> {
      * score, causal check, keep, index; {@link ScoreCommand} scores a given explanation instead.
      */
     ExplanationResult produce(ExplanationService service, FeatureRecords records,
-                              java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> causal,
+                              java.util.function.Function<FeatureRecords, lantern.api.causal.CausalScore> causal,
                               ExplainFeature.Indexer indexer) {
         return new ExplainFeature(service, ExplainFeature.local(service, causal), indexer)
                 .explain(records, new ExplainFeature.Options(explainer, simulator, causal != null, null));

@@ -1,8 +1,8 @@
 package lantern.service.cli;
 
 
-import lantern.eval.causal.CausalScore;
-import lantern.collect.FeatureRecords;
+import lantern.api.causal.CausalScore;
+import lantern.api.FeatureRecords;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
 import picocli.CommandLine;

@@ -1,12 +1,12 @@
 package lantern.service.cli;
 
 import lantern.cli.DataOption;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
-import lantern.collect.FeatureStats;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
+import lantern.api.FeatureStats;
 import lantern.collect.ActivationStore;
-import lantern.collect.Manifest;
+import lantern.api.Manifest;
 import lantern.collect.StoredCollection;
 import picocli.CommandLine;
 

@@ -9,7 +9,7 @@ import lantern.core.ExplanationService;
 import lantern.core.ExplanationStore;
 import lantern.core.LoadedModels;
 import lantern.core.spark.ExplainTask;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.collect.testing.Records;
 import lantern.index.IndexedExplanation;

@@ -1,7 +1,7 @@
 package lantern.explainer.selfreport;
 
 import lantern.errors.NotFoundException;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.explainer.explain.Explainer;
 import lantern.train.VerbalizerData;
 import lantern.subject.HookedModel;
