@@ -88,6 +88,13 @@ public final class FeatureLookup implements FeatureRecordSource {
         return new Found(c.records(id.layer(), id.index()), c.manifest());
     }
 
+    /** The records as {@link #find} finds them, or "no records" when the collection lacks the feature. */
+    public FeatureRecords load(FeatureId id, String name) {
+        Found f = find(id, name);
+        if (f.records() == null) throw new NoSuchElementException("no records for " + id + " in the collection");
+        return f.records();
+    }
+
     private static boolean holds(Manifest m, FeatureId id) {
         return m.model().equals(id.model()) && m.kind().equals(id.kind()) && m.layers().contains(id.layer());
     }
