@@ -40,7 +40,7 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Parameters(index = "0", description = "Feature id, e.g. minilm-l6/0/mlp/221.")
     String feature;
 
-    @CommandLine.Option(names = "--explainer", defaultValue = "statistical", description = "statistical (offline), llm, or verbalizer (a decoder feature's output direction read by "
+    @CommandLine.Option(names = "--explainer", defaultValue = "statistical", description = "statistical (offline), llm, or verbalizer (a feature's output direction read by "
             + "a verbalizer trained here: lantern train verbalizer) (default: ${DEFAULT-VALUE}).")
     String explainer;
 
@@ -108,13 +108,13 @@ public class ExplainCommand implements Callable<Integer> {
         boolean embedded = lantern.subject.bert.EmbeddedEncoder.byId(id.model()).isPresent();
         String encoderId = embedded ? id.model() : EncoderModel.MINILM_ID;
         boolean causal = !noCausal && (embedded || decoder);
-        boolean needMiniLm = causal && !decoder;
+        boolean verbalize = lantern.explainer.selfreport.VerbalizerExplainer.NAME.equalsIgnoreCase(explainer.strip());
+        boolean needMiniLm = (causal || verbalize) && !decoder;
         boolean output = !noOutput && decoder;
         if (windows < 1) throw new IllegalArgumentException("--windows must be >= 1");
-        boolean verbalize = lantern.explainer.selfreport.VerbalizerExplainer.NAME.equalsIgnoreCase(explainer.strip());
-        if (verbalize && !decoder) {
-            throw new IllegalArgumentException("the verbalizer explainer reads a decoder feature's output direction; "
-                    + id.model() + " is not a decoder registered in " + data.path());
+        if (verbalize && !decoder && !embedded) {
+            throw new IllegalArgumentException("the verbalizer explainer reads a feature's output direction; "
+                    + id.model() + " is neither a decoder registered in " + data.path() + " nor an embedded encoder");
         }
         // the embedding score's encoders, chosen per feature as the service chooses them (ScoringEmbedders), loaded on first use
         try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? Models.encoder(encoderId) : null);
@@ -125,7 +125,8 @@ public class ExplainCommand implements Callable<Integer> {
                      : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager());
              var transcoders = dec != null ? new lantern.subject.transcoder.TranscoderStore(data.path(), dec.manager()) : null;
              var verbalizers = verbalize
-                     ? new lantern.explainer.selfreport.VerbalizerExplainers(data.path(), dec, () -> saes,
+                     ? new lantern.explainer.selfreport.VerbalizerExplainers(data.path(),
+                     dec != null ? dec : minilm.model(), () -> saes,
                      () -> transcoders) : null) {
             var service = new ExplanationService(data.path(), LlmSettingsFactory.fromMicroProfile(overrides),
                     noEmbedding ? null : new lantern.eval.score.ScoringEmbedders(e -> e.equals(encoderId) && minilm.model() != null
