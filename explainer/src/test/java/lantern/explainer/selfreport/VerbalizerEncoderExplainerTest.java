@@ -12,7 +12,6 @@ import lantern.explainer.train.VerbalizerFixture;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.bert.BertModel;
-import lantern.subject.decoder.DecoderRegistry;
 import lantern.subject.selfreport.EncoderFeatureState;
 import lantern.subject.selfreport.Pool;
 import lantern.subject.selfreport.StateReader;
@@ -20,9 +19,7 @@ import lantern.subject.selfreport.Verbalizer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +43,6 @@ import static org.assertj.core.api.Assertions.within;
 class VerbalizerEncoderExplainerTest {
     static final String HOOK = "blocks.1.hook_resid_post";
     static final int NEURON = 7;
-    @TempDir
     static Path data;
     static BertModel minilm;
     static Path verbalizer;
@@ -54,9 +50,7 @@ class VerbalizerEncoderExplainerTest {
 
     @BeforeAll
     static void train() throws Exception {
-        Files.createDirectories(data.resolve("corpora"));
-        Files.createSymbolicLink(data.resolve("corpora/brown"), Path.of("lantern-data/corpora/brown").toAbsolutePath());
-        new DecoderRegistry(data).add(VerbalizerFixture.SUBJECT, VerbalizerFixture.subject(), null);
+        data = VerbalizerFixture.encoderData();
         minilm = BertModel.loadMiniLm();
         verbalizer = VerbalizerFixture.encoderVerbalizer(data, minilm, HOOK, 30);
     }

@@ -79,6 +79,21 @@ public final class VerbalizerFixture {
         return run.modelDir(name);
     }
 
+    /**
+     * A data folder shared by the encoder-verbalizer tests of every module (they run in the repository root): Brown
+     * linked, the tiny subject registered (the verbalizer's base decoder).
+     */
+    public static synchronized Path encoderData() throws Exception {
+        Path dir = Path.of("target/verbalizer-encoder-data").toAbsolutePath();
+        Path brown = dir.resolve("corpora").resolve("brown");
+        if (!Files.exists(brown)) {
+            Files.createDirectories(brown.getParent());
+            Files.createSymbolicLink(brown, Path.of("lantern-data/corpora/brown").toAbsolutePath());
+        }
+        new lantern.subject.decoder.DecoderRegistry(dir).add(SUBJECT, subject(), null);
+        return dir;
+    }
+
     public static VerbalizerData data(DecoderModel subject) {
         return VerbalizerData.decoderWindows(subject, HOOK, DATA, 21, 6);
     }
