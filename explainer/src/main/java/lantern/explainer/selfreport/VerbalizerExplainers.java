@@ -102,8 +102,8 @@ public final class VerbalizerExplainers implements AutoCloseable {
 
     /** The first {@value #ENCODER_ANCHOR_SENTENCES} of the verbalizer's held-out sentences (as it was trained). */
     private List<String> anchorSentences(Verbalizer v) {
-        List<String> held = VerbalizerData.Sentences.load(v.decoder().tokenizer(), dataDir, brownFiles(v),
-                v.spec().maxTokens()).held();
+        List<String> held = VerbalizerData.Sentences.heldOut(v.decoder().tokenizer(), dataDir, brownFiles(v),
+                v.spec().maxTokens());
         return List.copyOf(held.subList(0, Math.min(ENCODER_ANCHOR_SENTENCES, held.size())));
     }
 

@@ -144,6 +144,9 @@ class VerbalizerEncoderExplainerTest {
         List<String> held = VerbalizerData.Sentences.load(v.decoder().tokenizer(), data,
                 VerbalizerFixture.ENCODER_BROWN_FILES, VerbalizerFixture.ENCODER_MAX_TOKENS).held();
         assertThat(held).hasSizeGreaterThan(5);
+        assertThat(VerbalizerData.Sentences.heldOut(v.decoder().tokenizer(), data, VerbalizerFixture.ENCODER_BROWN_FILES,
+                VerbalizerFixture.ENCODER_MAX_TOKENS)).as("the held-out files alone give the same sentences")
+                .isEqualTo(held);
         anchors = List.copyOf(held.subList(0, Math.min(held.size(), VerbalizerExplainers.ENCODER_ANCHOR_SENTENCES)));
         return anchors;
     }
