@@ -5,7 +5,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import lantern.explainer.train.VerbalizerFixture;
+import lantern.train.VerbalizerFixture;
 import lantern.subject.bert.BertModel;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

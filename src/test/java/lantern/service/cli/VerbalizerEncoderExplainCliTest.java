@@ -1,6 +1,6 @@
 package lantern.service.cli;
 
-import lantern.explainer.train.VerbalizerFixture;
+import lantern.train.VerbalizerFixture;
 import lantern.subject.bert.BertModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
