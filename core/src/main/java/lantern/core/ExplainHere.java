@@ -75,12 +75,12 @@ public final class ExplainHere {
         boolean embedded = EmbeddedEncoder.byId(id.model()).isPresent();
         String encoderId = embedded ? id.model() : EncoderModel.MINILM_ID;
         boolean causal = r.causal() && (embedded || decoder);
-        boolean needEncoder = causal && !decoder;
-        boolean output = r.output() && decoder;
         boolean verbalize = r.explainer() != null && VerbalizerExplainer.NAME.equalsIgnoreCase(r.explainer().strip());
-        if (verbalize && !decoder) {
-            throw new IllegalArgumentException("the verbalizer explainer reads a decoder feature's output direction; "
-                    + id.model() + " is not a decoder registered in " + dataDir);
+        boolean needEncoder = (causal || verbalize) && !decoder;
+        boolean output = r.output() && decoder;
+        if (verbalize && !decoder && !embedded) {
+            throw new IllegalArgumentException("the verbalizer explainer reads a feature's output direction; "
+                    + id.model() + " is neither a decoder registered in " + dataDir + " nor an embedded encoder");
         }
         try (EncoderModel encoder = needEncoder ? Models.encoder(encoderId) : null;
              LoadedModels encoders = new LoadedModels(dataDir);
@@ -89,7 +89,7 @@ public final class ExplainHere {
                      : encoder == null ? null : new SaeStore(dataDir, encoder.manager());
              TranscoderStore transcoders = dec != null ? new TranscoderStore(dataDir, dec.manager()) : null;
              VerbalizerExplainers verbalizers = verbalize
-                     ? new VerbalizerExplainers(dataDir, dec, () -> saes, () -> transcoders) : null) {
+                     ? new VerbalizerExplainers(dataDir, dec != null ? dec : encoder, () -> saes, () -> transcoders) : null) {
             // the embedding score's encoders, chosen per feature as the service chooses them, loaded on first use
             var service = new ExplanationService(dataDir, LlmSettingsFactory.fromMicroProfile(r.llmOverrides()),
                     !r.embedding() ? null : new ScoringEmbedders(e -> e.equals(encoderId) && encoder != null

@@ -23,7 +23,7 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Parameters(index = "0", description = "Feature id, e.g. minilm-l6/0/mlp/221.")
     String feature;
 
-    @CommandLine.Option(names = "--explainer", defaultValue = "statistical", description = "statistical (offline), llm, or verbalizer (a decoder feature's output direction read by "
+    @CommandLine.Option(names = "--explainer", defaultValue = "statistical", description = "statistical (offline), llm, or verbalizer (a feature's output direction read by "
             + "a verbalizer trained here: lantern train verbalizer) (default: ${DEFAULT-VALUE}).")
     String explainer;
 
