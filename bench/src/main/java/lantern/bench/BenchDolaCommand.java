@@ -10,7 +10,7 @@ import lantern.subject.decoder.Sampling;
 import lantern.subject.dola.DolaEvaluation;
 import lantern.subject.dola.DolaGenerator;
 import lantern.subject.dola.DolaLayers;
-import lantern.subject.dola.GenerationResult;
+import lantern.api.generate.GenerationResult;
 import picocli.CommandLine;
 
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import lantern.eval.causal.GenerationSteering;
 import lantern.eval.causal.InterventionSpec;
 import lantern.eval.causal.Steering;
 import lantern.service.SteeringService;
-import lantern.subject.lens.TokenProb;
+import lantern.api.lens.TokenProb;
 import picocli.CommandLine;
 
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Generation;
 import lantern.subject.decoder.Generator;
 import lantern.subject.decoder.Sampling;
-import lantern.subject.lens.TokenProb;
+import lantern.api.lens.TokenProb;
 
 import java.util.ArrayList;
 import java.util.Arrays;

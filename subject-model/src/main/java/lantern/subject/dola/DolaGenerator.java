@@ -1,5 +1,7 @@
 package lantern.subject.dola;
 
+import lantern.api.generate.GenerationResult;
+
 import lantern.errors.InvalidInputException;
 import lantern.subject.Hooks;
 import lantern.subject.SubjectModel;

@@ -1,5 +1,7 @@
 package lantern.subject.lens;
 
+import lantern.api.lens.PatchscopeResult;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;

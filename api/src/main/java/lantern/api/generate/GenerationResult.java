@@ -1,4 +1,4 @@
-package lantern.subject.dola;
+package lantern.api.generate;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package lantern.subject.fv;
+package lantern.api.fv;
 
 import java.util.List;
 

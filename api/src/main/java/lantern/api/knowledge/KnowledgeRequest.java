@@ -1,4 +1,4 @@
-package lantern.subject.knowledge;
+package lantern.api.knowledge;
 
 import lantern.errors.InvalidInputException;
 

@@ -1,4 +1,4 @@
-package lantern.subject.heads;
+package lantern.api.heads;
 
 import java.util.Comparator;
 import java.util.List;

@@ -1,4 +1,4 @@
-package lantern.subject.lre;
+package lantern.api.lre;
 
 import java.util.List;
 

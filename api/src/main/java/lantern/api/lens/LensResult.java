@@ -1,4 +1,4 @@
-package lantern.subject.lens;
+package lantern.api.lens;
 
 import java.util.List;
 
