@@ -40,7 +40,7 @@ public class LensCommand implements Callable<Integer> {
         });
     }
 
-    static void print(LensResult r, int k) {
+    public static void print(LensResult r, int k) {
         System.out.printf("model %s, position %d of %d (token %s)%n", r.model(), r.position(),
                 r.tokens().size(), quote(r.tokens().get(r.position())));
         System.out.printf("%-6s %s%n", "layer", "top " + k + " next tokens (probability)");
