@@ -13,7 +13,7 @@ import lantern.subject.decoder.TinyModels;
 import lantern.subject.sae.HookActivationCollector;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeEvaluator;
-import lantern.subject.sae.SaeMetrics;
+import lantern.api.sae.SaeMetrics;
 import lantern.subject.sae.SaeStore;
 import lantern.train.SaeTrainer;
 import lantern.train.SaeTrainingOptions;

@@ -1,4 +1,4 @@
-package lantern.subject.sae;
+package lantern.api.sae;
 
 /**
  * How well an SAE does on held-out tokens.

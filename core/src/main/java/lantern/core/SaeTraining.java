@@ -1,8 +1,10 @@
-package lantern.service;
+package lantern.core;
 
+import lantern.api.sae.SaeMetrics;
+import lantern.api.sae.SaeTrainRequest;
+import lantern.api.sae.SaeTrainResult;
 import lantern.train.SaeText;
 import ai.djl.ndarray.NDManager;
-import jakarta.enterprise.context.ApplicationScoped;
 import lantern.subject.EncoderModel;
 import lantern.subject.HookNames;
 import lantern.subject.HookedModel;
@@ -10,7 +12,7 @@ import lantern.subject.decoder.DecoderModel;
 import lantern.subject.sae.HookActivationCollector;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeLensFormat;
-import lantern.subject.sae.SaeMetrics;
+import lantern.subject.sae.SaeArchitecture;
 import lantern.subject.sae.SaeEvaluator;
 import lantern.subject.sae.SaeStore;
 import lantern.train.SaeTrainer;
@@ -28,35 +30,64 @@ import java.util.Map;
  * The SAE training use case, encoder or decoder alike: collect a hook's activations over Brown (every 20th document from the 11th
  * held out), train, measure on the held-out documents (reconstruction; downstream: MiniLM's embedding cosine or a
  * decoder's next-token loss) and save in SAELens format with the metrics beside it. {@code lantern sae train}
- * calls it; it is where a REST path would call too.
+ * calls {@link #train}; it is where a REST path would call too.
  */
-@ApplicationScoped
-public class SaeTrainingService {
-    /**
-     * @param out where to save (null: {@code {data}/saes/{model}/{layer}/{kind}}, where feature ids find it)
-     */
-    public record Request(String hook, SaeTrainingOptions options, long tokens, long heldOutTokens, int fidelityTexts,
-                          Path out) {
-    }
-
+public final class SaeTraining {
     /** What a caller shows while it runs. */
     public interface Listener extends SaeTrainingListener {
         void collecting(String phase, long tokens, long total);
     }
 
-    public record Result(String kind, int layer, Path dir, SaeMetrics metrics, long trainTokens, int steps,
-                         double trainSeconds) {
+    private final ModelSource models;
+    private final Path dataDir;
+
+    public SaeTraining(ModelSource models, Path dataDir) {
+        this.models = models;
+        this.dataDir = dataDir;
     }
 
-    public Result train(HookedModel m, Path dataDir, Request r, Listener listener) throws IOException {
+    /** Trains, measures and saves one SAE. */
+    public SaeTrainResult train(SaeTrainRequest r, Listener listener) throws IOException {
+        if (r.tokens() < r.batchSize()) throw new lantern.errors.InvalidInputException("--tokens must be at least --batch-size");
+        SaeArchitecture architecture = architecture(r.architecture(), r.k());
+        SaeTrainingOptions opt = new SaeTrainingOptions(architecture, r.features(), r.k(), r.l1(), r.lr(), r.batchSize(),
+                r.epochs(), r.deadAfter(), r.resampleEvery(), r.seed(), r.matryoshkaWidths(), 0.01);
+        String described = architecture.usesK() ? architecture.cfgName() + " k=" + r.k() : "l1=" + r.l1();
+        try {
+            return models.withModel(Lenses.requireModel(r.model()), m -> {
+                if (!(m instanceof HookedModel h)) throw new lantern.errors.InvalidInputException("model '" + r.model() + "' cannot be run through hooks");
+                try {
+                    return train(h, r, opt, described, listener);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** The architecture a name gives; null: topk when {@code k > 0}, else ReLU + L1. */
+    static SaeArchitecture architecture(String name, int k) {
+        if (name == null) return k > 0 ? SaeArchitecture.TOPK : SaeArchitecture.STANDARD;
+        return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+            case "topk" -> SaeArchitecture.TOPK;
+            case "relu", "standard" -> SaeArchitecture.STANDARD;
+            case "batchtopk" -> SaeArchitecture.BATCHTOPK;
+            case "matryoshka", "matryoshka_batchtopk" -> SaeArchitecture.MATRYOSHKA;
+            default -> throw new lantern.errors.InvalidInputException("--architecture must be topk, relu, batchtopk or matryoshka, not " + name);
+        };
+    }
+
+    private SaeTrainResult train(HookedModel m, SaeTrainRequest r, SaeTrainingOptions options, String described,
+                                 Listener listener) throws IOException {
         HookNames.requireValid(r.hook(), m.hookNames());
-        if (r.tokens() < r.options().batchSize()) throw new lantern.errors.InvalidInputException("train on at least one batch of tokens");
         try (NDManager nd = m.manager().newSubManager()) {
-            SaeText text = SaeText.brown(dataDir, r.options().seed());
+            SaeText text = SaeText.brown(dataDir, options.seed());
             HookActivationCollector collector = new HookActivationCollector(m);
             TokenActivations train = collect(collector, r.hook(), "collect train", text.train(), r.tokens(), nd, listener);
             TokenActivations held = collect(collector, r.hook(), "collect held-out", text.heldOut(), r.heldOutTokens(), nd, listener);
-            SaeTrainer.Result t = new SaeTrainer(r.options(), listener).train(m.info().id(), train, nd);
+            SaeTrainer.Result t = new SaeTrainer(options, listener).train(m.info().id(), train, nd);
             try (Sae sae = t.sae()) {
                 SaeMetrics metrics = SaeEvaluator.reconstruction(sae, held);
                 float[] mean = held.data().mean(new int[]{0}).toFloatArray();
@@ -70,7 +101,7 @@ public class SaeTrainingService {
                 notes.put("metrics", metrics);
                 notes.put("training", Map.of("tokens", train.tokens(), "texts", train.texts(), "steps", t.steps(),
                         "tokens_seen", t.tokensSeen(), "resampled", t.resampled(), "seconds", t.seconds(),
-                        "input_scale", t.inputScale(), "options", r.options()));
+                        "input_scale", t.inputScale(), "options", options));
                 notes.put("data", m.isDecoder()
                         ? "Brown sentences, each after the model's BOS; every 20th document from the 11th held out (the trainers' Brown split); BOS rows and padding dropped"
                         : "Brown, every 20th document from the 11th held out (the trainers' Brown split); all real tokens incl. [CLS]/[SEP], padding dropped");
@@ -84,7 +115,8 @@ public class SaeTrainingService {
                         dir = store.save(sae, notes);
                     }
                 }
-                return new Result(sae.config().kind(), sae.config().layer(), dir, metrics, train.tokens(), t.steps(), t.seconds());
+                return new SaeTrainResult(m.info().id(), sae.config().kind(), sae.config().layer(), r.features(), described, dir,
+                        metrics, train.tokens(), t.steps(), t.seconds());
             }
         }
     }
