@@ -38,13 +38,13 @@ public final class SaeEvaluation {
         Path dir = saeDir != null ? saeDir : dir(featureKind);
         String modelId = SaeLensFormat.readConfig(dir).model();
         try {
-            return evaluate(dir, modelId, heldOutTokens, fidelityTexts);
+            return measure(dir, modelId, heldOutTokens, fidelityTexts);
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
     }
 
-    private SaeEvalResult evaluate(Path dir, String modelId, long heldOutTokens, int fidelityTexts) {
+    private SaeEvalResult measure(Path dir, String modelId, long heldOutTokens, int fidelityTexts) {
         return models.withModel(modelId, subject -> {
             EncoderModel m = subject.sentenceEmbedder().orElseThrow(() -> new InvalidInputException(
                     "model " + modelId + " is not a sentence encoder: sae eval measures encoder SAEs"));

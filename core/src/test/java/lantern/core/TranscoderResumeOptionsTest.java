@@ -1,4 +1,4 @@
-package lantern.service;
+package lantern.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,14 +29,14 @@ class TranscoderResumeOptionsTest {
     @Test
     void optionsAddedSinceMatchWhenNotInEffect() throws Exception {
         JsonNode old = JSON.readTree(OLD);
-        assertThat(TranscoderTrainingService.sameOptions(now(SaeArchitecture.TOPK, 16, List.of()), old)).isTrue();
-        assertThat(TranscoderTrainingService.sameOptions(now(SaeArchitecture.TOPK, 32, List.of()), old)).isFalse();
-        assertThat(TranscoderTrainingService.sameOptions(now(SaeArchitecture.MATRYOSHKA, 16, List.of(64, 512)),
+        assertThat(TranscoderTraining.sameOptions(now(SaeArchitecture.TOPK, 16, List.of()), old)).isTrue();
+        assertThat(TranscoderTraining.sameOptions(now(SaeArchitecture.TOPK, 32, List.of()), old)).isFalse();
+        assertThat(TranscoderTraining.sameOptions(now(SaeArchitecture.MATRYOSHKA, 16, List.of(64, 512)),
                 JSON.readTree(OLD.replace("TOPK", "MATRYOSHKA")))).isFalse();
-        assertThat(TranscoderTrainingService.sameOptions(now(SaeArchitecture.BATCHTOPK, 16, List.of()),
+        assertThat(TranscoderTraining.sameOptions(now(SaeArchitecture.BATCHTOPK, 16, List.of()),
                 JSON.readTree(OLD.replace("TOPK", "BATCHTOPK")))).isFalse();
         JsonNode full = now(SaeArchitecture.TOPK, 16, List.of());
-        assertThat(TranscoderTrainingService.sameOptions(full, full)).isTrue();
-        assertThat(TranscoderTrainingService.sameOptions(full, null)).isFalse();
+        assertThat(TranscoderTraining.sameOptions(full, full)).isTrue();
+        assertThat(TranscoderTraining.sameOptions(full, null)).isFalse();
     }
 }

@@ -1,7 +1,8 @@
-package lantern.service;
+package lantern.core;
 
 import ai.djl.ndarray.NDManager;
-import jakarta.enterprise.context.ApplicationScoped;
+import lantern.api.transcoder.TranscoderTrainRequest;
+import lantern.subject.sae.SaeArchitecture;
 import lantern.corpus.BrownCorpus;
 import lantern.corpus.Document;
 import lantern.corpus.Sentence;
@@ -38,8 +39,7 @@ import java.util.Random;
  * started again with the same options skips the layers already done. The set's next-token losses (clean, every MLP
  * replaced, every MLP zero-ablated) go to {@code metrics.json} in the set folder.
  */
-@ApplicationScoped
-public class TranscoderTrainingService {
+public final class TranscoderTraining {
     public static final String TRAINING = "lantern_training.json";
     public static final String METRICS = "metrics.json";
 
@@ -60,7 +60,55 @@ public class TranscoderTrainingService {
     public record Result(String model, String name, Path dir, List<LayerResult> layers, TranscoderEvaluator.NextToken loss) {
     }
 
-    public Result train(DecoderModel model, Path dataDir, Request r, Listener listener) throws IOException {
+    private final ModelSource models;
+    private final Path dataDir;
+
+    public TranscoderTraining(ModelSource models, Path dataDir) {
+        this.models = models;
+        this.dataDir = dataDir;
+    }
+
+    /** Trains (or resumes) every asked layer, measures the set's next-token loss and saves it. */
+    public Result train(TranscoderTrainRequest r, Listener listener) throws IOException {
+        SaeTrainingOptions opt = options(r);
+        try {
+            return models.withDecoder(Lenses.requireModel(r.model()), "transcoders", m -> {
+                List<Integer> layers = r.layers() == null || r.layers().equals("all")
+                        ? java.util.stream.IntStream.range(0, m.config().layers()).boxed().toList()
+                        : LayerSpec.list(r.layers());
+                try {
+                    return train(m, dataDir, new Request(r.name(), layers, opt, r.tokens(), r.heldOutTokens(), r.lossTexts()),
+                            listener);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** The trainer's options a request gives: TopK (k > 0) or ReLU + L1; JumpReLU loads but is not trained here. */
+    static SaeTrainingOptions options(TranscoderTrainRequest r) {
+        String act = activationName(r);
+        SaeArchitecture arch = switch (act) {
+            case "topk" -> SaeArchitecture.TOPK;
+            case "relu" -> SaeArchitecture.STANDARD;
+            case "jumprelu" -> throw new lantern.errors.InvalidInputException("JumpReLU transcoders load (SAELens' jumprelu_transcoder)"
+                    + " but are not trained here: use --activation topk or relu");
+            default -> throw new lantern.errors.InvalidInputException("--activation must be topk or relu, got " + r.activation());
+        };
+        if (arch == SaeArchitecture.TOPK && r.k() <= 0) throw new lantern.errors.InvalidInputException("TopK needs --k > 0");
+        return new SaeTrainingOptions(arch, r.features(), arch == SaeArchitecture.TOPK ? r.k() : 0, r.l1(), r.lr(),
+                r.batchSize(), r.epochs(), 100_000, 100, r.seed());
+    }
+
+    /** "topk" or "relu" as the request gives or implies it. */
+    public static String activationName(TranscoderTrainRequest r) {
+        return r.activation() == null ? (r.k() > 0 ? "topk" : "relu") : r.activation().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    Result train(DecoderModel model, Path dataDir, Request r, Listener listener) throws IOException {
         String id = model.info().id();
         for (int l : r.layers()) model.requireLayer(l);
         if (r.tokens() < r.options().batchSize()) {
