@@ -6,6 +6,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import lantern.api.lens.LensResult;
+import lantern.service.cli.GenerateCommand;
 import lantern.service.cli.HeadsCommand;
 import lantern.service.cli.LensCommand;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * REST and the CLI are adapters of one core method: {@code POST /api/lens} and {@code lantern lens} (both
  * {@link lantern.core.Lenses#lens}), {@code POST /api/models/{m}/heads} and {@code lantern heads --json} (both
  * {@link lantern.core.HeadRoleScan#run}) give the same result on the same registered decoder, the service with its
- * held model, the command loading it for the call.
+ * held model, the command loading it for the call; so do {@code POST /api/generate} and {@code lantern generate}
+ * ({@link lantern.core.TextGeneration#generate}).
  */
 @QuarkusTest
 @TestProfile(DecoderResourcesTest.Profile.class)
@@ -55,6 +57,17 @@ class FrontEndsAgreeTest {
         assertThat(a.at("/heads").size()).isEqualTo(8);
         assertThat(a.at("/heads/0/induction").isNumber()).isTrue();
         assertThat(b).isEqualTo(a);
+    }
+
+    @Test
+    void generationOverRestIsTheCommandsContinuation() {
+        String rest = given().contentType(ContentType.JSON)
+                .body("{\"model\":\"tiny-gpt2\",\"prompt\":\"the cat\",\"maxTokens\":6,\"temperature\":0.8,\"seed\":5}")
+                .post("/api/generate").then().statusCode(200).extract().path("text");
+        String cli = stdout(new GenerateCommand(), "--model", "tiny-gpt2", "--prompt", "the cat", "--max-tokens", "6",
+                "--temperature", "0.8", "--seed", "5", "--data", DecoderResourcesTest.DATA.toString());
+        assertThat(rest).isNotBlank();
+        assertThat(cli).isEqualTo(lantern.cli.DecoderCli.oneLine(rest) + System.lineSeparator());
     }
 
     private static String stdout(Object command, String... args) {
