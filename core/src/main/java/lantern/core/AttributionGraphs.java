@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import lantern.api.graphs.GraphRequest;
 import lantern.api.graphs.GraphSummary;
 import lantern.api.graphs.NodeIntervention;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.errors.InvalidInputException;
 import lantern.errors.NotFoundException;
 import lantern.subject.HookedModel;
