@@ -88,6 +88,17 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /**
+     * The commands are adapters: they parse options, call a core use case and print its api records; they name no class
+     * of the subject, collection or scoring rooms (issue 20's bar).
+     */
+    @Test
+    void commandsNameNoClassOfTheSubjectCollectionOrScoringRooms() {
+        noClasses().that().resideInAPackage("lantern.service.cli..")
+                .should().dependOnClassesThat().resideInAnyPackage("lantern.subject..", "lantern.collect..", "lantern.corpus..", "lantern.eval..")
+                .check(CLASSES);
+    }
+
     @Test
     void indexDoesNotDependOnEval() {
         noClasses().that().resideInAPackage("lantern.index..")

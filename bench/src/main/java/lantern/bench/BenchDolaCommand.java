@@ -6,7 +6,7 @@ import lantern.cli.DataOption;
 import lantern.core.Models;
 import lantern.train.BrownSplit;
 import lantern.subject.decoder.DecoderModel;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 import lantern.subject.dola.DolaEvaluation;
 import lantern.subject.dola.DolaGenerator;
 import lantern.subject.dola.DolaLayers;

@@ -4,7 +4,7 @@ import lantern.api.generate.GenerateRequest;
 import lantern.api.generate.GenerationResult;
 import lantern.errors.InvalidInputException;
 import lantern.subject.EncoderModel;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 import lantern.subject.dola.DolaGenerator;
 
 import java.util.NoSuchElementException;

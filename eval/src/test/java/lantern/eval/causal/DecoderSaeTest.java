@@ -9,7 +9,7 @@ import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.Generator;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 import lantern.subject.decoder.TinyModels;
 import lantern.subject.sae.HookActivationCollector;
 import lantern.subject.sae.Sae;
@@ -107,7 +107,7 @@ class DecoderSaeTest {
             long[] ids = Generator.promptIds(m, "the cat");
             var plan = planner.plan(List.of(InterventionSpec.clampSae(m.info().id() + "/0/" + kind + "/3", 200f)));
             assertThat(plan.get(0).hook()).isEqualTo(hook);
-            GenerationSteering.Result g = GenerationSteering.run(m, "the cat", ids, plan, planner.hooks(plan), Sampling.greedy(6), 3);
+            lantern.api.causal.GenerationSteeringResult g = GenerationSteering.run(m, "the cat", ids, plan, planner.hooks(plan), Sampling.greedy(6), 3);
             assertThat(g.nextTokenKl()).isGreaterThan(0);
             var ablate = planner.plan(List.of(InterventionSpec.ablateSae(m.info().id() + "/0/" + kind + "/3")));
             assertThat(ablate.get(0).description()).contains("to 0.0");

@@ -15,7 +15,7 @@ import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Generation;
 import lantern.subject.decoder.Generator;
 import lantern.subject.decoder.Positions;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -9,7 +9,7 @@ import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.Generation;
 import lantern.subject.decoder.Generator;
 import lantern.subject.decoder.ReferenceDecoder;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 import lantern.subject.decoder.TinyModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

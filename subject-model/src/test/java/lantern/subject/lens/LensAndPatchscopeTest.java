@@ -77,7 +77,7 @@ class LensAndPatchscopeTest {
                 var req = new PatchscopeRequest(PROMPT, layer, 2, PROMPT, layer, 2, null, 8, 0f, false, 0);
                 PatchscopeResult patched = Patchscope.run(m, m, req);
                 var plain = Generator.withCache(m, Generator.promptIds(m, PROMPT),
-                        lantern.subject.decoder.Sampling.greedy(8), lantern.subject.Hooks.none());
+                        lantern.api.generate.Sampling.greedy(8), lantern.subject.Hooks.none());
                 assertThat(patched.generated()).isEqualTo(plain.text());
                 assertThat(patched.sourceToken()).isEqualTo("sat");
                 float[] p = LogitLens.softmax(plain.firstLogits());

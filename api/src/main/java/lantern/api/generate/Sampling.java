@@ -1,4 +1,4 @@
-package lantern.subject.decoder;
+package lantern.api.generate;
 
 import lantern.errors.InvalidInputException;
 
@@ -31,7 +31,7 @@ public record Sampling(int maxTokens, float temperature, float topP, long seed) 
         return best;
     }
 
-    long pick(float[] logits, Random random) {
+    public long pick(float[] logits, Random random) {
         if (temperature == 0) return argmax(logits);
         double max = Double.NEGATIVE_INFINITY;
         for (float l : logits) max = Math.max(max, l);
