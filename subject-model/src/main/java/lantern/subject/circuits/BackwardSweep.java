@@ -143,8 +143,8 @@ final class BackwardSweep {
      * <p>Only the part of the sweep that can be non-zero is computed: above the highest layer a target enters at, the
      * gradient is all zeros (nothing is injected yet), and past the last position a target reads at it stays zero (the
      * OV path carries gradient only from a query to keys at or before it). So the sweep starts at that layer, reads no
-     * sources before the first injection, and works on positions {@code 0..P} only; the values it skips are exact
-     * zeros, which the rows hold already.
+     * sources before the first injection, applies W_O^T to the injected vectors alone at the layer they enter, and
+     * works on positions {@code 0..P} only; the values it skips are exact zeros, which the rows hold already.
      */
     void sweep(List<Target> targets, int cols, float[][] out) {
         int n = targets.size();
@@ -159,9 +159,15 @@ final class BackwardSweep {
             NDArray g = s.zeros(new Shape(tp, n, d));
             boolean live = inject(s, g, targets, Integer.MAX_VALUE, t - 1, tp);
             for (int l = top; l >= 0; l--) {
-                if (live) readSources(g, l, out, s, tp);
-                live |= inject(s, g, targets, l, -1, tp);
-                if (live) attentionBack(l, g, s, tp);
+                if (live) {
+                    readSources(g, l, out, s, tp);
+                    inject(s, g, targets, l, -1, tp);
+                    attentionBack(l, g, s, tp, outputHeads(l, g, tp));
+                } else if (inject(s, g, targets, l, -1, tp)) {
+                    // the first injection: g holds only the injected rows, so W_O^T is applied to those alone
+                    live = true;
+                    attentionBack(l, g, s, tp, outputHeadsOfInjected(l, targets, s, tp));
+                }
             }
             float[] tok = g.matMul(cut(tokens, tp, s)).toFloatArray(); // [tp, n, 1]
             for (int p = 0; p < tp; p++) {
@@ -215,14 +221,44 @@ final class BackwardSweep {
         }
     }
 
+    /** {@code g · W_O^T} per head, {@code [H, Tq, n·hd]}. */
+    private NDArray outputHeads(int l, NDArray g, int tp) {
+        long n = g.getShape().get(1);
+        return g.matMul(outT[l]).reshape(tp, n, h, hd).transpose(2, 0, 1, 3).reshape(h, tp, n * hd);
+    }
+
+    /**
+     * {@link #outputHeads} when the gradient holds only the vectors just injected at layer {@code l} (one row and
+     * position per target, zeros elsewhere): the product of those vectors alone, placed at their rows.
+     */
+    private NDArray outputHeadsOfInjected(int l, List<Target> targets, NDManager s, int tp) {
+        int n = targets.size();
+        List<Integer> at = new ArrayList<>();
+        for (int i = 0; i < n; i++) if (targets.get(i).layer == l) at.add(i);
+        float[] v = new float[at.size() * d];
+        for (int j = 0; j < at.size(); j++) System.arraycopy(targets.get(at.get(j)).vector, 0, v, j * d, d);
+        float[] small;
+        try (NDArray vs = s.create(v, new Shape(at.size(), d)); NDArray p = vs.matMul(outT[l])) {
+            small = p.toFloatArray();  // [k, H·hd]
+        }
+        float[] y = new float[h * tp * n * hd];
+        for (int j = 0; j < at.size(); j++) {
+            int i = at.get(j);
+            int pos = targets.get(i).pos;
+            for (int head = 0; head < h; head++) {
+                System.arraycopy(small, (j * h + head) * hd, y, ((head * tp + pos) * n + i) * hd, hd);
+            }
+        }
+        return s.create(y, new Shape(h, tp, (long) n * hd));
+    }
+
     /**
      * From the gradient at {@code resid_mid[l]} to the gradient at {@code resid_pre[l]}, in place: the residual path
-     * plus the frozen attention's OV path, back through the frozen ln1 (folded into the pattern and the value matrix).
+     * plus the frozen attention's OV path, back through the frozen ln1 (folded into the pattern and the value matrix);
+     * {@code y} is {@code g · W_O^T} per head.
      */
-    private void attentionBack(int l, NDArray g, NDManager s, int tp) {
+    private void attentionBack(int l, NDArray g, NDManager s, int tp, NDArray y) {
         long n = g.getShape().get(1);
-        NDArray y = g.matMul(outT[l])                                                   // [tp, n, H·hd]
-                .reshape(tp, n, h, hd).transpose(2, 0, 1, 3).reshape(h, tp, n * hd);    // [H, Tq, n·hd]
         NDArray pt = patternT[l];
         if (tp < t) {
             pt = pt.get(new NDIndex(":, :{}, :{}", tp, tp));
