@@ -177,14 +177,26 @@ public final class Attribution {
         return throughNorm(col, r.norm2Gain(f.layer()), sigma);
     }
 
+    private float[] unembedMean;
+
+    /** The unembedding's mean over the vocabulary, once per graph (a pass over all of W_U). */
+    private float[] unembedMean() {
+        if (unembedMean == null) {
+            try (NDArray mu = r.model.weights().unembed().mean(new int[]{1})) {
+                unembedMean = mu.toFloatArray();
+            }
+        }
+        return unembedMean;
+    }
+
     /** A logit's read vector at the final residual: the unembedding column minus the vocabulary mean, through the frozen final norm. */
     float[] logitVector(int token) {
         NDArray u = r.model.weights().unembed();
-        float[] col, mean;
-        try (NDArray c1 = u.get(new NDIndex(":, {}", token)); NDArray mu = u.mean(new int[]{1})) {  // not left on the weights' manager
+        float[] col;
+        try (NDArray c1 = u.get(new NDIndex(":, {}", token))) {  // not left on the weights' manager
             col = c1.toFloatArray();
-            mean = mu.toFloatArray();
         }
+        float[] mean = unembedMean();
         for (int i = 0; i < d; i++) col[i] -= mean[i];
         float sigma = r.sigmaFinal.getFloat(t - 1, 0);
         return throughNorm(col, r.model.weights().normFinal().toFloatArray(), sigma);
