@@ -5,13 +5,13 @@ import jakarta.inject.Inject;
 import lantern.eval.audit.AuditRequest;
 import lantern.eval.audit.FeatureSpace;
 import lantern.eval.audit.LlmPrices;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureId;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureId;
+import lantern.collect.FeatureRecords;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.WindowText;
-import lantern.explainer.llm.Prompts;
+import lantern.llm.Prompts;
 
 import java.util.List;
 import java.util.Map;

@@ -10,10 +10,10 @@ import jakarta.inject.Inject;
 import lantern.eval.audit.AuditRequest;
 import lantern.eval.audit.FeatureResult;
 import lantern.eval.audit.FeatureTask;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureId;
-import lantern.explainer.FeatureRecords;
-import lantern.explainer.collect.StaleCollectionException;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureId;
+import lantern.collect.FeatureRecords;
+import lantern.collect.StaleCollectionException;
 import org.jboss.logging.Logger;
 
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import lantern.core.LanternConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import lantern.eval.causal.CausalScore;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.FeatureRecords;
 
 /**
  * The causal check of a collected feature over the app's models ({@link CausalCheck}): on MiniLM the change of

@@ -3,13 +3,13 @@ package lantern.service;
 import lantern.core.LanternConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.explainer.collect.HookedActivationSource;
-import lantern.explainer.collect.CheckpointPolicy;
-import lantern.explainer.collect.CollectOptions;
-import lantern.explainer.collect.CollectionRun;
-import lantern.explainer.collect.Manifest;
-import lantern.explainer.collect.Progress;
-import lantern.explainer.corpus.Corpora;
+import lantern.collect.HookedActivationSource;
+import lantern.collect.CheckpointPolicy;
+import lantern.collect.CollectOptions;
+import lantern.collect.CollectionRun;
+import lantern.collect.Manifest;
+import lantern.collect.Progress;
+import lantern.corpus.Corpora;
 import lantern.subject.HookedModel;
 import org.jboss.logging.Logger;
 
@@ -92,7 +92,7 @@ public class CollectionService {
     }
 
     /** Sequences of 64 tokens, or of the model's whole context when it is shorter. */
-    private CollectionRun collection(lantern.explainer.corpus.Corpus corpus, String name, CollectOptions opt, long maxTokens,
+    private CollectionRun collection(lantern.corpus.Corpus corpus, String name, CollectOptions opt, long maxTokens,
                                      HookedModel model) {
         return new CollectionRun(corpus, name, opt, maxTokens, Math.min(64, model.info().contextLength()))
                 .withCheckpoints(CheckpointPolicy.everySeconds(config.collect().checkpointSeconds()));
@@ -101,7 +101,7 @@ public class CollectionService {
     /** The corpus a model is collected over unless one is named: chinese-poetry for a Chinese encoder, else Brown. */
     public static String defaultCorpus(String modelId) {
         boolean chinese = lantern.subject.bert.EmbeddedEncoder.byId(modelId).map(e -> e.language().equals("zh")).orElse(false);
-        return chinese ? lantern.explainer.corpus.ChinesePoetryCorpus.NAME : "brown";
+        return chinese ? lantern.corpus.ChinesePoetryCorpus.NAME : "brown";
     }
 
     private static String layersName(int[] layers) {

@@ -5,15 +5,15 @@ import lantern.errors.NotFoundException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.explainer.FeatureId;
-import lantern.explainer.FeatureRecordSource;
-import lantern.explainer.FeatureRecords;
-import lantern.explainer.collect.ActivationStore;
-import lantern.explainer.collect.Manifest;
-import lantern.explainer.collect.SaeCollectionCheck;
-import lantern.explainer.collect.StaleCollectionException;
-import lantern.explainer.collect.StoredCollection;
-import lantern.explainer.collect.StoredFeatureRecords;
+import lantern.collect.FeatureId;
+import lantern.collect.FeatureRecordSource;
+import lantern.collect.FeatureRecords;
+import lantern.collect.ActivationStore;
+import lantern.collect.Manifest;
+import lantern.collect.SaeCollectionCheck;
+import lantern.collect.StaleCollectionException;
+import lantern.collect.StoredCollection;
+import lantern.collect.StoredFeatureRecords;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

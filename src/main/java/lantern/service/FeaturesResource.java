@@ -11,9 +11,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureId;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureId;
+import lantern.collect.FeatureRecords;
 
 import java.util.List;
 

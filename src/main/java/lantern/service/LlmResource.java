@@ -6,7 +6,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import lantern.explainer.llm.LlmProbe;
+import lantern.llm.LlmProbe;
 
 /** {@code GET /api/llm}: probes the configured LLM server (two small calls) and says which simulators will work. */
 @Path("/api/llm")

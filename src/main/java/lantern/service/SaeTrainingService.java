@@ -1,6 +1,6 @@
 package lantern.service;
 
-import lantern.explainer.train.SaeText;
+import lantern.train.SaeText;
 import ai.djl.ndarray.NDManager;
 import jakarta.enterprise.context.ApplicationScoped;
 import lantern.subject.EncoderModel;
@@ -13,9 +13,9 @@ import lantern.subject.sae.SaeLensFormat;
 import lantern.subject.sae.SaeMetrics;
 import lantern.subject.sae.SaeEvaluator;
 import lantern.subject.sae.SaeStore;
-import lantern.subject.sae.SaeTrainer;
-import lantern.subject.sae.SaeTrainingListener;
-import lantern.subject.sae.SaeTrainingOptions;
+import lantern.train.SaeTrainer;
+import lantern.train.SaeTrainingListener;
+import lantern.train.SaeTrainingOptions;
 import lantern.subject.sae.TokenActivations;
 
 import java.io.IOException;

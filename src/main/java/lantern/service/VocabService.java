@@ -2,7 +2,7 @@ package lantern.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.explainer.FeatureId;
+import lantern.collect.FeatureId;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.OutputVocab;

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * Dependencies point one way: app (service) → core → eval → explainer → subject, eval → index → subject. Since the rooms
- * became Maven modules (pom.xml) the compiler enforces these arrows; the rules stay as their documentation.
+ * Dependencies point one way: app (service) → core → eval → explainer → training → collection → subject → errors;
+ * explainer → llm → errors; eval → index → subject. Since the rooms became Maven modules (pom.xml) the compiler
+ * enforces these arrows; the rules stay as their documentation.
  */
 class ArchitectureTest {
     static final JavaClasses CLASSES = new ClassFileImporter()
@@ -21,8 +22,33 @@ class ArchitectureTest {
 
     @Test
     void subjectImportsNothingOfOurs() {
-        noClasses().that().resideInAPackage("lantern.subject..")
-                .should().dependOnClassesThat().resideInAnyPackage("lantern.explainer..", "lantern.eval..", "lantern.index..", "lantern.core..", "lantern.service..")
+        noClasses().that().resideInAnyPackage("lantern.subject..", "lantern.errors..")
+                .should().dependOnClassesThat().resideInAnyPackage("lantern.collect..", "lantern.corpus..", "lantern.train..",
+                        "lantern.llm..", "lantern.explainer..", "lantern.eval..", "lantern.index..", "lantern.core..", "lantern.service..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theLlmClientKnowsNothingOfModelsOrFeatures() {
+        noClasses().that().resideInAPackage("lantern.llm..")
+                .should().dependOnClassesThat().resideInAnyPackage("lantern.subject..", "lantern.collect..", "lantern.corpus..",
+                        "lantern.train..", "lantern.explainer..", "lantern.eval..", "lantern.index..", "lantern.core..", "lantern.service..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void collectionDependsOnlyOnSubjectModels() {
+        noClasses().that().resideInAnyPackage("lantern.collect..", "lantern.corpus..")
+                .should().dependOnClassesThat().resideInAnyPackage("lantern.train..", "lantern.llm..", "lantern.explainer..",
+                        "lantern.eval..", "lantern.index..", "lantern.core..", "lantern.service..")
+                .check(CLASSES);
+    }
+
+    @Test
+    void trainingDependsOnlyOnSubjectModelsAndCollection() {
+        noClasses().that().resideInAPackage("lantern.train..")
+                .should().dependOnClassesThat().resideInAnyPackage("lantern.llm..", "lantern.explainer..", "lantern.eval..",
+                        "lantern.index..", "lantern.core..", "lantern.service..")
                 .check(CLASSES);
     }
 

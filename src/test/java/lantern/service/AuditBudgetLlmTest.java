@@ -12,9 +12,9 @@ import lantern.eval.audit.FeatureSpace;
 import lantern.eval.audit.FeatureTask;
 import lantern.eval.audit.JobState;
 import lantern.eval.audit.LlmPrices;
-import lantern.explainer.FeatureRecords;
-import lantern.explainer.llm.LlmSettings;
-import lantern.explainer.testing.Records;
+import lantern.collect.FeatureRecords;
+import lantern.llm.LlmSettings;
+import lantern.collect.testing.Records;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -55,7 +55,7 @@ class DolaKnowledgeBrowserTest {
         Files.createDirectories(DATA.resolve("corpora"));
         Path brown = DATA.resolve("corpora/brown");
         if (!Files.exists(brown)) Files.createSymbolicLink(brown, Path.of("lantern-data/corpora/brown").toAbsolutePath());
-        if (lantern.explainer.collect.ActivationStore.list(DATA).stream().noneMatch(m -> m.model().equals(MODEL))) {
+        if (lantern.collect.ActivationStore.list(DATA).stream().noneMatch(m -> m.model().equals(MODEL))) {
             collections.run(models.hooked(MODEL), new int[]{0}, 400, p -> { });
         }
         if (browser == null) {

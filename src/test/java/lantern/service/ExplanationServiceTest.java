@@ -8,12 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import lantern.eval.score.OnnxMiniLm;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.FeatureRecords;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.Rule;
-import lantern.explainer.llm.LlmNotConfiguredException;
-import lantern.explainer.llm.LlmSettings;
-import lantern.explainer.testing.Records;
+import lantern.llm.LlmNotConfiguredException;
+import lantern.llm.LlmSettings;
+import lantern.collect.testing.Records;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,7 +88,7 @@ class ExplanationServiceTest {
     @Test
     void historiesStoredBeforeTheCausalScoreStillLoadAndNewOnesKeepIt() throws Exception {
         var store = new ExplanationStore(data);
-        var id = lantern.explainer.FeatureId.parse("minilm-l6/3/sae-resid_post-k32/77");
+        var id = lantern.collect.FeatureId.parse("minilm-l6/3/sae-resid_post-k32/77");
         Files.createDirectories(store.file(id).getParent());
         Files.writeString(store.file(id), """
                 [ {

@@ -7,10 +7,10 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
 import lantern.core.OutputSideScore;
-import lantern.explainer.FeatureRecords;
-import lantern.explainer.llm.LlmSettings;
-import lantern.explainer.llm.Prompts;
-import lantern.explainer.testing.Records;
+import lantern.collect.FeatureRecords;
+import lantern.llm.LlmSettings;
+import lantern.llm.Prompts;
+import lantern.collect.testing.Records;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,9 @@
 package lantern.service;
 
-import lantern.explainer.collect.CollectOptions;
-import lantern.explainer.collect.CollectionRun;
-import lantern.explainer.collect.StoredCollection;
-import lantern.explainer.corpus.BrownCorpus;
+import lantern.collect.CollectOptions;
+import lantern.collect.CollectionRun;
+import lantern.collect.StoredCollection;
+import lantern.corpus.BrownCorpus;
 import lantern.subject.HookedModel;
 
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package lantern.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import lantern.subject.sae.SaeArchitecture;
-import lantern.subject.sae.SaeTrainingOptions;
+import lantern.train.SaeTrainingOptions;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -2,7 +2,7 @@ package lantern.bench;
 
 import lantern.cli.DataOption;
 import lantern.eval.bench.ChineseFaithfulnessBench;
-import lantern.explainer.collect.StoredCollection;
+import lantern.collect.StoredCollection;
 import lantern.explainer.explain.RecordSplitter;
 import picocli.CommandLine;
 

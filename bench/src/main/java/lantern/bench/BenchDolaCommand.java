@@ -4,7 +4,7 @@ import lantern.cli.DecoderCli;
 import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
 import lantern.core.Models;
-import lantern.explainer.train.BrownSplit;
+import lantern.train.BrownSplit;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Sampling;
 import lantern.subject.dola.DolaEvaluation;

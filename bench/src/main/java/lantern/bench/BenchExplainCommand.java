@@ -1,14 +1,14 @@
 package lantern.bench;
 
 import lantern.cli.DataOption;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureId;
-import lantern.explainer.FeatureRecords;
-import lantern.explainer.FeatureStats;
-import lantern.explainer.corpus.BrownCorpus;
-import lantern.explainer.corpus.Sentence;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureId;
+import lantern.collect.FeatureRecords;
+import lantern.collect.FeatureStats;
+import lantern.corpus.BrownCorpus;
+import lantern.corpus.Sentence;
 import lantern.explainer.explain.RecordSplitter;
-import lantern.explainer.llm.LlmSettings;
+import lantern.llm.LlmSettings;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
 import picocli.CommandLine;

@@ -6,14 +6,14 @@ import ai.djl.ndarray.NDManager;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import ai.djl.ndarray.NDArray;
-import lantern.explainer.collect.ActivationCollector;
-import lantern.explainer.collect.ActivationSource;
-import lantern.explainer.collect.HookedActivationSource;
-import lantern.explainer.collect.Chunker;
-import lantern.explainer.collect.CollectOptions;
-import lantern.explainer.collect.ForwardingActivationSource;
-import lantern.explainer.collect.TokenStream;
-import lantern.explainer.corpus.Corpora;
+import lantern.collect.ActivationCollector;
+import lantern.collect.ActivationSource;
+import lantern.collect.HookedActivationSource;
+import lantern.collect.Chunker;
+import lantern.collect.CollectOptions;
+import lantern.collect.ForwardingActivationSource;
+import lantern.collect.TokenStream;
+import lantern.corpus.Corpora;
 import lantern.subject.Hooks;
 import lantern.subject.HookedModel;
 import picocli.CommandLine;
@@ -130,7 +130,7 @@ public class BenchForwardCommand implements Callable<Integer> {
     }
 
     private void runForward(HookedModel model, TokenStream stream) {
-        for (int[] seqs : lantern.explainer.collect.CollectionPlan.batchesByLength(stream, batchSize)) {
+        for (int[] seqs : lantern.collect.CollectionPlan.batchesByLength(stream, batchSize)) {
             int count = seqs.length;
             int t = 0;
             long[][] rows = new long[count][];

@@ -4,7 +4,7 @@ import lantern.cli.DataOption;
 import lantern.eval.audit.AuditEntries;
 import lantern.eval.audit.ProgressEntry;
 import lantern.eval.audit.ScoreIntervals;
-import lantern.explainer.corpus.BrownCorpus;
+import lantern.corpus.BrownCorpus;
 import lantern.explainer.explain.ClassLabelCheck;
 import picocli.CommandLine;
 

@@ -1,10 +1,10 @@
 package lantern.bench;
 
-import lantern.explainer.collect.ActivationCollector;
-import lantern.explainer.collect.CollectOptions;
-import lantern.explainer.collect.CollectionResult;
-import lantern.explainer.collect.HookedActivationSource;
-import lantern.explainer.collect.TokenStream;
+import lantern.collect.ActivationCollector;
+import lantern.collect.CollectOptions;
+import lantern.collect.CollectionResult;
+import lantern.collect.HookedActivationSource;
+import lantern.collect.TokenStream;
 import lantern.subject.HookedModel;
 
 /**

@@ -6,7 +6,7 @@ import lantern.core.LayerSpec;
 import lantern.core.Models;
 import lantern.eval.selfreport.SelfReportBench;
 import lantern.eval.selfreport.SelfReportBench.Target;
-import lantern.explainer.train.VerbalizerData;
+import lantern.train.VerbalizerData;
 import lantern.subject.HookNames;
 import lantern.subject.HookedModel;
 import lantern.subject.decoder.DecoderModel;

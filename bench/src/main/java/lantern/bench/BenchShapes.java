@@ -1,6 +1,6 @@
 package lantern.bench;
 
-import lantern.explainer.collect.TokenStream;
+import lantern.collect.TokenStream;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.RandomGpt2;

@@ -1,6 +1,6 @@
 package lantern.cli;
 
-import lantern.explainer.collect.Progress;
+import lantern.collect.Progress;
 
 import java.io.PrintStream;
 import java.util.Locale;

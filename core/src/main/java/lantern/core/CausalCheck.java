@@ -6,7 +6,7 @@ import lantern.eval.causal.CausalScorer;
 import lantern.eval.causal.DecoderCausalScorer;
 import lantern.eval.causal.DirectionStore;
 import lantern.eval.causal.InterventionPlanner;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.FeatureRecords;
 import lantern.subject.EncoderModel;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;

@@ -1,13 +1,13 @@
 package lantern.core;
 
 import lantern.eval.sae.SaeActivationSource;
-import lantern.explainer.collect.CheckpointPolicy;
-import lantern.explainer.collect.CollectOptions;
-import lantern.explainer.collect.CollectionRun;
-import lantern.explainer.collect.HookedActivationSource;
-import lantern.explainer.collect.Progress;
-import lantern.explainer.corpus.Corpora;
-import lantern.explainer.corpus.Corpus;
+import lantern.collect.CheckpointPolicy;
+import lantern.collect.CollectOptions;
+import lantern.collect.CollectionRun;
+import lantern.collect.HookedActivationSource;
+import lantern.collect.Progress;
+import lantern.corpus.Corpora;
+import lantern.corpus.Corpus;
 import lantern.subject.HookedModel;
 import lantern.subject.sae.SaeStore;
 import lantern.subject.transcoder.FeatureDictionaries;

@@ -1,8 +1,8 @@
 package lantern.core;
 
 import lantern.eval.causal.CausalScore;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureRecords;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -1,7 +1,7 @@
 package lantern.core;
 
 import lantern.explainer.explain.Rule;
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmUsage;
 
 /**
  * One stored, scored explanation, exactly as the REST API returns it:

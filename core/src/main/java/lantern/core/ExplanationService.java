@@ -13,8 +13,8 @@ import lantern.eval.score.LlmJudges;
 import lantern.eval.score.LlmDetector;
 import lantern.eval.score.SimulationScorer;
 import lantern.eval.score.StatisticalDetector;
-import lantern.explainer.FeatureId;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.FeatureId;
+import lantern.collect.FeatureRecords;
 import lantern.explainer.explain.Explainer;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.HypothesisParser;
@@ -23,10 +23,10 @@ import lantern.explainer.explain.LlmExplainer;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.StatisticalExplainer;
-import lantern.explainer.llm.LlmClient;
-import lantern.explainer.llm.LlmNotConfiguredException;
-import lantern.explainer.llm.LlmSettings;
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmClient;
+import lantern.llm.LlmNotConfiguredException;
+import lantern.llm.LlmSettings;
+import lantern.llm.LlmUsage;
 import lantern.explainer.simulate.LlmJsonSimulator;
 import lantern.explainer.simulate.LlmLogprobSimulator;
 import lantern.explainer.simulate.Simulator;
@@ -315,13 +315,13 @@ public final class ExplanationService {
     }
 
     /** What the configured LLM server turned out to accept so far; empty without an LLM. */
-    public Optional<lantern.explainer.llm.ServerCapabilities> llmCapabilities() {
+    public Optional<lantern.llm.ServerCapabilities> llmCapabilities() {
         return Optional.ofNullable(llm).map(LlmClient::capabilities);
     }
 
     /** Probes the configured LLM server once: what it accepts and which simulators will work ({@code GET /api/llm}). */
-    public lantern.explainer.llm.LlmProbe.Report checkLlm() {
-        return lantern.explainer.llm.LlmProbe.probe(requireLlm().settings());
+    public lantern.llm.LlmProbe.Report checkLlm() {
+        return lantern.llm.LlmProbe.probe(requireLlm().settings());
     }
 
     private Explainer explainerFor(String name, OutputSideScore output) {

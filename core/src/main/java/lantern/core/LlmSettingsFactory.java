@@ -1,7 +1,7 @@
 package lantern.core;
 
-import lantern.explainer.llm.LlmProvider;
-import lantern.explainer.llm.LlmSettings;
+import lantern.llm.LlmProvider;
+import lantern.llm.LlmSettings;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 import java.util.Map;

@@ -1,6 +1,6 @@
 package lantern.spark;
 
-import lantern.explainer.collect.ActivationStore;
+import lantern.collect.ActivationStore;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

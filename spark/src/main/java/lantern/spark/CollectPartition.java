@@ -1,11 +1,11 @@
 package lantern.spark;
 
-import lantern.explainer.collect.ActivationCollector;
-import lantern.explainer.collect.CollectOptions;
-import lantern.explainer.collect.CollectionPlan;
-import lantern.explainer.collect.CollectorState;
-import lantern.explainer.collect.HookedActivationSource;
-import lantern.explainer.collect.TokenStream;
+import lantern.collect.ActivationCollector;
+import lantern.collect.CollectOptions;
+import lantern.collect.CollectionPlan;
+import lantern.collect.CollectorState;
+import lantern.collect.HookedActivationSource;
+import lantern.collect.TokenStream;
 import lantern.subject.HookedModel;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.api.java.function.Function2;

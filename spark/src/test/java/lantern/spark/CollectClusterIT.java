@@ -2,7 +2,7 @@ package lantern.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.explainer.collect.CollectOptions;
+import lantern.collect.CollectOptions;
 import lantern.subject.HookedModel;
 import lantern.subject.bert.MiniLm;
 import org.apache.spark.api.java.JavaSparkContext;

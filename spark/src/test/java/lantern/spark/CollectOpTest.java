@@ -2,11 +2,11 @@ package lantern.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.explainer.collect.ActivationCollector;
-import lantern.explainer.collect.Chunker;
-import lantern.explainer.collect.CollectOptions;
-import lantern.explainer.collect.CollectionPlan;
-import lantern.explainer.corpus.Corpora;
+import lantern.collect.ActivationCollector;
+import lantern.collect.Chunker;
+import lantern.collect.CollectOptions;
+import lantern.collect.CollectionPlan;
+import lantern.corpus.Corpora;
 import lantern.subject.HookedModel;
 import lantern.subject.bert.MiniLm;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -53,7 +53,7 @@ class CollectOpTest {
     void rangesCoverEveryBatchOnceInContiguousNonEmptyParts() {
         try (HookedModel m = MiniLm.load()) {
             var stream = Chunker.forModel(m, 64).chunk(Corpora.open("brown", TestPaths.repo().resolve("lantern-data")), 4000);
-            CollectionPlan plan = new ActivationCollector(new lantern.explainer.collect.HookedActivationSource(m),
+            CollectionPlan plan = new ActivationCollector(new lantern.collect.HookedActivationSource(m),
                     CollectOptions.defaults().withBatchSize(4)).plan(stream);
             for (int parts : new int[] {1, 2, 3, 7, plan.batchCount(), plan.batchCount() + 5}) {
                 List<int[]> ranges = CollectOp.ranges(plan, parts);

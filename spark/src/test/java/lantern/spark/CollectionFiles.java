@@ -2,10 +2,10 @@ package lantern.spark;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import lantern.explainer.collect.CheckpointPolicy;
-import lantern.explainer.collect.CollectOptions;
-import lantern.explainer.collect.CollectionRun;
-import lantern.explainer.corpus.Corpora;
+import lantern.collect.CheckpointPolicy;
+import lantern.collect.CollectOptions;
+import lantern.collect.CollectionRun;
+import lantern.corpus.Corpora;
 import lantern.subject.HookedModel;
 
 import java.io.IOException;

@@ -4,7 +4,7 @@ import lantern.cli.DataOption;
 
 import jakarta.inject.Inject;
 import lantern.eval.causal.CausalScore;
-import lantern.explainer.FeatureId;
+import lantern.collect.FeatureId;
 import lantern.service.FeatureRecordsService;
 import lantern.service.CausalService;
 import picocli.CommandLine;

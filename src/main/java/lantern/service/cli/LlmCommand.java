@@ -2,9 +2,9 @@ package lantern.service.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import lantern.explainer.llm.LlmNotConfiguredException;
-import lantern.explainer.llm.LlmProbe;
-import lantern.explainer.llm.LlmSettings;
+import lantern.llm.LlmNotConfiguredException;
+import lantern.llm.LlmProbe;
+import lantern.llm.LlmSettings;
 import lantern.core.LlmSettingsFactory;
 import picocli.CommandLine;
 

@@ -7,9 +7,9 @@ import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
 import lantern.eval.audit.AuditRequest;
 import lantern.eval.audit.AuditStatus;
-import lantern.explainer.collect.Chunker;
-import lantern.explainer.collect.Manifest;
-import lantern.explainer.corpus.Corpora;
+import lantern.collect.Chunker;
+import lantern.collect.Manifest;
+import lantern.corpus.Corpora;
 import lantern.service.AuditService;
 import lantern.service.CollectionService;
 import lantern.service.FeatureRecordsService;
@@ -81,7 +81,7 @@ public class QuickstartCommand implements Callable<Integer> {
         }
         var model = models.hooked(modelId);
         String corpus = corpusName != null ? corpusName : CollectionService.defaultCorpus(modelId);
-        boolean chinese = corpus.equals(lantern.explainer.corpus.ChinesePoetryCorpus.NAME);
+        boolean chinese = corpus.equals(lantern.corpus.ChinesePoetryCorpus.NAME);
         int layers = model.info().layers();
         // Reuse a collection of every layer over at least the Brown tokens asked for (the chunker stops on a sentence
         // boundary, so "as many" is what chunking the same budget gives; chunked only when there is one to compare).

@@ -11,7 +11,7 @@ import lantern.subject.sae.SaeLensFormat;
 import lantern.subject.sae.SaeMetrics;
 import lantern.subject.sae.SaeStore;
 import lantern.subject.sae.TokenActivations;
-import lantern.explainer.train.SaeText;
+import lantern.train.SaeText;
 import picocli.CommandLine;
 
 import java.nio.file.Path;

@@ -8,7 +8,7 @@ import lantern.service.SaeTrainingService;
 import lantern.subject.EncoderModel;
 import lantern.subject.HookedModel;
 import lantern.subject.sae.SaeArchitecture;
-import lantern.subject.sae.SaeTrainingOptions;
+import lantern.train.SaeTrainingOptions;
 import picocli.CommandLine;
 
 import java.nio.file.Path;

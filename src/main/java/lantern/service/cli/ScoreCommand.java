@@ -2,7 +2,7 @@ package lantern.service.cli;
 
 
 import lantern.eval.causal.CausalScore;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.FeatureRecords;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
 import picocli.CommandLine;

@@ -1,13 +1,13 @@
 package lantern.service.cli;
 
 import lantern.cli.DataOption;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureId;
-import lantern.explainer.FeatureRecords;
-import lantern.explainer.FeatureStats;
-import lantern.explainer.collect.ActivationStore;
-import lantern.explainer.collect.Manifest;
-import lantern.explainer.collect.StoredCollection;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureId;
+import lantern.collect.FeatureRecords;
+import lantern.collect.FeatureStats;
+import lantern.collect.ActivationStore;
+import lantern.collect.Manifest;
+import lantern.collect.StoredCollection;
 import picocli.CommandLine;
 
 import java.io.PrintStream;

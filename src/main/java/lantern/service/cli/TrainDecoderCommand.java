@@ -2,9 +2,9 @@ package lantern.service.cli;
 
 import lantern.cli.DecoderCli;
 import lantern.cli.DataOption;
-import lantern.explainer.train.DecoderTrainingRun;
-import lantern.subject.train.DecoderTrainer;
-import lantern.subject.train.TrainConfig;
+import lantern.train.DecoderTrainingRun;
+import lantern.train.DecoderTrainer;
+import lantern.train.TrainConfig;
 import picocli.CommandLine;
 
 import java.nio.file.Path;

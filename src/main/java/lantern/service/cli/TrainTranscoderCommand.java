@@ -9,7 +9,7 @@ import lantern.core.Models;
 import lantern.service.TranscoderTrainingService;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.sae.SaeArchitecture;
-import lantern.subject.sae.SaeTrainingOptions;
+import lantern.train.SaeTrainingOptions;
 import picocli.CommandLine;
 
 import java.util.List;

@@ -2,8 +2,8 @@ package lantern.service.cli;
 
 import lantern.cli.DataOption;
 import lantern.core.Models;
-import lantern.explainer.train.VerbalizerData;
-import lantern.explainer.train.VerbalizerTrainingRun;
+import lantern.train.VerbalizerData;
+import lantern.train.VerbalizerTrainingRun;
 import lantern.subject.HookedModel;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
@@ -12,8 +12,8 @@ import lantern.subject.selfreport.StateReader;
 import lantern.subject.selfreport.VerbalizerNames;
 import lantern.subject.selfreport.VerbalizerSpec;
 import lantern.subject.selfreport.Verbalizers;
-import lantern.subject.train.DecoderTrainer;
-import lantern.subject.train.VerbalizerTrainer;
+import lantern.train.DecoderTrainer;
+import lantern.train.VerbalizerTrainer;
 import picocli.CommandLine;
 
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package lantern.service.cli;
 
-import lantern.explainer.train.DecoderTrainingRun;
-import lantern.subject.train.DecoderTrainer;
+import lantern.train.DecoderTrainingRun;
+import lantern.train.DecoderTrainer;
 
 /**
  * The one-line progress of a training run on stderr (step, loss, learning rate, rate, ETA), redrawn at most once a

@@ -5,7 +5,7 @@ import lantern.core.spark.ExplainTask;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import lantern.explainer.collect.Progress;
+import lantern.collect.Progress;
 
 import java.nio.file.Path;
 import java.util.function.Consumer;

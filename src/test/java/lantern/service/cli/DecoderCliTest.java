@@ -36,7 +36,7 @@ class DecoderCliTest {
         String promotes = shown.substring(shown.indexOf("promotes ("));
         assertThat(promotes.lines().skip(1).findFirst().orElseThrow()).startsWith("  ' the' +");
         // sequences start with GPT-2's BOS, and every window reads as the Brown text it was cut from
-        var collection = lantern.explainer.collect.StoredCollection.open(dir, "tiny-gpt2", "brown");
+        var collection = lantern.collect.StoredCollection.open(dir, "tiny-gpt2", "brown");
         assertThat(collection.manifest().model()).isEqualTo("tiny-gpt2");
         var stream = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(dir.resolve("activations/tiny-gpt2/brown/stream.json").toFile());
@@ -90,7 +90,7 @@ class DecoderCliTest {
 
     /** The first Brown documents as the chunker reads them: sentences joined by single spaces. */
     static String brownText(int sentences) {
-        try (var docs = new lantern.explainer.corpus.BrownCorpus(Path.of("lantern-data/corpora/brown")).documents()) {
+        try (var docs = new lantern.corpus.BrownCorpus(Path.of("lantern-data/corpora/brown")).documents()) {
             return docs.flatMap(d -> d.sentences().stream()).limit(sentences)
                     .map(x -> x.text().text()).collect(java.util.stream.Collectors.joining(" "));
         }

@@ -1,10 +1,10 @@
 package lantern.service.cli;
 
 import lantern.bench.BenchExplainCommand;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.FeatureRecords;
 import lantern.explainer.openai.NeuronRecordJson;
-import lantern.explainer.testing.BrownWindows;
-import lantern.explainer.testing.Records;
+import lantern.collect.testing.BrownWindows;
+import lantern.collect.testing.Records;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;

@@ -1,8 +1,8 @@
 package lantern.service.cli;
 
 import lantern.bench.BenchFaithfulnessCommand;
-import lantern.explainer.train.VerbalizerFixture;
-import lantern.explainer.train.VerbalizerTrainingRun;
+import lantern.train.VerbalizerFixture;
+import lantern.train.VerbalizerTrainingRun;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderRegistry;
 import lantern.subject.selfreport.Pool;

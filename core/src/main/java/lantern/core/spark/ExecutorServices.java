@@ -1,7 +1,7 @@
 package lantern.core.spark;
 
-import lantern.explainer.FeatureRecords;
-import lantern.explainer.llm.LlmSettings;
+import lantern.collect.FeatureRecords;
+import lantern.llm.LlmSettings;
 import lantern.core.CausalCheck;
 import lantern.core.ExplainFeature;
 import lantern.core.ExplanationResult;

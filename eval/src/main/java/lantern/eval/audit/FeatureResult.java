@@ -3,7 +3,7 @@ package lantern.eval.audit;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmUsage;
 
 import java.util.List;
 

@@ -104,10 +104,10 @@ public final class HtmlReport {
     static String promotes(FeatureResult.Output o) {
         if (o == null) return "–";
         // control characters (byte tokens) shown escaped, as prompts show them
-        String tokens = o.promotes().stream().limit(5).map(t -> "'" + lantern.explainer.llm.Prompts.showToken(t) + "'")
+        String tokens = o.promotes().stream().limit(5).map(t -> "'" + lantern.llm.Prompts.showToken(t) + "'")
                 .collect(java.util.stream.Collectors.joining(" · "));
         if (!o.named().isEmpty()) {
-            return "named: " + String.join(", ", o.named().stream().map(t -> "'" + lantern.explainer.llm.Prompts.showToken(t) + "'").toList())
+            return "named: " + String.join(", ", o.named().stream().map(t -> "'" + lantern.llm.Prompts.showToken(t) + "'").toList())
                     + " (of " + tokens + ")";
         }
         return tokens + (o.reason() == null ? "" : " (not named: " + o.reason() + ")");

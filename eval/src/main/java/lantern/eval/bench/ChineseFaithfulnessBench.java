@@ -2,9 +2,9 @@ package lantern.eval.bench;
 
 import lantern.eval.score.RocAuc;
 import lantern.eval.score.SimulationScorer;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureRecords;
-import lantern.explainer.corpus.ChineseText;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureRecords;
+import lantern.corpus.ChineseText;
 import lantern.explainer.explain.ChineseStatisticalExplainer;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;

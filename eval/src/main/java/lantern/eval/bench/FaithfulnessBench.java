@@ -2,15 +2,15 @@ package lantern.eval.bench;
 
 import lantern.eval.score.SimulationScorer;
 import lantern.eval.score.RocAuc;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureRecords;
-import lantern.explainer.corpus.TagFamilies;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureRecords;
+import lantern.corpus.TagFamilies;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.Rule;
 import lantern.explainer.explain.StatisticalExplainer;
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmUsage;
 import lantern.explainer.simulate.StatisticalSimulator;
 
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package lantern.eval.causal;
 
 import lantern.errors.InvalidInputException;
 
-import lantern.explainer.FeatureId;
+import lantern.collect.FeatureId;
 import lantern.subject.HookFunction;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;

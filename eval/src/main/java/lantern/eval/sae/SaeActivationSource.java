@@ -2,8 +2,8 @@ package lantern.eval.sae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import lantern.explainer.collect.ActivationSource;
-import lantern.explainer.collect.HookedActivationSource;
+import lantern.collect.ActivationSource;
+import lantern.collect.HookedActivationSource;
 import lantern.subject.Hooks;
 import lantern.subject.HookedModel;
 import lantern.subject.sae.SaeFeatureSource;

@@ -5,9 +5,9 @@ import ai.djl.ndarray.types.Shape;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeArchitecture;
 import lantern.subject.sae.SaeConfig;
-import lantern.subject.sae.SaeTrainer;
-import lantern.subject.sae.SaeTrainingListener;
-import lantern.subject.sae.SaeTrainingOptions;
+import lantern.train.SaeTrainer;
+import lantern.train.SaeTrainingListener;
+import lantern.train.SaeTrainingOptions;
 import lantern.subject.sae.SaeWeights;
 import lantern.subject.sae.TokenActivations;
 

@@ -3,9 +3,9 @@ package lantern.eval.sae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import lantern.explainer.corpus.BrownCorpus;
-import lantern.explainer.corpus.Document;
-import lantern.explainer.corpus.Sentence;
+import lantern.corpus.BrownCorpus;
+import lantern.corpus.Document;
+import lantern.corpus.Sentence;
 import lantern.subject.HookedModel;
 import lantern.subject.sae.Sae;
 
@@ -55,7 +55,7 @@ public final class TagProbingBench {
         BrownCorpus corpus = new BrownCorpus(dataDir.resolve("corpora/brown"));
         List<Document> docs = corpus.documents().toList();
         List<Document> train = new ArrayList<>(), held = new ArrayList<>();
-        for (int i = 0; i < docs.size(); i++) (lantern.explainer.train.BrownSplit.heldOut(i) ? held : train).add(docs.get(i));
+        for (int i = 0; i < docs.size(); i++) (lantern.train.BrownSplit.heldOut(i) ? held : train).add(docs.get(i));
         Collections.shuffle(train, new Random(o.seed()));
         Collections.shuffle(held, new Random(o.seed() + 1));
         progress.accept("collecting " + o.trainWords() + " training words at " + hooks);

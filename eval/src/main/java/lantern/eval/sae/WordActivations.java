@@ -2,7 +2,7 @@ package lantern.eval.sae;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import lantern.explainer.corpus.Sentence;
+import lantern.corpus.Sentence;
 import lantern.subject.Encoding;
 import lantern.subject.HookedModel;
 
@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Hook activations at the last token of every word of tagged sentences, with the word's Brown tag family (as
- * {@link lantern.explainer.corpus.TagFamilies} maps it): the examples of k-sparse probing on tag families. A decoder
+ * {@link lantern.corpus.TagFamilies} maps it): the examples of k-sparse probing on tag families. A decoder
  * reads each sentence after its BOS and one space (as inside running text), so the last token of a word has seen the
  * whole word; an encoder reads it between [CLS] and [SEP]. Sentences longer than the context are skipped.
  *

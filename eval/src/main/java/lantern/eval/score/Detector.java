@@ -1,8 +1,8 @@
 package lantern.eval.score;
 
-import lantern.explainer.ActivationRecord;
+import lantern.collect.ActivationRecord;
 import lantern.explainer.explain.Explanation;
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmUsage;
 
 import java.util.List;
 

@@ -1,10 +1,10 @@
 package lantern.eval.score;
 
-import lantern.explainer.ActivationRecord;
+import lantern.collect.ActivationRecord;
 import lantern.explainer.explain.DiscreteActivations;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmUsage;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,9 @@
 package lantern.eval.score;
 
-import lantern.explainer.ActivationRecord;
+import lantern.collect.ActivationRecord;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmUsage;
 
 import java.util.ArrayList;
 import java.util.List;

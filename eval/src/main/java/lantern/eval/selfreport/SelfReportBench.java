@@ -1,6 +1,6 @@
 package lantern.eval.selfreport;
 
-import lantern.explainer.train.VerbalizerData;
+import lantern.train.VerbalizerData;
 import lantern.subject.HookedModel;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.selfreport.Pool;

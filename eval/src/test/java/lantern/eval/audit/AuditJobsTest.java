@@ -237,9 +237,9 @@ class AuditJobsTest {
     @Test
     void aFeatureRecordsTheSimulatorUsedAndItsTokensOrUnknown() throws Exception {
         var known = new FeatureResult("x", "llm:m", 0.5, 0.7, null, null, 2, List.of("a"), "llm-json:m",
-                new lantern.explainer.llm.LlmUsage(45, 1, 2, 5000, 300));
+                new lantern.llm.LlmUsage(45, 1, 2, 5000, 300));
         var unknown = new FeatureResult("x", "llm:m", 0.5, 0.7, null, null, 2, List.of("a"), "llm-json:m",
-                new lantern.explainer.llm.LlmUsage(45, 0, 0, 0, 0, 45));
+                new lantern.llm.LlmUsage(45, 0, 0, 0, 0, 45));
         for (var r : List.of(known, unknown)) {
             String line = Json.MAPPER.writeValueAsString(ProgressEntry.success("toy/0/mlp/1", r, 1));
             assertThat(Json.MAPPER.readValue(line, ProgressEntry.class).result()).isEqualTo(r);

@@ -1,12 +1,12 @@
 package lantern.eval.bench;
 
 import lantern.eval.bench.FaithfulnessBench.Definition;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureRecords;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.Rule;
 import lantern.explainer.explain.StatisticalExplainer.Search;
-import lantern.explainer.testing.Records;
+import lantern.collect.testing.Records;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

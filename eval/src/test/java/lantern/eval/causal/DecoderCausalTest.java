@@ -1,6 +1,6 @@
 package lantern.eval.causal;
 
-import lantern.explainer.FeatureId;
+import lantern.collect.FeatureId;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.Interventions;

@@ -1,12 +1,12 @@
 package lantern.eval.sae;
 
 import ai.djl.ndarray.NDManager;
-import lantern.explainer.FeatureId;
-import lantern.explainer.FeatureRecords;
-import lantern.explainer.collect.CollectOptions;
-import lantern.explainer.collect.CollectionRun;
-import lantern.explainer.collect.StoredFeatureRecords;
-import lantern.explainer.corpus.BrownCorpus;
+import lantern.collect.FeatureId;
+import lantern.collect.FeatureRecords;
+import lantern.collect.CollectOptions;
+import lantern.collect.CollectionRun;
+import lantern.collect.StoredFeatureRecords;
+import lantern.corpus.BrownCorpus;
 import lantern.subject.bert.BertModel;
 import lantern.subject.sae.Sae;
 import lantern.subject.sae.SaeArchitecture;

@@ -1,14 +1,14 @@
 package lantern.eval.score;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.FeatureRecords;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.Rule;
-import lantern.explainer.llm.LlmClient;
-import lantern.explainer.llm.LlmSettings;
-import lantern.explainer.testing.Records;
+import lantern.llm.LlmClient;
+import lantern.llm.LlmSettings;
+import lantern.collect.testing.Records;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

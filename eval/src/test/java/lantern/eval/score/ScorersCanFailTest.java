@@ -1,11 +1,11 @@
 package lantern.eval.score;
 
-import lantern.explainer.FeatureRecords;
+import lantern.collect.FeatureRecords;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.Rule;
-import lantern.explainer.testing.Records;
+import lantern.collect.testing.Records;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,12 +1,12 @@
 package lantern.eval.score;
 
-import lantern.explainer.ActivationRecord;
+import lantern.collect.ActivationRecord;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.StatisticalExplainer;
 import lantern.explainer.simulate.StatisticalSimulator;
-import lantern.explainer.testing.Records;
+import lantern.collect.testing.Records;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

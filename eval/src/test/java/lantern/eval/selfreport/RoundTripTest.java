@@ -1,6 +1,6 @@
 package lantern.eval.selfreport;
 
-import lantern.explainer.train.VerbalizerFixture;
+import lantern.train.VerbalizerFixture;
 import lantern.subject.HookNames;
 import lantern.subject.bert.BertModel;
 import lantern.subject.decoder.DecoderModel;

@@ -4,7 +4,7 @@ import lantern.subject.HookPass;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import lantern.explainer.train.VerbalizerFixture;
+import lantern.train.VerbalizerFixture;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;

@@ -1,7 +1,7 @@
 package lantern.explainer.explain;
 
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.corpus.ChineseText;
+import lantern.collect.ActivationRecord;
+import lantern.corpus.ChineseText;
 
 import java.util.ArrayList;
 import java.util.Comparator;

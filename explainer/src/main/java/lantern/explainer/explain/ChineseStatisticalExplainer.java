@@ -1,7 +1,7 @@
 package lantern.explainer.explain;
 
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.llm.LlmUsage;
+import lantern.collect.ActivationRecord;
+import lantern.llm.LlmUsage;
 
 import java.util.List;
 import java.util.Set;

@@ -1,9 +1,9 @@
 package lantern.explainer.explain;
 
-import lantern.explainer.corpus.Corpus;
-import lantern.explainer.corpus.Document;
-import lantern.explainer.corpus.Sentence;
-import lantern.explainer.corpus.TagFamilies;
+import lantern.corpus.Corpus;
+import lantern.corpus.Document;
+import lantern.corpus.Sentence;
+import lantern.corpus.TagFamilies;
 
 import java.util.ArrayList;
 import java.util.HashMap;

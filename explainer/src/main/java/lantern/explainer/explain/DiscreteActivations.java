@@ -1,6 +1,6 @@
 package lantern.explainer.explain;
 
-import lantern.explainer.ActivationRecord;
+import lantern.collect.ActivationRecord;
 
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package lantern.explainer.explain;
 
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmUsage;
 
 /**
  * One explanation of a feature.

@@ -1,6 +1,6 @@
 package lantern.explainer.explain;
 
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmUsage;
 
 /** An LLM call failed after its retries; carries what the attempts cost. */
 public class LlmCallFailedException extends RuntimeException {

@@ -2,14 +2,14 @@ package lantern.explainer.explain;
 
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchema;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.llm.LlmClient;
-import lantern.explainer.llm.LlmReply;
-import lantern.explainer.llm.LlmRequest;
-import lantern.explainer.llm.LlmResult;
-import lantern.explainer.llm.MalformedAnswerException;
-import lantern.explainer.llm.Prompts;
-import lantern.explainer.llm.StrictJson;
+import lantern.collect.ActivationRecord;
+import lantern.llm.LlmClient;
+import lantern.llm.LlmReply;
+import lantern.llm.LlmRequest;
+import lantern.llm.LlmResult;
+import lantern.llm.MalformedAnswerException;
+import lantern.llm.Prompts;
+import lantern.llm.StrictJson;
 
 import java.util.Map;
 import java.util.Set;

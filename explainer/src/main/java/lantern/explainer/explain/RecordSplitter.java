@@ -1,7 +1,7 @@
 package lantern.explainer.explain;
 
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureRecords;
 
 import java.util.ArrayList;
 import java.util.HashSet;

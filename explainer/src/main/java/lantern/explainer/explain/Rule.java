@@ -1,9 +1,9 @@
 package lantern.explainer.explain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.corpus.ChineseText;
-import lantern.explainer.corpus.TagFamilies;
+import lantern.collect.ActivationRecord;
+import lantern.corpus.ChineseText;
+import lantern.corpus.TagFamilies;
 
 import java.util.List;
 import java.util.Locale;

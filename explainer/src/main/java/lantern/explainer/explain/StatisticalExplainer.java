@@ -1,8 +1,8 @@
 package lantern.explainer.explain;
 
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.corpus.TagFamilies;
-import lantern.explainer.llm.LlmUsage;
+import lantern.collect.ActivationRecord;
+import lantern.corpus.TagFamilies;
+import lantern.llm.LlmUsage;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package lantern.explainer.explain;
 
-import lantern.explainer.ActivationRecord;
+import lantern.collect.ActivationRecord;
 
 import java.util.List;
 
@@ -37,8 +37,8 @@ public final class WindowText {
 
     /** Chinese is written without spaces: none between two Chinese characters or marks. */
     public static boolean joinsWithoutSpace(String previous, String next) {
-        return previous != null && lantern.explainer.corpus.ChineseText.isCjkWord(previous)
-                && lantern.explainer.corpus.ChineseText.isCjkWord(next);
+        return previous != null && lantern.corpus.ChineseText.isCjkWord(previous)
+                && lantern.corpus.ChineseText.isCjkWord(next);
     }
 
     /** True when the tokens hold their own spaces (decoder tokens). */

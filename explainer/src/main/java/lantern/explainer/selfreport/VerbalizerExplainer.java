@@ -4,7 +4,7 @@ import lantern.explainer.explain.Explainer;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.Rule;
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmUsage;
 import lantern.subject.TextTokenizer;
 import lantern.subject.decoder.Generation;
 import lantern.subject.selfreport.Verbalizer;

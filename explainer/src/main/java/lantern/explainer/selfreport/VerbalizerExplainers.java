@@ -1,9 +1,9 @@
 package lantern.explainer.selfreport;
 
 import lantern.errors.NotFoundException;
-import lantern.explainer.FeatureId;
+import lantern.collect.FeatureId;
 import lantern.explainer.explain.Explainer;
-import lantern.explainer.train.VerbalizerData;
+import lantern.train.VerbalizerData;
 import lantern.subject.HookedModel;
 import lantern.subject.sae.SaeStore;
 import lantern.subject.selfreport.FeatureDirection;

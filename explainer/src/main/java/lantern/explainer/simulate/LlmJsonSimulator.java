@@ -4,13 +4,13 @@ import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchema;
-import lantern.explainer.ActivationRecord;
+import lantern.collect.ActivationRecord;
 import lantern.explainer.explain.Explanation;
-import lantern.explainer.llm.LlmClient;
-import lantern.explainer.llm.LlmRequest;
-import lantern.explainer.llm.LlmResult;
-import lantern.explainer.llm.Prompts;
-import lantern.explainer.llm.StrictJson;
+import lantern.llm.LlmClient;
+import lantern.llm.LlmRequest;
+import lantern.llm.LlmResult;
+import lantern.llm.Prompts;
+import lantern.llm.StrictJson;
 
 import java.util.Set;
 

@@ -1,14 +1,14 @@
 package lantern.explainer.simulate;
 
-import lantern.explainer.ActivationRecord;
+import lantern.collect.ActivationRecord;
 import lantern.explainer.explain.Explanation;
-import lantern.explainer.llm.LlmClient;
-import lantern.explainer.llm.LlmReply;
-import lantern.explainer.llm.LlmRequest;
-import lantern.explainer.llm.LlmResult;
-import lantern.explainer.llm.MalformedAnswerException;
-import lantern.explainer.llm.Prompts;
-import lantern.explainer.llm.TokenLogprob;
+import lantern.llm.LlmClient;
+import lantern.llm.LlmReply;
+import lantern.llm.LlmRequest;
+import lantern.llm.LlmResult;
+import lantern.llm.MalformedAnswerException;
+import lantern.llm.Prompts;
+import lantern.llm.TokenLogprob;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +23,7 @@ import java.util.Map;
  * read as 1: the first piece is all the distribution one position carries.
  *
  * <p>A server that returns no log-probs is a capability, not a bad answer: it is asked once, then every window
- * fails with that reason at no cost, or, when {@link lantern.explainer.llm.LlmSettings#logprobFallback()} allows,
+ * fails with that reason at no cost, or, when {@link lantern.llm.LlmSettings#logprobFallback()} allows,
  * is simulated by {@link LlmJsonSimulator} and marked so ({@link Simulation#simulator()}).
  */
 public final class LlmLogprobSimulator implements Simulator {

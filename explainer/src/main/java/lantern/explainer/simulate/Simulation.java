@@ -1,6 +1,6 @@
 package lantern.explainer.simulate;
 
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmUsage;
 
 /**
  * A simulator's predicted activations for one window (0..10 scale, possibly fractional for expected values),

@@ -1,8 +1,8 @@
 package lantern.explainer.simulate;
 
-import lantern.explainer.ActivationRecord;
+import lantern.collect.ActivationRecord;
 import lantern.explainer.explain.Explanation;
-import lantern.explainer.llm.Prompts;
+import lantern.llm.Prompts;
 
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package lantern.explainer.simulate;
 
-import lantern.explainer.ActivationRecord;
+import lantern.collect.ActivationRecord;
 import lantern.explainer.explain.Explanation;
-import lantern.explainer.llm.LlmUsage;
+import lantern.llm.LlmUsage;
 
 /** Applies a statistical explanation's rule: 10 where it fires, 0 elsewhere (a graded rule: 10 times its level). */
 public final class StatisticalSimulator implements Simulator {

@@ -1,8 +1,8 @@
 package lantern.explainer.explain;
 
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.corpus.Document;
-import lantern.explainer.corpus.Sentence;
+import lantern.collect.ActivationRecord;
+import lantern.corpus.Document;
+import lantern.corpus.Sentence;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

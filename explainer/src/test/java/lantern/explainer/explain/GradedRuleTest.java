@@ -1,10 +1,10 @@
 package lantern.explainer.explain;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureRecords;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureRecords;
 import lantern.explainer.simulate.StatisticalSimulator;
-import lantern.explainer.testing.Records;
+import lantern.collect.testing.Records;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

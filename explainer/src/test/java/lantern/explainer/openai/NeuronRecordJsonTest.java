@@ -1,9 +1,9 @@
 package lantern.explainer.openai;
 
-import lantern.explainer.ActivationRecord;
-import lantern.explainer.FeatureId;
-import lantern.explainer.FeatureRecords;
-import lantern.explainer.FeatureStats;
+import lantern.collect.ActivationRecord;
+import lantern.collect.FeatureId;
+import lantern.collect.FeatureRecords;
+import lantern.collect.FeatureStats;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,13 +1,13 @@
 package lantern.explainer.selfreport;
 
 import lantern.errors.NotFoundException;
-import lantern.explainer.FeatureId;
+import lantern.collect.FeatureId;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.Rule;
-import lantern.explainer.train.VerbalizerData;
-import lantern.explainer.train.VerbalizerFixture;
-import lantern.explainer.train.VerbalizerTrainingRun;
+import lantern.train.VerbalizerData;
+import lantern.train.VerbalizerFixture;
+import lantern.train.VerbalizerTrainingRun;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderRegistry;
 import lantern.subject.decoder.Generation;

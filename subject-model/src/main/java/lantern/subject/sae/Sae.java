@@ -83,7 +83,7 @@ public final class Sae implements AutoCloseable {
     }
 
     /** The k largest pre-activations per token, ReLU'd, scattered back into place (SAELens's TopK). */
-    static NDArray topK(NDArray pre, int k) {
+    public static NDArray topK(NDArray pre, int k) {
         NDList top = pre.topK(k, -1, true, false);
         NDArray values = Activation.relu(top.get(0));
         return pre.zerosLike().scatter(top.get(1), values, -1);

@@ -1,0 +1,8 @@
+package lantern.collect;
+
+import java.util.Optional;
+
+/** Where collected records are read from (an activation cache on disk). */
+public interface FeatureRecordSource {
+    Optional<FeatureRecords> load(FeatureId id);
+}

@@ -1,0 +1,52 @@
+package lantern.collect;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import lantern.subject.HookNames;
+import lantern.subject.Hooks;
+import lantern.subject.HookedModel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * MLP neurons ({@code blocks.{l}.mlp.hook_post}) of any hooked model (BERT: GELU output; GPT-2: GELU output; Llama:
+ * {@code act(gate) * up}, the input of the down projection), caching only the layers asked for.
+ */
+public final class HookedActivationSource implements ActivationSource {
+    private final HookedModel model;
+
+    public HookedActivationSource(HookedModel model) {
+        this.model = model;
+    }
+
+    @Override
+    public String modelId() {
+        return model.info().id();
+    }
+
+    @Override
+    public int layers() {
+        return model.info().layers();
+    }
+
+    @Override
+    public int width() {
+        return model.info().neuronsPerLayer();
+    }
+
+    @Override
+    public NDManager manager() {
+        return model.manager();
+    }
+
+    @Override
+    public List<NDArray> neurons(NDManager m, long[][] ids, int[] lengths, int[] layers) {
+        Hooks hooks = new Hooks();
+        for (int l : layers) hooks.cache(HookNames.mlpPost(l));
+        var cache = model.run(m, ids, lengths, hooks).cache();
+        List<NDArray> out = new ArrayList<>(layers.length);
+        for (int l : layers) out.add(cache.get(HookNames.mlpPost(l)));
+        return out;
+    }
+}

@@ -1,8 +1,0 @@
-package lantern.explainer;
-
-import java.util.Optional;
-
-/** Where collected records are read from (an activation cache on disk). */
-public interface FeatureRecordSource {
-    Optional<FeatureRecords> load(FeatureId id);
-}

@@ -1,0 +1,7 @@
+package lantern.llm;
+
+/** Turns a reply into a value, or rejects it: never guesses, never fills in defaults. */
+@FunctionalInterface
+public interface AnswerParser<T> {
+    T parse(LlmReply reply) throws MalformedAnswerException;
+}
