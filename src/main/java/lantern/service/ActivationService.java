@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDArrays;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.subject.Encoding;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;

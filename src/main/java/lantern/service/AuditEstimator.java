@@ -2,12 +2,12 @@ package lantern.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.eval.audit.AuditRequest;
-import lantern.eval.audit.FeatureSpace;
+import lantern.api.audit.AuditRequest;
+import lantern.api.audit.FeatureSpace;
 import lantern.eval.audit.LlmPrices;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.WindowText;

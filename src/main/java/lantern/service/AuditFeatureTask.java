@@ -7,12 +7,12 @@ import lantern.core.ExplanationService;
 import lantern.core.LanternConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.eval.audit.AuditRequest;
+import lantern.api.audit.AuditRequest;
 import lantern.eval.audit.FeatureResult;
 import lantern.eval.audit.FeatureTask;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
 import lantern.collect.StaleCollectionException;
 import org.jboss.logging.Logger;
 

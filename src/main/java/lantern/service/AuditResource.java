@@ -16,7 +16,7 @@ import jakarta.ws.rs.core.Response;
 import lantern.eval.audit.AuditEvent;
 import lantern.eval.audit.AuditJobs;
 import lantern.eval.audit.AuditReport;
-import lantern.eval.audit.AuditStatus;
+import lantern.api.audit.AuditStatus;
 import lantern.eval.audit.HtmlReport;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 

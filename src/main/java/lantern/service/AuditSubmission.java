@@ -2,9 +2,9 @@ package lantern.service;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.databind.JsonNode;
-import lantern.eval.audit.AuditBudget;
-import lantern.eval.audit.AuditRequest;
-import lantern.eval.audit.FeatureSelection;
+import lantern.api.audit.AuditBudget;
+import lantern.api.audit.AuditRequest;
+import lantern.api.audit.FeatureSelection;
 
 import java.util.List;
 

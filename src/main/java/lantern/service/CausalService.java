@@ -4,8 +4,8 @@ import lantern.core.CausalCheck;
 import lantern.core.LanternConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.eval.causal.CausalScore;
-import lantern.collect.FeatureRecords;
+import lantern.api.causal.CausalScore;
+import lantern.api.FeatureRecords;
 
 /**
  * The causal check of a collected feature over the app's models ({@link CausalCheck}): on MiniLM the change of

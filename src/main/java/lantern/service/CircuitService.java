@@ -13,7 +13,7 @@ import lantern.subject.circuits.CircuitTracer;
 import lantern.subject.circuits.GraphIntervention;
 import lantern.subject.circuits.GraphStore;
 import lantern.subject.circuits.LocalReplacement.ActiveFeature;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.subject.transcoder.TranscoderFeatures;
 import lantern.subject.transcoder.TranscoderSet;
 

@@ -7,7 +7,7 @@ import lantern.collect.HookedActivationSource;
 import lantern.collect.CheckpointPolicy;
 import lantern.collect.CollectOptions;
 import lantern.collect.CollectionRun;
-import lantern.collect.Manifest;
+import lantern.api.Manifest;
 import lantern.collect.Progress;
 import lantern.corpus.Corpora;
 import lantern.subject.HookedModel;

@@ -1,28 +1,19 @@
 package lantern.service;
 
+import lantern.core.FeatureLookup;
 import lantern.core.LanternConfig;
 import lantern.errors.NotFoundException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.collect.FeatureRecordSource;
-import lantern.collect.FeatureRecords;
-import lantern.collect.ActivationStore;
-import lantern.collect.Manifest;
-import lantern.collect.SaeCollectionCheck;
+import lantern.api.FeatureRecords;
+import lantern.api.Manifest;
 import lantern.collect.StaleCollectionException;
-import lantern.collect.StoredCollection;
-import lantern.collect.StoredFeatureRecords;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Collected records of features, read from the activation caches in the data directory (newest collection that
@@ -37,10 +28,12 @@ public class FeatureRecordsService implements FeatureRecordSource {
     @Inject
     ModelRegistry models;
 
-    private record Opened(FileTime stamp, StoredFeatureRecords records) {
-    }
+    private FeatureLookup lookup;
 
-    private final Map<Path, Opened> open = new ConcurrentHashMap<>();
+    private synchronized FeatureLookup lookup() {
+        if (lookup == null) lookup = new FeatureLookup(config.dataDir());
+        return lookup;
+    }
 
     /** Checks that the id names a real feature of a known model (400 / 404 otherwise). */
     public FeatureId validate(FeatureId id) {
@@ -57,25 +50,12 @@ public class FeatureRecordsService implements FeatureRecordSource {
 
     @Override
     public Optional<FeatureRecords> load(FeatureId id) {
-        StaleCollectionException stale = null;
-        for (Manifest m : ActivationStore.list(config.dataDir())) {
-            if (!m.model().equals(id.model()) || !m.kind().equals(id.kind()) || !m.layers().contains(id.layer())) continue;
-            try {
-                SaeCollectionCheck.requireCurrent(config.dataDir(), m, id.layer());
-            } catch (StaleCollectionException e) {
-                if (stale == null) stale = e;
-                continue; // another collection of the feature may be current
-            }
-            Optional<FeatureRecords> r = collection(ActivationStore.dir(config.dataDir(), m.model(), m.name())).load(id);
-            if (r.isPresent()) return r;
-        }
-        if (stale != null) throw stale;
-        return Optional.empty();
+        return lookup().load(id);
     }
 
-    /** False for a collection of SAE features whose SAE has changed on disk since (see {@link SaeCollectionCheck}). */
+    /** False for a collection of SAE features whose SAE has changed on disk since. */
     public boolean isCurrent(Manifest m, int layer) {
-        return SaeCollectionCheck.isCurrent(config.dataDir(), m, layer);
+        return lookup().isCurrent(m, layer);
     }
 
     /** The records, or a 404 that says how to collect them. */
@@ -86,17 +66,6 @@ public class FeatureRecordsService implements FeatureRecordSource {
     }
 
     public List<Manifest> collections() {
-        return ActivationStore.list(config.dataDir());
-    }
-
-    private StoredFeatureRecords collection(Path dir) {
-        FileTime stamp;
-        try {
-            stamp = Files.getLastModifiedTime(dir.resolve("manifest.json"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return open.compute(dir, (k, old) -> old != null && old.stamp().equals(stamp) ? old
-                : new Opened(stamp, new StoredFeatureRecords(StoredCollection.open(dir)))).records();
+        return lookup().collections();
     }
 }

@@ -11,9 +11,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
 
 import java.util.List;
 
@@ -128,7 +128,7 @@ public class FeaturesResource {
      */
     @POST
     @Path("/{id: .+}/causal")
-    public lantern.eval.causal.CausalScore causal(@PathParam("id") String id, String body) {
+    public lantern.api.causal.CausalScore causal(@PathParam("id") String id, String body) {
         StrictJson.bindOptional(body, CausalRequest.class); // takes no options: any field is an unknown one
         return causal.causal(records.require(FeatureId.parse(id)));
     }

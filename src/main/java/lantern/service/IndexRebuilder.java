@@ -2,7 +2,7 @@ package lantern.service;
 
 import lantern.core.ExplanationStore;
 import lantern.core.ExplanationResult;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.index.FeatureIndex;
 
 import java.io.IOException;

@@ -9,7 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import lantern.errors.InvalidInputException;
 import lantern.collect.ActivationStore;
-import lantern.collect.Manifest;
+import lantern.api.Manifest;
 import lantern.subject.knowledge.KnowledgeNeurons;
 import lantern.subject.knowledge.KnowledgeRequest;
 import lantern.subject.knowledge.KnowledgeResult;

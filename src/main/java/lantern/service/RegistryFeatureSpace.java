@@ -5,7 +5,7 @@ import lantern.errors.InvalidInputException;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.eval.audit.FeatureSpace;
+import lantern.api.audit.FeatureSpace;
 import lantern.subject.ModelInfo;
 
 /** Model shapes for audits from the model registry: MLP neurons, SAE features and transcoder features (tc-NAME). */

@@ -3,7 +3,7 @@ package lantern.service;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.explainer.explain.Explainer;
 import lantern.core.LanternConfig;
 import lantern.explainer.selfreport.VerbalizerExplainers;

@@ -2,7 +2,7 @@ package lantern.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.OutputVocab;
@@ -22,7 +22,7 @@ public class VocabService {
     ModelRegistry models;
 
     /** As {@code GET /api/features/{id}} shows it. */
-    public record Vocab(List<OutputVocab.TokenLogit> promoted, List<OutputVocab.TokenLogit> suppressed) {
+    public record Vocab(List<lantern.api.vocab.TokenLogit> promoted, List<lantern.api.vocab.TokenLogit> suppressed) {
     }
 
     /** The feature's vocabulary effect, or null for an encoder's feature. */
@@ -30,15 +30,8 @@ public class VocabService {
         SubjectModel m = models.get(id.model());
         DecoderModel d = m.languageModel().orElse(null);
         if (d == null) return null;
-        OutputVocab.Effect e = effect(d, id, models.dictionaries(), TOP);
+        lantern.api.vocab.VocabEffect e = lantern.core.Vocabulary.effect(d, id, models.dictionaries(), TOP);
         return new Vocab(e.promoted(), e.suppressed());
-    }
-
-    /** A neuron's output row, or an SAE's or a transcoder's decoder row where it is written, through the unembedding. */
-    public static OutputVocab.Effect effect(DecoderModel d, FeatureId id, lantern.subject.transcoder.FeatureDictionaries dicts, int k) {
-        if (id.isNeuron()) return OutputVocab.ofNeuron(d, id.layer(), id.index(), k);
-        var w = dicts.writes(id.model(), id.layer(), id.kind(), id.index());
-        return OutputVocab.ofDirection(d, w.hook(), w.vector(), k);
     }
 
     /**

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import lantern.eval.score.OnnxMiniLm;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.Rule;
 import lantern.llm.LlmNotConfiguredException;
@@ -88,7 +88,7 @@ class ExplanationServiceTest {
     @Test
     void historiesStoredBeforeTheCausalScoreStillLoadAndNewOnesKeepIt() throws Exception {
         var store = new ExplanationStore(data);
-        var id = lantern.collect.FeatureId.parse("minilm-l6/3/sae-resid_post-k32/77");
+        var id = lantern.api.FeatureId.parse("minilm-l6/3/sae-resid_post-k32/77");
         Files.createDirectories(store.file(id).getParent());
         Files.writeString(store.file(id), """
                 [ {

@@ -3,7 +3,7 @@ package lantern.service;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
 import jakarta.inject.Inject;
-import lantern.eval.audit.AuditRequest;
+import lantern.api.audit.AuditRequest;
 import lantern.eval.audit.FeatureResult;
 import lantern.eval.audit.FeatureTask;
 

@@ -7,7 +7,7 @@ import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
 import lantern.core.OutputSideScore;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.llm.LlmSettings;
 import lantern.llm.Prompts;
 import lantern.collect.testing.Records;

@@ -4,7 +4,7 @@ import lantern.core.LanternConfig;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
-import lantern.collect.Manifest;
+import lantern.api.Manifest;
 import lantern.subject.sae.SaeArchitecture;
 import lantern.subject.sae.SaeConfig;
 import lantern.subject.sae.SaeFingerprint;

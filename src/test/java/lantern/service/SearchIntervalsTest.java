@@ -5,7 +5,7 @@ import lantern.core.ExplanationStore;
 import lantern.core.ExplanationResult;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.llm.LlmUsage;
 import lantern.index.FeatureIndex;
 import lantern.index.Intervals;

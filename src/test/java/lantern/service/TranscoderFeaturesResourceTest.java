@@ -7,7 +7,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import lantern.core.LanternConfig;
-import lantern.collect.Manifest;
+import lantern.api.Manifest;
 import lantern.subject.decoder.DecoderRegistry;
 import lantern.subject.decoder.TinyModels;
 import lantern.subject.sae.SaeArchitecture;

@@ -1,10 +1,10 @@
 package lantern.bench;
 
 import lantern.cli.DataOption;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
-import lantern.collect.FeatureStats;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
+import lantern.api.FeatureStats;
 import lantern.corpus.BrownCorpus;
 import lantern.corpus.Sentence;
 import lantern.explainer.explain.RecordSplitter;

@@ -197,9 +197,9 @@ public class BenchFaithfulnessCommand implements Callable<Integer> {
         Map<String, java.util.Set<String>> out = new TreeMap<>();
         for (int layer : layers(collection, false)) {
             List<String> ids = IntStream.range(0, collection.manifest().width())
-                    .mapToObj(i -> lantern.collect.FeatureId.mlp(model, layer, i).toString()).toList();
+                    .mapToObj(i -> lantern.api.FeatureId.mlp(model, layer, i).toString()).toList();
             for (String id : index.explanationsFor(ids).keySet()) {
-                var records = collection.records(layer, lantern.collect.FeatureId.parse(id).index());
+                var records = collection.records(layer, lantern.api.FeatureId.parse(id).index());
                 if (records.top().isEmpty()) continue;
                 loose.truth(records, RecordSplitter.defaults().split(records), Definition.PRECISION)
                         .ifPresent(t -> out.computeIfAbsent(t.family(), k -> new java.util.TreeSet<>()).add(id));

@@ -6,7 +6,7 @@ import lantern.core.Models;
 import ai.djl.ndarray.NDManager;
 import lantern.eval.sae.SaeActivationSource;
 import lantern.eval.sae.ScoreDistribution;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.collect.ActivationCollector;
 import lantern.collect.ActivationSource;
 import lantern.collect.ActivationStore;

@@ -4,7 +4,7 @@ import lantern.eval.bench.FaithfulnessBench;
 import lantern.eval.bench.FaithfulnessBench.Definition;
 import lantern.eval.bench.FaithfulnessReport;
 import lantern.eval.bench.VerbalizerRow;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.collect.StoredCollection;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.StatisticalExplainer.Search;

@@ -3,7 +3,7 @@ package lantern.bench;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationStore;
 import lantern.core.OutputSideScore;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package lantern.collect;
 
+import lantern.api.Manifest;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 

@@ -1,5 +1,6 @@
 package lantern.collect;
 
+import lantern.api.Manifest;
 import lantern.subject.transcoder.FeatureDictionaries;
 
 import java.nio.file.Path;

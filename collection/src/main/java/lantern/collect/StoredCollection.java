@@ -1,12 +1,13 @@
 package lantern.collect;
 
+import lantern.api.Manifest;
 import lantern.errors.NotFoundException;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
-import lantern.collect.FeatureStats;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
+import lantern.api.FeatureStats;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,8 +1,9 @@
 package lantern.collect;
 
-import lantern.collect.FeatureId;
+import lantern.api.Manifest;
+import lantern.api.FeatureId;
 import lantern.collect.FeatureRecordSource;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 
 import java.nio.file.Path;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package lantern.collect;
 
+import lantern.api.Manifest;
 import lantern.subject.sae.SaeConfig;
 import lantern.subject.sae.SaeFingerprint;
 import lantern.subject.sae.SaeLensFormat;

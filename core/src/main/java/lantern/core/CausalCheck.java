@@ -1,12 +1,12 @@
 package lantern.core;
 
 import lantern.errors.InvalidInputException;
-import lantern.eval.causal.CausalScore;
+import lantern.api.causal.CausalScore;
 import lantern.eval.causal.CausalScorer;
 import lantern.eval.causal.DecoderCausalScorer;
 import lantern.eval.causal.DirectionStore;
 import lantern.eval.causal.InterventionPlanner;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.subject.EncoderModel;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;

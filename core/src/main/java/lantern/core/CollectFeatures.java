@@ -104,4 +104,25 @@ public final class CollectFeatures {
                     written.count(), written.lastBytes(), written.seconds());
         }
     }
+
+    /** Whether the corpus is the Chinese one (its concepts and queries differ from Brown's). */
+    public static boolean isChinese(String corpus) {
+        return lantern.corpus.ChinesePoetryCorpus.NAME.equals(corpus);
+    }
+
+    /**
+     * The tokens {@code maxTokens} asks for (negative: all) when the data folder holds a collection of every MLP layer
+     * of the model over at least that many, else -1; "as many" is what chunking the same budget gives, since the
+     * chunker stops on a sentence boundary, so the corpus is chunked only when there is a collection to compare with.
+     */
+    public static long fullCollectionCovering(HookedModel model, String corpus, Path dataDir, long maxTokens, int sequenceLength) {
+        int layers = model.info().layers();
+        var full = new FeatureLookup(dataDir).collections().stream()
+                .filter(m -> m.model().equals(model.info().id()) && m.kind().equals("mlp")
+                        && m.corpus().equals(corpus) && m.layers().size() == layers)
+                .toList();
+        if (full.isEmpty()) return -1;
+        long wanted = new lantern.collect.Chunker(model.tokenizer(), sequenceLength).chunk(Corpora.open(corpus, dataDir), maxTokens).tokens();
+        return full.stream().anyMatch(m -> m.tokens() >= wanted) ? wanted : -1;
+    }
 }

@@ -1,8 +1,8 @@
 package lantern.core;
 
-import lantern.eval.causal.CausalScore;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureRecords;
+import lantern.api.causal.CausalScore;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureRecords;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

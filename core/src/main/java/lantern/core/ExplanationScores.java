@@ -3,7 +3,7 @@ package lantern.core;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import lantern.eval.causal.CausalScore;
+import lantern.api.causal.CausalScore;
 
 /**
  * The scores part of the REST contract. NaN (undefined, e.g. a constant simulation) is written as null.
@@ -88,11 +88,11 @@ public record ExplanationScores(Double simulation, String simulator, Double dete
             this(lo, hi, n, null);
         }
 
-        static Ci of(lantern.eval.score.Interval i) {
+        static Ci of(lantern.api.score.Interval i) {
             return of(i, null);
         }
 
-        static Ci of(lantern.eval.score.Interval i, String reason) {
+        static Ci of(lantern.api.score.Interval i, String reason) {
             return i == null ? null : new Ci(i.hasBounds() ? finite(i.lo()) : null, i.hasBounds() ? finite(i.hi()) : null, i.n(), reason);
         }
     }

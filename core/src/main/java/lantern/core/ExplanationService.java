@@ -2,7 +2,7 @@ package lantern.core;
 
 import lantern.errors.InvalidInputException;
 
-import lantern.eval.causal.CausalScore;
+import lantern.api.causal.CausalScore;
 import lantern.eval.score.DetectionScorer;
 import lantern.eval.score.Detector;
 import lantern.eval.score.EmbeddingScore;
@@ -13,8 +13,8 @@ import lantern.eval.score.LlmJudges;
 import lantern.eval.score.LlmDetector;
 import lantern.eval.score.SimulationScorer;
 import lantern.eval.score.StatisticalDetector;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.Explainer;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.HypothesisParser;
@@ -57,7 +57,7 @@ public final class ExplanationService {
     /** The explainer name of explanations a user gave to be scored. */
     public static final String USER = "user";
     /** The most held-out top (and random) windows a call may ask for (as an audit). */
-    public static final int MAX_WINDOWS = lantern.eval.audit.AuditRequest.MAX_WINDOWS;
+    public static final int MAX_WINDOWS = lantern.api.audit.AuditRequest.MAX_WINDOWS;
 
     private final ExplanationStore store;
     private final LlmClient llm;

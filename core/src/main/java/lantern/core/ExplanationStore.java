@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -54,4 +54,11 @@ public final class Models {
         }
         return DecoderModels.load(id, dataDir);
     }
+
+    /** A text's sentence embedding by an embedded encoder loaded for this one call (a command's search query). */
+    public static float[] embedOnce(String encoderId, String text) {
+        try (EncoderModel m = encoder(encoderId)) {
+            return m.embed(text);
+        }
+    }
 }

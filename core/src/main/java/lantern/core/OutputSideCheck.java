@@ -1,7 +1,7 @@
 package lantern.core;
 
 import lantern.eval.causal.OutputSideScorer;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
 

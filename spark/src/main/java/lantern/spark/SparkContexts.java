@@ -48,13 +48,13 @@ public final class SparkContexts {
 
     /**
      * The jars executors load Lantern from: the job jar (this class's) and the core jar (the root build's thin jar,
-     * where {@code lantern.collect.FeatureRecords} comes from). Both must be jars: a test run from
+     * where {@code lantern.api.FeatureRecords} comes from). Both must be jars: a test run from
      * {@code target/classes} gets them from the {@code lantern.spark.jar} / {@code lantern.core.jar} properties.
      */
     public static List<Path> jobJars() {
         List<Path> out = new ArrayList<>();
         out.add(jarOf(SparkContexts.class, "lantern.spark.jar"));
-        out.add(jarOf(lantern.collect.FeatureRecords.class, "lantern.core.jar"));
+        out.add(jarOf(lantern.api.FeatureRecords.class, "lantern.core.jar"));
         return out;
     }
 

@@ -1,7 +1,7 @@
 package lantern.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.bench.OpenAiStubServer;
 import lantern.core.spark.ExecutorServices;
 import lantern.core.spark.ExplainTask;

@@ -2,7 +2,7 @@ package lantern.spark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
 import lantern.core.LoadedModels;

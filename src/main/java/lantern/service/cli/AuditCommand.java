@@ -7,11 +7,10 @@ import lantern.core.LayerSpec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import jakarta.inject.Inject;
-import lantern.eval.audit.AuditReport;
-import lantern.eval.audit.AuditRequest;
-import lantern.eval.audit.AuditStatus;
-import lantern.eval.audit.FeatureSelection;
-import lantern.eval.audit.HtmlReport;
+import lantern.api.audit.AuditRequest;
+import lantern.api.audit.AuditStatus;
+import lantern.api.audit.FeatureSelection;
+import lantern.core.AuditReportFiles;
 import lantern.service.AuditService;
 import picocli.CommandLine;
 
@@ -77,9 +76,9 @@ public class AuditCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         engineOptions.apply(engine);
         String id;
-        lantern.eval.audit.AuditBudget budget = new lantern.eval.audit.AuditBudget(budgetTokens, budgetCost);
+        lantern.api.audit.AuditBudget budget = new lantern.api.audit.AuditBudget(budgetTokens, budgetCost);
         if (resume != null) {
-            if (budget.limited() && audits.jobs().status(resume).state() == lantern.eval.audit.JobState.BUDGET_EXHAUSTED) {
+            if (budget.limited() && audits.jobs().status(resume).state() == lantern.api.audit.JobState.BUDGET_EXHAUSTED) {
                 audits.jobs().resume(resume, budget);
             } else {
                 audits.resumeUnfinished();
@@ -104,40 +103,28 @@ public class AuditCommand implements Callable<Integer> {
             if (audits.jobs().awaitFinished(id, Duration.ofMillis(1000))) continue;
         }
         System.err.println();
-        AuditReport report = AuditReport.of(audits.jobs().results(id));
         Path dir = out != null ? out : Path.of(System.getProperty("lantern.data-dir", "./lantern-data"), "audits", id);
-        Files.createDirectories(dir);
-        var json = new ObjectMapper().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT);
-        write(dir.resolve("report.json"), json.writeValueAsString(report));
-        write(dir.resolve("report.html"), HtmlReport.render(report));
+        AuditReportFiles.Written report = AuditReportFiles.write(audits.jobs().results(id), dir);
         System.out.printf("audit %s %s: %d done, %d failed of %d in %.0f s; mean simulation score %s%s%n", id, s.state(),
                 s.done(), s.failed(), s.total(), (System.nanoTime() - t0) / 1e9, fmt(report.meanScore()),
-                report.request().causal() ? "; mean causal " + fmt(report.meanCausal()) + ", simulation-causal r "
+                report.causal() ? "; mean causal " + fmt(report.meanCausal()) + ", simulation-causal r "
                         + fmt(report.causalCorrelation()) : "");
-        var ci = report.intervals();
-        if (ci.simulationIntervals() > 0) {
+        if (report.intervals() > 0) {
             System.out.printf(java.util.Locale.ROOT, "95%% intervals: %d features, mean width %s; lower bound > 0 for %d, >= %s for %d%n",
-                    ci.simulationIntervals(), fmt(ci.meanSimulationWidth()), ci.simulationLowAboveZero(), AuditReport.GOOD,
-                    ci.simulationLowAtLeastGood());
+                    report.intervals(), fmt(report.meanWidth()), report.lowAboveZero(), report.good(), report.lowAtLeastGood());
         }
         if (s.spent() != null && (s.spent().tokens() > 0 || s.spent().budget().limited())) {
             System.out.printf("LLM spend: %,d input + %,d output tokens%s%s%n", s.spent().inputTokens(), s.spent().outputTokens(),
                     s.spent().cost() == null ? "" : String.format(", cost %.4f", s.spent().cost()),
-                    s.state() == lantern.eval.audit.JobState.BUDGET_EXHAUSTED ? "; " + s.error() + " (lantern audit --resume " + id
+                    s.state() == lantern.api.audit.JobState.BUDGET_EXHAUSTED ? "; " + s.error() + " (lantern audit --resume " + id
                             + " --budget-tokens N)" : "");
         }
-        System.out.println("report: " + dir.resolve("report.html").toAbsolutePath());
+        System.out.println("report: " + report.html().toAbsolutePath());
         return s.state().name().equalsIgnoreCase("done") ? 0 : 1;
     }
 
     private static String fmt(Double d) {
         return d == null ? "n/a" : String.format("%.3f", d);
-    }
-
-    private static void write(Path file, String content) throws java.io.IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, content);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static final ProgressBar BAR = new ProgressBar(System.err);

@@ -3,8 +3,8 @@ package lantern.service.cli;
 import lantern.cli.DataOption;
 
 import jakarta.inject.Inject;
-import lantern.eval.causal.CausalScore;
-import lantern.collect.FeatureId;
+import lantern.api.causal.CausalScore;
+import lantern.api.FeatureId;
 import lantern.service.FeatureRecordsService;
 import lantern.service.CausalService;
 import picocli.CommandLine;

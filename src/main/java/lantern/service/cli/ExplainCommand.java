@@ -1,28 +1,11 @@
 package lantern.service.cli;
 
 import lantern.cli.DataOption;
-import lantern.core.Models;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import lantern.eval.causal.CausalScorer;
-import lantern.eval.causal.DirectionStore;
-import lantern.eval.causal.InterventionPlanner;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecordSource;
-import lantern.collect.FeatureRecords;
-import lantern.explainer.explain.RecordSplitter;
-import lantern.collect.ActivationStore;
-import lantern.collect.Manifest;
-import lantern.collect.SaeCollectionCheck;
-import lantern.collect.StoredFeatureRecords;
-import lantern.explainer.openai.NeuronRecordJson;
 import lantern.core.ExplainFeature;
+import lantern.core.ExplainHere;
 import lantern.core.ExplanationResult;
-import lantern.core.ExplanationService;
-import lantern.core.LlmSettingsFactory;
-import lantern.subject.SentenceEmbedder;
-import lantern.subject.EncoderModel;
-import lantern.subject.sae.SaeStore;
 import picocli.CommandLine;
 
 import java.nio.file.Files;
@@ -40,7 +23,7 @@ public class ExplainCommand implements Callable<Integer> {
     @CommandLine.Parameters(index = "0", description = "Feature id, e.g. minilm-l6/0/mlp/221.")
     String feature;
 
-    @CommandLine.Option(names = "--explainer", defaultValue = "statistical", description = "statistical (offline), llm, or verbalizer (a decoder feature's output direction read by "
+    @CommandLine.Option(names = "--explainer", defaultValue = "statistical", description = "statistical (offline), llm, or verbalizer (a feature's output direction read by "
             + "a verbalizer trained here: lantern train verbalizer) (default: ${DEFAULT-VALUE}).")
     String explainer;
 
@@ -96,66 +79,29 @@ public class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        FeatureId id = FeatureId.parse(feature);
-        FeatureRecords records = recordsFile != null
-                ? NeuronRecordJson.read(Files.readString(recordsFile), id.model(), id)
-                : source(id).load(id).orElseThrow(() -> new NoSuchElementException("no records for " + id + " in the collection"));
-        Map<String, String> overrides = llm.overrides();
-        // An embedded encoder's causal check ablates that encoder; a decoder's ablates the decoder itself. What is not
-        // needed is not loaded at all.
-        boolean decoder = new lantern.subject.decoder.DecoderRegistry(data.path()).contains(id.model());
-        // An embedded encoder's features (MiniLM, bge-small-zh) use that encoder for the embedding score too.
-        boolean embedded = lantern.subject.bert.EmbeddedEncoder.byId(id.model()).isPresent();
-        String encoderId = embedded ? id.model() : EncoderModel.MINILM_ID;
-        boolean causal = !noCausal && (embedded || decoder);
-        boolean needMiniLm = causal && !decoder;
-        boolean output = !noOutput && decoder;
-        if (windows < 1) throw new IllegalArgumentException("--windows must be >= 1");
-        boolean verbalize = lantern.explainer.selfreport.VerbalizerExplainer.NAME.equalsIgnoreCase(explainer.strip());
-        if (verbalize && !decoder) {
-            throw new IllegalArgumentException("the verbalizer explainer reads a decoder feature's output direction; "
-                    + id.model() + " is not a decoder registered in " + data.path());
+        lantern.service.SearchService search = noIndex || !indexes() ? null : searchService();
+        List<String> indexed = new java.util.ArrayList<>();
+        ExplanationResult r = new ExplainHere(data.path()).run(request(),
+                search == null ? ExplainFeature.Indexer.NONE : (e, top) -> indexed.add(index(search, e, top)));
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+        } else {
+            print(r);
         }
-        // the embedding score's encoders, chosen per feature as the service chooses them (ScoringEmbedders), loaded on first use
-        try (EmbedderHandle minilm = new EmbedderHandle(needMiniLm ? Models.encoder(encoderId) : null);
-             lantern.core.LoadedModels encoders = new lantern.core.LoadedModels(data.path());
-             lantern.subject.decoder.DecoderModel dec = (causal || verbalize || output) && decoder
-                     ? lantern.subject.decoder.DecoderModels.load(id.model(), data.path()) : null;
-             SaeStore saes = dec != null ? new SaeStore(data.path(), dec.manager())
-                     : minilm.model() == null ? null : new SaeStore(data.path(), minilm.model().manager());
-             var transcoders = dec != null ? new lantern.subject.transcoder.TranscoderStore(data.path(), dec.manager()) : null;
-             var verbalizers = verbalize
-                     ? new lantern.explainer.selfreport.VerbalizerExplainers(data.path(), dec, () -> saes,
-                     () -> transcoders) : null) {
-            var service = new ExplanationService(data.path(), LlmSettingsFactory.fromMicroProfile(overrides),
-                    noEmbedding ? null : new lantern.eval.score.ScoringEmbedders(e -> e.equals(encoderId) && minilm.model() != null
-                            ? minilm.embedder() : encoders.embedder(e)), RecordSplitter.scoring(windows),
-                    java.time.Clock.systemUTC()).llmJudges(llmJudges);
-            if (verbalizers != null) service.verbalizers(verbalizers::forFeature);
-            if (output) service.outputSide(rec -> lantern.core.OutputSideCheck.of(dec, saes, rec));
-            java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> check = !causal ? null
-                    : dec != null ? rec -> lantern.eval.causal.DecoderCausalScorer.of(dec,
-                            new lantern.subject.transcoder.FeatureDictionaries(saes, transcoders)).ablationScore(rec)
-                    : rec -> new CausalScorer(minilm.model(), new InterventionPlanner(minilm.model(), saes,
-                            new DirectionStore(data.path()))).ablationScore(rec);
-            lantern.service.SearchService search = noIndex || !indexes() ? null : searchService();
-            List<String> indexed = new java.util.ArrayList<>();
-            ExplanationResult r = produce(service, records, check,
-                    search == null ? ExplainFeature.Indexer.NONE : (e, top) -> indexed.add(index(search, e, top)));
-            if (json) {
-                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
-            } else {
-                print(r);
-            }
-            indexed.forEach(line -> (line.startsWith("lantern:") ? System.err : System.out).println(line));
-            if (r.scores().allSimulationsFailed()) {
-                // the result is stored (explanation, detection); the score is not: say why on one line
-                System.err.println("lantern: every simulation window failed (" + r.scores().nFailed() + "): "
-                        + lantern.eval.score.FailureReasons.headline(r.scores().simulationFailures()));
-                return 1;
-            }
+        indexed.forEach(line -> (line.startsWith("lantern:") ? System.err : System.out).println(line));
+        if (r.scores().allSimulationsFailed()) {
+            // the result is stored (explanation, detection); the score is not: say why on one line
+            System.err.println("lantern: every simulation window failed (" + r.scores().nFailed() + "): "
+                    + ExplainHere.failureHeadline(r));
+            return 1;
         }
         return 0;
+    }
+
+    /** What to explain, and how, as the options say; {@link ScoreCommand} adds the explanation to score. */
+    ExplainHere.Request request() {
+        return new ExplainHere.Request(feature, recordsFile, name, explainer, simulator, llmJudges, !noEmbedding,
+                !noCausal, !noOutput, windows, llm.overrides(), null);
     }
 
     /** Explanations of our own are indexed for search like the REST call's; a user's scored hypothesis is not. */
@@ -178,33 +124,6 @@ public class ExplainCommand implements Callable<Integer> {
                     + "feature's history; `lantern index rebuild` adds it once the service is stopped, or explain "
                     + "through the service: POST /api/features/" + r.feature() + "/explain)";
         }
-    }
-
-    /**
-     * Explains the feature through the explain use case (as the REST call and audits do), on this process: explain,
-     * score, causal check, keep, index; {@link ScoreCommand} scores a given explanation instead.
-     */
-    ExplanationResult produce(ExplanationService service, FeatureRecords records,
-                              java.util.function.Function<FeatureRecords, lantern.eval.causal.CausalScore> causal,
-                              ExplainFeature.Indexer indexer) {
-        return new ExplainFeature(service, ExplainFeature.local(service, causal), indexer)
-                .explain(records, new ExplainFeature.Options(explainer, simulator, causal != null, null));
-    }
-
-    /** The named collection, or the newest of the feature's model, kind and layer that is current (not stale). */
-    private FeatureRecordSource source(FeatureId id) {
-        List<Manifest> candidates = ActivationStore.list(data.path()).stream()
-                .filter(m -> m.model().equals(id.model()) && m.kind().equals(id.kind()) && m.layers().contains(id.layer()))
-                .filter(m -> name == null || m.name().equals(name)).toList();
-        if (candidates.isEmpty()) {
-            throw new NoSuchElementException("no collection of " + id.model() + " layer " + id.layer() + " (" + id.kind()
-                    + ")" + (name == null ? "" : " named " + name) + " in " + data.path() + " (run: lantern collect --model "
-                    + id.model() + ", or pass --records file.json)");
-        }
-        Manifest chosen = candidates.stream().filter(m -> SaeCollectionCheck.isCurrent(data.path(), m, id.layer())).findFirst()
-                .orElse(candidates.getFirst());
-        SaeCollectionCheck.requireCurrent(data.path(), chosen, id.layer()); // all stale: say so, and how to recollect
-        return StoredFeatureRecords.open(data.path(), id.model(), chosen.name());
     }
 
     static void print(ExplanationResult r) {
@@ -270,17 +189,5 @@ public class ExplainCommand implements Callable<Integer> {
         if (d == null && ci != null && ci.reason() != null) return "n/a (" + ci.reason() + ")";
         if (d == null || ci == null || ci.lo() == null || ci.hi() == null) return fmt(d);
         return String.format("%.3f [%.3f, %.3f]", d, ci.lo(), ci.hi());
-    }
-
-    /** Closes the MiniLM model (native memory) when the command ends. */
-    private record EmbedderHandle(EncoderModel model) implements AutoCloseable {
-        SentenceEmbedder embedder() {
-            return model;
-        }
-
-        @Override
-        public void close() {
-            if (model != null) model.close();
-        }
     }
 }

@@ -3,7 +3,7 @@ package lantern.service.cli;
 import lantern.cli.DataOption;
 
 import jakarta.inject.Inject;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.index.IndexCheck;
 import lantern.service.FeatureRecordsService;
 import lantern.service.IndexRebuilder;

@@ -2,9 +2,8 @@ package lantern.service.cli;
 
 import lantern.cli.DecoderCli;
 import lantern.cli.DataOption;
-import lantern.subject.decoder.DecoderConfig;
-import lantern.subject.decoder.DecoderModels;
-import lantern.subject.decoder.DecoderRegistry;
+import lantern.api.models.RegisteredModel;
+import lantern.core.ModelCatalog;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
@@ -40,12 +39,10 @@ public class ModelsCommand implements Runnable {
         @Override
         public Integer call() {
             return DecoderCli.run(() -> {
-                DecoderRegistry registry = new DecoderRegistry(dataOption.path());
-                registry.add(name, dir, tokenizer);
-                DecoderConfig c = DecoderModels.describe(dir, tokenizer);
+                RegisteredModel c = new ModelCatalog(dataOption.path()).add(name, dir, tokenizer);
                 System.out.printf("registered %s -> %s (%s, %d layers, d_model %d, %d heads / %d kv, vocab %d, "
-                                + "context %d) in %s%n", name, dir.toAbsolutePath().normalize(), c.family(), c.layers(),
-                        c.dModel(), c.heads(), c.kvHeads(), c.vocabSize(), c.contextLength(), registry.file());
+                                + "context %d) in %s%n", name, c.path(), c.family(), c.layers(),
+                        c.dModel(), c.heads(), c.kvHeads(), c.vocabSize(), c.contextLength(), c.registry());
                 return 0;
             });
         }
@@ -59,7 +56,7 @@ public class ModelsCommand implements Runnable {
         @Override
         public Integer call() {
             return DecoderCli.run(() -> {
-                new DecoderRegistry(dataOption.path()).list().forEach((n, e) -> System.out.println(n + "\t" + e.path()
+                new ModelCatalog(dataOption.path()).list().forEach(e -> System.out.println(e.name() + "\t" + e.path()
                         + (e.tokenizer() == null ? "" : "\t" + e.tokenizer())));
                 return 0;
             });

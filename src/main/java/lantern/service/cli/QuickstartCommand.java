@@ -5,17 +5,16 @@ import lantern.cli.DataOption;
 import lantern.cli.ProgressBar;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
-import lantern.eval.audit.AuditRequest;
-import lantern.eval.audit.AuditStatus;
-import lantern.collect.Chunker;
-import lantern.collect.Manifest;
-import lantern.corpus.Corpora;
+import lantern.api.audit.AuditRequest;
+import lantern.api.audit.AuditStatus;
+import lantern.api.Manifest;
 import lantern.service.AuditService;
 import lantern.service.CollectionService;
 import lantern.service.FeatureRecordsService;
 import lantern.core.LanternConfig;
 import lantern.service.ModelRegistry;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import lantern.core.CollectFeatures;
 import picocli.CommandLine;
 
 import java.time.Duration;
@@ -81,17 +80,11 @@ public class QuickstartCommand implements Callable<Integer> {
         }
         var model = models.hooked(modelId);
         String corpus = corpusName != null ? corpusName : CollectionService.defaultCorpus(modelId);
-        boolean chinese = corpus.equals(lantern.corpus.ChinesePoetryCorpus.NAME);
+        boolean chinese = CollectFeatures.isChinese(corpus);
         int layers = model.info().layers();
-        // Reuse a collection of every layer over at least the Brown tokens asked for (the chunker stops on a sentence
-        // boundary, so "as many" is what chunking the same budget gives; chunked only when there is one to compare).
-        List<Manifest> full = records.collections().stream()
-                .filter((Manifest m) -> m.model().equals(model.info().id()) && m.kind().equals("mlp")
-                        && m.corpus().equals(corpus) && m.layers().size() == layers)
-                .toList();
-        long wanted = full.isEmpty() ? -1 : new Chunker(model.tokenizer(), SEQUENCE_LENGTH)
-                .chunk(Corpora.open(corpus, config.dataDir()), maxTokens).tokens();
-        boolean collected = full.stream().anyMatch(m -> m.tokens() >= wanted);
+        // Reuse a collection of every layer over at least the tokens asked for
+        long wanted = CollectFeatures.fullCollectionCovering(model, corpus, config.dataDir(), maxTokens, SEQUENCE_LENGTH);
+        boolean collected = wanted >= 0;
         if (!collected) {
             System.err.printf("1/3 collecting all %,d neurons of %s over %s %s tokens%n",
                     layers * model.info().neuronsPerLayer(), model.info().id(),

@@ -1,13 +1,9 @@
 package lantern.service.cli;
 
 
-import lantern.eval.causal.CausalScore;
-import lantern.collect.FeatureRecords;
-import lantern.core.ExplanationResult;
-import lantern.core.ExplanationService;
+import lantern.core.ExplainHere;
 import picocli.CommandLine;
 
-import java.util.function.Function;
 
 /**
  * {@code lantern score minilm-l6/0/mlp/17 --explanation "plural nouns"}: scores a hypothesis someone wrote with the
@@ -26,8 +22,9 @@ public class ScoreCommand extends ExplainCommand {
     }
 
     @Override
-    ExplanationResult produce(ExplanationService service, FeatureRecords records, Function<FeatureRecords, CausalScore> causal,
-                              lantern.core.ExplainFeature.Indexer indexer) {
-        return service.score(records, explanation, simulator);
+    ExplainHere.Request request() {
+        ExplainHere.Request r = super.request();
+        return new ExplainHere.Request(r.feature(), r.recordsFile(), r.collection(), r.explainer(), r.simulator(),
+                r.llmJudges(), r.embedding(), r.causal(), r.output(), r.windows(), r.llmOverrides(), explanation);
     }
 }

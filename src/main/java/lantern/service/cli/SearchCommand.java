@@ -5,7 +5,7 @@ import lantern.index.FeatureIndex;
 import lantern.index.SearchHit;
 import lantern.index.SearchQuery;
 import lantern.index.SearchResult;
-import lantern.subject.EncoderModel;
+import lantern.core.Models;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
@@ -52,9 +52,7 @@ public class SearchCommand implements Callable<Integer> {
         }
         float[] vector = null;
         if (!q.browsing() && !textOnly) {
-            try (EncoderModel minilm = lantern.subject.bert.MiniLm.load()) {
-                vector = minilm.embed(q.text());
-            }
+            vector = Models.embedOnce("minilm-l6", q.text());
         }
         try (FeatureIndex index = FeatureIndex.openReadOnly(dataOption.path().resolve("index"))) {
             SearchResult r = index.search(q, vector);

@@ -1,19 +1,21 @@
 package lantern.service.cli;
 
 import lantern.cli.DataOption;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
-import lantern.collect.FeatureStats;
-import lantern.collect.ActivationStore;
-import lantern.collect.Manifest;
-import lantern.collect.StoredCollection;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
+import lantern.api.FeatureStats;
+import lantern.api.Manifest;
+import lantern.api.vocab.TokenLogit;
+import lantern.api.vocab.VocabEffect;
+import lantern.core.FeatureLookup;
+import lantern.core.ModelSource;
+import lantern.core.Vocabulary;
 import picocli.CommandLine;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 
 @CommandLine.Command(name = "show", mixinStandardHelpOptions = true,
@@ -40,28 +42,20 @@ public class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         FeatureId id = FeatureId.parse(feature);
-        StoredCollection collection = StoredCollection.open(data.path(), id.model(), name != null ? name : newest(id));
-        FeatureRecords rec = collection.records(id.layer(), id.index());
+        FeatureLookup.Found found = new FeatureLookup(data.path()).find(id, name);
         boolean ansi = switch (color) {
             case "always" -> true;
             case "never" -> false;
             case "auto" -> System.console() != null && System.getenv("NO_COLOR") == null;
             default -> throw new IllegalArgumentException("--color must be auto, always or never: " + color);
         };
-        print(System.out, rec, collection.manifest(), windows, random, ansi);
-        if (new lantern.subject.decoder.DecoderRegistry(data.path()).contains(id.model())) {
-            try (var model = lantern.subject.decoder.DecoderModels.load(id.model(), data.path());
-                 var saes = new lantern.subject.sae.SaeStore(data.path(), model.manager());
-                 var transcoders = new lantern.subject.transcoder.TranscoderStore(data.path(), model.manager())) {
-                printVocab(System.out, lantern.service.VocabService.effect(model, id,
-                        new lantern.subject.transcoder.FeatureDictionaries(saes, transcoders), 10));
-            }
-        }
+        print(System.out, found.records(), found.collection(), windows, random, ansi);
+        new Vocabulary(ModelSource.loading(data.path(), null), data.path()).of(id, 10).ifPresent(e -> printVocab(System.out, e));
         return 0;
     }
 
     /** The output side: tokens the feature's output direction promotes and suppresses through the unembedding. */
-    static void printVocab(PrintStream out, lantern.subject.decoder.OutputVocab.Effect e) {
+    static void printVocab(PrintStream out, VocabEffect e) {
         out.println();
         out.println("promotes (output direction x final norm x W_U):");
         out.println("  " + vocabLine(e.promoted()));
@@ -69,21 +63,13 @@ public class ShowCommand implements Callable<Integer> {
         out.println("  " + vocabLine(e.suppressed()));
     }
 
-    private static String vocabLine(List<lantern.subject.decoder.OutputVocab.TokenLogit> tokens) {
+    private static String vocabLine(List<TokenLogit> tokens) {
         StringBuilder b = new StringBuilder();
         for (var t : tokens) {
             if (!b.isEmpty()) b.append("  ");
             b.append(String.format("'%s' %+.3f", t.token().replace("\n", "\\n"), t.logit()));
         }
         return b.toString();
-    }
-
-    private String newest(FeatureId id) {
-        return ActivationStore.list(data.path()).stream()
-                .filter(m -> m.model().equals(id.model()) && m.kind().equals(id.kind()) && m.layers().contains(id.layer()))
-                .findFirst().map(Manifest::name)
-                .orElseThrow(() -> new NoSuchElementException("no collection of " + id.model() + " layer " + id.layer() + " kind " + id.kind()
-                        + " in " + data.path() + " (run: lantern collect --model " + id.model() + ")"));
     }
 
     static void print(PrintStream out, FeatureRecords rec, Manifest m, int windows, boolean random, boolean ansi) {

@@ -3,7 +3,7 @@ package lantern.service.spark;
 import lantern.core.spark.ExplainTask;
 
 import lantern.core.ExplainFeature;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.core.ExplanationResult;
 
 /**

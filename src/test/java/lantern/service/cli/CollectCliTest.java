@@ -2,7 +2,7 @@ package lantern.service.cli;
 
 import lantern.core.LayerSpec;
 import lantern.core.Models;
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,7 +1,7 @@
 package lantern.service.cli;
 
 import lantern.bench.BenchExplainCommand;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.explainer.openai.NeuronRecordJson;
 import lantern.collect.testing.BrownWindows;
 import lantern.collect.testing.Records;

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import lantern.core.ExplainFeature;
+import lantern.core.ExplainHere;
 import lantern.core.ExplanationResult;
 import lantern.core.ExplanationService;
 import lantern.core.ExplanationStore;
 import lantern.core.LoadedModels;
 import lantern.core.spark.ExplainTask;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.collect.testing.Records;
 import lantern.index.IndexedExplanation;
@@ -112,9 +113,8 @@ class ExplainFrontEndsTest {
 
         // lantern explain: the command's own path, with the service it builds (--windows 12)
         Documents cliDocs = new Documents();
-        ExplanationService cliService = new ExplanationService(cli, Optional.empty(), models.embedder(), "minilm-l6",
-                RecordSplitter.scoring(12), Clock.systemUTC());
-        new ExplainCommand().produce(cliService, records, null, cliDocs::indexAndCommit);
+        new ExplainHere(cli).explain(records, new ExplainHere.Request(records.id().toString(), null, null, "statistical",
+                null, false, true, false, false, 12, java.util.Map.of(), null), cliDocs::indexAndCommit);
 
         // Spark: the same producer with the engine on Spark; the executor keeps nothing, the app keeps and indexes
         Documents sparkDocs = new Documents();

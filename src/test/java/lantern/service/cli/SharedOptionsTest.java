@@ -4,7 +4,7 @@ import lantern.bench.BenchInterpretabilityCommand;
 import lantern.bench.BenchSearchCommand;
 import lantern.bench.BenchExplainCommand;
 import lantern.bench.BenchGenerateCommand;
-import lantern.eval.causal.InterventionSpec;
+import lantern.api.causal.InterventionSpec;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

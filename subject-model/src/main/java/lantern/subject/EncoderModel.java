@@ -15,4 +15,11 @@ public interface EncoderModel extends HookedModel, SentenceEmbedder {
 
     /** Sentence embeddings of one batch with {@code hooks} applied. */
     List<float[]> embedBatch(List<String> texts, Hooks hooks);
+
+    /**
+     * Row {@code neuron} of layer {@code layer}'s MLP output weights (W_out, [d_mlp, d_model]): what one unit of the
+     * neuron's activation ({@code mlp.hook_post}) adds to {@code hook_mlp_out}. An index out of range is an
+     * {@link lantern.errors.InvalidInputException}.
+     */
+    float[] mlpOutputRow(int layer, int neuron);
 }

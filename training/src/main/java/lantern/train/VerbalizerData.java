@@ -48,11 +48,23 @@ public interface VerbalizerData {
     /** Brown sentences of at most {@code maxTokens} tokens of a tokenizer, training and held-out files apart. */
     record Sentences(List<String> train, List<String> held, int maxTokens) {
         public static Sentences load(TextTokenizer target, Path dataDir, int brownFiles, int maxTokens) {
+            return load(target, dataDir, brownFiles, maxTokens, true);
+        }
+
+        /** The held-out sentences alone ({@link #held()} as {@link #load} has them; no training file is read). */
+        public static List<String> heldOut(TextTokenizer target, Path dataDir, int brownFiles, int maxTokens) {
+            return load(target, dataDir, brownFiles, maxTokens, false).held();
+        }
+
+        private static Sentences load(TextTokenizer target, Path dataDir, int brownFiles, int maxTokens,
+                                      boolean withTraining) {
             BrownCorpus corpus = new BrownCorpus(dataDir.resolve("corpora").resolve("brown"));
             List<Path> files = corpus.files();
             if (brownFiles > 0) files = files.subList(0, Math.min(brownFiles, files.size()));
             List<String> train = new ArrayList<>(), held = new ArrayList<>();
             for (int i = 0; i < files.size(); i++) {
+                boolean isHeld = i % BrownSplit.HOLD_OUT_EVERY == BrownSplit.HOLD_OUT_OFFSET;
+                if (!isHeld && !withTraining) continue;
                 Document d = BrownCorpus.read(files.get(i));
                 for (Sentence s : d.sentences()) {
                     String text = s.text().text();
@@ -62,7 +74,7 @@ public interface VerbalizerData {
                     (i % BrownSplit.HOLD_OUT_EVERY == BrownSplit.HOLD_OUT_OFFSET ? held : train).add(text);
                 }
             }
-            if (train.isEmpty() || held.isEmpty()) {
+            if ((withTraining && train.isEmpty()) || held.isEmpty()) {
                 throw new IllegalArgumentException("no Brown sentences of at most " + maxTokens + " tokens to train on");
             }
             return new Sentences(train, held, maxTokens);

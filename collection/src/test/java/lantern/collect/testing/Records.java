@@ -1,9 +1,9 @@
 package lantern.collect.testing;
 
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
-import lantern.collect.FeatureStats;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
+import lantern.api.FeatureStats;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package lantern.core.spark;
 
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.llm.LlmSettings;
 import lantern.core.CausalCheck;
 import lantern.core.ExplainFeature;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.core.ExplanationResult;
 
 import java.io.IOException;

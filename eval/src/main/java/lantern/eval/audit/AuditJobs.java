@@ -1,5 +1,11 @@
 package lantern.eval.audit;
 
+import lantern.api.audit.AuditSpend;
+import lantern.api.audit.AuditBudget;
+import lantern.api.audit.JobState;
+import lantern.api.audit.AuditStatus;
+import lantern.api.audit.AuditRequest;
+import lantern.api.audit.FeatureSpace;
 import lantern.errors.UnavailableException;
 
 import lantern.errors.NotFoundException;

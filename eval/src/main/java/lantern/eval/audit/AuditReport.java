@@ -1,5 +1,11 @@
 package lantern.eval.audit;
 
+import lantern.api.audit.AuditStatus;
+import lantern.api.audit.AuditRequest;
+import lantern.eval.audit.ScoreIntervals;
+import lantern.eval.audit.ProgressEntry;
+import lantern.eval.audit.FeatureResult;
+import lantern.eval.audit.AuditResults;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,5 +1,10 @@
 package lantern.eval.audit;
 
+import lantern.api.audit.AuditStatus;
+import lantern.api.audit.AuditSpend;
+import lantern.api.audit.AuditBudget;
+import lantern.api.audit.JobState;
+import lantern.api.audit.AuditRequest;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;

@@ -1,5 +1,6 @@
 package lantern.eval.audit;
 
+import lantern.api.audit.AuditRequest;
 /**
  * The work an audit does for one feature (collect records, explain, score, index). Plugged in by the service.
  *

@@ -1,5 +1,8 @@
 package lantern.eval.audit;
 
+import lantern.api.audit.AuditSpend;
+import lantern.eval.audit.AuditReport;
+import lantern.api.audit.AuditStatus;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package lantern.eval.audit;
 
+import lantern.eval.audit.AuditReport;
 import java.util.List;
 import java.util.Locale;
 

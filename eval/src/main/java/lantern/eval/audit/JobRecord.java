@@ -1,5 +1,7 @@
 package lantern.eval.audit;
 
+import lantern.api.audit.JobState;
+import lantern.api.audit.AuditRequest;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** The content of a job's {@code job.json}. Times are epoch milliseconds; null until they happen. */

@@ -2,8 +2,8 @@ package lantern.eval.bench;
 
 import lantern.eval.score.RocAuc;
 import lantern.eval.score.SimulationScorer;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureRecords;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureRecords;
 import lantern.corpus.ChineseText;
 import lantern.explainer.explain.ChineseStatisticalExplainer;
 import lantern.explainer.explain.Explanation;

@@ -2,8 +2,8 @@ package lantern.eval.bench;
 
 import lantern.eval.score.SimulationScorer;
 import lantern.eval.score.RocAuc;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureRecords;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureRecords;
 import lantern.corpus.TagFamilies;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;

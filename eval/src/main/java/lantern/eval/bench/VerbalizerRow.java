@@ -1,7 +1,7 @@
 package lantern.eval.bench;
 
 import lantern.eval.score.SimulationScorer;
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import lantern.explainer.explain.Explainer;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;

@@ -1,6 +1,8 @@
 package lantern.eval.causal;
 
-import lantern.collect.FeatureRecords;
+import lantern.api.causal.InterventionSpec;
+import lantern.api.causal.CausalScore;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.WindowText;
 import lantern.subject.Hooks;
 import lantern.subject.EncoderModel;
@@ -37,7 +39,7 @@ public final class CausalScorer {
 
     /** Zero-ablation of an MLP neuron, or of an SAE feature (error term kept). */
     public CausalScore ablationScore(String featureId, List<String> topTexts, List<String> randomTexts) {
-        boolean neuron = lantern.collect.FeatureId.parse(featureId).isNeuron();
+        boolean neuron = lantern.api.FeatureId.parse(featureId).isNeuron();
         InterventionSpec spec = neuron ? InterventionSpec.ablateNeuron(featureId) : InterventionSpec.ablateSae(featureId);
         InterventionPlanner.Planned p = planner.plan(spec);
         return score(featureId, p.description(), planner.hooks(List.of(p)), topTexts, randomTexts);

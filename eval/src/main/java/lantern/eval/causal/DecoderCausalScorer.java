@@ -1,11 +1,12 @@
 package lantern.eval.causal;
 
+import lantern.api.causal.CausalScore;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.WindowText;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;

@@ -1,5 +1,7 @@
 package lantern.eval.causal;
 
+import lantern.api.causal.Pooling;
+import lantern.api.causal.Direction;
 import lantern.errors.NotFoundException;
 
 import lantern.errors.InvalidInputException;
@@ -17,12 +19,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** Directions by name under {@code {dataDir}/directions/NAME.json}, written to a temp file and renamed. */
 public final class DirectionStore {
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
@@ -32,9 +32,7 @@ public final class DirectionStore {
     }
 
     public static void checkName(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new InvalidInputException("direction name must be 1-100 letters, digits, '.', '_' or '-': " + name);
-        }
+        Direction.checkName(name);
     }
 
     public void save(Direction d) {

@@ -1,8 +1,10 @@
 package lantern.eval.causal;
 
+import lantern.api.causal.InterventionSpec;
+import lantern.api.causal.Direction;
 import lantern.errors.InvalidInputException;
 
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.subject.HookFunction;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;

@@ -1,5 +1,7 @@
 package lantern.eval.causal;
 
+import lantern.api.causal.Pooling;
+import lantern.api.causal.Direction;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;

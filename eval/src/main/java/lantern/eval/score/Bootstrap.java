@@ -1,5 +1,6 @@
 package lantern.eval.score;
 
+import lantern.api.score.Interval;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;

@@ -1,5 +1,6 @@
 package lantern.eval.score;
 
+import lantern.api.score.Interval;
 import java.util.Map;
 
 /**

@@ -1,5 +1,6 @@
 package lantern.eval.score;
 
+import lantern.api.score.Interval;
 /**
  * ROC AUC of the cosine similarity between the explanation's sentence embedding and each window's text, firing
  * windows as positives.

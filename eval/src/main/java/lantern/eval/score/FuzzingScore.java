@@ -1,5 +1,6 @@
 package lantern.eval.score;
 
+import lantern.api.score.Interval;
 /**
  * Fuzzing (Paulo et al. 2024): balanced accuracy of telling windows whose highlighted tokens are the ones the
  * feature fires on from the same windows with as many tokens highlighted at random, judged from the explanation.

@@ -1,5 +1,6 @@
 package lantern.eval.score;
 
+import lantern.api.score.Interval;
 /**
  * Intruder (Paulo et al. 2024): the fraction of groups (firing windows plus one window where the feature does not
  * fire) in which the judge, given the explanation, picks the intruder; chance is 1 / groupSize.

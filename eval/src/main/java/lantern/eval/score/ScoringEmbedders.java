@@ -1,6 +1,6 @@
 package lantern.eval.score;
 
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.explainer.explain.CorpusLanguage;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;

@@ -1,6 +1,7 @@
 package lantern.eval.score;
 
-import lantern.collect.ActivationRecord;
+import lantern.api.score.Interval;
+import lantern.api.ActivationRecord;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
 import lantern.llm.LlmUsage;

@@ -1,6 +1,6 @@
 package lantern.eval.score;
 
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import lantern.explainer.explain.DiscreteActivations;
 
 import java.util.List;

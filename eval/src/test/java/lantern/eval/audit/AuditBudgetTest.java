@@ -1,5 +1,11 @@
 package lantern.eval.audit;
 
+import lantern.api.audit.FeatureSpace;
+import lantern.api.audit.AuditBudget;
+import lantern.api.audit.JobState;
+import lantern.api.audit.FeatureSelection;
+import lantern.api.audit.AuditStatus;
+import lantern.api.audit.AuditRequest;
 import lantern.errors.InvalidInputException;
 import lantern.errors.ConflictException;
 import org.junit.jupiter.api.Test;

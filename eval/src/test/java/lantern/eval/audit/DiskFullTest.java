@@ -1,5 +1,10 @@
 package lantern.eval.audit;
 
+import lantern.api.audit.JobState;
+import lantern.api.audit.FeatureSelection;
+import lantern.api.audit.AuditStatus;
+import lantern.api.audit.AuditRequest;
+import lantern.api.audit.FeatureSpace;
 import lantern.testsupport.SmallDisk;
 import org.junit.jupiter.api.Test;
 

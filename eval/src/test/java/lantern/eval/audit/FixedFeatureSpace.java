@@ -1,5 +1,6 @@
 package lantern.eval.audit;
 
+import lantern.api.audit.FeatureSpace;
 /** A model shape given by numbers: {@code layers} layers of {@code width} features of every kind. */
 record FixedFeatureSpace(String model, int layers, int width) implements FeatureSpace {
     @Override

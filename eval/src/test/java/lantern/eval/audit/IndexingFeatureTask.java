@@ -1,5 +1,6 @@
 package lantern.eval.audit;
 
+import lantern.api.audit.AuditRequest;
 import lantern.index.FeatureIndex;
 import lantern.index.IndexedExplanation;
 

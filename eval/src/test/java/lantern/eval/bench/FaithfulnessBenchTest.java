@@ -1,8 +1,8 @@
 package lantern.eval.bench;
 
 import lantern.eval.bench.FaithfulnessBench.Definition;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureRecords;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.RecordSplitter;
 import lantern.explainer.explain.Rule;
 import lantern.explainer.explain.StatisticalExplainer.Search;

@@ -1,6 +1,6 @@
 package lantern.eval.bench;
 
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import lantern.explainer.explain.Rule;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,8 @@
 package lantern.eval.causal;
 
+import lantern.api.causal.InterventionSpec;
+import lantern.api.causal.Direction;
+import lantern.api.causal.CausalScore;
 import lantern.subject.HookPass;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,6 +1,7 @@
 package lantern.eval.causal;
 
-import lantern.collect.FeatureId;
+import lantern.api.causal.CausalScore;
+import lantern.api.FeatureId;
 import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.Interventions;

@@ -1,5 +1,6 @@
 package lantern.eval.causal;
 
+import lantern.api.causal.InterventionSpec;
 import lantern.subject.HookPass;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,5 +1,8 @@
 package lantern.eval.causal;
 
+import lantern.api.causal.InterventionSpec;
+import lantern.api.causal.Pooling;
+import lantern.api.causal.Direction;
 import lantern.subject.HookPass;
 import ai.djl.ndarray.NDManager;
 import lantern.subject.HookNames;

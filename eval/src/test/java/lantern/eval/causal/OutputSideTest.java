@@ -1,6 +1,6 @@
 package lantern.eval.causal;
 
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.ReferenceDecoder;

@@ -1,8 +1,8 @@
 package lantern.eval.sae;
 
 import ai.djl.ndarray.NDManager;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
 import lantern.collect.CollectOptions;
 import lantern.collect.CollectionRun;
 import lantern.collect.StoredFeatureRecords;

@@ -1,5 +1,6 @@
 package lantern.eval.score;
 
+import lantern.api.score.Interval;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;

@@ -1,7 +1,7 @@
 package lantern.eval.score;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;

@@ -1,6 +1,6 @@
 package lantern.eval.score;
 
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.RecordSplitter;

@@ -1,6 +1,6 @@
 package lantern.explainer.explain;
 
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import lantern.corpus.ChineseText;
 
 import java.util.List;

@@ -2,7 +2,7 @@ package lantern.explainer.explain;
 
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchema;
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import lantern.llm.LlmClient;
 import lantern.llm.LlmReply;
 import lantern.llm.LlmRequest;

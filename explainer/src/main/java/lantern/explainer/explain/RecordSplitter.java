@@ -1,7 +1,7 @@
 package lantern.explainer.explain;
 
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureRecords;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureRecords;
 
 import java.util.ArrayList;
 import java.util.HashSet;

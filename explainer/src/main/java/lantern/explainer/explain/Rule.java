@@ -1,7 +1,7 @@
 package lantern.explainer.explain;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import lantern.corpus.ChineseText;
 import lantern.corpus.TagFamilies;
 

@@ -1,6 +1,6 @@
 package lantern.explainer.explain;
 
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 
 import java.text.Normalizer;
 import java.util.Locale;

@@ -3,7 +3,7 @@ package lantern.explainer.openai;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -61,12 +61,23 @@ public final class VerbalizerExplainer implements Explainer {
     private final Verbalizer verbalizer;
     private final float[] state;
     private final String feature;
+    private final TextTokenizer subjectTokenizer;
 
     /** @param state the state to verbalize ({@link Anchor#state}) */
     public VerbalizerExplainer(Verbalizer verbalizer, float[] state, String feature) {
+        this(verbalizer, state, feature, null);
+    }
+
+    /**
+     * @param subjectTokenizer for an encoder subject, its tokenizer: a pooled state's verbalizer writes a sentence,
+     *                         and the rule is that sentence's word pieces as the encoder reads them (the tokens with
+     *                         a letter or digit); null for a decoder (the rule is the token the text ends on)
+     */
+    public VerbalizerExplainer(Verbalizer verbalizer, float[] state, String feature, TextTokenizer subjectTokenizer) {
         this.verbalizer = verbalizer;
         this.state = state.clone();
         this.feature = feature;
+        this.subjectTokenizer = subjectTokenizer;
     }
 
     @Override
@@ -87,10 +98,30 @@ public final class VerbalizerExplainer implements Explainer {
         if (ids.length == 0 || said.isEmpty()) {
             return Explanation.ofText("the verbalizer writes nothing for " + feature + "'s direction", NAME);
         }
+        if (subjectTokenizer != null) {
+            Set<String> pieces = wordPieces(said, subjectTokenizer);
+            if (pieces.isEmpty()) {
+                return Explanation.ofText("the verbalizer writes no word for " + feature + "'s direction: \""
+                        + said + "\"", NAME);
+            }
+            return new Explanation("verbalized direction: \"" + said + "\" (its words)", NAME, Rule.tokens(pieces),
+                    Double.NaN, LlmUsage.NONE);
+        }
         String last = tok.token(ids[ids.length - 1]);
         Rule rule = Rule.tokens(Set.of(last));
         String text = "verbalized direction: \"" + said + "\" (the token '" + last.strip() + "')";
         return new Explanation(text, NAME, rule, Double.NaN, LlmUsage.NONE);
+    }
+
+    /** {@code text}'s tokens under {@code tok} that hold a letter or digit (punctuation and frame tokens left out). */
+    static Set<String> wordPieces(String text, TextTokenizer tok) {
+        Set<String> out = new java.util.TreeSet<>();
+        var e = tok.encode(text, false);
+        for (int i = 0; i < e.ids().length; i++) {
+            String t = e.tokens()[i];
+            if (!e.special()[i] && t.codePoints().anyMatch(Character::isLetterOrDigit)) out.add(t);
+        }
+        return out;
     }
 
     /**

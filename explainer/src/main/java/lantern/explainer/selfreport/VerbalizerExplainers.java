@@ -1,11 +1,14 @@
 package lantern.explainer.selfreport;
 
+import lantern.errors.InvalidInputException;
 import lantern.errors.NotFoundException;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.explainer.explain.Explainer;
 import lantern.train.VerbalizerData;
+import lantern.subject.EncoderModel;
 import lantern.subject.HookedModel;
 import lantern.subject.sae.SaeStore;
+import lantern.subject.selfreport.EncoderFeatureState;
 import lantern.subject.selfreport.FeatureDirection;
 import lantern.subject.selfreport.Pool;
 import lantern.subject.selfreport.Verbalizer;
@@ -15,18 +18,23 @@ import lantern.subject.transcoder.TranscoderStore;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The {@link VerbalizerExplainer} of each feature of one decoder subject (neurons, SAE and transcoder features):
- * finds the feature's output direction
- * ({@link FeatureDirection}), the verbalizer trained here that reads its hook ({@code lantern train verbalizer}), and
- * the hook's anchor (mean and spread of {@value #ANCHOR_STATES} held-out Brown states, the verbalizer's own held-out
- * windows). Verbalizers and anchors are loaded once and kept until {@link #close}. Thread-safe.
+ * The {@link VerbalizerExplainer} of each feature of one subject (neurons, SAE and transcoder features). A decoder:
+ * finds the feature's output direction ({@link FeatureDirection}), the verbalizer trained here that reads its hook
+ * ({@code lantern train verbalizer}), and the hook's anchor (mean and spread of {@value #ANCHOR_STATES} held-out
+ * Brown states, the verbalizer's own held-out windows). An encoder (MiniLM): {@link EncoderFeatureState} (the
+ * direction written where the feature writes it, carried through BERT's post-block LayerNorm by the encoder itself)
+ * and the mean-pooled verbalizer of that layer's {@code resid_post}. Verbalizers and anchors are loaded once and kept
+ * until {@link #close}. Thread-safe.
  */
 public final class VerbalizerExplainers implements AutoCloseable {
     public static final int ANCHOR_STATES = 256;
+    /** Neutral sentences an encoder feature's direction is added to (each costs two encoder passes per feature). */
+    public static final int ENCODER_ANCHOR_SENTENCES = 64;
     private static final long ANCHOR_SEED = 1;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
@@ -36,6 +44,8 @@ public final class VerbalizerExplainers implements AutoCloseable {
     private final Supplier<TranscoderStore> transcoders;
     private final Map<String, Verbalizer> verbalizers = new HashMap<>();
     private final Map<String, VerbalizerExplainer.Anchor> anchors = new HashMap<>();
+    private final Map<String, List<String>> sentences = new HashMap<>();
+    private final Map<String, Double> spreads = new HashMap<>();
 
     public VerbalizerExplainers(Path dataDir, HookedModel subject, Supplier<SaeStore> saes) {
         this(dataDir, subject, saes, () -> null);
@@ -55,6 +65,7 @@ public final class VerbalizerExplainers implements AutoCloseable {
             throw new IllegalArgumentException("feature " + id + " is not of " + subject.info().id());
         }
         boolean tc = TranscoderFeatures.isKind(id.kind());
+        if (!subject.isDecoder()) return forEncoderFeature(id, tc);
         FeatureDirection d = FeatureDirection.of(subject, id.isNeuron() || tc ? null : saes.get(),
                 tc ? transcoders.get() : null, id.layer(), id.kind(), id.index());
         Verbalizer v;
@@ -66,6 +77,36 @@ public final class VerbalizerExplainers implements AutoCloseable {
         return new VerbalizerExplainer(v, a.state(d.vector()), id.toString());
     }
 
+    /**
+     * An encoder's feature ({@link EncoderFeatureState}): its direction written where the feature writes it, carried
+     * through the block's LayerNorm by the encoder itself, read mean-pooled at {@code resid_post} over
+     * {@value #ENCODER_ANCHOR_SENTENCES} of the verbalizer's held-out sentences, verbalized by the verbalizer of that
+     * hook; the label's rule is the encoder's own word pieces of what it writes.
+     */
+    private Explainer forEncoderFeature(FeatureId id, boolean tc) {
+        EncoderModel encoder = subject.sentenceEmbedder().orElseThrow(() -> new InvalidInputException(
+                subject.info().id() + " is neither a decoder nor a sentence encoder: no direction to verbalize"));
+        EncoderFeatureState.Write w = EncoderFeatureState.of(encoder, id.isNeuron() || tc ? null : saes.get(),
+                tc ? transcoders.get() : null, id.layer(), id.kind(), id.index());
+        Verbalizer v;
+        List<String> texts;
+        double spread;
+        synchronized (this) {
+            v = verbalizer(w.readHook(), Pool.MEAN, false);
+            texts = sentences.computeIfAbsent(w.readHook(), h -> anchorSentences(v));
+            spread = spreads.computeIfAbsent(w.hook(), h -> EncoderFeatureState.spread(encoder, h, texts));
+        }
+        float[] state = EncoderFeatureState.state(encoder, w, Pool.MEAN, texts, spread).state();
+        return new VerbalizerExplainer(v, state, id.toString(), subject.tokenizer());
+    }
+
+    /** The first {@value #ENCODER_ANCHOR_SENTENCES} of the verbalizer's held-out sentences (as it was trained). */
+    private List<String> anchorSentences(Verbalizer v) {
+        List<String> held = VerbalizerData.Sentences.heldOut(v.decoder().tokenizer(), dataDir, brownFiles(v),
+                v.spec().maxTokens());
+        return List.copyOf(held.subList(0, Math.min(ENCODER_ANCHOR_SENTENCES, held.size())));
+    }
+
     /** The anchor of a hook (computed on first use). */
     public synchronized VerbalizerExplainer.Anchor anchor(String hook) {
         Verbalizer v = verbalizer(hook);
@@ -73,8 +114,12 @@ public final class VerbalizerExplainers implements AutoCloseable {
     }
 
     private Verbalizer verbalizer(String hook) {
+        return verbalizer(hook, Pool.LAST, true);
+    }
+
+    private Verbalizer verbalizer(String hook, Pool pool, boolean decoder) {
         String model = subject.info().id();
-        String name = Verbalizers.find(dataDir, model, hook, Pool.LAST, true).orElseThrow(() -> new NotFoundException(
+        String name = Verbalizers.find(dataDir, model, hook, pool, decoder).orElseThrow(() -> new NotFoundException(
                 "no verbalizer reads " + hook + " of " + model + ": train one with lantern train verbalizer --model "
                         + model + " --hook " + hook));
         return verbalizers.computeIfAbsent(name, n -> Verbalizer.load(n, Verbalizers.folder(n, dataDir)));

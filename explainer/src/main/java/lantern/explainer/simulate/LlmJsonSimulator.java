@@ -4,7 +4,7 @@ import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchema;
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import lantern.explainer.explain.Explanation;
 import lantern.llm.LlmClient;
 import lantern.llm.LlmRequest;

@@ -1,6 +1,6 @@
 package lantern.explainer.simulate;
 
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import lantern.explainer.explain.Explanation;
 import lantern.llm.Prompts;
 

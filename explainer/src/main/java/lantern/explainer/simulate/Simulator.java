@@ -1,6 +1,6 @@
 package lantern.explainer.simulate;
 
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import lantern.explainer.explain.Explanation;
 
 /** Predicts, from an explanation alone, a feature's activation at each token of a window. Thread-safe. */

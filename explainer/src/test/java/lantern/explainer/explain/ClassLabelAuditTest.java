@@ -3,8 +3,8 @@ package lantern.explainer.explain;
 import lantern.collect.*;
 import lantern.collect.testing.BrownParts;
 
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
 import lantern.explainer.explain.ClassLabelCheck;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplitter;

@@ -1,6 +1,6 @@
 package lantern.explainer.explain;
 
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import lantern.corpus.Document;
 import lantern.corpus.Sentence;
 import org.junit.jupiter.api.Test;

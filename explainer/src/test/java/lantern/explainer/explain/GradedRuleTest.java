@@ -1,8 +1,8 @@
 package lantern.explainer.explain;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureRecords;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureRecords;
 import lantern.explainer.simulate.StatisticalSimulator;
 import lantern.collect.testing.Records;
 import org.junit.jupiter.api.Test;

@@ -8,7 +8,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.LlmCallFailedException;
 import lantern.explainer.explain.LlmExplainer;

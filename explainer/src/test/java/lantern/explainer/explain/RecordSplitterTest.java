@@ -1,6 +1,6 @@
 package lantern.explainer.explain;
 
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

@@ -1,6 +1,6 @@
 package lantern.explainer.explain;
 
-import lantern.collect.FeatureRecords;
+import lantern.api.FeatureRecords;
 import lantern.explainer.simulate.StatisticalSimulator;
 import lantern.collect.testing.Records;
 import org.junit.jupiter.api.Test;
@@ -86,8 +86,8 @@ class StatisticalExplainerTest {
 
     @Test
     void continuationPiecesAreFoundFromWordPieceMarks() {
-        var r1 = new lantern.collect.ActivationRecord(List.of("play", "##ing", "the", "walk", "##ed", "home"), new float[]{0, 3, 0, 0, 4, 0});
-        var r2 = new lantern.collect.ActivationRecord(List.of("un", "##like", "##ly", "cats", "run", "##s"), new float[]{0, 2, 3, 0, 0, 5});
+        var r1 = new lantern.api.ActivationRecord(List.of("play", "##ing", "the", "walk", "##ed", "home"), new float[]{0, 3, 0, 0, 4, 0});
+        var r2 = new lantern.api.ActivationRecord(List.of("un", "##like", "##ly", "cats", "run", "##s"), new float[]{0, 2, 3, 0, 0, 5});
         RecordSplit split = new RecordSplitter(10, 0, 0).split(List.of(r1, r2), List.of());
         Explanation e = explainer.explain(split);
         assertThat(e.rule().kind()).isEqualTo(Rule.Kind.CONTINUATION);
@@ -121,7 +121,7 @@ class StatisticalExplainerTest {
 
     @Test
     void collectionsWithOnePunctFamilyStillGetFineTagsFromTheToken() {
-        var r = new lantern.collect.ActivationRecord(List.of("well", ",", "yes", "."), new float[]{0, 4, 0, 0},
+        var r = new lantern.api.ActivationRecord(List.of("well", ",", "yes", "."), new float[]{0, 4, 0, 0},
                 List.of("UH", "PUNCT", "UH", "PUNCT"), null);
         assertThat(Rule.tag(",").fires(r)).containsExactly(false, true, false, false);
         assertThat(Rule.tag("PUNCT").fires(r)).containsExactly(false, true, false, true);
@@ -141,11 +141,11 @@ class StatisticalExplainerTest {
 
     @Test
     void wordPiecesAreNamedAsSuch() {
-        List<lantern.collect.ActivationRecord> top = new ArrayList<>();
+        List<lantern.api.ActivationRecord> top = new ArrayList<>();
         String[][] words = {{"cat", "##s"}, {"dog", "##s"}, {"tree", "##s"}, {"house", "##s"}, {"bird", "##s"}, {"car", "##s"}};
         for (int w = 0; w < 12; w++) {
             String[] a = words[w % words.length], b = words[(w + 1) % words.length];
-            top.add(new lantern.collect.ActivationRecord(List.of("the", a[0], a[1], "and", b[0], b[1], "run", "##s"),
+            top.add(new lantern.api.ActivationRecord(List.of("the", a[0], a[1], "and", b[0], b[1], "run", "##s"),
                     new float[]{0, 0, 5 - w * 0.1f, 0, 0, 4, 0, 0}, List.of("AT", "NNS", "NNS", "CC", "NNS", "NNS", "VBZ", "VBZ"),
                     new boolean[]{true, true, false, true, true, false, true, false}));
         }

@@ -2,7 +2,7 @@ package lantern.explainer.explain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import lantern.collect.ActivationRecord;
+import lantern.api.ActivationRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

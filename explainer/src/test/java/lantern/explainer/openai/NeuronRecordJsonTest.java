@@ -1,9 +1,9 @@
 package lantern.explainer.openai;
 
-import lantern.collect.ActivationRecord;
-import lantern.collect.FeatureId;
-import lantern.collect.FeatureRecords;
-import lantern.collect.FeatureStats;
+import lantern.api.ActivationRecord;
+import lantern.api.FeatureId;
+import lantern.api.FeatureRecords;
+import lantern.api.FeatureStats;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

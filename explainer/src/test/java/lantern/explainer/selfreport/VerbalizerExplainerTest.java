@@ -1,7 +1,7 @@
 package lantern.explainer.selfreport;
 
 import lantern.errors.NotFoundException;
-import lantern.collect.FeatureId;
+import lantern.api.FeatureId;
 import lantern.explainer.explain.Explanation;
 import lantern.explainer.explain.RecordSplit;
 import lantern.explainer.explain.Rule;

@@ -113,6 +113,20 @@ public final class BertModel implements EncoderModel {
         return in;
     }
 
+    @Override
+    public float[] mlpOutputRow(int layer, int neuron) {
+        if (layer < 0 || layer >= info.layers()) {
+            throw new lantern.errors.InvalidInputException("layer " + layer + " out of range: " + info.id() + " has layers 0.."
+                    + (info.layers() - 1));
+        }
+        NDArray w2 = weights.layers().get(layer).w2();  // [d_mlp, d_model]: mlp_out = post · W_out
+        if (neuron < 0 || neuron >= w2.getShape().get(0)) {
+            throw new lantern.errors.InvalidInputException("neuron " + neuron + " out of range: layers have neurons 0.."
+                    + (w2.getShape().get(0) - 1));
+        }
+        return w2.get(neuron).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    }
+
     /** What this encoder is: its id, pooling and language. */
     public EmbeddedEncoder spec() {
         return spec;

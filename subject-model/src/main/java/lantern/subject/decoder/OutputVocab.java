@@ -1,5 +1,8 @@
 package lantern.subject.decoder;
 
+import lantern.api.vocab.TokenLogit;
+import lantern.api.vocab.VocabEffect;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -17,21 +20,8 @@ public final class OutputVocab {
     private OutputVocab() {
     }
 
-    /** One token and its logit contribution. */
-    public record TokenLogit(String token, float logit) {
-    }
-
-    /**
-     * The tokens the direction raises most and lowers most.
-     *
-     * @param promoted   highest logits first
-     * @param suppressed lowest logits first
-     */
-    public record Effect(List<TokenLogit> promoted, List<TokenLogit> suppressed) {
-    }
-
     /** Neuron {@code neuron} of layer {@code layer} ({@code blocks.L.mlp.hook_post}). */
-    public static Effect ofNeuron(DecoderModel model, int layer, int neuron, int k) {
+    public static VocabEffect ofNeuron(DecoderModel model, int layer, int neuron, int k) {
         model.requireLayer(layer);
         if (neuron < 0 || neuron >= model.config().dMlp()) {
             throw new IllegalArgumentException("neuron " + neuron + " out of range: layers have neurons 0.."
@@ -44,7 +34,7 @@ public final class OutputVocab {
     }
 
     /** A direction written at {@code hook}: residual-width hooks directly, {@code mlp.hook_post} through W_out. */
-    public static Effect ofDirection(DecoderModel model, String hook, float[] direction, int k) {
+    public static VocabEffect ofDirection(DecoderModel model, String hook, float[] direction, int k) {
         try (NDManager m = model.manager().newSubManager()) {
             float[] resid = direction;
             if (hook.endsWith(".mlp.hook_post")) {
@@ -58,7 +48,7 @@ public final class OutputVocab {
         }
     }
 
-    private static Effect ofResidual(DecoderModel model, NDManager m, float[] direction, int k) {
+    private static VocabEffect ofResidual(DecoderModel model, NDManager m, float[] direction, int k) {
         if (direction.length != model.config().dModel()) {
             throw new IllegalArgumentException("direction has " + direction.length + " dimensions; the residual has "
                     + model.config().dModel());
@@ -66,7 +56,7 @@ public final class OutputVocab {
         NDArray scaled = m.create(direction).mul(model.weights().normFinal());
         float[] logits = scaled.reshape(1, -1).matMul(model.weights().unembed()).toFloatArray();
         int kk = Math.min(k, logits.length);
-        return new Effect(top(model, logits, kk, true), top(model, logits, kk, false));
+        return new VocabEffect(top(model, logits, kk, true), top(model, logits, kk, false));
     }
 
     private static List<TokenLogit> top(DecoderModel model, float[] logits, int k, boolean highest) {

@@ -41,18 +41,29 @@ public final class StateReader {
 
     /** One state per text. */
     public static float[][] read(HookedModel model, String hook, Pool pool, List<String> texts) {
+        return read(model, hook, pool, texts, Hooks.none());
+    }
+
+    /** One state per text, read while {@code interventions} (replacements at other hooks) act on the pass. */
+    public static float[][] read(HookedModel model, String hook, Pool pool, List<String> texts, Hooks interventions) {
         List<long[]> rows = new ArrayList<>();
         for (String t : texts) rows.add(ids(model, t));
-        return readIds(model, hook, pool, rows);
+        return readIds(model, hook, pool, rows, interventions);
     }
 
     /** One state per token row (each already framed). */
     public static float[][] readIds(HookedModel model, String hook, Pool pool, List<long[]> rows) {
+        return readIds(model, hook, pool, rows, Hooks.none());
+    }
+
+    private static float[][] readIds(HookedModel model, String hook, Pool pool, List<long[]> rows,
+                                     Hooks interventions) {
         requireHook(model, hook);
+        Hooks hooks = interventions.cache(hook);
         float[][] out = new float[rows.size()][];
         for (int from = 0; from < rows.size(); from += BATCH) {
             List<long[]> part = rows.subList(from, Math.min(rows.size(), from + BATCH));
-            float[][] got = batch(model, hook, pool, part);
+            float[][] got = batch(model, hook, pool, part, hooks);
             System.arraycopy(got, 0, out, from, got.length);
         }
         return out;
@@ -99,7 +110,7 @@ public final class StateReader {
         }
     }
 
-    private static float[][] batch(HookedModel model, String hook, Pool pool, List<long[]> rows) {
+    private static float[][] batch(HookedModel model, String hook, Pool pool, List<long[]> rows, Hooks hooks) {
         int t = rows.stream().mapToInt(r -> r.length).max().orElse(0);
         long[][] ids = new long[rows.size()][t];
         int[] lengths = new int[rows.size()];
@@ -110,7 +121,6 @@ public final class StateReader {
             lengths[i] = r.length;
         }
         try (NDManager m = model.manager().newSubManager()) {
-            Hooks hooks = Hooks.none().cache(hook);
             ActivationCache cached = model.run(m, ids, lengths, hooks).cache();
             NDArray a = cached.get(hook);
             requireTokenWidth(a, hook);

@@ -108,7 +108,7 @@ public class Gpt2TokenizerTest {
             java.util.Arrays.fill(one, 0f);
             var e = lantern.subject.decoder.OutputVocab.ofDirection(m, "blocks.0.hook_resid_post", one, 50257);
             // (GPT-2 has tokens of U+FFFD itself, bytes EF BF BD, as text held it: those stay)
-            assertThat(e.promoted()).extracting(OutputVocab.TokenLogit::token).contains("<0xE2>", "<0xE2><0x80>")
+            assertThat(e.promoted()).extracting(lantern.api.vocab.TokenLogit::token).contains("<0xE2>", "<0xE2><0x80>")
                     .filteredOn(t -> t.contains("\uFFFD")).hasSizeLessThan(10)
                     .allMatch(t -> t.replace("\uFFFD", "").chars().allMatch(c -> c < 128));
             // every single byte from 0x80 up is a token of its own: each shows as <0xHH>

@@ -27,7 +27,7 @@ class OutputVocabTest {
         }
         TinyModels.writeLlama(tmp.resolve("m"), S, w, "llama", false, 10000, "F32");
         try (DecoderModel m = DecoderModels.load(tmp.resolve("m"))) {
-            OutputVocab.Effect e = OutputVocab.ofNeuron(m, 0, 9, 10);
+            lantern.api.vocab.VocabEffect e = OutputVocab.ofNeuron(m, 0, 9, 10);
             assertThat(e.promoted()).hasSize(10);
             assertThat(e.promoted().get(0).token()).isEqualTo("cat");
             assertThat(e.promoted().get(0).logit()).isGreaterThan(e.promoted().get(1).logit());

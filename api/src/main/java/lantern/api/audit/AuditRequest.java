@@ -1,5 +1,6 @@
-package lantern.eval.audit;
+package lantern.api.audit;
 
+import lantern.api.audit.FeatureSpace;
 import lantern.errors.InvalidInputException;
 
 import com.fasterxml.jackson.databind.JsonNode;

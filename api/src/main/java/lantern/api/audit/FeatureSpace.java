@@ -1,4 +1,4 @@
-package lantern.eval.audit;
+package lantern.api.audit;
 
 /** How many features a model has: the service answers from the loaded models (and SAEs). */
 public interface FeatureSpace {

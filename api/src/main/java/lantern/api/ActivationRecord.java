@@ -1,4 +1,4 @@
-package lantern.collect;
+package lantern.api;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package lantern.eval.audit;
+package lantern.api.audit;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 

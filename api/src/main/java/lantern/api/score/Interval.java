@@ -1,4 +1,4 @@
-package lantern.eval.score;
+package lantern.api.score;
 
 /**
  * A score with its 95% bootstrap confidence interval.

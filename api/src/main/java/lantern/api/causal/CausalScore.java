@@ -1,4 +1,4 @@
-package lantern.eval.causal;
+package lantern.api.causal;
 
 /**
  * The causal effect of an intervention on sentence embeddings: mean (1 − cosine(clean, intervened)) over texts
@@ -11,9 +11,9 @@ package lantern.eval.causal;
  */
 public record CausalScore(String feature, String intervention, double topEffect, double randomEffect, double ratio,
                           double selectivity, double topStd, double randomStd, int topTexts, int randomTexts,
-                          lantern.eval.score.Interval ci95) {
+                          lantern.api.score.Interval ci95) {
     public CausalScore {
-        if (ci95 == null) ci95 = lantern.eval.score.Interval.none(selectivity, topTexts + randomTexts);
+        if (ci95 == null) ci95 = lantern.api.score.Interval.none(selectivity, topTexts + randomTexts);
     }
 
     public CausalScore(String feature, String intervention, double topEffect, double randomEffect, double ratio,
@@ -21,7 +21,7 @@ public record CausalScore(String feature, String intervention, double topEffect,
         this(feature, intervention, topEffect, randomEffect, ratio, selectivity, topStd, randomStd, topTexts, randomTexts, null);
     }
 
-    static double selectivity(double top, double random) {
+    public static double selectivity(double top, double random) {
         double sum = top + random;
         return sum > 0 ? (top - random) / sum : 0;
     }

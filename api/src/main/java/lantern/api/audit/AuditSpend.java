@@ -1,5 +1,6 @@
-package lantern.eval.audit;
+package lantern.api.audit;
 
+import lantern.api.audit.AuditBudget;
 /**
  * What an audit's LLM calls spent so far (successful features; the provider's token counts), its cost when prices
  * are configured (else null), and the budget it runs under.

@@ -1,4 +1,4 @@
-package lantern.collect;
+package lantern.api;
 
 /**
  * One feature's activation statistics over every token of the corpus slice it was collected on.

@@ -1,4 +1,4 @@
-package lantern.eval.causal;
+package lantern.api.causal;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package lantern.eval.causal;
+package lantern.api.causal;
 
 /**
  * One intervention as a REST client writes it. Types:

@@ -1,4 +1,4 @@
-package lantern.collect;
+package lantern.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 

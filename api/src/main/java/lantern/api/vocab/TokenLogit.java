@@ -1,0 +1,5 @@
+package lantern.api.vocab;
+
+/** One token and its logit contribution. */
+public record TokenLogit(String token, float logit) {
+}
