@@ -8,11 +8,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import lantern.api.fv.FunctionVectorOptions;
+import lantern.api.fv.FvResult;
+import lantern.core.FunctionVectorExtraction;
+import lantern.core.ModelSource;
 import lantern.errors.InvalidInputException;
-import lantern.subject.fv.FunctionVectors;
-import lantern.subject.fv.FvResult;
-import lantern.subject.fv.IclTask;
-import lantern.subject.icl.Shipped;
 
 import java.util.List;
 
@@ -32,34 +32,27 @@ public class FunctionVectorsResource {
     }
 
     @Inject
-    DecoderModelCache models;
+    ModelRegistry models;
 
     @GET
     @Path("/tasks")
     public List<String> tasks() {
-        return Shipped.TASKS;
+        return FunctionVectorExtraction.TASKS;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public FvResult run(FunctionVectorRequest r) {
         if (r == null) throw new InvalidInputException("request body is required");
-        IclTask task;
-        if (r.task() != null && !r.task().isNull()) {
-            if (r.taskName() != null) throw new InvalidInputException("give \"task\" or \"taskName\", not both");
-            task = IclTask.parse(r.task(), "task");
-        } else if (r.taskName() != null) {
-            task = Shipped.shippedTask(r.taskName());
-        } else {
-            throw new InvalidInputException("\"task\" (a list of {\"input\",\"output\"}) or \"taskName\" is required");
-        }
+        FunctionVectorExtraction.Task task = FunctionVectorExtraction.task(r.task(), r.taskName());
         if (r.meanTrials() != null && r.meanTrials() > MAX_MEAN_TRIALS) {
             throw new InvalidInputException("meanTrials is at most " + MAX_MEAN_TRIALS + " here (the CLI allows more)");
         }
         if (r.aieTrials() != null && r.aieTrials() > MAX_AIE_TRIALS) {
             throw new InvalidInputException("aieTrials is at most " + MAX_AIE_TRIALS + " here (the CLI allows more)");
         }
-        return FunctionVectors.run(models.get(r.model()), task, new FunctionVectors.Options(r.heads(), r.layer(),
-                r.shots(), r.meanTrials(), r.aieTrials(), r.seed() == null ? 0 : r.seed()), s -> { });
+        return new FunctionVectorExtraction(ModelSource.held(models.loaded())).run(r.model(), task,
+                new FunctionVectorOptions(r.heads(), r.layer(), r.shots(), r.meanTrials(), r.aieTrials(),
+                        r.seed() == null ? 0 : r.seed()), null);
     }
 }

@@ -12,6 +12,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.StreamingOutput;
 import lantern.errors.InvalidInputException;
+import lantern.api.graphs.GraphRequest;
+import lantern.api.graphs.GraphSummary;
+import lantern.core.AttributionGraphs;
 import lantern.subject.circuits.GraphIntervention;
 import lantern.subject.circuits.GraphStore;
 
@@ -19,7 +22,7 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Attribution graphs: {@code POST /api/graphs} builds and stores one ({@link CircuitService}), {@code GET
+ * Attribution graphs: {@code POST /api/graphs} builds and stores one ({@link AttributionGraphs}), {@code GET
  * /api/graphs} lists them, {@code GET /api/graphs/{id}} is circuit-tracer's graph JSON, pruned unless
  * {@code ?pruned=false}, and {@code POST /api/graphs/{id}/intervene} scales feature nodes in the real model.
  */
@@ -27,7 +30,7 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class GraphsResource {
     @Inject
-    CircuitService circuits;
+    AttributionGraphs circuits;
 
     /** {@code nodes}: feature node ids ({@code {layer}_{index}_{pos}}); {@code scale}: 0 zeroes (default), 2 doubles. */
     public record InterveneRequest(List<String> nodes, Double scale, List<GraphIntervention.Change> changes) {
@@ -35,7 +38,7 @@ public class GraphsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public CircuitService.Summary build(CircuitService.GraphRequest request) throws IOException {
+    public GraphSummary build(GraphRequest request) throws IOException {
         return circuits.build(request, null);
     }
 
@@ -48,7 +51,7 @@ public class GraphsResource {
     @Path("{id}")
     public StreamingOutput get(@PathParam("id") String id, @QueryParam("pruned") @DefaultValue("true") String pruned) {
         if (!pruned.equals("true") && !pruned.equals("false")) throw new InvalidInputException("pruned must be true or false");
-        CircuitService.GraphJsonWriter json = circuits.json(id, Boolean.parseBoolean(pruned));  // 404 before the body
+        AttributionGraphs.GraphJsonWriter json = circuits.json(id, Boolean.parseBoolean(pruned));  // 404 before the body
         return json::writeTo;
     }
 

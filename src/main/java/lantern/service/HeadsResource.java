@@ -7,8 +7,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import lantern.subject.heads.HeadRoles;
-import lantern.subject.heads.HeadRolesResult;
+import lantern.api.heads.HeadRolesRequest;
+import lantern.api.heads.HeadRolesResult;
+import lantern.core.HeadRoleScan;
+import lantern.core.ModelSource;
 
 /**
  * {@code POST /api/models/{model}/heads}: every attention head's previous-token, duplicate-token and induction score
@@ -23,7 +25,7 @@ public class HeadsResource {
     ModelRegistry models;
 
     @POST
-    public HeadRolesResult heads(@PathParam("model") String model, HeadRoles.Request request) {
-        return HeadRoles.run(models.hooked(model), request);
+    public HeadRolesResult heads(@PathParam("model") String model, HeadRolesRequest request) {
+        return new HeadRoleScan(ModelSource.held(models.loaded())).run(model, request, null);
     }
 }

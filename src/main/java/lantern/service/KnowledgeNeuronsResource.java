@@ -10,9 +10,10 @@ import jakarta.ws.rs.core.MediaType;
 import lantern.errors.InvalidInputException;
 import lantern.collect.ActivationStore;
 import lantern.api.Manifest;
-import lantern.subject.knowledge.KnowledgeNeurons;
-import lantern.subject.knowledge.KnowledgeRequest;
-import lantern.subject.knowledge.KnowledgeResult;
+import lantern.api.knowledge.KnowledgeRequest;
+import lantern.api.knowledge.KnowledgeResult;
+import lantern.core.KnowledgeNeuronSearch;
+import lantern.core.ModelSource;
 
 import java.util.List;
 import java.util.Set;
@@ -38,7 +39,7 @@ public class KnowledgeNeuronsResource {
     }
 
     @Inject
-    DecoderModelCache models;
+    ModelRegistry models;
 
     @Inject
     LanternConfig config;
@@ -53,7 +54,7 @@ public class KnowledgeNeuronsResource {
         KnowledgeRequest kr = new KnowledgeRequest(r.prompts(), r.target(), r.steps() == null ? 20 : r.steps(),
                 r.threshold() == null ? 0.3 : r.threshold(), r.share() == null ? 0.5 : r.share(),
                 r.seed() == null ? 0 : r.seed());
-        KnowledgeResult result = KnowledgeNeurons.find(GenerateResource.model(models, r.model()), kr, null);
+        KnowledgeResult result = new KnowledgeNeuronSearch(ModelSource.held(models.loaded())).find(r.model(), kr, null);
         return new Response(result, collectedLayers(result.model()));
     }
 

@@ -8,11 +8,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import lantern.api.lre.LreOptions;
+import lantern.api.lre.LreResult;
+import lantern.core.ModelSource;
+import lantern.core.RelationFitting;
 import lantern.errors.InvalidInputException;
-import lantern.subject.icl.Shipped;
-import lantern.subject.lre.LreResult;
-import lantern.subject.lre.Relation;
-import lantern.subject.lre.RelationalEmbedding;
 
 import java.util.List;
 
@@ -29,29 +29,21 @@ public class LreResource {
     }
 
     @Inject
-    DecoderModelCache models;
+    ModelRegistry models;
 
     @GET
     @Path("/relations")
     public List<String> relations() {
-        return Shipped.RELATIONS;
+        return RelationFitting.RELATIONS;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public LreResult run(LreRequest r) {
         if (r == null) throw new InvalidInputException("request body is required");
-        Relation relation;
-        if (r.relation() != null && !r.relation().isNull()) {
-            if (r.relationName() != null) throw new InvalidInputException("give \"relation\" or \"relationName\", not both");
-            relation = Relation.parse(r.relation(), "relation");
-        } else if (r.relationName() != null) {
-            relation = Shipped.shippedRelation(r.relationName());
-        } else {
-            throw new InvalidInputException("\"relation\" ({\"prompt_templates\", \"samples\"}) or \"relationName\" is required");
-        }
+        RelationFitting.Source source = RelationFitting.source(r.relation(), r.relationName());
         if (r.layer() == null) throw new InvalidInputException("\"layer\" is required");
-        return RelationalEmbedding.run(models.get(r.model()), relation, new RelationalEmbedding.Options(r.layer(),
-                r.beta(), r.train(), r.rank(), r.seed() == null ? 0 : r.seed()), s -> { });
+        return new RelationFitting(ModelSource.held(models.loaded())).run(r.model(), source,
+                new LreOptions(r.layer(), r.beta(), r.train(), r.rank(), r.seed() == null ? 0 : r.seed()), null);
     }
 }

@@ -9,10 +9,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import lantern.subject.SubjectModel;
-import lantern.subject.lens.LayerSweep;
-import lantern.subject.lens.PatchscopeResult;
-import lantern.subject.lens.StateMapping;
+import lantern.api.lens.AffineMapping;
+import lantern.api.lens.LayerSweepResult;
+import lantern.api.lens.PatchRequest;
+import lantern.api.lens.PatchscopeResult;
+import lantern.api.lens.SweepRequest;
+import lantern.core.Lenses;
+import lantern.core.ModelSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,19 +23,20 @@ import java.util.List;
 /**
  * {@code POST /api/patchscopes}: patch a source hidden state into a target prompt and generate;
  * {@code POST /api/patchscopes/sweep}: precision@1 per layer against the logit lens. Bodies are read field by field
- * so a malformed one gets a message naming the field.
+ * so a malformed one gets a message naming the field; both call {@link Lenses}, as {@code lantern patchscope} does.
  */
 @Path("/api/patchscopes")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class PatchscopesResource {
     @Inject
-    DecoderModelCache models;
+    ModelRegistry models;
     @Inject
     lantern.service.access.RequestLimits limits;
 
-    @Inject
-    PatchscopeService patchscopes;
+    private Lenses lenses() {
+        return new Lenses(ModelSource.held(models.loaded()));
+    }
 
     @POST
     public PatchscopeResult patch(JsonNode body) {
@@ -50,9 +54,8 @@ public class PatchscopesResource {
         bool(body, "patchEveryStep");
         Integer maxTokens = optInteger(body, "maxTokens");
         if (maxTokens != null) limits.generationTokens(maxTokens);
-        SubjectModel source = models.get(modelId);
-        SubjectModel target = tgt.hasNonNull("model") ? models.get(text(tgt, "model", null)) : source;
-        return patchscopes.patch(source, target, new PatchscopeService.Patch(text(body, "preset", null),
+        return lenses().patch(new PatchRequest(modelId, tgt.hasNonNull("model") ? text(tgt, "model", null) : null,
+                text(body, "preset", null),
                 text(src, "prompt", null), integer(src, "layer", null), optInteger(src, "position"),
                 text(tgt, "prompt", null), optInteger(tgt, "layer"), optInteger(tgt, "position"),
                 mapping(body.get("mapping")), maxTokens,
@@ -62,11 +65,11 @@ public class PatchscopesResource {
 
     @POST
     @Path("/sweep")
-    public LayerSweep.Result sweep(JsonNode body) {
+    public LayerSweepResult sweep(JsonNode body) {
         requireObject(body, "request body");
         only(body, "request body", "model", "prompt", "preset", "targetPrompt", "targetPosition", "positions", "grid");
         bool(body, "grid");
-        SubjectModel model = models.get(text(body, "model", null));
+        String model = text(body, "model", null);
         List<Integer> positions = null;
         JsonNode ps = body.get("positions");
         if (ps != null && !ps.isNull()) {
@@ -77,14 +80,15 @@ public class PatchscopesResource {
                 positions.add(p.asInt());
             }
         }
-        return patchscopes.sweep(model, new PatchscopeService.Sweep(text(body, "preset", null), text(body, "prompt", null),
+        return lenses().sweep(new SweepRequest(model, text(body, "preset", null), text(body, "prompt", null),
                 text(body, "targetPrompt", null), optInteger(body, "targetPosition"), positions,
                 body.path("grid").asBoolean(false)));
     }
 
-    static StateMapping mapping(JsonNode m) {
+    /** The mapping field: null for identity, else the affine map (checked by the use case). */
+    static AffineMapping mapping(JsonNode m) {
         if (m == null || m.isNull() || (m.isTextual() && m.asText().equals("identity"))) {
-            return new StateMapping.Identity();
+            return null;
         }
         JsonNode a = m.get("affine");
         if (!m.isObject() || a == null || !a.isObject() || !a.path("weight").isArray()) {
@@ -95,7 +99,7 @@ public class PatchscopesResource {
         float[][] weight = new float[w.size()][];
         for (int i = 0; i < w.size(); i++) weight[i] = floats(w.get(i), "mapping.affine.weight row " + i);
         float[] bias = a.hasNonNull("bias") ? floats(a.get("bias"), "mapping.affine.bias") : null;
-        return new StateMapping.Affine(weight, bias);
+        return new AffineMapping(weight, bias);
     }
 
     private static float[] floats(JsonNode n, String what) {

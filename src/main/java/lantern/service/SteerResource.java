@@ -30,7 +30,7 @@ public class SteerResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @APIResponse(responseCode = "200", description = "decoders: two continuations; encoders: embedding comparison",
-            content = @Content(schema = @Schema(oneOf = {GenerationSteering.Result.class, Steering.Result.class})))
+            content = @Content(schema = @Schema(oneOf = {lantern.api.causal.GenerationSteeringResult.class, lantern.api.causal.SteeringResult.class})))
     public Object steer(SteeringService.SteerRequest r) {
         if (r == null) throw new InvalidInputException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...]}");
         limits.texts(r.candidates(), "candidates");

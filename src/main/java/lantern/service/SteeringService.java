@@ -18,7 +18,7 @@ import lantern.subject.EncoderModel;
 import lantern.subject.HookedModel;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Generator;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 import lantern.subject.sae.SaeStore;
 
 import java.util.List;
@@ -95,8 +95,8 @@ public class SteeringService {
     }
 
     /**
-     * Runs the prompt with and without the interventions. An encoder answers a {@link Steering.Result} (embedding
-     * cosine, nearest candidates); a decoder a {@link GenerationSteering.Result} (both continuations, seeded).
+     * Runs the prompt with and without the interventions. An encoder answers a {@link lantern.api.causal.SteeringResult} (embedding
+     * cosine, nearest candidates); a decoder a {@link lantern.api.causal.GenerationSteeringResult} (both continuations, seeded).
      */
     public Object steer(SteerRequest r) {
         if (r == null) throw new lantern.errors.InvalidInputException("body must be JSON like {\"model\",\"prompt\",\"interventions\":[...]}");

@@ -88,6 +88,26 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
+    /**
+     * The commands are adapters: they parse options, call a core use case and print its api records; their sources name
+     * no class of the subject, collection or scoring rooms, imported or fully qualified (issue 20's bar). Read from the
+     * sources: ArchUnit sees bytecode, where a call on a value a service returns counts too.
+     */
+    @Test
+    void commandsNameNoClassOfTheSubjectCollectionOrScoringRooms() throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/lantern/service/cli");
+        var room = java.util.regex.Pattern.compile("\\blantern\\.(subject|collect|corpus|eval)\\.[\\w.]+");
+        java.util.List<String> named = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (var f : files.filter(p -> p.toString().endsWith(".java")).sorted().toList()) {
+                var m = room.matcher(java.nio.file.Files.readString(f));
+                while (m.find()) named.add(f.getFileName() + ": " + m.group());
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(named).as("room classes named by the commands").isEmpty();
+        org.assertj.core.api.Assertions.assertThat(dir.toFile().list()).as("the commands' sources are read").hasSizeGreaterThan(20);
+    }
+
     @Test
     void indexDoesNotDependOnEval() {
         noClasses().that().resideInAPackage("lantern.index..")

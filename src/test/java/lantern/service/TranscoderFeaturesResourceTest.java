@@ -49,7 +49,7 @@ class TranscoderFeaturesResourceTest {
     @Inject
     CollectionService collections;
     @Inject
-    CircuitService circuits;
+    lantern.core.AttributionGraphs circuits;
     @Inject
     FeatureRecordsService records;
     @Inject

@@ -6,11 +6,11 @@ import lantern.cli.DataOption;
 import lantern.core.Models;
 import lantern.train.BrownSplit;
 import lantern.subject.decoder.DecoderModel;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 import lantern.subject.dola.DolaEvaluation;
 import lantern.subject.dola.DolaGenerator;
 import lantern.subject.dola.DolaLayers;
-import lantern.subject.dola.GenerationResult;
+import lantern.api.generate.GenerationResult;
 import picocli.CommandLine;
 
 import java.util.ArrayList;

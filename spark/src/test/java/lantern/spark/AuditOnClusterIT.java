@@ -25,7 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class AuditOnClusterIT {
     private static final ObjectMapper M = new ObjectMapper();
-    private static final int FEATURES = 8;
+    /**
+     * Enough work that the kill lands mid-job (the kill waits for three features and a running task): with 8, audits
+     * became fast enough that all eight were logged before the kill in one CI run.
+     */
+    private static final int FEATURES = 24;
 
     @Test
     void anAuditOnTheClusterSurvivesAKilledWorkerAndMatchesTheLocalAudit() throws Exception {

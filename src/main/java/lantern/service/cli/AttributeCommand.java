@@ -4,10 +4,10 @@ import lantern.cli.DecoderCli;
 import lantern.cli.ProgressBar;
 import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
-import lantern.core.Models;
-import lantern.service.CircuitService;
-import lantern.subject.circuits.GraphIntervention;
-import lantern.subject.decoder.DecoderModel;
+import lantern.api.graphs.GraphRequest;
+import lantern.api.graphs.NodeIntervention;
+import lantern.core.AttributionGraphs;
+import lantern.core.ModelSource;
 import picocli.CommandLine;
 
 import java.io.OutputStream;
@@ -18,14 +18,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code lantern attribute}: builds and stores an attribution graph for one prompt ({@link CircuitService}). */
+/** {@code lantern attribute}: builds and stores an attribution graph for one prompt ({@link AttributionGraphs}, as {@code POST /api/graphs}). */
 @CommandLine.Command(name = "attribute", mixinStandardHelpOptions = true,
         description = "Builds the attribution graph of a prompt (circuit-tracer semantics: transcoders replace the MLPs,"
                 + " attention and norms frozen), prunes it, stores it under {data}/graphs and prints its top path and scores.")
 public class AttributeCommand implements Callable<Integer> {
-    @jakarta.inject.Inject
-    CircuitService circuits;
-
     @CommandLine.Mixin
     ModelOptions model;
 
@@ -58,72 +55,45 @@ public class AttributeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "attribution graphs")) {
-                ProgressBar bar = new ProgressBar(System.err);
-                var s = circuits.build(m, data.path(), new CircuitService.GraphRequest(m.info().id(), transcoders, prompt,
-                        maxFeatureNodes, nodeThreshold, edgeThreshold), (done, total) -> bar.update("attribute", done, total, "rows", ""));
-                bar.finish();
-                System.out.printf(Locale.ROOT, "graph %s: %d tokens %s%n", s.id(), s.tokens().size(), s.tokens());
-                System.out.printf(Locale.ROOT, "active features %d, feature nodes %d; pruned: %d nodes, %d edges; %.2f s%n",
-                        s.activeFeatures(), s.featureNodes(), s.prunedNodes(), s.prunedEdges(), s.seconds());
-                System.out.printf(Locale.ROOT, "replacement score %.4f, completeness score %.4f%n", s.replacementScore(),
-                        s.completenessScore());
-                StringBuilder targets = new StringBuilder();
-                for (int i = 0; i < s.targetTokens().size(); i++) {
-                    targets.append(String.format(Locale.ROOT, " %s (p=%.3f)", LensCommand.quote(s.targetTokens().get(i)),
-                            s.targetProbabilities()[i]));
-                }
-                System.out.println("target logits:" + targets);
-                System.out.println("top path: " + String.join(" -> ", s.topPath()));
-                if (json != null) {
-                    try (OutputStream out = Files.newOutputStream(json)) {
-                        circuits.writeJson(data.path(), s.id(), true, out);
-                    }
-                    System.out.println("graph JSON: " + json);
-                }
-                if (interveneTop > 0) intervene(m, s.id(), interveneTop);
-                return 0;
+            AttributionGraphs circuits = new AttributionGraphs(ModelSource.loading(data.path(), model.tokenizer()), data.path());
+            ProgressBar bar = new ProgressBar(System.err);
+            var s = circuits.build(new GraphRequest(model.model(), transcoders, prompt, maxFeatureNodes, nodeThreshold,
+                    edgeThreshold), (done, total) -> bar.update("attribute", done, total, "rows", ""));
+            bar.finish();
+            System.out.printf(Locale.ROOT, "graph %s: %d tokens %s%n", s.id(), s.tokens().size(), s.tokens());
+            System.out.printf(Locale.ROOT, "active features %d, feature nodes %d; pruned: %d nodes, %d edges; %.2f s%n",
+                    s.activeFeatures(), s.featureNodes(), s.prunedNodes(), s.prunedEdges(), s.seconds());
+            System.out.printf(Locale.ROOT, "replacement score %.4f, completeness score %.4f%n", s.replacementScore(),
+                    s.completenessScore());
+            StringBuilder targets = new StringBuilder();
+            for (int i = 0; i < s.targetTokens().size(); i++) {
+                targets.append(String.format(Locale.ROOT, " %s (p=%.3f)", LensCommand.quote(s.targetTokens().get(i)),
+                        s.targetProbabilities()[i]));
             }
+            System.out.println("target logits:" + targets);
+            System.out.println("top path: " + String.join(" -> ", s.topPath()));
+            if (json != null) {
+                try (OutputStream out = Files.newOutputStream(json)) {
+                    circuits.writeJson(s.id(), true, out);
+                }
+                System.out.println("graph JSON: " + json);
+            }
+            if (interveneTop > 0) intervene(circuits.interveneTop(model.model(), s.id(), interveneTop));
+            return 0;
         });
     }
 
-    private void intervene(DecoderModel m, String id, int n) throws Exception {
-        var out = new java.io.ByteArrayOutputStream();
-        circuits.writeJson(data.path(), id, false, out);
-        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out.toByteArray());
-        String logitId = null;
-        java.util.Map<String, String> clerps = new java.util.HashMap<>();
-        for (var node : json.get("nodes")) {
-            if (node.get("is_target_logit").asBoolean()) logitId = node.get("node_id").asText();
-            clerps.put(node.get("node_id").asText(), node.path("clerp").asText(""));
-        }
-        var lantern = json.get("metadata").get("lantern");
-        String featurePrefix = lantern.get("model").asText() + "/";
-        String kind = lantern.get("feature_kind").asText();
-        List<double[]> ranked = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        for (var l : json.get("links")) {
-            if (!l.get("target").asText().equals(logitId)) continue;
-            String src = l.get("source").asText();
-            if (src.startsWith("E_") || src.contains("_-1_")) continue;
-            ids.add(src);
-            ranked.add(new double[]{Math.abs(l.get("weight").asDouble()), ids.size() - 1});
-        }
-        ranked.sort((a, b) -> Double.compare(b[0], a[0]));
+    private static void intervene(List<NodeIntervention> rows) {
         System.out.println("| feature node | feature | explanation (clerp) | predicted Δ (direct) | predicted Δ (paths) | actual Δ |");
         System.out.println("|---|---|---|---:|---:|---:|");
         List<Double> pred = new ArrayList<>(), paths = new ArrayList<>(), act = new ArrayList<>();
-        for (int i = 0; i < Math.min(n, ranked.size()); i++) {
-            String node = ids.get((int) ranked.get(i)[1]);
-            var r = circuits.intervene(m, data.path(), id, List.of(new GraphIntervention.Change(node, 0)));
-            var top = r.logits().get(0);
-            pred.add(top.predictedDirect());
-            paths.add(top.predictedTotal());
-            act.add(top.actualDelta());
-            String[] p = node.split("_");  // {layer}_{index}_{pos}
-            String clerp = clerps.getOrDefault(node, "");
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %.4f |%n", node, featurePrefix + p[0] + "/" + kind + "/" + p[1],
-                    clerp.isEmpty() ? "-" : clerp.replace("|", "\\|"), top.predictedDirect(), top.predictedTotal(), top.actualDelta());
+        for (NodeIntervention r : rows) {
+            pred.add(r.predictedDirect());
+            paths.add(r.predictedTotal());
+            act.add(r.actualDelta());
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.4f | %.4f | %.4f |%n", r.node(), r.feature(),
+                    r.clerp().isEmpty() ? "-" : r.clerp().replace("|", "\\|"), r.predictedDirect(), r.predictedTotal(),
+                    r.actualDelta());
         }
         System.out.printf(Locale.ROOT, "Pearson correlation of predicted (direct) and actual change of the top logit over %d nodes: %.3f"
                 + " (along paths: %.3f)%n", pred.size(), pearson(pred, act), pearson(paths, act));

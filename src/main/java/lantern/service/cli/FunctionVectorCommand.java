@@ -3,11 +3,10 @@ package lantern.service.cli;
 import lantern.cli.DecoderCli;
 import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
-import lantern.core.Models;
-import lantern.subject.decoder.DecoderModel;
-import lantern.subject.fv.FunctionVectors;
-import lantern.subject.fv.FvResult;
-import lantern.subject.icl.Shipped;
+import lantern.api.fv.FunctionVectorOptions;
+import lantern.api.fv.FvResult;
+import lantern.core.FunctionVectorExtraction;
+import lantern.core.ModelSource;
 import picocli.CommandLine;
 
 import java.util.concurrent.Callable;
@@ -48,12 +47,11 @@ public class FunctionVectorCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            var t = Shipped.task(task);
-            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "function vector")) {
-                FvResult r = FunctionVectors.run(m, t, new FunctionVectors.Options(heads, layer, shots, meanTrials,
-                        aieTrials, seed), s -> System.err.println("  " + s));
-                print(r);
-            }
+            FvResult r = new FunctionVectorExtraction(ModelSource.loading(data.path(), model.tokenizer())).run(model.model(),
+                    FunctionVectorExtraction.Task.nameOrFile(task),
+                    new FunctionVectorOptions(heads, layer, shots, meanTrials, aieTrials, seed),
+                    s -> System.err.println("  " + s));
+            print(r);
             return 0;
         });
     }

@@ -3,11 +3,10 @@ package lantern.service.cli;
 import lantern.cli.DecoderCli;
 import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
-import lantern.core.Models;
-import lantern.subject.decoder.DecoderModel;
-import lantern.subject.decoder.Sampling;
-import lantern.subject.dola.DolaGenerator;
-import lantern.subject.dola.GenerationResult;
+import lantern.api.generate.GenerateRequest;
+import lantern.api.generate.GenerationResult;
+import lantern.core.ModelSource;
+import lantern.core.TextGeneration;
 import picocli.CommandLine;
 
 import java.util.concurrent.Callable;
@@ -50,18 +49,16 @@ public class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            Sampling s = new Sampling(maxTokens, temperature, topP, seed);
-            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "generation")) {
-                GenerationResult g = DolaGenerator.generate(m, prompt, s, dola, repetitionPenalty);
-                System.out.println(DecoderCli.oneLine(g.text()));
-                if (g.dola() != null) {
-                    StringBuilder layers = new StringBuilder();
-                    for (GenerationResult.Token t : g.tokens()) {
-                        layers.append(LensCommand.quote(t.token())).append('@').append(t.premature()).append(' ');
-                    }
-                    System.out.println("dola " + g.dola() + ", candidate layers " + java.util.Arrays.toString(g.candidates())
-                            + "; premature layer per token: " + layers.toString().stripTrailing());
+            GenerationResult g = new TextGeneration(ModelSource.loading(data.path(), model.tokenizer())).generate(
+                    new GenerateRequest(model.model(), prompt, maxTokens, temperature, topP, seed, dola, repetitionPenalty));
+            System.out.println(DecoderCli.oneLine(g.text()));
+            if (g.dola() != null) {
+                StringBuilder layers = new StringBuilder();
+                for (GenerationResult.Token t : g.tokens()) {
+                    layers.append(LensCommand.quote(t.token())).append('@').append(t.premature()).append(' ');
                 }
+                System.out.println("dola " + g.dola() + ", candidate layers " + java.util.Arrays.toString(g.candidates())
+                        + "; premature layer per token: " + layers.toString().stripTrailing());
             }
             return 0;
         });

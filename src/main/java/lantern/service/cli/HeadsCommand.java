@@ -4,12 +4,12 @@ import lantern.cli.DecoderCli;
 import lantern.cli.ProgressBar;
 import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
-import lantern.core.Models;
+import lantern.api.heads.HeadRolesRequest;
+import lantern.api.heads.HeadRolesResult;
+import lantern.core.HeadRoleScan;
+import lantern.core.ModelSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import lantern.subject.HookedModel;
-import lantern.subject.heads.HeadRoles;
-import lantern.subject.heads.HeadRolesResult;
 import picocli.CommandLine;
 
 import java.util.List;
@@ -32,7 +32,7 @@ public class HeadsCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--length", description = "Random tokens per copy (default: 50, or what the context allows).")
     Integer length;
 
-    @CommandLine.Option(names = "--batch", description = "Rows of random tokens (default: " + HeadRoles.DEFAULT_BATCH + ").")
+    @CommandLine.Option(names = "--batch", description = "Rows of random tokens (default: " + HeadRoleScan.DEFAULT_BATCH + ").")
     Integer batch;
 
     @CommandLine.Option(names = "--seed", defaultValue = "0", description = "Seed of the random tokens (default: ${DEFAULT-VALUE}).")
@@ -53,18 +53,15 @@ public class HeadsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            try (HookedModel m = model.tokenizer() != null
-                    ? Models.decoder(model.model(), model.tokenizer(), data.path(), "head roles")
-                    : Models.hooked(model.model(), data.path())) {
-                ProgressBar bar = new ProgressBar(System.err);
-                HeadRolesResult r = HeadRoles.run(m, new HeadRoles.Request(seed, length, batch, tokens, ablation),
-                        (done, total) -> bar.update("forward passes", done, total, "passes", ""));
-                bar.finish();
-                if (json) {
-                    System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
-                } else {
-                    print(r, top);
-                }
+            ProgressBar bar = new ProgressBar(System.err);
+            HeadRolesResult r = new HeadRoleScan(ModelSource.loading(data.path(), model.tokenizer())).run(model.model(),
+                    new HeadRolesRequest(seed, length, batch, tokens, ablation),
+                    (done, total) -> bar.update("forward passes", done, total, "passes", ""));
+            bar.finish();
+            if (json) {
+                System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
+            } else {
+                print(r, top);
             }
             return 0;
         });

@@ -3,11 +3,10 @@ package lantern.service.cli;
 import lantern.cli.DecoderCli;
 import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
-import lantern.core.Models;
-import lantern.subject.decoder.DecoderModel;
-import lantern.subject.knowledge.KnowledgeNeurons;
-import lantern.subject.knowledge.KnowledgeRequest;
-import lantern.subject.knowledge.KnowledgeResult;
+import lantern.api.knowledge.KnowledgeRequest;
+import lantern.api.knowledge.KnowledgeResult;
+import lantern.core.KnowledgeNeuronSearch;
+import lantern.core.ModelSource;
 import picocli.CommandLine;
 
 import java.util.List;
@@ -51,24 +50,23 @@ public class KnowledgeNeuronsCommand implements Callable<Integer> {
     public Integer call() {
         return DecoderCli.run(() -> {
             KnowledgeRequest r = new KnowledgeRequest(prompts, target, steps, threshold, share, seed);
-            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "knowledge neurons")) {
-                KnowledgeResult k = KnowledgeNeurons.find(m, r, msg -> System.err.print("\r" + msg + "        "));
-                System.err.println();
-                System.out.printf("model %s, target %s (id %d), %d steps, threshold %.2f x max, share > %.2f%n",
-                        k.model(), LensCommand.quote(m.tokenizer().token(k.targetId())), k.targetId(), k.steps(),
-                        k.threshold(), k.share());
-                for (KnowledgeResult.Prompt p : k.prompts()) {
-                    System.out.printf("prompt %s: P(target) %.4f, max attribution %.3g, %d neurons above the "
-                            + "threshold%n", LensCommand.quote(p.prompt()), p.probability(), p.maxAttribution(), p.coarse());
-                }
-                System.out.printf("%d knowledge neurons%n", k.neurons().size());
-                System.out.printf("%-28s %6s %12s %8s%n", "feature", "layer", "attribution", "prompts");
-                for (KnowledgeResult.Neuron n : k.neurons().subList(0, Math.min(top, k.neurons().size()))) {
-                    System.out.printf("%-28s %6d %12.4g %8d%n", n.featureId(), n.layer(), n.attribution(), n.sharedBy());
-                }
-                effect("knowledge neurons", k.knowledge());
-                effect("random neurons   ", k.random());
+            KnowledgeResult k = new KnowledgeNeuronSearch(ModelSource.loading(data.path(), model.tokenizer()))
+                    .find(model.model(), r, msg -> System.err.print("\r" + msg + "        "));
+            System.err.println();
+            System.out.printf("model %s, target %s (id %d), %d steps, threshold %.2f x max, share > %.2f%n",
+                    k.model(), LensCommand.quote(k.target()), k.targetId(), k.steps(),
+                    k.threshold(), k.share());
+            for (KnowledgeResult.Prompt p : k.prompts()) {
+                System.out.printf("prompt %s: P(target) %.4f, max attribution %.3g, %d neurons above the "
+                        + "threshold%n", LensCommand.quote(p.prompt()), p.probability(), p.maxAttribution(), p.coarse());
             }
+            System.out.printf("%d knowledge neurons%n", k.neurons().size());
+            System.out.printf("%-28s %6s %12s %8s%n", "feature", "layer", "attribution", "prompts");
+            for (KnowledgeResult.Neuron n : k.neurons().subList(0, Math.min(top, k.neurons().size()))) {
+                System.out.printf("%-28s %6d %12.4g %8d%n", n.featureId(), n.layer(), n.attribution(), n.sharedBy());
+            }
+            effect("knowledge neurons", k.knowledge());
+            effect("random neurons   ", k.random());
             return 0;
         });
     }

@@ -3,11 +3,11 @@ package lantern.service.cli;
 import lantern.cli.DecoderCli;
 import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
-import lantern.core.Models;
-import lantern.subject.decoder.DecoderModel;
-import lantern.subject.lens.LensResult;
-import lantern.subject.lens.LogitLens;
-import lantern.subject.lens.TokenProb;
+import lantern.api.lens.LensRequest;
+import lantern.api.lens.LensResult;
+import lantern.api.lens.TokenProb;
+import lantern.core.Lenses;
+import lantern.core.ModelSource;
 import picocli.CommandLine;
 
 import java.util.concurrent.Callable;
@@ -33,21 +33,24 @@ public class LensCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "logit lens")) {
-                LensResult r = LogitLens.run(m, prompt, position, k);
-                System.out.printf("model %s, position %d of %d (token %s)%n", r.model(), r.position(),
-                        r.tokens().size(), quote(r.tokens().get(r.position())));
-                System.out.printf("%-6s %s%n", "layer", "top " + k + " next tokens (probability)");
-                for (LensResult.Layer layer : r.layers()) {
-                    StringBuilder line = new StringBuilder();
-                    for (TokenProb t : layer.top()) {
-                        line.append(String.format("%-22s ", quote(t.token()) + " " + String.format("%.3g", t.prob())));
-                    }
-                    System.out.printf("%-6d %s%n", layer.layer(), line.toString().stripTrailing());
-                }
-            }
+            LensResult r = new Lenses(ModelSource.loading(data.path(), model.tokenizer()))
+                    .lens(new LensRequest(model.model(), prompt, position, k));
+            print(r, k);
             return 0;
         });
+    }
+
+    public static void print(LensResult r, int k) {
+        System.out.printf("model %s, position %d of %d (token %s)%n", r.model(), r.position(),
+                r.tokens().size(), quote(r.tokens().get(r.position())));
+        System.out.printf("%-6s %s%n", "layer", "top " + k + " next tokens (probability)");
+        for (LensResult.Layer layer : r.layers()) {
+            StringBuilder line = new StringBuilder();
+            for (TokenProb t : layer.top()) {
+                line.append(String.format("%-22s ", quote(t.token()) + " " + String.format("%.3g", t.prob())));
+            }
+            System.out.printf("%-6d %s%n", layer.layer(), line.toString().stripTrailing());
+        }
     }
 
     static String quote(String token) {

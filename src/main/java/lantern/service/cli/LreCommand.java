@@ -3,11 +3,10 @@ package lantern.service.cli;
 import lantern.cli.DecoderCli;
 import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
-import lantern.core.Models;
-import lantern.subject.decoder.DecoderModel;
-import lantern.subject.icl.Shipped;
-import lantern.subject.lre.LreResult;
-import lantern.subject.lre.RelationalEmbedding;
+import lantern.api.lre.LreOptions;
+import lantern.api.lre.LreResult;
+import lantern.core.ModelSource;
+import lantern.core.RelationFitting;
 import picocli.CommandLine;
 
 import java.util.concurrent.Callable;
@@ -45,12 +44,10 @@ public class LreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            var rel = Shipped.relation(relation);
-            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "LRE")) {
-                LreResult r = RelationalEmbedding.run(m, rel, new RelationalEmbedding.Options(layer, beta, train, rank,
-                        seed), s -> System.err.println("  " + s));
-                print(r);
-            }
+            LreResult r = new RelationFitting(ModelSource.loading(data.path(), model.tokenizer())).run(model.model(),
+                    RelationFitting.Source.nameOrFile(relation), new LreOptions(layer, beta, train, rank, seed),
+                    s -> System.err.println("  " + s));
+            print(r);
             return 0;
         });
     }

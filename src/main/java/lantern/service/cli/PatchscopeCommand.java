@@ -3,12 +3,13 @@ package lantern.service.cli;
 import lantern.cli.DecoderCli;
 import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
-import lantern.core.Models;
-import lantern.service.PatchscopeService;
-import lantern.subject.decoder.DecoderModel;
-import lantern.subject.lens.LayerSweep;
-import lantern.subject.lens.PatchscopeResult;
-import lantern.subject.lens.TokenProb;
+import lantern.api.lens.LayerSweepResult;
+import lantern.api.lens.PatchRequest;
+import lantern.api.lens.PatchscopeResult;
+import lantern.api.lens.SweepRequest;
+import lantern.api.lens.TokenProb;
+import lantern.core.Lenses;
+import lantern.core.ModelSource;
 import picocli.CommandLine;
 
 import java.util.List;
@@ -18,9 +19,6 @@ import java.util.concurrent.Callable;
         description = "Patchscopes: decode a hidden state (resid_post at a layer and position) by patching it into a "
                 + "target prompt. With --sweep: precision@1 per layer vs the model's own prediction, next to the logit lens.")
 public class PatchscopeCommand implements Callable<Integer> {
-    @jakarta.inject.Inject
-    PatchscopeService patchscopes;
-
     @CommandLine.Mixin
     ModelOptions model;
 
@@ -70,14 +68,13 @@ public class PatchscopeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "Patchscopes")) {
-                if (sweep) {
-                    printSweep(patchscopes.sweep(m, new PatchscopeService.Sweep(preset, prompt, targetPrompt,
-                            targetPosition, onlyPosition ? List.of(position) : null, grid)));
-                } else {
-                    printResult(patchscopes.patch(m, m, new PatchscopeService.Patch(preset, prompt, layer, position,
-                            targetPrompt, targetLayer, targetPosition, null, maxTokens, temperature, patchEveryStep, 0L)));
-                }
+            Lenses lenses = new Lenses(ModelSource.loading(data.path(), model.tokenizer()));
+            if (sweep) {
+                printSweep(lenses.sweep(new SweepRequest(model.model(), preset, prompt, targetPrompt, targetPosition,
+                        onlyPosition ? List.of(position) : null, grid)));
+            } else {
+                printResult(lenses.patch(new PatchRequest(model.model(), null, preset, prompt, layer, position,
+                        targetPrompt, targetLayer, targetPosition, null, maxTokens, temperature, patchEveryStep, 0L)));
             }
             return 0;
         });
@@ -91,12 +88,12 @@ public class PatchscopeCommand implements Callable<Integer> {
         System.out.println("generated:    " + DecoderCli.oneLine(r.generated()));
     }
 
-    private void printSweep(LayerSweep.Result r) {
+    private void printSweep(LayerSweepResult r) {
         System.out.printf("model %s: precision@1 of the first token vs the model's own next-token prediction, "
                 + "over %d source position(s)%n", r.model(), r.positions().size());
         System.out.printf("target prompt %s, patched at position %d%n", LensCommand.quote(r.targetPrompt()), r.targetPosition());
         System.out.printf("%-6s %-12s %-12s%n", "layer", "patchscope", "logit lens");
-        for (LayerSweep.Row row : r.rows()) {
+        for (LayerSweepResult.Row row : r.rows()) {
             System.out.printf("%-6d %-12.3f %-12.3f%n", row.layer(), row.patchscopePrecision(), row.lensPrecision());
         }
         if (r.grid() != null) {

@@ -3,25 +3,20 @@ package lantern.service.cli;
 import lantern.cli.ProgressBar;
 import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
-import lantern.core.Models;
-import lantern.service.SaeTrainingService;
-import lantern.subject.EncoderModel;
-import lantern.subject.HookedModel;
-import lantern.subject.sae.SaeArchitecture;
-import lantern.train.SaeTrainingOptions;
+import lantern.api.sae.SaeTrainRequest;
+import lantern.api.sae.SaeTrainResult;
+import lantern.core.ModelSource;
+import lantern.core.SaeTraining;
 import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code lantern sae train}: options in, {@link SaeTrainingService} does the work, a progress bar and a summary out. */
+/** {@code lantern sae train}: options in, {@link SaeTraining} does the work, a progress bar and a summary out. */
 @CommandLine.Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains a TopK (ReLU + L1, BatchTopK, Matryoshka) sparse autoencoder on a hook's activations over Brown, measures it on held-out documents and saves it in SAELens format.")
 public class SaeTrainCommand implements Callable<Integer> {
-    @jakarta.inject.Inject
-    SaeTrainingService training;
-
     @CommandLine.Mixin
     ModelOptions model;
 
@@ -78,55 +73,35 @@ public class SaeTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (tokens < batchSize) throw new IllegalArgumentException("--tokens must be at least --batch-size");
-        SaeTrainingOptions opt = new SaeTrainingOptions(architecture(), features,
-                k, l1, lr, batchSize, epochs, deadAfter, resampleEvery, seed, matryoshkaWidths, 0.01);
         long t0 = System.nanoTime();
-        try (HookedModel m = load()) {
-            ProgressBar bar = new ProgressBar(System.err);
-            SaeTrainingService.Result r = training.train(m, data.path(),
-                    new SaeTrainingService.Request(hook, opt, tokens, heldOutTokens, fidelityTexts, out),
-                    new SaeTrainingService.Listener() {
-                        String phase;
+        ProgressBar bar = new ProgressBar(System.err);
+        SaeTrainResult r = new SaeTraining(ModelSource.loading(data.path(), model.tokenizer()), data.path()).train(
+                new SaeTrainRequest(model.model(), hook, architecture, features, k, l1, lr, batchSize, epochs, deadAfter,
+                        resampleEvery, seed, matryoshkaWidths, tokens, heldOutTokens, fidelityTexts, out),
+                new SaeTraining.Listener() {
+                    String phase;
 
-                        @Override
-                        public void collecting(String p, long n, long total) {
-                            if (phase != null && !phase.equals(p)) bar.finish();
-                            phase = p;
-                            bar.update(p, n, total, "tokens", "");
-                        }
+                    @Override
+                    public void collecting(String p, long n, long total) {
+                        if (phase != null && !phase.equals(p)) bar.finish();
+                        phase = p;
+                        bar.update(p, n, total, "tokens", "");
+                    }
 
-                        @Override
-                        public void onStep(int step, int steps, float loss, float l0, float ev, int dead, int resampled) {
-                            if (!"train".equals(phase)) bar.finish();
-                            phase = "train";
-                            bar.update("train", step, steps, "steps", String.format(Locale.ROOT,
-                                    "loss %.3f L0 %.1f EV %.3f dead %d resampled %d", loss, l0, ev, dead, resampled));
-                        }
-                    });
-            bar.finish();
-            System.out.printf(Locale.ROOT, "%s: %d features, %s, trained on %,d tokens (%d steps) in %.1f s (%.1f s in all)%n",
-                    r.kind(), features, opt.architecture().usesK() ? opt.architecture().cfgName() + " k=" + k : "l1=" + l1, r.trainTokens(), r.steps(), r.trainSeconds(),
-                    (System.nanoTime() - t0) / 1e9);
-            System.out.println(r.metrics().summary());
-            System.out.printf("saved to %s (feature ids %s/%d/%s/N)%n", r.dir(), m.info().id(), r.layer(), r.kind());
-            return 0;
-        }
-    }
-
-    private SaeArchitecture architecture() {
-        if (architecture == null) return k > 0 ? SaeArchitecture.TOPK : SaeArchitecture.STANDARD;
-        return switch (architecture.toLowerCase(Locale.ROOT)) {
-            case "topk" -> SaeArchitecture.TOPK;
-            case "relu", "standard" -> SaeArchitecture.STANDARD;
-            case "batchtopk" -> SaeArchitecture.BATCHTOPK;
-            case "matryoshka", "matryoshka_batchtopk" -> SaeArchitecture.MATRYOSHKA;
-            default -> throw new IllegalArgumentException("--architecture must be topk, relu, batchtopk or matryoshka, not " + architecture);
-        };
-    }
-
-    private HookedModel load() {
-        if (lantern.subject.bert.EmbeddedEncoder.byId(model.model()).isPresent()) return Models.encoder(model.model());
-        return Models.decoder(model.model(), model.tokenizer(), data.path(), "SAE training");
+                    @Override
+                    public void onStep(int step, int steps, float loss, float l0, float ev, int dead, int resampled) {
+                        if (!"train".equals(phase)) bar.finish();
+                        phase = "train";
+                        bar.update("train", step, steps, "steps", String.format(Locale.ROOT,
+                                "loss %.3f L0 %.1f EV %.3f dead %d resampled %d", loss, l0, ev, dead, resampled));
+                    }
+                });
+        bar.finish();
+        System.out.printf(Locale.ROOT, "%s: %d features, %s, trained on %,d tokens (%d steps) in %.1f s (%.1f s in all)%n",
+                r.kind(), r.features(), r.architecture(), r.trainTokens(), r.steps(), r.trainSeconds(),
+                (System.nanoTime() - t0) / 1e9);
+        System.out.println(r.metrics().summary());
+        System.out.printf("saved to %s (feature ids %s/%d/%s/N)%n", r.dir(), r.model(), r.layer(), r.kind());
+        return 0;
     }
 }

@@ -5,11 +5,11 @@ import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
 import jakarta.inject.Inject;
 import lantern.api.causal.Direction;
-import lantern.eval.causal.GenerationSteering;
+
 import lantern.api.causal.InterventionSpec;
-import lantern.eval.causal.Steering;
+
 import lantern.service.SteeringService;
-import lantern.subject.lens.TokenProb;
+import lantern.api.lens.TokenProb;
 import picocli.CommandLine;
 
 import java.nio.file.Files;
@@ -111,12 +111,12 @@ public class SteerCommand implements Callable<Integer> {
         if (candidatesFile != null) cands.addAll(lines(candidatesFile));
         Object result = steering.steer(new SteeringService.SteerRequest(registered(), prompt, specs, cands.isEmpty() ? null : cands,
                 top, maxTokens, temperature, topP, seed));
-        if (result instanceof GenerationSteering.Result g) print(g);
-        else if (result instanceof Steering.Result r) print(r, !cands.isEmpty());
+        if (result instanceof lantern.api.causal.GenerationSteeringResult g) print(g);
+        else if (result instanceof lantern.api.causal.SteeringResult r) print(r, !cands.isEmpty());
         return 0;
     }
 
-    static void print(GenerationSteering.Result g) {
+    static void print(lantern.api.causal.GenerationSteeringResult g) {
         for (String a : g.applied()) System.out.println("intervention: " + a);
         System.out.printf(Locale.ROOT, "sampling: %s, %d tokens, seed %d%n",
                 g.sampling().temperature() == 0 ? "greedy" : "temperature " + g.sampling().temperature() + ", top-p " + g.sampling().topP(),
@@ -139,7 +139,7 @@ public class SteerCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%.4f %s", t.prob(), DecoderCli.oneLine("'" + t.token() + "'"));
     }
 
-    private static void print(Steering.Result r, boolean withCandidates) {
+    private static void print(lantern.api.causal.SteeringResult r, boolean withCandidates) {
         for (String a : r.applied()) System.out.println("intervention: " + a);
         System.out.printf(Locale.ROOT, "embedding cosine (clean vs intervened): %.4f%n", r.cosine());
         if (withCandidates) {

@@ -4,27 +4,20 @@ import lantern.cli.DecoderCli;
 import lantern.cli.ProgressBar;
 import lantern.cli.ModelOptions;
 import lantern.cli.DataOption;
-import lantern.core.LayerSpec;
-import lantern.core.Models;
-import lantern.service.TranscoderTrainingService;
-import lantern.subject.decoder.DecoderModel;
-import lantern.subject.sae.SaeArchitecture;
-import lantern.train.SaeTrainingOptions;
+import lantern.api.transcoder.TranscoderTrainRequest;
+import lantern.core.ModelSource;
+import lantern.core.TranscoderTraining;
 import picocli.CommandLine;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code lantern train transcoder}: options in, {@link TranscoderTrainingService} trains, a table out. */
+/** {@code lantern train transcoder}: options in, {@link TranscoderTraining} trains, a table out. */
 @CommandLine.Command(name = "transcoder", mixinStandardHelpOptions = true,
         description = "Trains per-layer transcoders (MLP input -> MLP output, TopK or ReLU) on Brown, measures them on"
                 + " held-out files and saves them in SAELens' transcoder format under {data}/transcoders/{model}/{name}/{layer};"
                 + " a run started again skips the layers already done.")
 public class TrainTranscoderCommand implements Callable<Integer> {
-    @jakarta.inject.Inject
-    TranscoderTrainingService training;
-
     @CommandLine.Mixin
     ModelOptions model;
 
@@ -73,65 +66,52 @@ public class TrainTranscoderCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         return DecoderCli.run(() -> {
-            String act = activation == null ? (k > 0 ? "topk" : "relu") : activation.toLowerCase(Locale.ROOT);
-            SaeArchitecture arch = switch (act) {
-                case "topk" -> SaeArchitecture.TOPK;
-                case "relu" -> SaeArchitecture.STANDARD;
-                case "jumprelu" -> throw new IllegalArgumentException("JumpReLU transcoders load (SAELens' jumprelu_transcoder)"
-                        + " but are not trained here: use --activation topk or relu");
-                default -> throw new IllegalArgumentException("--activation must be topk or relu, got " + activation);
-            };
-            if (arch == SaeArchitecture.TOPK && k <= 0) throw new IllegalArgumentException("TopK needs --k > 0");
-            SaeTrainingOptions opt = new SaeTrainingOptions(arch, features, arch == SaeArchitecture.TOPK ? k : 0, l1, lr,
-                    batchSize, epochs, 100_000, 100, seed);
-            try (DecoderModel m = Models.decoder(model.model(), model.tokenizer(), data.path(), "transcoders")) {
-                List<Integer> ls = layers.equals("all")
-                        ? java.util.stream.IntStream.range(0, m.config().layers()).boxed().toList()
-                        : LayerSpec.list(layers);
-                ProgressBar bar = new ProgressBar(System.err);
-                var r = training.train(m, data.path(), new TranscoderTrainingService.Request(name, ls, opt, tokens,
-                        heldOutTokens, lossTexts), new TranscoderTrainingService.Listener() {
-                    String phase;
+            var request = new TranscoderTrainRequest(model.model(), name, layers, activation, features, k, l1, lr, batchSize,
+                    epochs, seed, tokens, heldOutTokens, lossTexts);
+            ProgressBar bar = new ProgressBar(System.err);
+            var r = new TranscoderTraining(ModelSource.loading(data.path(), model.tokenizer()), data.path()).train(request,
+                    new TranscoderTraining.Listener() {
+                        String phase;
 
-                    @Override
-                    public void collecting(int layer, String p, long n, long total) {
-                        String label = "layer " + layer + " " + p;
-                        if (phase != null && !phase.equals(label)) bar.finish();
-                        phase = label;
-                        bar.update(label, n, total, "tokens", "");
-                    }
+                        @Override
+                        public void collecting(int layer, String p, long n, long total) {
+                            String label = "layer " + layer + " " + p;
+                            if (phase != null && !phase.equals(label)) bar.finish();
+                            phase = label;
+                            bar.update(label, n, total, "tokens", "");
+                        }
 
-                    @Override
-                    public void onStep(int step, int steps, float loss, float l0, float ev, int dead, int resampled) {
-                        if (!"train".equals(phase)) bar.finish();
-                        phase = "train";
-                        bar.update("train", step, steps, "steps", String.format(Locale.ROOT,
-                                "loss %.3f L0 %.1f EV %.3f dead %d resampled %d", loss, l0, ev, dead, resampled));
-                    }
+                        @Override
+                        public void onStep(int step, int steps, float loss, float l0, float ev, int dead, int resampled) {
+                            if (!"train".equals(phase)) bar.finish();
+                            phase = "train";
+                            bar.update("train", step, steps, "steps", String.format(Locale.ROOT,
+                                    "loss %.3f L0 %.1f EV %.3f dead %d resampled %d", loss, l0, ev, dead, resampled));
+                        }
 
-                    @Override
-                    public void layerDone(TranscoderTrainingService.LayerResult lr) {
-                        bar.finish();
-                        phase = null;
-                        if (lr.resumed()) System.err.println("layer " + lr.layer() + ": already trained, kept (" + lr.dir() + ")");
-                    }
-                });
-                bar.finish();
-                System.out.printf("transcoders '%s' of %s (%s, %d features%s), held-out Brown files:%n", r.name(), r.model(),
-                        act, features, arch == SaeArchitecture.TOPK ? ", k=" + k : "");
-                System.out.println("| layer | explained variance of MLP out | L0 | dead | train s |");
-                System.out.println("|---:|---:|---:|---:|---:|");
-                for (var lr : r.layers()) {
-                    System.out.printf(Locale.ROOT, "| %d | %.4f | %.1f | %.2f%% | %.0f |%n", lr.layer(),
-                            lr.heldOut().explainedVariance(), lr.heldOut().l0(), 100 * lr.heldOut().deadFraction(), lr.seconds());
-                }
-                var loss = r.loss();
-                System.out.printf(Locale.ROOT, "next-token loss over %d held-out tokens (%d sentences): clean %.4f,"
-                                + " every MLP replaced by its transcoder %.4f, MLPs zero-ablated %.4f (loss recovered %.3f)%n",
-                        loss.predictions(), loss.texts(), loss.clean(), loss.replaced(), loss.zeroAblated(), loss.lossRecovered());
-                System.out.println("saved to " + r.dir());
-                return 0;
+                        @Override
+                        public void layerDone(TranscoderTraining.LayerResult lr) {
+                            bar.finish();
+                            phase = null;
+                            if (lr.resumed()) System.err.println("layer " + lr.layer() + ": already trained, kept (" + lr.dir() + ")");
+                        }
+                    });
+            bar.finish();
+            String act = TranscoderTraining.activationName(request);
+            System.out.printf("transcoders '%s' of %s (%s, %d features%s), held-out Brown files:%n", r.name(), r.model(),
+                    act, features, act.equals("topk") ? ", k=" + k : "");
+            System.out.println("| layer | explained variance of MLP out | L0 | dead | train s |");
+            System.out.println("|---:|---:|---:|---:|---:|");
+            for (var lr : r.layers()) {
+                System.out.printf(Locale.ROOT, "| %d | %.4f | %.1f | %.2f%% | %.0f |%n", lr.layer(),
+                        lr.heldOut().explainedVariance(), lr.heldOut().l0(), 100 * lr.heldOut().deadFraction(), lr.seconds());
             }
+            var loss = r.loss();
+            System.out.printf(Locale.ROOT, "next-token loss over %d held-out tokens (%d sentences): clean %.4f,"
+                            + " every MLP replaced by its transcoder %.4f, MLPs zero-ablated %.4f (loss recovered %.3f)%n",
+                    loss.predictions(), loss.texts(), loss.clean(), loss.replaced(), loss.zeroAblated(), loss.lossRecovered());
+            System.out.println("saved to " + r.dir());
+            return 0;
         });
     }
 }

@@ -1,22 +1,13 @@
 package lantern.service.cli;
 
+import lantern.api.verbalizer.VerbalizerTrainRequest;
+import lantern.api.verbalizer.VerbalizerTrainResult;
 import lantern.cli.DataOption;
-import lantern.core.Models;
-import lantern.train.VerbalizerData;
-import lantern.train.VerbalizerTrainingRun;
-import lantern.subject.HookedModel;
-import lantern.subject.decoder.DecoderModel;
-import lantern.subject.decoder.DecoderModels;
-import lantern.subject.selfreport.Pool;
-import lantern.subject.selfreport.StateReader;
-import lantern.subject.selfreport.VerbalizerNames;
-import lantern.subject.selfreport.VerbalizerSpec;
-import lantern.subject.selfreport.Verbalizers;
+import lantern.core.ModelSource;
+import lantern.core.VerbalizerTraining;
 import lantern.train.DecoderTrainer;
-import lantern.train.VerbalizerTrainer;
 import picocli.CommandLine;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @CommandLine.Command(name = "verbalizer", mixinStandardHelpOptions = true,
@@ -66,42 +57,25 @@ public class TrainVerbalizerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DecoderModel baseModel = null;
         if (threads != null) DecoderTrainer.setThreads(threads);
-        try (HookedModel subject = Models.hooked(model, data.path())) {
-            boolean decoder = subject.isDecoder();
-            String subjectId = subject.info().id();
-            Pool p = pool == null ? Pool.defaultFor(decoder) : Pool.parse(pool);
-            if (decoder && p != Pool.LAST) return fail("decoder states are read at a token: --pool last");
-            StateReader.requireHook(subject, hook);
-            Path baseDir = Verbalizers.folder(decoder ? model : base == null ? "brown-llama" : base, data.path());
-            int max = maxTokens != null ? maxTokens : decoder ? 12 : 32;
-            String n = name != null ? name : VerbalizerNames.of(subjectId, hook, p, decoder);
-            VerbalizerTrainingRun run = new VerbalizerTrainingRun(data.path());
-            if (run.trained(n) && !retrain) {
-                System.out.println("verbalizer " + n + " is already trained at " + run.modelDir(n) + " (--retrain)");
+        try {
+            long t0 = System.nanoTime();
+            VerbalizerTrainResult r = new VerbalizerTraining(ModelSource.loading(data.path(), null), data.path()).train(
+                    new VerbalizerTrainRequest(model, hook, pool, base, name, minutes, steps, softTokens, maxTokens, batch,
+                            lr, warmup, seed, brownFiles, heldOut, checkpointMinutes, retrain),
+                    new TrainingBar("examples/s", false));
+            if (r.alreadyTrained()) {
+                System.out.println("verbalizer " + r.name() + " is already trained at " + r.dir() + " (--retrain)");
                 return 0;
             }
-            // encoders: the base decoder's tokenizer writes the targets; it stays open for the whole run
-            baseModel = decoder ? null : DecoderModels.loadHf("base", baseDir, null);
-            VerbalizerData d = decoder ? VerbalizerData.decoderWindows(subject, hook, data.path(), brownFiles, max)
-                    : VerbalizerData.sentences(subject, hook, p, baseModel.tokenizer(), data.path(), brownFiles, max);
-            VerbalizerSpec spec = new VerbalizerSpec(subjectId, hook, p.id(), softTokens, d.width(), max);
-            var o = new VerbalizerTrainingRun.Options(n, spec, baseDir, new VerbalizerTrainer.Config(softTokens,
-                    d.width(), batch, lr, warmup, 0.0, 1.0, seed), minutes, steps, checkpointMinutes, 0, brownFiles,
-                    heldOut);
-            long t0 = System.nanoTime();
-            VerbalizerTrainingRun.Result r = run.run(o, d, new TrainingBar("examples/s", false));
             System.err.println();
             System.out.printf("trained %s: %,d steps in %.1f s of training (%.1f s wall), loss %.3f -> held-out %.3f "
-                            + "nats/token%n", n, r.steps(), r.seconds(), (System.nanoTime() - t0) / 1e9, r.firstLoss(),
+                            + "nats/token%n", r.name(), r.steps(), r.seconds(), (System.nanoTime() - t0) / 1e9, r.firstLoss(),
                     r.heldOutLoss());
-            System.out.println("verbalizer folder: " + r.dir() + " (registered as '" + n + "')");
+            System.out.println("verbalizer folder: " + r.dir() + " (registered as '" + r.name() + "')");
             return 0;
         } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
             return fail(e.getMessage());
-        } finally {
-            if (baseModel != null) baseModel.close();
         }
     }
 

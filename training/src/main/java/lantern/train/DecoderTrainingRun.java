@@ -6,7 +6,7 @@ import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.DecoderRegistry;
 import lantern.subject.decoder.Generator;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 import lantern.subject.tokenize.HfTextTokenizer;
 import lantern.train.BpeTrainer;
 import lantern.train.DecoderTrainer;

@@ -1,5 +1,6 @@
 package lantern.train;
 
+import lantern.api.sae.SaeMetrics;
 import lantern.subject.sae.*;
 
 import ai.djl.ndarray.NDManager;

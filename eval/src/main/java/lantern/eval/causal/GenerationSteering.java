@@ -1,11 +1,14 @@
 package lantern.eval.causal;
 
+import lantern.api.causal.Continuation;
+import lantern.api.causal.GenerationSteeringResult;
+
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Generation;
 import lantern.subject.decoder.Generator;
-import lantern.subject.decoder.Sampling;
-import lantern.subject.lens.TokenProb;
+import lantern.api.generate.Sampling;
+import lantern.api.lens.TokenProb;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,28 +20,15 @@ import java.util.List;
  * distribution right after the prompt in both cases: its top tokens and the KL divergence clean ‖ steered.
  */
 public final class GenerationSteering {
-    /** One continuation: its text and tokens (prompt excluded). */
-    public record Continuation(String text, List<String> tokens) {
-    }
-
-    /**
-     * @param firstDifference index of the first generated token that differs (-1: the same continuation)
-     * @param nextTokenKl     KL(clean ‖ steered) of the distribution of the first generated token, in nats
-     */
-    public record Result(String model, String prompt, List<String> promptTokens, List<String> applied,
-                         Sampling sampling, Continuation clean, Continuation steered, int firstDifference,
-                         List<TokenProb> cleanNext, List<TokenProb> steeredNext, double nextTokenKl) {
-    }
-
     private GenerationSteering() {
     }
 
-    public static Result run(DecoderModel model, String prompt, long[] promptIds, List<InterventionPlanner.Planned> planned,
+    public static GenerationSteeringResult run(DecoderModel model, String prompt, long[] promptIds, List<InterventionPlanner.Planned> planned,
                              Hooks hooks, Sampling sampling, int topN) {
         Generation clean = Generator.withCache(model, promptIds, sampling, Hooks.none());
         Generation steered = Generator.withCache(model, promptIds, sampling, hooks, hooks);
         List<String> promptTokens = tokens(model, promptIds);
-        return new Result(model.info().id(), prompt, promptTokens,
+        return new GenerationSteeringResult(model.info().id(), prompt, promptTokens,
                 planned.stream().map(InterventionPlanner.Planned::description).toList(), sampling,
                 continuation(model, clean), continuation(model, steered),
                 firstDifference(clean.generatedIds(), steered.generatedIds()),

@@ -1,5 +1,8 @@
 package lantern.eval.causal;
 
+import lantern.api.causal.Neighbour;
+import lantern.api.causal.SteeringResult;
+
 import lantern.subject.Hooks;
 import lantern.subject.EncoderModel;
 
@@ -12,23 +15,16 @@ import java.util.List;
  * nearest candidate texts (embedded clean) in both cases.
  */
 public final class Steering {
-    public record Neighbour(String text, double cosine) {
-    }
-
-    public record Result(String prompt, List<String> applied, double cosine, List<Neighbour> clean,
-                         List<Neighbour> steered) {
-    }
-
     private Steering() {
     }
 
-    public static Result run(EncoderModel model, String prompt, List<InterventionPlanner.Planned> planned, Hooks hooks,
+    public static SteeringResult run(EncoderModel model, String prompt, List<InterventionPlanner.Planned> planned, Hooks hooks,
                              List<String> candidates, int topN) {
         if (prompt == null || prompt.isBlank()) throw new lantern.errors.InvalidInputException("prompt is empty");
         float[] clean = model.embedBatch(List.of(prompt), Hooks.none()).get(0);
         float[] steered = model.embedBatch(List.of(prompt), hooks).get(0);
         List<float[]> cand = candidates == null || candidates.isEmpty() ? List.of() : model.embedAll(candidates);
-        return new Result(prompt, planned.stream().map(InterventionPlanner.Planned::description).toList(),
+        return new SteeringResult(prompt, planned.stream().map(InterventionPlanner.Planned::description).toList(),
                 CausalScorer.cosine(clean, steered), nearest(clean, candidates, cand, topN), nearest(steered, candidates, cand, topN));
     }
 

@@ -11,7 +11,7 @@ import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.Generation;
 import lantern.subject.decoder.Generator;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 import lantern.subject.decoder.TinyModels;
 import lantern.subject.sae.SaeStore;
 import org.assertj.core.data.Offset;
@@ -94,13 +94,13 @@ class DecoderSteeringTest {
                 Sampling greedy = Sampling.greedy(12);
 
                 var zero = planner.plan(List.of(InterventionSpec.addDirection(null, "cat", 0f)));
-                GenerationSteering.Result same = GenerationSteering.run(m, prompt, ids, zero, planner.hooks(zero), greedy, 5);
+                lantern.api.causal.GenerationSteeringResult same = GenerationSteering.run(m, prompt, ids, zero, planner.hooks(zero), greedy, 5);
                 assertThat(same.steered().tokens()).isEqualTo(same.clean().tokens());
                 assertThat(same.firstDifference()).isEqualTo(-1);
                 assertThat(same.nextTokenKl()).isEqualTo(0.0);
 
                 var add = planner.plan(List.of(InterventionSpec.addDirection(null, "cat", 8f)));
-                GenerationSteering.Result steered = GenerationSteering.run(m, prompt, ids, add, planner.hooks(add), greedy, 5);
+                lantern.api.causal.GenerationSteeringResult steered = GenerationSteering.run(m, prompt, ids, add, planner.hooks(add), greedy, 5);
                 assertThat(steered.applied()).containsExactly("add 8.0 x direction 'cat' at blocks.0.hook_resid_post");
                 assertThat(steered.clean().tokens()).isEqualTo(same.clean().tokens());
                 assertThat(steered.steered().tokens()).as(m.config().family()).isNotEqualTo(steered.clean().tokens());
@@ -127,7 +127,7 @@ class DecoderSteeringTest {
                 InterventionPlanner planner = new InterventionPlanner(m, (SaeStore) null, new DirectionStore(tmp));
                 var plan = planner.plan(List.of(new InterventionSpec("add-direction", HookNames.residPost(S.layers() - 1),
                         null, u, 100f, null, null)));
-                GenerationSteering.Result r = GenerationSteering.run(m, "the cat sat", ids, plan, planner.hooks(plan), Sampling.greedy(3), 3);
+                lantern.api.causal.GenerationSteeringResult r = GenerationSteering.run(m, "the cat sat", ids, plan, planner.hooks(plan), Sampling.greedy(3), 3);
                 assertThat(r.steeredNext().get(0).id()).isEqualTo(target);
                 assertThat(r.steered().tokens()).containsOnly(m.tokenizer().token(target));
             }

@@ -9,7 +9,7 @@ import lantern.subject.HookNames;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Generator;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 import lantern.subject.lens.Patchscope;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package lantern.subject.decoder;
 
+import lantern.api.generate.Sampling;
 import lantern.errors.InvalidInputException;
 
 import ai.djl.ndarray.NDManager;

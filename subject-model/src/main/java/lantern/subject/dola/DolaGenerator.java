@@ -1,12 +1,14 @@
 package lantern.subject.dola;
 
+import lantern.api.generate.GenerationResult;
+
 import lantern.errors.InvalidInputException;
 import lantern.subject.Hooks;
 import lantern.subject.SubjectModel;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Generation;
 import lantern.subject.decoder.Generator;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 
 import java.util.ArrayList;
 import java.util.List;

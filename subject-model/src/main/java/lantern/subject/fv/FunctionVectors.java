@@ -1,5 +1,8 @@
 package lantern.subject.fv;
 
+import lantern.api.fv.FunctionVectorOptions;
+import lantern.api.fv.FvResult;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -35,21 +38,10 @@ public final class FunctionVectors {
     public static final int DEFAULT_AIE_TRIALS = 25;
     public static final int MAX_TRIALS = 1000;
 
-    /**
-     * @param heads      top heads summed (null: 10, capped at the model's head count)
-     * @param layer      resid_post layer the vector is added to (null: layers / 3, the paper's choice)
-     * @param shots      demonstrations per prompt (null: 10)
-     * @param meanTrials prompts for the mean head outputs (null: 100)
-     * @param aieTrials  shuffled-label prompts for the indirect effects (null: 25)
-     */
-    public record Options(Integer heads, Integer layer, Integer shots, Integer meanTrials, Integer aieTrials,
-                          long seed) {
-    }
-
     private FunctionVectors() {
     }
 
-    public static FvResult run(SubjectModel subject, IclTask task, Options o, Consumer<String> progress) {
+    public static FvResult run(SubjectModel subject, IclTask task, FunctionVectorOptions o, Consumer<String> progress) {
         long t0 = System.nanoTime();
         DecoderModel model = IclTokens.decoder(subject, "function vector");
         int layers = model.config().layers(), nHeads = model.config().heads();

@@ -1,5 +1,8 @@
 package lantern.subject.heads;
 
+import lantern.api.heads.HeadRolesRequest;
+import lantern.api.heads.HeadRolesResult;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import lantern.errors.InvalidInputException;
@@ -21,7 +24,7 @@ import java.util.function.BiConsumer;
  */
 public final class HeadRoles {
     public static final int DEFAULT_LENGTH = 50;
-    public static final int DEFAULT_BATCH = 8;
+    public static final int DEFAULT_BATCH = HeadRolesRequest.DEFAULT_BATCH;
     public static final int MAX_BATCH = 64;
     /** Attention floats one pass may hold ({@code rows x heads x tokens²}): bounds a request's memory. */
     static final long PATTERN_BUDGET = 1L << 25;
@@ -31,32 +34,18 @@ public final class HeadRoles {
     private HeadRoles() {
     }
 
-    /**
-     * What to run; every field may be null (defaults: seed 0, 50 tokens per copy or what the context allows, 8 rows,
-     * zero ablation on decoders and none on encoders).
-     *
-     * @param tokens   the first copy's token ids (one row); then {@code seed}, {@code length} and {@code batch} are
-     *                 not used
-     * @param ablation "zero", "mean" or "none"
-     */
-    public record Request(Long seed, Integer length, Integer batch, List<Long> tokens, String ablation) {
-        public static Request defaults() {
-            return new Request(null, null, null, null, null);
-        }
-    }
-
-    public static HeadRolesResult run(HookedModel model, Request request) {
+    public static HeadRolesResult run(HookedModel model, HeadRolesRequest request) {
         return run(model, request, (done, total) -> { });
     }
 
     /** @param progress called with (passes done, passes in all) after each forward pass */
-    public static HeadRolesResult run(HookedModel model, Request request, BiConsumer<Integer, Integer> progress) {
+    public static HeadRolesResult run(HookedModel model, HeadRolesRequest request, BiConsumer<Integer, Integer> progress) {
         return run(model, request, progress, Integer.MAX_VALUE);
     }
 
     /** @param maxGroup the most heads one ablation pass may hold (tests check that grouping changes nothing) */
-    static HeadRolesResult run(HookedModel model, Request request, BiConsumer<Integer, Integer> progress, int maxGroup) {
-        if (request == null) request = Request.defaults();
+    static HeadRolesResult run(HookedModel model, HeadRolesRequest request, BiConsumer<Integer, Integer> progress, int maxGroup) {
+        if (request == null) request = HeadRolesRequest.defaults();
         DecoderModel lm = model.languageModel().orElse(null);
         HeadAblation.Mode mode = request.ablation() == null ? (lm == null ? HeadAblation.Mode.NONE : HeadAblation.Mode.ZERO)
                 : HeadAblation.Mode.parse(request.ablation());
@@ -126,7 +115,7 @@ public final class HeadRoles {
                 clean == null ? null : clean[0], clean == null ? null : clean[1], rows);
     }
 
-    static RepeatedTokens probe(HookedModel model, Request r) {
+    static RepeatedTokens probe(HookedModel model, HeadRolesRequest r) {
         if (r.tokens() != null) {
             if (r.tokens().stream().anyMatch(java.util.Objects::isNull)) throw new InvalidInputException("tokens must not hold null");
             return RepeatedTokens.of(model, r.tokens().stream().mapToLong(Long::longValue).toArray());

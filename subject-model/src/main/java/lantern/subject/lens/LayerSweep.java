@@ -1,5 +1,7 @@
 package lantern.subject.lens;
 
+import lantern.api.lens.LayerSweepResult;
+
 import lantern.errors.InvalidInputException;
 
 import ai.djl.ndarray.NDArray;
@@ -25,22 +27,10 @@ import java.util.List;
  * @see PatchscopePreset#IDENTITY the usual target prompt
  */
 public final class LayerSweep {
-    /** Per source layer: precision@1 of the Patchscope (same target layer) and of the logit lens. */
-    public record Row(int layer, double patchscopePrecision, double lensPrecision) {
-    }
-
-    /**
-     * @param positions evaluated source positions
-     * @param grid      [source layer][target layer] precision@1, or null when not asked for
-     */
-    public record Result(String model, List<String> tokens, List<Integer> positions, String targetPrompt,
-                         int targetPosition, List<Row> rows, double[][] grid) {
-    }
-
     private LayerSweep() {
     }
 
-    public static Result run(SubjectModel subject, String prompt, List<Integer> positions, String targetPrompt,
+    public static LayerSweepResult run(SubjectModel subject, String prompt, List<Integer> positions, String targetPrompt,
                              int targetPosition, boolean fullGrid) {
         DecoderModel model = Decoders.require(subject, "Patchscopes");
         long[] ids = Generator.promptIds(model, prompt);
@@ -72,7 +62,7 @@ public final class LayerSweep {
                 }
             }
         }
-        List<Row> rows = new ArrayList<>();
+        List<LayerSweepResult.Row> rows = new ArrayList<>();
         double[][] grid = fullGrid ? new double[layers][layers] : null;
         try (NDManager run = NDManager.newBaseManager("PyTorch")) {
             for (int src = 0; src < layers; src++) {
@@ -90,10 +80,10 @@ public final class LayerSweep {
                     if (grid != null) grid[src][dst] = precision;
                     if (dst == src) same = precision;
                 }
-                rows.add(new Row(src, same, lensHits[src] / pos.size()));
+                rows.add(new LayerSweepResult.Row(src, same, lensHits[src] / pos.size()));
             }
         }
-        return new Result(model.info().id(), LogitLens.tokenStrings(model, ids), pos, targetPrompt, tPos, rows, grid);
+        return new LayerSweepResult(model.info().id(), LogitLens.tokenStrings(model, ids), pos, targetPrompt, tPos, rows, grid);
     }
 
     /** argmax without reaching into the decoder package's package-private sampler. */

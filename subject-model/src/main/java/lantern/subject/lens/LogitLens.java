@@ -1,5 +1,8 @@
 package lantern.subject.lens;
 
+import lantern.api.lens.LensResult;
+import lantern.api.lens.TokenProb;
+
 import lantern.errors.InvalidInputException;
 
 import ai.djl.ndarray.NDArray;

@@ -1,5 +1,7 @@
 package lantern.subject.lens;
 
+import lantern.api.lens.PatchscopeResult;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -13,7 +15,7 @@ import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.Generation;
 import lantern.subject.decoder.Generator;
 import lantern.subject.decoder.Positions;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 
 import java.util.ArrayList;
 import java.util.List;

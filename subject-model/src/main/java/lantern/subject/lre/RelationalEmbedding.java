@@ -1,5 +1,8 @@
 package lantern.subject.lre;
 
+import lantern.api.lre.LreOptions;
+import lantern.api.lre.LreResult;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -33,19 +36,10 @@ public final class RelationalEmbedding {
     public static final int DEFAULT_RANK = 100;
     public static final int MAX_TEST = 100;
 
-    /**
-     * @param layer  layer L whose resid_post at the subject's last token is h
-     * @param beta   the paper's scale on W h (null: 2.25, its usual value)
-     * @param train  training pairs (null: 5); the rest, shuffled by {@code seed}, are held out (at most 100)
-     * @param rank   rank of the pseudo-inverse for causality (null: min(100, d_model))
-     */
-    public record Options(int layer, Double beta, Integer train, Integer rank, long seed) {
-    }
-
     private RelationalEmbedding() {
     }
 
-    public static LreResult run(SubjectModel subject, Relation relation, Options o, Consumer<String> progress) {
+    public static LreResult run(SubjectModel subject, Relation relation, LreOptions o, Consumer<String> progress) {
         long t0 = System.nanoTime();
         DecoderModel model = IclTokens.decoder(subject, "linear relational embedding");
         int layer = model.requireLayer(o.layer());

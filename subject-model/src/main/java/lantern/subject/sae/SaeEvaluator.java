@@ -1,5 +1,7 @@
 package lantern.subject.sae;
 
+import lantern.api.sae.SaeMetrics;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;

@@ -12,7 +12,7 @@ import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.Generation;
 import lantern.subject.decoder.Generator;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 import lantern.subject.safetensors.SafetensorsFile;
 import lantern.subject.safetensors.SafetensorsWriter;
 

@@ -1,5 +1,6 @@
 package lantern.subject.decoder;
 
+import lantern.api.generate.Sampling;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import lantern.subject.Hooks;
 import org.junit.jupiter.api.Test;

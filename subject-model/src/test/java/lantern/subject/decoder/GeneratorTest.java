@@ -1,5 +1,6 @@
 package lantern.subject.decoder;
 
+import lantern.api.generate.Sampling;
 import lantern.subject.Hooks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package lantern.subject.decoder;
 
+import lantern.api.generate.Sampling;
 import com.fasterxml.jackson.core.type.TypeReference;
 import lantern.subject.Encoding;
 import lantern.subject.Hooks;

@@ -1,5 +1,7 @@
 package lantern.subject.dola;
 
+import lantern.api.generate.GenerationResult;
+
 import lantern.errors.InvalidInputException;
 import lantern.subject.Hooks;
 import lantern.subject.decoder.DecoderModel;
@@ -7,7 +9,7 @@ import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.Generation;
 import lantern.subject.decoder.Generator;
 import lantern.subject.decoder.ReferenceDecoder;
-import lantern.subject.decoder.Sampling;
+import lantern.api.generate.Sampling;
 import lantern.subject.decoder.TinyModels;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
 package lantern.subject.fv;
 
+import lantern.api.fv.FvResult;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import lantern.errors.InvalidInputException;
 import lantern.subject.decoder.DecoderModel;
@@ -46,7 +48,7 @@ class FunctionVectorTest {
 
     @Test
     void thePlantedTaskHeadIsFoundAndItsVectorDoesTheTaskZeroShot() {
-        FvResult r = FunctionVectors.run(model, copy, new FunctionVectors.Options(1, 0, 6, 20, 8, 1), s -> { });
+        FvResult r = FunctionVectors.run(model, copy, new lantern.api.fv.FunctionVectorOptions(1, 0, 6, 20, 8, 1), s -> { });
         assertThat(r.heads()).hasSize(1);
         FvResult.Head top = r.heads().get(0);
         assertThat(top.layer()).isEqualTo(PlantedTaskModel.TASK_LAYER);
@@ -116,11 +118,11 @@ class FunctionVectorTest {
         assertThat(numbers.pairs().get(0).output()).isEqualTo("2");
         assertThat(IclPrompts.build(List.of(new IclTask.Pair("a", "b")), new IclTask.Pair("c", "d")).text())
                 .isEqualTo("Q: a\nA: b\n\nQ: c\nA:");
-        assertThatThrownBy(() -> FunctionVectors.run(model, copy, new FunctionVectors.Options(1, 2, 6, 5, 5, 0), s -> { }))
+        assertThatThrownBy(() -> FunctionVectors.run(model, copy, new lantern.api.fv.FunctionVectorOptions(1, 2, 6, 5, 5, 0), s -> { }))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("out of range");
-        assertThatThrownBy(() -> FunctionVectors.run(model, copy, new FunctionVectors.Options(9, 0, 6, 5, 5, 0), s -> { }))
+        assertThatThrownBy(() -> FunctionVectors.run(model, copy, new lantern.api.fv.FunctionVectorOptions(9, 0, 6, 5, 5, 0), s -> { }))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("heads must be");
-        assertThatThrownBy(() -> FunctionVectors.run(model, copy, new FunctionVectors.Options(1, 0, 12, 5, 5, 0), s -> { }))
+        assertThatThrownBy(() -> FunctionVectors.run(model, copy, new lantern.api.fv.FunctionVectorOptions(1, 0, 12, 5, 5, 0), s -> { }))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("fewer shots");
     }
 }

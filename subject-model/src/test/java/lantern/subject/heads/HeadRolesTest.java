@@ -1,5 +1,7 @@
 package lantern.subject.heads;
 
+import lantern.api.heads.HeadRolesResult;
+
 import ai.djl.ndarray.NDManager;
 import lantern.errors.InvalidInputException;
 import lantern.subject.HookNames;
@@ -87,7 +89,7 @@ class HeadRolesTest {
     void theHandBuiltPreviousTokenHeadScoresNearOneAndNoOtherHeadDoes() throws Exception {
         TinyModels.writeGpt2(tmp.resolve("prev"), S, previousTokenGpt2(11), "F32", "");
         try (DecoderModel m = DecoderModels.load(tmp.resolve("prev"))) {
-            HeadRolesResult r = HeadRoles.run(m, new HeadRoles.Request(3L, 12, 4, null, "none"));
+            HeadRolesResult r = HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(3L, 12, 4, null, "none"));
             assertThat(r.heads()).hasSize(S.layers() * S.heads());
             assertThat(r.probe().prefix()).isZero(); // the tiny tokenizer adds no BOS and the config names none
             HeadRolesResult.Head built = r.heads().get(0);
@@ -110,7 +112,7 @@ class HeadRolesTest {
         long[] tokens = {5, 9, 2, 40, 17, 33, 8, 61, 22, 13, 50}; // distinct: "same token" is one position
         for (String dir : List.of("prev", "llama")) {
             try (DecoderModel m = DecoderModels.load(tmp.resolve(dir))) {
-                HeadRolesResult r = HeadRoles.run(m, new HeadRoles.Request(null, null, null, boxed(tokens), "none"));
+                HeadRolesResult r = HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(null, null, null, boxed(tokens), "none"));
                 long[] row = new long[2 * tokens.length];
                 System.arraycopy(tokens, 0, row, 0, tokens.length);
                 System.arraycopy(tokens, 0, row, tokens.length, tokens.length);
@@ -154,7 +156,7 @@ class HeadRolesTest {
         TinyModels.writeLlama(tmp.resolve("u"), S, w, "llama", false, 10000, "F32");
         try (DecoderModel m = DecoderModels.load(tmp.resolve("u"))) {
             int n = 9;
-            HeadRolesResult r = HeadRoles.run(m, new HeadRoles.Request(2L, n, 3, null, "none"));
+            HeadRolesResult r = HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(2L, n, 3, null, "none"));
             double expected = 0;
             for (int k = 0; k < n; k++) expected += 1.0 / (n + k + 1); // query at n + k sees n + k + 1 keys
             expected /= n;
@@ -184,7 +186,7 @@ class HeadRolesTest {
                 new Case(bin, ReferenceDecoder.Kind.LLAMA2C, S2C, c, 1e-5f, 1))) {
             try (DecoderModel m = DecoderModels.load(k.path())) {
                 int n = 10;
-                HeadRolesResult r = HeadRoles.run(m, new HeadRoles.Request(5L, n, 2, null, "zero"));
+                HeadRolesResult r = HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(5L, n, 2, null, "zero"));
                 assertThat(r.probe().prefix()).as(k.kind().name()).isEqualTo(k.prefix());
                 long[][] rows = RepeatedTokens.random(m, n, 2, 5L).rows();
                 double clean = referenceLoss(k, k.w(), rows, k.prefix() + n, n - 1);
@@ -208,7 +210,7 @@ class HeadRolesTest {
         Map<String, float[]> silent = withoutHead(ReferenceDecoder.Kind.HF_LLAMA, S, w, 1, 2);
         TinyModels.writeLlama(tmp.resolve("s"), S, silent, "llama", false, 10000, "F32");
         try (DecoderModel m = DecoderModels.load(tmp.resolve("s"))) {
-            var request = new HeadRoles.Request(1L, 8, 3, null, "mean");
+            var request = new lantern.api.heads.HeadRolesRequest(1L, 8, 3, null, "mean");
             List<int[]> progress = new ArrayList<>();
             HeadRolesResult grouped = HeadRoles.run(m, request, (done, total) -> progress.add(new int[]{done, total}));
             HeadRolesResult single = HeadRoles.run(m, request, (done, total) -> { }, 1); // one head per pass
@@ -218,7 +220,7 @@ class HeadRolesTest {
             for (int i = 0; i < grouped.heads().size(); i++) {
                 assertThat(grouped.heads().get(i).ablatedLoss()).isCloseTo(single.heads().get(i).ablatedLoss(), within(1e-5));
             }
-            HeadRolesResult zero = HeadRoles.run(m, new HeadRoles.Request(1L, 8, 3, null, "zero"));
+            HeadRolesResult zero = HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(1L, 8, 3, null, "zero"));
             assertThat(grouped.heads().get(0).ablatedLoss()).isNotCloseTo(zero.heads().get(0).ablatedLoss(), within(1e-5));
             assertThat(grouped.ablation()).isEqualTo("mean");
         }
@@ -231,21 +233,21 @@ class HeadRolesTest {
     void badInputIsAClearBadRequest() throws Exception {
         TinyModels.writeGpt2(tmp.resolve("g"), S, TinyModels.gpt2Weights(S, 1), "F32", "");
         try (DecoderModel m = DecoderModels.load(tmp.resolve("g"))) {
-            assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, null, null, List.of(3L, 64L, 5L), null)))
+            assertThatThrownBy(() -> HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(null, null, null, List.of(3L, 64L, 5L), null)))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("token id 64 (at index 1)")
                     .hasMessageContaining("0..63");
-            assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, 17, 2, null, null)))
+            assertThatThrownBy(() -> HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(null, 17, 2, null, null)))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("2..16 tokens per copy");
-            assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, null, null, List.of(3L), null)))
+            assertThatThrownBy(() -> HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(null, null, null, List.of(3L), null)))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("2..16");
-            assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, 8, 0, null, null)))
+            assertThatThrownBy(() -> HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(null, 8, 0, null, null)))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("batch must be 1..64");
-            assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, 8, 2, null, "half")))
+            assertThatThrownBy(() -> HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(null, 8, 2, null, "half")))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("zero, mean or none");
-            assertThatThrownBy(() -> HeadRoles.run(m, new HeadRoles.Request(null, null, null, List.of(3L, 4L), "mean")))
+            assertThatThrownBy(() -> HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(null, null, null, List.of(3L, 4L), "mean")))
                     .isInstanceOf(InvalidInputException.class).hasMessageContaining("at least 2");
             // the default length fits the context: 16 tokens per copy here
-            assertThat(HeadRoles.run(m, new HeadRoles.Request(null, null, 1, null, "none")).probe().length()).isEqualTo(16);
+            assertThat(HeadRoles.run(m, new lantern.api.heads.HeadRolesRequest(null, null, 1, null, "none")).probe().length()).isEqualTo(16);
         }
     }
 

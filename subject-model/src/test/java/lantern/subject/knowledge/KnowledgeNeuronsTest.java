@@ -1,5 +1,8 @@
 package lantern.subject.knowledge;
 
+import lantern.api.knowledge.KnowledgeRequest;
+import lantern.api.knowledge.KnowledgeResult;
+
 import lantern.errors.InvalidInputException;
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;

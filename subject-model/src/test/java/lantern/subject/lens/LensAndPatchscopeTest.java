@@ -1,5 +1,9 @@
 package lantern.subject.lens;
 
+import lantern.api.lens.LensResult;
+import lantern.api.lens.PatchscopeResult;
+import lantern.api.lens.TokenProb;
+
 import lantern.subject.decoder.DecoderModel;
 import lantern.subject.decoder.DecoderModels;
 import lantern.subject.decoder.Generator;
@@ -73,7 +77,7 @@ class LensAndPatchscopeTest {
                 var req = new PatchscopeRequest(PROMPT, layer, 2, PROMPT, layer, 2, null, 8, 0f, false, 0);
                 PatchscopeResult patched = Patchscope.run(m, m, req);
                 var plain = Generator.withCache(m, Generator.promptIds(m, PROMPT),
-                        lantern.subject.decoder.Sampling.greedy(8), lantern.subject.Hooks.none());
+                        lantern.api.generate.Sampling.greedy(8), lantern.subject.Hooks.none());
                 assertThat(patched.generated()).isEqualTo(plain.text());
                 assertThat(patched.sourceToken()).isEqualTo("sat");
                 float[] p = LogitLens.softmax(plain.firstLogits());
@@ -151,7 +155,7 @@ class LensAndPatchscopeTest {
         var r = LayerSweep.run(gpt2, PROMPT, List.of(0, 1, 2, 3, 4, 5), PatchscopePreset.IDENTITY.prompt(), -1, true);
         assertThat(r.rows()).hasSize(S.layers());
         // at the last layer both readings are the model's own output at every position
-        LayerSweep.Row last = r.rows().get(S.layers() - 1);
+        lantern.api.lens.LayerSweepResult.Row last = r.rows().get(S.layers() - 1);
         assertThat(last.lensPrecision()).isEqualTo(1.0);
         assertThat(last.patchscopePrecision()).isEqualTo(1.0);
         assertThat(r.grid()[S.layers() - 1][S.layers() - 1]).isEqualTo(1.0);

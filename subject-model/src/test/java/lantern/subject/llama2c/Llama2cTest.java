@@ -88,7 +88,7 @@ class Llama2cTest {
             long[] ids = lantern.subject.decoder.Generator.promptIds(m, "hello");
             assertThat(ids).containsExactly(1, 268);
             var g = lantern.subject.decoder.Generator.withCache(m, ids,
-                    lantern.subject.decoder.Sampling.greedy(5), lantern.subject.Hooks.none());
+                    lantern.api.generate.Sampling.greedy(5), lantern.subject.Hooks.none());
             assertThat(g.generatedIds().length).isBetween(0, 5);
         }
     }

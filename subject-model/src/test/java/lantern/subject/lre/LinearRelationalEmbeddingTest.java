@@ -1,5 +1,7 @@
 package lantern.subject.lre;
 
+import lantern.api.lre.LreResult;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import lantern.errors.InvalidInputException;
 import lantern.subject.decoder.DecoderModel;
@@ -85,7 +87,7 @@ class LinearRelationalEmbeddingTest {
     @Test
     void anExactRelationIsFaithfulAndCausal() {
         LreResult r = RelationalEmbedding.run(model, relation,
-                new RelationalEmbedding.Options(0, 1.0, 5, null, 3), s -> { });
+                new lantern.api.lre.LreOptions(0, 1.0, 5, null, 3), s -> { });
         assertThat(r.subjects()).hasSize(15);
         assertThat(r.lmAccuracy()).isEqualTo(1.0);
         assertThat(r.faithfulness()).isEqualTo(1.0);
@@ -99,7 +101,7 @@ class LinearRelationalEmbeddingTest {
     @Test
     void aWrongScaleIsLessFaithful() {
         LreResult r = RelationalEmbedding.run(model, relation,
-                new RelationalEmbedding.Options(0, -1.0, 5, null, 3), s -> { });
+                new lantern.api.lre.LreOptions(0, -1.0, 5, null, 3), s -> { });
         assertThat(r.faithfulness()).isLessThan(0.5);
     }
 
@@ -148,10 +150,10 @@ class LinearRelationalEmbeddingTest {
                 + "\"samples\": [{\"subject\": \"a\", \"object\": \"b\"}, {\"subject\": \"c\", \"object\": \"d\"}]}"), "x");
         assertThat(parsed.prompt(parsed.samples(), "c")).isEqualTo("The a is b\nThe c is");
         assertThatThrownBy(() -> RelationalEmbedding.run(model, relation,
-                new RelationalEmbedding.Options(2, null, 5, null, 0), s -> { }))
+                new lantern.api.lre.LreOptions(2, null, 5, null, 0), s -> { }))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("out of range");
         assertThatThrownBy(() -> RelationalEmbedding.run(model, parsed,
-                new RelationalEmbedding.Options(0, null, 5, null, 0), s -> { }))
+                new lantern.api.lre.LreOptions(0, null, 5, null, 0), s -> { }))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("at least");
     }
 }

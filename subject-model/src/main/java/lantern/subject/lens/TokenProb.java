@@ -1,5 +1,0 @@
-package lantern.subject.lens;
-
-/** One candidate next token and its probability. */
-public record TokenProb(String token, long id, double prob) {
-}
