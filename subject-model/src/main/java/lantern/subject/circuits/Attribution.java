@@ -3,7 +3,6 @@ package lantern.subject.circuits;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import lantern.subject.circuits.LocalReplacement.ActiveFeature;
 import lantern.subject.decoder.DecoderConfig;
 import lantern.subject.decoder.LayerWeights;
@@ -36,13 +35,6 @@ public final class Attribution {
     private final int layers;
     private final int t;
     private final int d;
-    /**
-     * Per layer, made once on {@code m}: W_O^T, the value slice of W_qkv transposed, and the pattern transposed.
-     * Made per sweep they would be attached to the weights' manager (an op's result belongs to its first operand's
-     * manager) and kept for the life of the model: GPT-2 small leaked gigabytes per graph.
-     */
-    private final NDArray[] outT, valueT, patternT;
-
     public Attribution(LocalReplacement r, NDManager m) {
         this.r = r;
         this.c = r.cfg;
@@ -50,23 +42,6 @@ public final class Attribution {
         this.layers = r.layers;
         this.t = r.t;
         this.d = r.d;
-        outT = new NDArray[layers];
-        valueT = new NDArray[layers];
-        patternT = new NDArray[layers];
-        for (int l = 0; l < layers; l++) {
-            LayerWeights w = r.model.weights().layers().get(l);
-            outT[l] = owned(w.out().transpose());
-            NDArray wv = w.qkv().get(new NDIndex(":, {}:{}", c.qWidth() + c.kvWidth(), c.qWidth() + 2 * c.kvWidth()));
-            valueT[l] = owned(wv.transpose());
-            wv.close();
-            patternT[l] = owned(r.pattern[l].transpose(0, 1, 3, 2));
-        }
-    }
-
-    /** Moves an op's result (attached to its operand's manager) to this attribution's manager. */
-    private NDArray owned(NDArray a) {
-        a.attach(m);
-        return a;
     }
 
     /** A progress callback: rows done of rows to do. */
@@ -85,13 +60,15 @@ public final class Attribution {
         int tokStart = errStart + layers * t;
         int logitStart = tokStart + t;
         int cols = logitStart + logitIds.length;
-        SourceColumns sources = new SourceColumns(all, errStart, tokStart);
+        BackwardSweep sweeper = new BackwardSweep(r, m, all, errStart, tokStart);
 
         float[][] logitRows = new float[logitIds.length][];
         float[][] featureRows = new float[total][];
-        List<Target> logitTargets = new ArrayList<>();
-        for (int i = 0; i < logitIds.length; i++) logitTargets.add(Target.logit(i, logitVector(logitIds[i])));
-        sweep(logitTargets, sources, cols, logitRows);
+        List<BackwardSweep.Target> logitTargets = new ArrayList<>();
+        for (int i = 0; i < logitIds.length; i++) {
+            logitTargets.add(new BackwardSweep.Target(i, Integer.MAX_VALUE, -1, logitVector(logitIds[i])));
+        }
+        sweeper.sweep(logitTargets, cols, logitRows);
         int done = logitIds.length;
         int todo = logitIds.length + keep;
         if (progress != null) progress.rows(done, todo);
@@ -115,15 +92,16 @@ public final class Attribution {
                         .mapToInt(Integer::intValue).toArray();
             }
             for (int s = 0; s < queue.length; s += BATCH) {
-                List<Target> batch = new ArrayList<>();
+                List<BackwardSweep.Target> batch = new ArrayList<>();
                 for (int j = s; j < Math.min(queue.length, s + BATCH); j++) {
                     int fi = queue[j];
-                    batch.add(Target.feature(fi, all.get(fi), featureVector(all.get(fi))));
+                    ActiveFeature f = all.get(fi);
+                    batch.add(new BackwardSweep.Target(fi, f.layer(), f.pos(), featureVector(f)));
                     visited[fi] = true;
                 }
                 float[][] rows = new float[batch.size()][];
-                sweep(batch, sources, cols, rows);
-                for (int j = 0; j < batch.size(); j++) featureRows[batch.get(j).row] = rows[j];
+                sweeper.sweep(batch, cols, rows);
+                for (int j = 0; j < batch.size(); j++) featureRows[batch.get(j).row()] = rows[j];
                 nVisited += batch.size();
                 done += batch.size();
                 if (progress != null) progress.rows(done, todo);
@@ -191,179 +169,6 @@ public final class Attribution {
         return (float) s;
     }
 
-    /** One row to compute: where its read vector enters the residual stream. */
-    private record Target(int row, int layer, int pos, float[] vector) {
-        static Target logit(int row, float[] v) {
-            return new Target(row, Integer.MAX_VALUE, -1, v);
-        }
-
-        static Target feature(int row, ActiveFeature f, float[] v) {
-            return new Target(row, f.layer(), f.pos(), v);
-        }
-    }
-
-    /** Column bookkeeping: per layer, each position's active features (scaled decoder rows) and their columns. */
-    private final class SourceColumns {
-        final NDArray[] writes = new NDArray[layers];      // [T, Smax, d]
-        final NDArray[] writesT = new NDArray[layers];     // [T, d, Smax]
-        final int[][][] columns = new int[layers][][];     // [layer][pos][s]
-        final NDArray[] errors = new NDArray[layers];      // [T, d]
-        final NDArray tokens;                              // [T, d]
-        final int errStart;
-        final int tokStart;
-
-        SourceColumns(List<ActiveFeature> all, int errStart, int tokStart) {
-            this.errStart = errStart;
-            this.tokStart = tokStart;
-            for (int l = 0; l < layers; l++) {
-                List<List<Integer>> perPos = new ArrayList<>();
-                for (int p = 0; p < t; p++) perPos.add(new ArrayList<>());
-                for (int i = 0; i < all.size(); i++) if (all.get(i).layer() == l) perPos.get(all.get(i).pos()).add(i);
-                int smax = Math.max(1, perPos.stream().mapToInt(List::size).max().orElse(0));
-                float[] w = new float[t * smax * d];
-                columns[l] = new int[t][];
-                Transcoder tc = r.transcoders.layer(l);
-                for (int p = 0; p < t; p++) {
-                    List<Integer> ids = perPos.get(p);
-                    columns[l][p] = ids.stream().mapToInt(Integer::intValue).toArray();
-                    for (int s = 0; s < ids.size(); s++) {
-                        ActiveFeature f = all.get(ids.get(s));
-                        float[] row = tc.decoderRow(f.index());
-                        int off = (p * smax + s) * d;
-                        for (int j = 0; j < d; j++) w[off + j] = row[j] * f.activation();
-                    }
-                }
-                writes[l] = m.create(w, new Shape(t, smax, d));
-                writesT[l] = writes[l].transpose(0, 2, 1);
-                errors[l] = m.create(r.errors[l], new Shape(t, d));
-            }
-            long[] ids = r.ids;
-            tokens = r.model.weights().embed().get(m, new NDIndex("{}", m.create(ids))).reshape(t, d);
-        }
-    }
-
-    /**
-     * One backward sweep for a batch of targets; fills {@code out[i]} with the row of target i.
-     *
-     * <p>Only the part of the sweep that can be non-zero is computed: above the highest layer a target enters at, the
-     * gradient is all zeros (nothing is injected yet), and past the last position a target reads at it stays zero (the
-     * OV path carries gradient only from a query to keys at or before it). So the sweep starts at that layer and works
-     * on positions {@code 0..P} only; the values it skips are exact zeros, which the rows hold already. Batches are
-     * made of neighbouring features (same layer, nearby positions), so on average about a quarter of a full sweep is
-     * left to compute.
-     */
-    private void sweep(List<Target> targets, SourceColumns src, int cols, float[][] out) {
-        int n = targets.size();
-        for (int i = 0; i < n; i++) out[i] = new float[cols];
-        int top = -1, last = -1;
-        for (Target tg : targets) {
-            top = Math.max(top, Math.min(tg.layer, layers - 1));   // a logit enters above the last layer
-            last = Math.max(last, tg.pos < 0 ? t - 1 : tg.pos);    // a logit reads at the last position
-        }
-        int tp = last + 1;
-        try (NDManager s = m.newSubManager()) {
-            Window w = new Window(s, tp);
-            NDArray g = s.zeros(new Shape(n, tp, d));
-            g = inject(s, g, targets, Integer.MAX_VALUE, t - 1, tp);
-            for (int l = top; l >= 0; l--) {
-                readSources(g, l, src, out, w);
-                g = inject(s, g, targets, l, -1, tp);
-                g = attentionBack(l, g, w);
-            }
-            float[] tok = g.mul(w.of(src.tokens, 0)).sum(new int[]{2}).toFloatArray(); // [n, tp]
-            for (int i = 0; i < n; i++) {
-                for (int p = 0; p < tp; p++) out[i][src.tokStart + p] = tok[i * tp + p];
-            }
-        }
-    }
-
-    /**
-     * The first {@code tp} positions of the per-position arrays a sweep reads (the whole arrays when {@code tp == t}),
-     * as views owned by the sweep's manager.
-     */
-    private final class Window {
-        final NDManager s;
-        final int tp;
-
-        Window(NDManager s, int tp) {
-            this.s = s;
-            this.tp = tp;
-        }
-
-        /** {@code a} cut to positions {@code 0..tp-1} along {@code axis} (0 or 1 here). */
-        NDArray of(NDArray a, int axis) {
-            if (tp == t) return a;
-            NDArray v = a.get(axis == 0 ? new NDIndex(":{}", tp) : new NDIndex(":, :{}", tp));
-            v.attach(s);
-            return v;
-        }
-
-        /** The transposed pattern {@code [1, H, Tk, Tq]} cut to keys and queries {@code 0..tp-1}. */
-        NDArray pattern(NDArray a) {
-            if (tp == t) return a;
-            NDArray v = a.get(new NDIndex(":, :, :{}, :{}", tp, tp));
-            v.attach(s);
-            return v;
-        }
-    }
-
-    /** Adds the read vectors of the targets entering at {@code layer} (logits: the top) to their rows. */
-    private NDArray inject(NDManager s, NDArray g, List<Target> targets, int layer, int logitPos, int tp) {
-        float[] add = null;
-        for (int i = 0; i < targets.size(); i++) {
-            Target tg = targets.get(i);
-            if (tg.layer != layer) continue;
-            if (add == null) add = new float[targets.size() * tp * d];
-            int pos = tg.pos < 0 ? logitPos : tg.pos;
-            System.arraycopy(tg.vector, 0, add, (i * tp + pos) * d, d);
-        }
-        if (add == null) return g;
-        return g.add(s.create(add, new Shape(targets.size(), tp, d)));
-    }
-
-    /** Edges from the sources written at layer {@code l}'s MLP output, read from the gradient there. */
-    private void readSources(NDArray g, int l, SourceColumns src, float[][] out, Window w) {
-        int n = out.length;
-        int tp = w.tp;
-        NDArray wT = w.of(src.writesT[l], 0);
-        int smax = (int) wT.getShape().get(2);
-        float[] e = g.transpose(1, 0, 2).matMul(wT).toFloatArray(); // [tp, n, Smax]
-        int[][] colsAt = src.columns[l];
-        for (int p = 0; p < tp; p++) {
-            int[] cs = colsAt[p];
-            for (int i = 0; i < n; i++) {
-                int off = (p * n + i) * smax;
-                for (int k = 0; k < cs.length; k++) out[i][cs[k]] = e[off + k];
-            }
-        }
-        float[] err = g.mul(w.of(src.errors[l], 0)).sum(new int[]{2}).toFloatArray(); // [n, tp]
-        for (int i = 0; i < n; i++) {
-            for (int p = r.firstNodePos; p < tp; p++) out[i][src.errStart + l * t + p] = err[i * tp + p];
-        }
-    }
-
-    /**
-     * From the gradient at {@code resid_mid[l]} to the gradient at {@code resid_pre[l]}: the residual path plus the
-     * frozen attention's OV path, back through the frozen ln1.
-     */
-    private NDArray attentionBack(int l, NDArray g, Window win) {
-        LayerWeights w = r.model.weights().layers().get(l);
-        int h = c.heads();
-        int kvh = c.kvHeads();
-        int hd = c.headDim();
-        int tp = win.tp;
-        long n = g.getShape().get(0);
-        NDArray y = g.matMul(outT[l]).reshape(n, tp, h, hd).transpose(0, 2, 1, 3);              // [n, H, Tq, hd]
-        NDArray z = win.pattern(patternT[l]).matMul(y);                                           // [n, H, Tk, hd]
-        z.attach(g.getManager());  // the result of an op belongs to its first operand's manager
-        z = z.transpose(0, 2, 1, 3);                                                              // [n, Tk, H, hd]
-        if (kvh < h) z = z.reshape(n, tp, kvh, h / kvh, hd).sum(new int[]{3});
-        NDArray gln = z.reshape(n, tp, (long) kvh * hd).matMul(valueT[l]);                       // [n, T, d]
-        NDArray gx = gln.mul(w.norm1()).div(win.of(r.sigma1[l], 0));
-        if (c.isGpt2()) gx = gx.sub(gx.mean(new int[]{-1}, true));
-        return g.add(gx);
-    }
-
     /** A feature's read vector at resid_mid: its encoder column through the frozen ln2. */
     float[] featureVector(ActiveFeature f) {
         LayerWeights w = r.model.weights().layers().get(f.layer());
@@ -372,14 +177,26 @@ public final class Attribution {
         return throughNorm(col, r.norm2Gain(f.layer()), sigma);
     }
 
+    private float[] unembedMean;
+
+    /** The unembedding's mean over the vocabulary, once per graph (a pass over all of W_U). */
+    private float[] unembedMean() {
+        if (unembedMean == null) {
+            try (NDArray mu = r.model.weights().unembed().mean(new int[]{1})) {
+                unembedMean = mu.toFloatArray();
+            }
+        }
+        return unembedMean;
+    }
+
     /** A logit's read vector at the final residual: the unembedding column minus the vocabulary mean, through the frozen final norm. */
     float[] logitVector(int token) {
         NDArray u = r.model.weights().unembed();
-        float[] col, mean;
-        try (NDArray c1 = u.get(new NDIndex(":, {}", token)); NDArray mu = u.mean(new int[]{1})) {  // not left on the weights' manager
+        float[] col;
+        try (NDArray c1 = u.get(new NDIndex(":, {}", token))) {  // not left on the weights' manager
             col = c1.toFloatArray();
-            mean = mu.toFloatArray();
         }
+        float[] mean = unembedMean();
         for (int i = 0; i < d; i++) col[i] -= mean[i];
         float sigma = r.sigmaFinal.getFloat(t - 1, 0);
         return throughNorm(col, r.model.weights().normFinal().toFloatArray(), sigma);
