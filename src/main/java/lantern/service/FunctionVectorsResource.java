@@ -44,7 +44,7 @@ public class FunctionVectorsResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public FvResult run(FunctionVectorRequest r) {
         if (r == null) throw new InvalidInputException("request body is required");
-        FunctionVectorExtraction.Task task = FunctionVectorExtraction.task(r.task(), r.taskName());
+        lantern.core.ShippedOrInline task = FunctionVectorExtraction.task(r.task(), r.taskName());
         if (r.meanTrials() != null && r.meanTrials() > MAX_MEAN_TRIALS) {
             throw new InvalidInputException("meanTrials is at most " + MAX_MEAN_TRIALS + " here (the CLI allows more)");
         }

@@ -41,7 +41,7 @@ public class LreResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public LreResult run(LreRequest r) {
         if (r == null) throw new InvalidInputException("request body is required");
-        RelationFitting.Source source = RelationFitting.source(r.relation(), r.relationName());
+        lantern.core.ShippedOrInline source = RelationFitting.source(r.relation(), r.relationName());
         if (r.layer() == null) throw new InvalidInputException("\"layer\" is required");
         return new RelationFitting(ModelSource.held(models.loaded())).run(r.model(), source,
                 new LreOptions(r.layer(), r.beta(), r.train(), r.rank(), r.seed() == null ? 0 : r.seed()), null);

@@ -48,7 +48,7 @@ public class FunctionVectorCommand implements Callable<Integer> {
     public Integer call() {
         return DecoderCli.run(() -> {
             FvResult r = new FunctionVectorExtraction(ModelSource.loading(data.path(), model.tokenizer())).run(model.model(),
-                    FunctionVectorExtraction.Task.nameOrFile(task),
+                    lantern.core.ShippedOrInline.nameOrFile(task),
                     new FunctionVectorOptions(heads, layer, shots, meanTrials, aieTrials, seed),
                     s -> System.err.println("  " + s));
             print(r);

@@ -45,7 +45,7 @@ public class LreCommand implements Callable<Integer> {
     public Integer call() {
         return DecoderCli.run(() -> {
             LreResult r = new RelationFitting(ModelSource.loading(data.path(), model.tokenizer())).run(model.model(),
-                    RelationFitting.Source.nameOrFile(relation), new LreOptions(layer, beta, train, rank, seed),
+                    lantern.core.ShippedOrInline.nameOrFile(relation), new LreOptions(layer, beta, train, rank, seed),
                     s -> System.err.println("  " + s));
             print(r);
             return 0;
