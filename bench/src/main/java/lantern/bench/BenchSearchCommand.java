@@ -59,6 +59,11 @@ public class BenchSearchCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--recall-queries", defaultValue = "50",
             description = "Queries whose kNN top 10 is compared with exact (brute-force) search; 0: none (default: ${DEFAULT-VALUE}).")
     int recallQueries;
+    @CommandLine.Option(names = "--vectors", defaultValue = "clustered",
+            description = "How documents' vectors are made: clustered (the text's embedding plus N(0, 0.01^2) noise: every text's "
+                    + "documents a tight cluster of near-ties) or blended (a random blend of the text's embedding, weight 0.5-1, with "
+                    + "another text's, plus the same noise: a continuum, as real label sets are) (default: ${DEFAULT-VALUE}).")
+    String vectorModel;
     @CommandLine.Mixin
     DataOption dataOption;
 
@@ -86,6 +91,10 @@ public class BenchSearchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!vectorModel.equals("clustered") && !vectorModel.equals("blended")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--vectors is clustered or blended, not " + vectorModel);
+        }
+        boolean blended = vectorModel.equals("blended");
         int cores = Runtime.getRuntime().availableProcessors();
         int nThreads = threads > 0 ? threads : cores;
         Path indexDir = dir != null ? dir : Files.createTempDirectory("lantern-bench-search");
@@ -98,8 +107,8 @@ public class BenchSearchCommand implements Callable<Integer> {
         List<String> queryTexts = new ArrayList<>(QUERIES);
         while (queryTexts.size() < 100) queryTexts.add(pick(rng, FORM) + " " + pick(rng, POS));
 
-        System.out.printf(Locale.ROOT, "bench search: %,d docs, %,d distinct texts (%,d real), %d indexing threads, %d cores%n",
-                docs, texts.size(), real.size(), nThreads, cores);
+        System.out.printf(Locale.ROOT, "bench search: %,d docs, %,d distinct texts (%,d real), %s vectors, %d indexing threads, %d cores%n",
+                docs, texts.size(), real.size(), vectorModel, nThreads, cores);
         int existing = reuse ? existingDocs(indexDir) : 0;
         float[][] vectors = null;
         float[][] queryVectors;
@@ -139,7 +148,7 @@ public class BenchSearchCommand implements Callable<Integer> {
                     long seq = -1;
                     int inBatch = 0;
                     for (int i = thread; i < docs; i += nThreads) {
-                        seq = index.add(document(i, texts, docVectors));
+                        seq = index.add(document(i, texts, docVectors, blended));
                         if (thread == 0 && i % progressEvery < nThreads) {
                             System.out.printf(Locale.ROOT, "  %,d docs indexed (%.0f s)%n", i, (System.nanoTime() - t0) / 1e9);
                         }
@@ -253,11 +262,19 @@ public class BenchSearchCommand implements Callable<Integer> {
         return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1e6;
     }
 
-    /** Doc i: a text from the pool and its embedding plus a little noise, so no two vectors are the same. */
-    private static IndexedExplanation document(int i, List<String> texts, float[][] vectors) {
+    /**
+     * Doc i: a text from the pool and its embedding plus a little noise, so no two vectors are the same; blended, the
+     * embedding is first mixed with another text's (weight 0.5-1 on its own), so documents fill the space between texts.
+     */
+    static IndexedExplanation document(int i, List<String> texts, float[][] vectors, boolean blended) {
         Random r = new Random(i * 0x9E3779B97F4A7C15L);
         int t = r.nextInt(texts.size());
         float[] v = vectors[t].clone();
+        if (blended) {
+            float[] other = vectors[r.nextInt(texts.size())];
+            float w = (float) (0.5 + 0.5 * r.nextDouble());
+            for (int d = 0; d < v.length; d++) v[d] = w * v[d] + (1 - w) * other[d];
+        }
         for (int d = 0; d < v.length; d++) v[d] += (float) (r.nextGaussian() * 0.01);
         int layer = i % 6;
         return IndexedExplanation.of("bench/" + layer + "/mlp/" + i / 6, texts.get(t), i % 3 == 0 ? "statistical" : "llm",
