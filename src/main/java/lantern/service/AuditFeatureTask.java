@@ -23,8 +23,8 @@ import java.util.Set;
 
 /**
  * An audit's work for one feature: make sure its records exist (collecting the layer over Brown when missing),
- * explain, score (with the causal check when the audit asks for it), index, commit. Idempotent: a re-run replaces
- * the feature's document in the index. With the Spark engine the explain-and-score step runs on an executor
+ * explain, score (with the causal check when the audit asks for it), index; {@link #commit()} commits the index for
+ * a group of features before the engine logs them. Idempotent: a re-run replaces the feature's document in the index. With the Spark engine the explain-and-score step runs on an executor
  * ({@link lantern.service.spark.SparkAudits}); everything else, keeping the result included, stays here, once.
  */
 @ApplicationScoped
@@ -69,7 +69,7 @@ public class AuditFeatureTask implements FeatureTask {
             // A dead neuron: nothing to explain; it is reported, not indexed.
             return new FeatureResult("", request.explainer(), null, null, null, null, r.stats().max(), topTokens);
         }
-        ExplanationResult e = explain.explain(r, new ExplainFeature.Options(request.explainer(), request.simulator(),
+        ExplanationResult e = indexUncommitted().explain(r, new ExplainFeature.Options(request.explainer(), request.simulator(),
                 request.causal(), request.windows()));
         ExplanationScores s = e.scores();
         if (s.allSimulationsFailed()) {
@@ -81,6 +81,27 @@ public class AuditFeatureTask implements FeatureTask {
                 s.causal() == null ? null : s.causal().score(), r.stats().max(), topTokens, s.simulator(),
                 e.usage().calls() == 0 ? null : e.usage()).withJudges(s.fuzzing(), s.intruder()).withIntervals(s.auditIntervals())
                 .withOutput(output(e.output()));
+    }
+
+    private volatile ExplainFeature indexUncommitted;
+
+    /** The explain use case adding to the index without committing: {@link #commit()} commits a group of features. */
+    private ExplainFeature indexUncommitted() {
+        ExplainFeature x = indexUncommitted;
+        if (x == null) indexUncommitted = x = explain.withIndexer(search::put);
+        return x;
+    }
+
+    /** One index commit for every feature run so far (the engine logs them as done only after it). */
+    @Override
+    public void commit() {
+        search.index().commit();
+    }
+
+    /** libtorch threads for this worker's model calls (the engine splits the cores among the workers). */
+    @Override
+    public void startWorker(int nativeThreads) {
+        lantern.subject.NativeThreads.set(nativeThreads);
     }
 
     /** The output side as the audit keeps it beside the label (null for encoder features). */

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import lantern.eval.audit.AuditJobs;
+import lantern.eval.audit.AuditSettings;
 import lantern.api.audit.AuditRequest;
 import lantern.api.audit.FeatureSpace;
 import lantern.eval.audit.FeatureTask;
@@ -50,7 +51,9 @@ public class AuditService {
                     SpendGuard daily = budget.dailyMaxTokens().isPresent() || budget.dailyMaxCost().isPresent()
                             ? new DailySpend(config.dataDir().resolve("budget"), budget.dailyMaxTokens().orElse(null),
                             budget.dailyMaxCost().orElse(null), prices, java.time.Clock.systemUTC()) : null;
-                    jobs = new AuditJobs(config.dataDir().resolve("audits"), space, (r, f) -> task().run(r, f), prices, daily);
+                    jobs = new AuditJobs(config.dataDir().resolve("audits"), space, new LazyTask(), prices, daily)
+                            .settings(new AuditSettings(config.audit().threadsPerWorker().orElse(null),
+                                    config.audit().commitEvery(), config.audit().commitDelayMs()));
                 }
                 j = jobs;
             }
@@ -81,6 +84,34 @@ public class AuditService {
     public List<String> resumeUnfinished() {
         if (!tasks.isResolvable()) return List.of();
         return jobs().resumeUnfinished();
+    }
+
+    /** The application's task, looked up when a job first needs it (so the engine starts without one). */
+    private final class LazyTask implements FeatureTask {
+        @Override
+        public lantern.eval.audit.FeatureResult run(AuditRequest request, String featureId) throws Exception {
+            return task().run(request, featureId);
+        }
+
+        @Override
+        public void commit() throws Exception {
+            task().commit();
+        }
+
+        @Override
+        public void startWorker(int nativeThreads) {
+            task().startWorker(nativeThreads);
+        }
+
+        @Override
+        public java.util.Map<String, Object> learned() {
+            return task().learned();
+        }
+
+        @Override
+        public void restore(java.util.Map<String, Object> learned) {
+            task().restore(learned);
+        }
     }
 
     private FeatureTask task() {

@@ -41,7 +41,7 @@ public final class ExplainFeature {
         ExplanationResult explainUnstored(FeatureRecords records, Options options);
     }
 
-    /** Makes a kept explanation searchable (committed before {@link #explain} returns). */
+    /** Makes a kept explanation searchable (committed before {@link #explain} returns, unless the caller commits itself). */
     @FunctionalInterface
     public interface Indexer {
         /** Indexes nothing (a caller that asked not to index). */
@@ -59,6 +59,14 @@ public final class ExplainFeature {
         this.explanations = Objects.requireNonNull(explanations);
         this.engine = Objects.requireNonNull(engine);
         this.indexer = indexer == null ? Indexer.NONE : indexer;
+    }
+
+    /**
+     * The same use case indexing with {@code indexer} instead (e.g. an audit that adds to the index here and commits
+     * groups of features itself).
+     */
+    public ExplainFeature withIndexer(Indexer indexer) {
+        return new ExplainFeature(explanations, engine, indexer);
     }
 
     /**

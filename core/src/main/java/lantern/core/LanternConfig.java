@@ -79,6 +79,20 @@ public interface LanternConfig {
         /** Brown tokens an audit collects when it finds no (current) collection of a feature's layer. */
         @WithDefault("200000")
         long collectTokens();
+
+        /**
+         * libtorch threads each audit worker uses; unset: the cores divided by the audit's concurrency, at least 1
+         * (workers × threads ≤ cores: more would oversubscribe the cores and slow every worker).
+         */
+        Optional<Integer> threadsPerWorker();
+
+        /** Group commit: at most this many finished features share one index commit and one fsync of progress.log. */
+        @WithDefault("32")
+        int commitEvery();
+
+        /** Group commit: a finished feature waits at most about this long (ms) before it is committed and counted done. */
+        @WithDefault("1000")
+        long commitDelayMs();
     }
 
     interface Llm {

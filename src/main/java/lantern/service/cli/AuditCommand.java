@@ -28,6 +28,8 @@ public class AuditCommand implements Callable<Integer> {
     /** Accepted like every command's (the launcher hands it to the app as lantern.data-dir before start). */
     @CommandLine.Mixin
     DataOption data = new DataOption();
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Inject
     AuditService audits;
@@ -63,6 +65,10 @@ public class AuditCommand implements Callable<Integer> {
     Long budgetTokens;
     @CommandLine.Option(names = "--budget-cost", description = "Stop it before the LLM cost passes this (needs lantern.budget.price-per-1k-*-tokens).")
     Double budgetCost;
+    @CommandLine.Option(names = "--threads-per-worker", description = "libtorch threads each of the --concurrency workers "
+            + "uses (default: lantern.audit.threads-per-worker, else the cores divided by --concurrency, at least 1, so that "
+            + "workers x threads <= cores; more threads than cores slow every worker down). Results do not depend on it.")
+    Integer threadsPerWorker;
     @CommandLine.Option(names = "--dry-run", description = "Print what the audit would ask of the LLM (calls, tokens, cost) and stop.")
     boolean dryRun;
     @Inject
@@ -75,6 +81,10 @@ public class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         engineOptions.apply(engine);
+        if (threadsPerWorker != null) {
+            if (threadsPerWorker < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--threads-per-worker must be at least 1");
+            audits.jobs().settings(audits.jobs().settings().withThreadsPerWorker(threadsPerWorker));
+        }
         String id;
         lantern.api.audit.AuditBudget budget = new lantern.api.audit.AuditBudget(budgetTokens, budgetCost);
         if (resume != null) {

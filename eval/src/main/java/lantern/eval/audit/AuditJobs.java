@@ -34,7 +34,8 @@ import java.util.stream.Stream;
 /**
  * Runs batch audits crash-safely. Each job lives in {@code {auditsDir}/{id}/}: {@code job.json} (request, state,
  * totals; replaced atomically), {@code features.txt} (the resolved feature ids, fixed at submission) and
- * {@code progress.log} (one fsync'd JSON line per finished feature). After a crash or a restart,
+ * {@code progress.log} (one JSON line per finished feature, fsync'd in groups after the task's side effects are
+ * committed: {@link AuditSettings}). After a crash or a restart,
  * {@link #resumeUnfinished()} picks up every queued or running job and skips the features already in its log.
  */
 public final class AuditJobs implements Closeable {
@@ -47,6 +48,7 @@ public final class AuditJobs implements Closeable {
     private final SpendGuard guard;
     private final Map<String, AuditRun> jobs = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile AuditSettings settings = AuditSettings.PER_FEATURE;
 
     public AuditJobs(Path auditsDir, FeatureSpace space, FeatureTask task) {
         this(auditsDir, space, task, null, null);
@@ -78,7 +80,7 @@ public final class AuditJobs implements Closeable {
                 JobFiles files = new JobFiles(auditsDir, id);
                 if (!Files.exists(files.jobJson())) continue; // a submission that crashed half-way
                 try {
-                    AuditRun job = new AuditRun(files, files.readRecord(), task, prices, guard);
+                    AuditRun job = new AuditRun(files, files.readRecord(), task, prices, guard, this::settings);
                     job.countLog();
                     jobs.put(id, job);
                 } catch (RuntimeException e) {
@@ -88,6 +90,19 @@ public final class AuditJobs implements Closeable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + auditsDir, e);
         }
+    }
+
+    /**
+     * How jobs started from now on run (native threads per worker, group commit); {@link AuditSettings#PER_FEATURE}
+     * until set. A running job keeps the settings it started with.
+     */
+    public AuditJobs settings(AuditSettings settings) {
+        this.settings = java.util.Objects.requireNonNull(settings);
+        return this;
+    }
+
+    public AuditSettings settings() {
+        return settings;
     }
 
     /** Validates and resolves the request, persists the job and starts it. Returns the job id. */
@@ -105,7 +120,7 @@ public final class AuditJobs implements Closeable {
         JobRecord record = new JobRecord(id, request.toJson(), JobState.QUEUED, features.size(),
                 System.currentTimeMillis(), null, null, null);
         files.writeRecord(record);
-        AuditRun job = new AuditRun(files, record, task, prices, guard);
+        AuditRun job = new AuditRun(files, record, task, prices, guard, this::settings);
         jobs.put(id, job);
         job.start();
         return id;

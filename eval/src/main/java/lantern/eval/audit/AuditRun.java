@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * One audit job's in-memory state and its run: workers take features in order, run the task, append each result to
- * progress.log and stop at a cancel, a shutdown or a budget; the files stay the truth.
+ * One audit job's in-memory state and its run: workers take features in order, run the task, and stop at a cancel, a
+ * shutdown or a budget; finished features are committed in groups ({@link AuditSettings}: the task's
+ * {@link FeatureTask#commit()}, then one fsync'd append of the group to progress.log) and only then counted done, so
+ * what the status reports done survives a crash; the files stay the truth.
  */
 final class AuditRun {
     private static final System.Logger LOG = System.getLogger(AuditRun.class.getName());
@@ -41,7 +43,22 @@ final class AuditRun {
     volatile long resumedAtNanos;
     final AtomicInteger processedSinceResume = new AtomicInteger();
 
+    private final java.util.function.Supplier<AuditSettings> settings;
+    /** Finished features not yet committed and logged (guarded by itself), and since when the oldest waits. */
+    private final List<ProgressEntry> pending = new java.util.ArrayList<>();
+    private long pendingSinceNanos;
+    /** Features finished but not yet counted in done/failed (pending or being committed). */
+    final AtomicInteger unlogged = new AtomicInteger();
+    /** One group commit at a time; features keep finishing into {@link #pending} meanwhile. */
+    private final Object commitLock = new Object();
+
     AuditRun(JobFiles files, JobRecord record, FeatureTask task, LlmPrices prices, SpendGuard guard) {
+        this(files, record, task, prices, guard, () -> AuditSettings.PER_FEATURE);
+    }
+
+    AuditRun(JobFiles files, JobRecord record, FeatureTask task, LlmPrices prices, SpendGuard guard,
+             java.util.function.Supplier<AuditSettings> settings) {
+        this.settings = settings;
         this.files = files;
         this.record = record;
         this.task = task;
@@ -54,6 +71,7 @@ final class AuditRun {
     }
 
     void countLog() {
+        unlogged.set(0);
         done.set(0);
         failed.set(0);
         spentIn.set(0);
@@ -85,7 +103,7 @@ final class AuditRun {
         }
         AuditBudget b = request.budget();
         if (!b.limited()) return null;
-        int finished = done.get() + failed.get();
+        int finished = done.get() + failed.get() + unlogged.get();
         int expected = inFlight.get() + 1;
         long in = spentIn.get(), out = spentOut.get();
         if (b.maxTokens() != null) {
@@ -146,12 +164,20 @@ final class AuditRun {
     }
 
     private void work(AuditRequest request, List<String> remaining, ProgressLog log) {
+        AuditSettings st = settings.get();
+        int threads = st.threadsFor(request.concurrency(), Runtime.getRuntime().availableProcessors());
         AtomicInteger next = new AtomicInteger();
         List<RuntimeException> fatal = new CopyOnWriteArrayList<>();
         ExecutorService workers = Executors.newFixedThreadPool(request.concurrency(),
                 Thread.ofPlatform().name("audit-" + record.id() + "-", 0).factory());
         for (int w = 0; w < request.concurrency(); w++) {
             workers.execute(() -> {
+                try {
+                    task.startWorker(threads);
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.log(System.Logger.Level.WARNING, "audit " + record.id() + ": cannot set " + threads
+                            + " native threads for a worker: " + e.getMessage());
+                }
                 while (!cancelRequested && !stopRequested && fatal.isEmpty() && exhausted == null) {
                     int i;
                     synchronized (this) { // the budget check and taking a feature are one step
@@ -180,38 +206,100 @@ final class AuditRun {
                         entry = ProgressEntry.failure(feature, e.getClass().getSimpleName() + ": " + e.getMessage(),
                                 System.currentTimeMillis());
                     }
-                    try {
-                        log.append(entry);
-                    } catch (RuntimeException e) {
-                        inFlight.decrementAndGet();
-                        fatal.add(e);
-                        return;
-                    }
-                    if (entry.ok()) {
+                    if (entry.ok()) { // spent whether or not the feature is logged yet
                         addSpend(entry.result());
                         if (guard != null) guard.spent(nz(entry.result().inputTokens()), nz(entry.result().outputTokens()));
                     }
-                    (entry.ok() ? done : failed).incrementAndGet();
-                    inFlight.decrementAndGet();
-                    processedSinceResume.incrementAndGet();
-                    keepLearned();
-                    fire(new AuditEvent("feature", feature, entry.ok(), status()));
+                    boolean due;
+                    synchronized (pending) {
+                        if (pending.isEmpty()) pendingSinceNanos = System.nanoTime();
+                        pending.add(entry);
+                        unlogged.incrementAndGet();
+                        inFlight.decrementAndGet();
+                        due = pending.size() >= st.commitEvery();
+                    }
+                    if (due || overdue(st)) {
+                        try {
+                            commitPending(log);
+                        } catch (RuntimeException e) {
+                            fatal.add(e);
+                            return;
+                        }
+                    }
                 }
             });
         }
         workers.shutdown();
         boolean interrupted = false;
+        long pollMs = Math.max(20, Math.min(1000, st.commitDelayMs() / 4));
         while (true) {
             try {
                 // workers stop by themselves after their current feature once cancelled or stopped
-                if (workers.awaitTermination(1, TimeUnit.SECONDS)) break;
+                if (workers.awaitTermination(pollMs, TimeUnit.MILLISECONDS)) break;
             } catch (InterruptedException e) {
                 interrupted = true;
                 stopRequested = true;
             }
+            if (fatal.isEmpty() && overdue(st)) { // a lone slow feature is not held back by the group
+                try {
+                    commitPending(log);
+                } catch (RuntimeException e) {
+                    fatal.add(e);
+                }
+            }
+        }
+        if (fatal.isEmpty()) {
+            try {
+                commitPending(log); // what finished before the end, a cancel, a budget stop or a shutdown
+            } catch (RuntimeException e) {
+                fatal.add(e);
+            }
         }
         if (interrupted) Thread.currentThread().interrupt();
         if (!fatal.isEmpty()) throw fatal.getFirst();
+    }
+
+    /** Whether the oldest finished feature has waited its commit delay. */
+    private boolean overdue(AuditSettings st) {
+        synchronized (pending) {
+            return !pending.isEmpty() && System.nanoTime() - pendingSinceNanos >= st.commitDelayMs() * 1_000_000L;
+        }
+    }
+
+    /**
+     * Group commit: makes the task's side effects of every feature finished so far durable ({@link FeatureTask#commit()}),
+     * appends their entries to progress.log with one fsync, and only then counts them done and tells listeners. A crash
+     * before the append loses them from the log, and the resumed job runs them again.
+     */
+    private void commitPending(ProgressLog log) {
+        synchronized (commitLock) {
+            List<ProgressEntry> group;
+            synchronized (pending) {
+                if (pending.isEmpty()) return;
+                group = List.copyOf(pending);
+                pending.clear();
+            }
+            // on a failure none of the group is logged: the job fails, and resumed, runs them again
+            try {
+                task.commit();
+            } catch (Exception e) {
+                unlogged.addAndGet(-group.size());
+                throw new IllegalStateException("cannot commit the audit's results: " + e.getMessage(), e);
+            }
+            try {
+                log.appendAll(group);
+            } catch (RuntimeException e) {
+                unlogged.addAndGet(-group.size());
+                throw e;
+            }
+            for (ProgressEntry entry : group) {
+                (entry.ok() ? done : failed).incrementAndGet();
+                unlogged.decrementAndGet();
+                processedSinceResume.incrementAndGet();
+            }
+            keepLearned();
+            for (ProgressEntry entry : group) fire(new AuditEvent("feature", entry.feature(), entry.ok(), status()));
+        }
     }
 
     private Map<String, Object> lastLearned;

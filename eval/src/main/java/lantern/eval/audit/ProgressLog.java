@@ -73,15 +73,24 @@ final class ProgressLog implements Closeable {
         return start; // bytes after the last newline belong to a torn write
     }
 
+    /** Appends one line and forces it to disk (see {@link #appendAll}). */
+    void append(ProgressEntry entry) {
+        appendAll(List.of(entry));
+    }
+
     /**
-     * Appends one line and forces it to disk. When the write fails (a full disk), the part written is cut off again,
-     * so the log stays a list of whole lines and the next append does not glue onto a torn one.
+     * Appends one line per entry in one write and forces them to disk with one fsync (a group commit). When the write
+     * fails (a full disk), the part written is cut off again, so the log stays a list of whole lines, none of the
+     * group is in it, and the next append does not glue onto a torn one.
      */
-    synchronized void append(ProgressEntry entry) {
+    synchronized void appendAll(List<ProgressEntry> entries) {
+        if (entries.isEmpty()) return;
         long before = -1;
         try {
+            StringBuilder lines = new StringBuilder();
+            for (ProgressEntry entry : entries) lines.append(Json.MAPPER.writeValueAsString(entry)).append('\n');
             before = file.getFilePointer();
-            file.write((Json.MAPPER.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8));
+            file.write(lines.toString().getBytes(StandardCharsets.UTF_8));
             file.getFD().sync();
         } catch (IOException e) {
             if (before >= 0) {

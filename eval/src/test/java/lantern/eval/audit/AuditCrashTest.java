@@ -31,6 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class AuditCrashTest {
     static final FeatureSpace SPACE = new FixedFeatureSpace("toy", 3, 100);
     static final long DELAY_MS = 15;
+    /** Group commit in the crash run: up to 8 features a commit, so a kill lands between commits. */
+    static final AuditSettings GROUP = new AuditSettings(null, 8, 1000);
 
     static AuditRequest request() {
         return new AuditRequest("toy", List.of(0, 2), "mlp", new FeatureSelection.Range(0, 59), "statistical",
@@ -42,6 +44,19 @@ class AuditCrashTest {
 
     @Test
     void aKilledAuditResumesAndEndsLikeAnUninterruptedOne() throws Exception {
+        killAndResume(false);
+    }
+
+    /**
+     * The same with the index committed by the engine's group commit: the kill loses the features added since the
+     * last commit (they were not logged), never one the log (and so the status) reported done.
+     */
+    @Test
+    void aKilledGroupCommittingAuditKeepsEveryLoggedFeatureAndRedoesTheRest() throws Exception {
+        killAndResume(true);
+    }
+
+    private void killAndResume(boolean group) throws Exception {
         // the reference: the same audit, uninterrupted, in this JVM
         Path refDir = tmp.resolve("reference");
         Map<String, FeatureResult> reference;
@@ -54,7 +69,7 @@ class AuditCrashTest {
         assertThat(reference).hasSize(120);
 
         Path data = tmp.resolve("crashed");
-        Process first = child("submit", data);
+        Process first = child("submit", data, group);
         String id = readJobId(first);
         Path log = data.resolve("audits").resolve(id).resolve("progress.log");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -65,7 +80,17 @@ class AuditCrashTest {
         assertThat(beforeKill).as("killed mid-run").isBetween(40, 119);
         assertThat(Files.readString(data.resolve("audits").resolve(id).resolve("job.json"))).contains("\"running\"");
 
-        Process second = child("resume", data);
+        if (group) {
+            // every feature the killed run logged is in the committed index (and nothing is logged twice)
+            List<String> logged = ProgressLog.read(log).stream().map(ProgressEntry::feature).toList();
+            assertThat(logged).as("whole lines, each feature once").hasSize(beforeKill);
+            try (FeatureIndex index = FeatureIndex.open(data.resolve("index"))) {
+                for (String feature : logged) assertThat(index.countFeature(feature)).as("logged " + feature).isEqualTo(1);
+                assertThat(index.size()).as("committed: the logged features and at most a group or two more")
+                        .isBetween(beforeKill, beforeKill + 2 * GROUP.commitEvery() + 4);
+            }
+        }
+        Process second = child("resume", data, group);
         assertThat(readJobId(second)).isEqualTo(id);
         assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(second.exitValue()).isZero();
@@ -108,10 +133,11 @@ class AuditCrashTest {
         return n;
     }
 
-    private Process child(String mode, Path data) throws Exception {
+    private Process child(String mode, Path data, boolean group) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector",
-                "-cp", System.getProperty("java.class.path"), CrashAuditMain.class.getName(), mode, data.toString()));
+                "-cp", System.getProperty("java.class.path"), CrashAuditMain.class.getName(), mode, data.toString(),
+                group ? "group" : "each"));
         return new ProcessBuilder(cmd).redirectError(new File(tmp.toFile(), mode + ".err")).start();
     }
 

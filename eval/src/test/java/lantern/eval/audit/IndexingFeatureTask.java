@@ -17,11 +17,23 @@ final class IndexingFeatureTask implements FeatureTask {
     private final FeatureIndex index;
     private final long delayMs;
     private final int failEvery;
+    private final boolean groupCommit;
 
     IndexingFeatureTask(FeatureIndex index, long delayMs, int failEvery) {
+        this(index, delayMs, failEvery, false);
+    }
+
+    /** @param groupCommit add to the index only, and commit in {@link #commit()} (as the service's task does) */
+    IndexingFeatureTask(FeatureIndex index, long delayMs, int failEvery, boolean groupCommit) {
         this.index = index;
         this.delayMs = delayMs;
         this.failEvery = failEvery;
+        this.groupCommit = groupCommit;
+    }
+
+    @Override
+    public void commit() {
+        if (groupCommit) index.commit();
     }
 
     @Override
@@ -37,7 +49,7 @@ final class IndexingFeatureTask implements FeatureTask {
         Double causal = request.causal() && !dead ? ((n * 13 + layer) % 200) / 100.0 - 1 : null;
         long seq = index.add(IndexedExplanation.of(featureId, text, request.explainer(), score, null, null, causal,
                 List.of("tok" + n % 4), null, 0L));
-        index.commitThrough(seq); // durable before the engine logs the feature
+        if (!groupCommit) index.commitThrough(seq); // durable before the engine logs the feature
         return new FeatureResult(text, request.explainer(), score, null, null, causal, maxAct, List.of("tok" + n % 4));
     }
 }
