@@ -53,6 +53,7 @@ final class HypothesisSearch {
     }
 
     Choice search(List<ActivationRecord> records) {
+        RANKED.get().clear(); // rankings are kept within one search
         int folds = Math.min(FOLDS, records.size());
         double[] acts = StatisticalExplainer.flatActivations(records);
         Family best = null;
@@ -158,6 +159,42 @@ final class HypothesisSearch {
 
     /** The tag rules with the best in-sample fit, best first. */
     static List<Rule> topTags(List<ActivationRecord> records, int n) {
+        // five families ask for the same fold's ranking (each with its own copy of the fold's list): ranked once
+        Map<WindowsKey, List<Rule>> memo = RANKED.get();
+        WindowsKey key = new WindowsKey(records);
+        List<Rule> ranked = memo.get(key);
+        if (ranked == null) {
+            if (memo.size() >= 64) memo.clear();
+            ranked = rankTags(records);
+            memo.put(key, ranked);
+        }
+        return ranked.subList(0, Math.min(n, ranked.size()));
+    }
+
+    /**
+     * The same windows: the same record objects in the same order (records are immutable, so the ranking of their
+     * tags is the same too).
+     */
+    private record WindowsKey(List<ActivationRecord> records) {
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof WindowsKey k) || k.records.size() != records.size()) return false;
+            for (int i = 0; i < records.size(); i++) if (k.records.get(i) != records.get(i)) return false;
+            return true;
+        }
+
+        @Override
+        public int hashCode() {
+            int h = 1;
+            for (ActivationRecord r : records) h = 31 * h + System.identityHashCode(r);
+            return h;
+        }
+    }
+
+    private static final ThreadLocal<Map<WindowsKey, List<Rule>>> RANKED = ThreadLocal.withInitial(HashMap::new);
+
+    /** Every tag rule with a fit, best first. */
+    private static List<Rule> rankTags(List<ActivationRecord> records) {
         double[] acts = StatisticalExplainer.flatActivations(records);
         record R(Rule rule, double fit) {
         }
@@ -168,7 +205,7 @@ final class HypothesisSearch {
             if (!Double.isNaN(fit)) all.add(new R(r, fit));
         }
         all.sort(Comparator.comparingDouble((R r) -> -r.fit()).thenComparing(r -> r.rule().values().get(0)));
-        return all.stream().limit(n).map(R::rule).toList();
+        return all.stream().map(R::rule).toList();
     }
 
     private static Rule bestTagAndPosition(List<ActivationRecord> records) {

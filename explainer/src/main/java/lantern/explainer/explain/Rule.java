@@ -139,31 +139,33 @@ public record Rule(Kind kind, List<String> values, @JsonInclude(JsonInclude.Incl
         java.util.Collection<String> set = values.size() <= 8 ? values : Set.copyOf(values);
         Normalized n = (kind == Kind.TOKEN || kind == Kind.PRECEDED_BY || kind == Kind.TAG || kind == Kind.FOLLOWED_BY_TAG)
                 ? normalized(r) : null;
+        String want = values.isEmpty() ? null : values.get(0);
+        boolean predicate = want != null && want.startsWith(ChineseText.PREDICATE_PREFIX);
+        boolean anyPunctuation = TagFamilies.PUNCT.equals(want);
         for (int i = 0; i < out.length; i++) {
             out[i] = switch (kind) {
                 case TOKEN -> set.contains(n.tokens()[i]);
-                case TAG -> tagMatches(n.tagAt(i));
+                case TAG -> tagMatches(n.tagAt(i), want, predicate, anyPunctuation);
                 case CONTINUATION -> !wordStart(r, i);
                 case WORD_START -> wordStart(r, i);
                 case PRECEDED_BY -> i > 0 && set.contains(n.tokens()[i - 1]);
                 case WORD_END -> i + 1 >= r.size() || wordStart(r, i + 1);
                 // the next word: the token ends its word and the word after it has the tag
-                case FOLLOWED_BY_TAG -> i + 1 < r.size() && wordStart(r, i + 1) && tagMatches(n.tagAt(i + 1));
+                case FOLLOWED_BY_TAG -> i + 1 < r.size() && wordStart(r, i + 1) && tagMatches(n.tagAt(i + 1), want, predicate, anyPunctuation);
             };
         }
         return out;
     }
 
-    /** Whether a token's tag family ({@link #tagAt}) is this rule's. */
-    private boolean tagMatches(String t) {
+    /** Whether a token's tag family ({@link #tagAt}) is {@code want} (with the two flags {@link #own} works out once). */
+    private static boolean tagMatches(String t, String want, boolean predicate, boolean anyPunctuation) {
         if (t == null) return false;
-        String want = values.get(0);
-        if (want.startsWith(ChineseText.PREDICATE_PREFIX)) {  // a structure predicate over a Chinese corpus's tags
+        if (predicate) {  // a structure predicate over a Chinese corpus's tags
             ChineseText.Structure st = ChineseText.Structure.parse(t);
             return st != null && st.matches(want);
         }
         // the coarse PUNCT of older rules covers every fine punctuation family
-        return t.equals(want) || (want.equals(TagFamilies.PUNCT) && TagFamilies.isPunctuation(t));
+        return t.equals(want) || (anyPunctuation && TagFamilies.isPunctuation(t));
     }
 
     /**
