@@ -216,16 +216,52 @@ final class HypothesisSearch {
         return best(candidates, records);
     }
 
-    private static Rule bestTagAndNextTag(List<ActivationRecord> records) {
-        List<Rule> candidates = new ArrayList<>();
-        Set<String> tags = tags(records);
-        for (Rule tag : topTags(records, TOP_TAGS)) {
-            for (String next : tags) candidates.add(tag.and(new Rule(Rule.Kind.FOLLOWED_BY_TAG, List.of(next))));
+    /**
+     * The best of "tag T and the next word tagged N" over the top tags T and every tag N: what {@link #best} returns
+     * for those candidates in that order, with each T's and each N's condition worked out once over the windows
+     * instead of once per pair (the same predictions, so the same fits, bit for bit).
+     */
+    static Rule bestTagAndNextTag(List<ActivationRecord> records) {
+        List<String> tags = List.copyOf(tags(records));
+        List<Rule> bases = topTags(records, TOP_TAGS);
+        double[] acts = StatisticalExplainer.flatActivations(records);
+        boolean[][] base = new boolean[bases.size()][];
+        for (int b = 0; b < base.length; b++) base[b] = firstCondition(bases.get(b), records, acts.length);
+        double[][] fit = new double[bases.size()][tags.size()];
+        for (int j = 0; j < tags.size(); j++) {
+            boolean[] next = firstCondition(new Rule(Rule.Kind.FOLLOWED_BY_TAG, List.of(tags.get(j))), records, acts.length);
+            for (int b = 0; b < base.length; b++) {
+                double[] predicted = new double[acts.length];
+                for (int k = 0; k < predicted.length; k++) if (base[b][k] && next[k]) predicted[k] = 1;
+                fit[b][j] = Correlation.pearson(predicted, acts);
+            }
         }
-        return best(candidates, records);
+        Rule best = null;
+        double bestFit = Double.NaN;
+        for (int b = 0; b < base.length; b++) {
+            for (int j = 0; j < tags.size(); j++) {
+                if (!Double.isNaN(fit[b][j]) && (Double.isNaN(bestFit) || fit[b][j] > bestFit)) {
+                    best = bases.get(b).and(new Rule(Rule.Kind.FOLLOWED_BY_TAG, List.of(tags.get(j))));
+                    bestFit = fit[b][j];
+                }
+            }
+        }
+        return best;
     }
 
-    private static Rule best(List<Rule> candidates, List<ActivationRecord> records) {
+    /** A plain rule's first condition over the windows, concatenated. */
+    private static boolean[] firstCondition(Rule rule, List<ActivationRecord> records, int length) {
+        boolean[] out = new boolean[length];
+        int k = 0;
+        for (ActivationRecord r : records) {
+            boolean[] own = rule.firstCondition(r);
+            System.arraycopy(own, 0, out, k, own.length);
+            k += own.length;
+        }
+        return out;
+    }
+
+    static Rule best(List<Rule> candidates, List<ActivationRecord> records) {
         double[] acts = StatisticalExplainer.flatActivations(records);
         Rule best = null;
         double bestFit = Double.NaN;

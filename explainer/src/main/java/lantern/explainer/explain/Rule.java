@@ -132,6 +132,11 @@ public record Rule(Kind kind, List<String> values, @JsonInclude(JsonInclude.Incl
         return out;
     }
 
+    /** Where the first condition alone holds (for a plain rule without {@code and}: where the rule fires). */
+    boolean[] firstCondition(ActivationRecord r) {
+        return own(r);
+    }
+
     /** The first condition alone. */
     private boolean[] own(ActivationRecord r) {
         boolean[] out = new boolean[r.size()];
