@@ -6,7 +6,8 @@
 #
 # Each run gets a fresh copy of the collection (no index, no explanations). Rates: "job" = features / (job.json's
 # finishedAt - startedAt), model loading included; "steady" = features after the first / time from the first to the
-# last finished feature. Runs are not niced unless NICE is set (e.g. NICE=19 on a shared machine).
+# last finished feature; CPU = the whole command's user + system seconds (JVM start and model loading included; on a
+# shared machine a steadier comparison than the times). Runs are not niced unless NICE is set (e.g. NICE=19 on a shared machine).
 # Env: MAIN_APP (main's quarkus-app; default /work/data-25e/app-main, built at the commit in its COMMIT file),
 #      BRANCH_APP (default: this worktree's target/quarkus-app, built first if missing), DATA (default /work/data-25e:
 #      activations/ + corpora/ for the sample, full/ for FULL=1), OUT (default /tmp/bench-audit), ROUNDS (default 2).
@@ -27,19 +28,20 @@ run() { # run TAG APP THREADS DATASRC AUDIT-ARGS...
   local tag=$1 app=$2 th=$3 src=$4; shift 4
   local d=$OUT/$tag; mkdir -p "$d"; cp -r "$src/activations" "$src/corpora" "$d/"
   local load; load=$(uptime | sed 's/.*load average: //')
-  /usr/bin/time -f "%e" -o "$d.wall" nice -n "${NICE:-0}" "$JAVA_HOME/bin/java" -Xmx8g --enable-native-access=ALL-UNNAMED \
+  /usr/bin/time -f "%e %U %S" -o "$d.wall" nice -n "${NICE:-0}" "$JAVA_HOME/bin/java" -Xmx8g --enable-native-access=ALL-UNNAMED \
     --add-modules jdk.incubator.vector -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$th" -Dlantern.data-dir="$d" \
     -Dquarkus.http.host-enabled=false -Dquarkus.log.level=WARN -jar "$app/quarkus-run.jar" audit "$@" --out "$d-report" \
     > "$d.log" 2>&1 || echo "$tag: the audit exited with $?" | tee -a "$OUT/summary.txt"
   python3 - "$d" "$tag" "$load" "$(cat "$d.wall")" <<'PY' | tee -a "$OUT/summary.txt"
 import glob, json, sys
-d, tag, load, wall = sys.argv[1:]
+d, tag, load, times = sys.argv[1:]
+wall, user, system = (float(x) for x in times.split()[-3:])
 job = json.load(open(glob.glob(d + '/audits/*/job.json')[0]))
 ends = sorted(json.loads(l)['finishedAt'] for l in open(glob.glob(d + '/audits/*/progress.log')[0]) if l.endswith('\n'))
 n = len(ends); secs = (job['finishedAt'] - job['startedAt']) / 1000
 steady = (n - 1) / ((ends[-1] - ends[0]) / 60000) if n > 1 and ends[-1] > ends[0] else float('nan')
 print(f"{tag:14s} {job['state']:5s} {n:5d} features in {secs:7.1f} s: {n / secs * 60:7.0f} neurons/min (job), "
-      f"{steady:7.0f}/min (steady); command wall {float(wall):.0f} s; load before: {load}")
+      f"{steady:7.0f}/min (steady); command wall {wall:.0f} s, CPU {user + system:.0f} s; load before: {load}")
 PY
 }
 

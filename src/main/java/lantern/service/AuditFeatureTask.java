@@ -60,8 +60,15 @@ public class AuditFeatureTask implements FeatureTask {
         if (r == null) {
             long collectTokens = config.audit().collectTokens();
             LOG.infof("no current records for layer %d of %s: collecting %,d Brown tokens", id.layer(), id.model(), collectTokens);
-            if (id.isNeuron()) collections.ensureLayers(id.model(), request.layers(), collectTokens);
-            else collections.ensureSae(id.model(), id.layer(), id.kind(), collectTokens);
+            // the collection is one long pass the other workers wait for: it gets every core, the worker its share back after
+            Integer share = WORKER_THREADS.get();
+            if (share != null) lantern.subject.NativeThreads.set(Runtime.getRuntime().availableProcessors());
+            try {
+                if (id.isNeuron()) collections.ensureLayers(id.model(), request.layers(), collectTokens);
+                else collections.ensureSae(id.model(), id.layer(), id.kind(), collectTokens);
+            } finally {
+                if (share != null) lantern.subject.NativeThreads.set(share);
+            }
             r = records.require(id);
         }
         List<String> topTokens = topTokens(r, 8);
@@ -98,10 +105,14 @@ public class AuditFeatureTask implements FeatureTask {
         search.index().commit();
     }
 
+    /** The libtorch threads the engine gave this worker thread (null on other threads). */
+    private static final ThreadLocal<Integer> WORKER_THREADS = new ThreadLocal<>();
+
     /** libtorch threads for this worker's model calls (the engine splits the cores among the workers). */
     @Override
     public void startWorker(int nativeThreads) {
         lantern.subject.NativeThreads.set(nativeThreads);
+        WORKER_THREADS.set(nativeThreads);
     }
 
     /** The output side as the audit keeps it beside the label (null for encoder features). */
