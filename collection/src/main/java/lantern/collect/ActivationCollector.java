@@ -134,11 +134,14 @@ public final class ActivationCollector {
             Batch batch = Batch.of(plan.stream, plan.batches.get(bi));
             long[] rows = plan.sampledRows(batch, bi);
             try (NDManager m = source.manager().newSubManager()) {
-                List<NDArray> acts = source.neurons(m, batch.ids, batch.lengths, plan.layers);
-                // One copy of each layer's [B,T,N] activations, digested in one pass; layers run in parallel (the
-                // forward pass has finished, so the cores are free).
+                // One copy of each layer's [B,T,N] activations, taken while the pass runs (so the pass can reuse
+                // the layer's memory), digested in one pass; layers run in parallel (the forward pass has finished,
+                // so the cores are free).
+                float[][] copies = new float[state.layers.length][];
+                source.neurons(m, batch.ids, batch.lengths, plan.layers,
+                        (li, a) -> copies[li] = state.layers[li].copyOut(a));
                 IntStream.range(0, state.layers.length).parallel().forEach(li -> BatchDigest.digest(state.layers[li],
-                        state.layers[li].copyOut(acts.get(li)), batch, index, plan, rows));
+                        copies[li], batch, index, plan, rows));
             }
             state.digested(plan, bi);
             done += batch.textTokens;

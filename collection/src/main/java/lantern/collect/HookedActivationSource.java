@@ -49,4 +49,27 @@ public final class HookedActivationSource implements ActivationSource {
         for (int l : layers) out.add(cache.get(HookNames.mlpPost(l)));
         return out;
     }
+
+    /**
+     * Hands each layer to {@code sink} from inside its hook, so nothing is cached: the layer's activations die with
+     * the block's temporaries and the next block reuses that memory (caching all 12 layers of GPT-2 small kept
+     * 12 fresh 25 MB tensors a batch of 32 × 64 tokens alive to the end of the pass, each page faulted in anew).
+     */
+    @Override
+    public void neurons(NDManager m, long[][] ids, int[] lengths, int[] layers, LayerSink sink) {
+        Hooks hooks = new Hooks();
+        boolean[] seen = new boolean[layers.length];
+        for (int i = 0; i < layers.length; i++) {
+            int index = i;
+            hooks.replace(HookNames.mlpPost(layers[i]), a -> {
+                seen[index] = true;
+                sink.accept(index, a);
+                return a;
+            });
+        }
+        model.run(m, ids, lengths, hooks);
+        for (int i = 0; i < layers.length; i++) {
+            if (!seen[i]) throw new IllegalStateException(model.info().id() + " never reached " + HookNames.mlpPost(layers[i]));
+        }
+    }
 }

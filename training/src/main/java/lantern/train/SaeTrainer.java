@@ -214,7 +214,7 @@ public final class SaeTrainer {
                     loss = loss.add(BatchTopK.prefixLosses(feats, yb, wDec, bDec, opt.matryoshkaWidths()));
                 }
                 if (opt.architecture() == SaeArchitecture.STANDARD) {
-                    loss = loss.add(feats.abs().sum(new int[]{1}).mean().mul(opt.l1()));
+                    loss = loss.add(lantern.subject.Scalars.mul(feats.abs().sum(new int[]{1}).mean(), opt.l1()));
                 }
                 gc.backward(loss);
             }

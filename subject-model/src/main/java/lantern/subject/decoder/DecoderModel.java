@@ -12,6 +12,7 @@ import lantern.subject.HookNames;
 import lantern.subject.HookPass;
 import lantern.subject.Hooks;
 import lantern.subject.ModelInfo;
+import lantern.subject.Scalars;
 import lantern.subject.HookedModel;
 import lantern.subject.TextTokenizer;
 
@@ -243,7 +244,7 @@ public final class DecoderModel implements HookedModel {
             k = repeatKv(k, h / kvh);
             v = repeatKv(v, h / kvh);
         }
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(hd));
+        NDArray scores = Scalars.mul(q.matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(hd));
         if (mask != null) scores = scores.add(mask);
         NDArray pattern = hook(hooks, lm, HookNames.attnPattern(l), scores.softmax(-1));
         NDArray z = hook(hooks, lm, HookNames.attnZ(l), pattern.matMul(v).transpose(0, 2, 1, 3))
@@ -315,9 +316,10 @@ public final class DecoderModel implements HookedModel {
         NDArray normalized;
         if (config.isGpt2()) {
             NDArray centred = x.sub(x.mean(new int[]{-1}, true));
-            normalized = centred.mul(centred.square().mean(new int[]{-1}, true).add(config.normEps()).pow(-0.5f));
+            normalized = centred.mul(Scalars.pow(centred.square().mean(new int[]{-1}, true).add(config.normEps()),
+                    -0.5f));
         } else {
-            normalized = x.mul(x.square().mean(new int[]{-1}, true).add(config.normEps()).pow(-0.5f));
+            normalized = x.mul(Scalars.pow(x.square().mean(new int[]{-1}, true).add(config.normEps()), -0.5f));
         }
         return addBias(hook(hooks, lm, hook, normalized).mul(weight), bias);
     }
@@ -328,7 +330,7 @@ public final class DecoderModel implements HookedModel {
                     .singletonOrThrow();
         }
         NDArray ms = x.square().mean(new int[]{-1}, true);
-        return x.mul(ms.add(config.normEps()).pow(-0.5f)).mul(weight);
+        return x.mul(Scalars.pow(ms.add(config.normEps()), -0.5f)).mul(weight);
     }
 
     private static NDArray addBias(NDArray x, NDArray bias) {
@@ -337,8 +339,9 @@ public final class DecoderModel implements HookedModel {
 
     /** GPT-2's GELU (gelu_new): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
-        return x.mul(inner.tanh().add(1f)).mul(0.5f);
+        NDArray cube = Scalars.mul(Scalars.pow(x, 3), 0.044715f);
+        NDArray inner = Scalars.mul(x.add(cube), (float) Math.sqrt(2.0 / Math.PI));
+        return Scalars.mul(x.mul(inner.tanh().add(1f)), 0.5f);
     }
 
     private static NDArray repeatKv(NDArray kv, int groups) {
