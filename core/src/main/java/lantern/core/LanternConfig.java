@@ -86,7 +86,7 @@ public interface LanternConfig {
          */
         Optional<Integer> threadsPerWorker();
 
-        /** Group commit: at most this many finished features share one index commit and one fsync of progress.log. */
+        /** Group commit: once this many finished features wait, one index commit and one fsync of progress.log make them done. */
         @WithDefault("32")
         int commitEvery();
 

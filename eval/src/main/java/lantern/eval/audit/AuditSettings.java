@@ -7,9 +7,9 @@ package lantern.eval.audit;
  * @param threadsPerWorker native (libtorch) intra-op threads each worker's model calls use; null: the cores divided by
  *                         the job's workers, at least 1 ({@link #threadsPerWorker(int, int)}), so that workers × threads
  *                         never asks for more threads than there are cores
- * @param commitEvery      group commit: at most this many finished features wait for one commit of their side effects
- *                         ({@link FeatureTask#commit()}, e.g. the index) and one fsync of progress.log; 1 commits each
- *                         feature on its own
+ * @param commitEvery      group commit: once this many finished features wait, one commit of their side effects
+ *                         ({@link FeatureTask#commit()}, e.g. the index) and one fsync of progress.log makes them done
+ *                         (features that finish during a commit join the next group); 1 commits each feature on its own
  * @param commitDelayMs    a finished feature waits at most about this long for its group's commit
  */
 public record AuditSettings(Integer threadsPerWorker, int commitEvery, long commitDelayMs) {

@@ -79,8 +79,8 @@ class AuditGroupCommitTest {
             assertThat(s.done()).isEqualTo(23);
             assertThat(violations).isEmpty();
             assertThat(task.durable).hasSize(23);
-            // groups of at most 5 (and what was left at the end): far fewer commits than features
-            assertThat(task.commits.get()).isBetween(5, 12);
+            // a commit once 5 wait (features finishing during a commit join the next group): far fewer commits than features
+            assertThat(task.commits.get()).isBetween(1, 12);
             List<String> lines = Files.readAllLines(new JobFiles(dir, id).progressLog()).stream().filter(l -> !l.isBlank()).toList();
             assertThat(lines).hasSize(23);
         }
