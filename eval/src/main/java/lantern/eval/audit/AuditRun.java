@@ -218,14 +218,7 @@ final class AuditRun {
                         inFlight.decrementAndGet();
                         due = pending.size() >= st.commitEvery();
                     }
-                    if (due || overdue(st)) {
-                        try {
-                            commitPending(log);
-                        } catch (RuntimeException e) {
-                            fatal.add(e);
-                            return;
-                        }
-                    }
+                    if ((due || overdue(st)) && !commit(log, fatal)) return;
                 }
             });
         }
@@ -240,23 +233,30 @@ final class AuditRun {
                 interrupted = true;
                 stopRequested = true;
             }
-            if (fatal.isEmpty() && overdue(st)) { // a lone slow feature is not held back by the group
-                try {
-                    commitPending(log);
-                } catch (RuntimeException e) {
-                    fatal.add(e);
-                }
-            }
+            if (fatal.isEmpty() && overdue(st)) commit(log, fatal); // a lone slow feature is not held back by the group
         }
-        if (fatal.isEmpty()) {
-            try {
-                commitPending(log); // what finished before the end, a cancel, a budget stop or a shutdown
-            } catch (RuntimeException e) {
-                fatal.add(e);
-            }
-        }
+        if (fatal.isEmpty()) commit(log, fatal); // what finished before the end, a cancel, a budget stop or a shutdown
         if (interrupted) Thread.currentThread().interrupt();
         if (!fatal.isEmpty()) throw fatal.getFirst();
+    }
+
+    /**
+     * {@link #commitPending}; false when it failed. A failure fails the job, except while the service shuts down (the
+     * index may close under the commit): then the group stays unlogged, like a crash, and the resumed job runs it again.
+     */
+    private boolean commit(ProgressLog log, List<RuntimeException> fatal) {
+        try {
+            commitPending(log);
+            return true;
+        } catch (RuntimeException e) {
+            if (stopRequested) {
+                LOG.log(System.Logger.Level.WARNING, "audit " + record.id() + ": the last finished features were not "
+                        + "committed at shutdown (" + e.getMessage() + "); they run again when it resumes");
+            } else {
+                fatal.add(e);
+            }
+            return false;
+        }
     }
 
     /** Whether the oldest finished feature has waited its commit delay. */

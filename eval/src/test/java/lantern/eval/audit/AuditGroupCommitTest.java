@@ -140,6 +140,40 @@ class AuditGroupCommitTest {
     }
 
     @Test
+    void aShutdownWhoseLastCommitFailsLeavesTheJobToResume() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean indexClosed = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicInteger ran = new AtomicInteger();
+        FeatureTask closing = new FeatureTask() {
+            @Override
+            public FeatureResult run(AuditRequest request, String featureId) throws Exception {
+                ran.incrementAndGet();
+                Thread.sleep(20);
+                return result(featureId);
+            }
+
+            @Override
+            public void commit() {
+                if (indexClosed.get()) throw new IllegalStateException("the index is closed");
+            }
+        };
+        String id;
+        try (AuditJobs jobs = new AuditJobs(dir, SPACE, closing).settings(new AuditSettings(null, 1000, 60_000))) {
+            id = jobs.submit(request(0, 39, 2));
+            while (ran.get() < 5) Thread.sleep(1);
+            indexClosed.set(true); // the service's other beans close as it shuts down
+        } // stops the job: its last group commit fails
+        JobFiles files = new JobFiles(dir, id);
+        assertThat(files.readRecord().state().finished()).as("left to resume, not failed").isFalse();
+        assertThat(ProgressLog.read(files.progressLog())).isEmpty();
+        try (AuditJobs again = new AuditJobs(dir, SPACE, (r, f) -> result(f))) {
+            assertThat(again.resumeUnfinished()).containsExactly(id);
+            assertThat(again.awaitFinished(id, Duration.ofSeconds(30))).isTrue();
+            assertThat(again.status(id).state()).isEqualTo(JobState.DONE);
+            assertThat(again.status(id).done()).isEqualTo(40);
+        }
+    }
+
+    @Test
     void eachWorkerIsToldItsShareOfTheCores() throws Exception {
         Map<String, Integer> told = new ConcurrentHashMap<>();
         Set<String> ranOn = ConcurrentHashMap.newKeySet();
