@@ -1,6 +1,5 @@
 package lantern.collect;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
 import java.util.Arrays;
