@@ -21,6 +21,10 @@ public class IndexStartupCheck {
     LanternConfig config;
 
     void onStart(@Observes StartupEvent event) {
+        double oversample = config.index().knnOversample();
+        if (!(oversample >= 1 && oversample <= 100)) { // a setting, not a request: refuse to start, naming it
+            throw new IllegalArgumentException("lantern.index.knn-oversample must be in [1, 100], not " + oversample);
+        }
         boolean serving = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host-enabled", Boolean.class).orElse(true);
         if (!serving) return; // CLI jobs; `lantern index rebuild` must run on a damaged index
         try {

@@ -34,7 +34,8 @@ public class SearchService {
         FeatureIndex i = index;
         if (i == null) {
             synchronized (this) {
-                if (index == null) index = FeatureIndex.open(config.dataDir().resolve("index"), config.index().vectorFormat()).withChineseEmbedder(this::embedChinese);
+                if (index == null) index = FeatureIndex.open(config.dataDir().resolve("index"), config.index().vectorFormat())
+                        .withQuantizedOversample(config.index().knnOversample()).withChineseEmbedder(this::embedChinese);
                 i = index;
             }
         }

@@ -29,6 +29,13 @@ public interface LanternConfig {
          */
         @WithDefault("float")
         lantern.index.VectorFormat vectorFormat();
+
+        /**
+         * Quantized vectors: the kNN walks the HNSW graph for this many candidates per hit it keeps and rescores them
+         * all with the float vectors (recall for graph walk; docs/speed-at-scale.md). Float indexes ignore it.
+         */
+        @WithDefault("3")
+        double knnOversample();
     }
 
     Audit audit();

@@ -85,6 +85,23 @@ public final class FeatureIndex implements Closeable {
     /** Quality weight of the ranking, tuned on the labelled queries of {@code RankingQualityTest}. */
     public static final double DEFAULT_QUALITY_WEIGHT = 0.05;
 
+    /**
+     * Searchers search a query's segments in parallel on these threads (one per core; the calling thread takes part):
+     * the kNN graph walk, BM25 and the match counts are per segment, and a bulk-loaded index has several large ones.
+     */
+    private static final java.util.concurrent.ExecutorService SEARCH_THREADS = java.util.concurrent.Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), r -> {
+                Thread t = new Thread(r, "index-search");
+                t.setDaemon(true);
+                return t;
+            });
+    private static final org.apache.lucene.search.SearcherFactory SEARCHERS = new org.apache.lucene.search.SearcherFactory() {
+        @Override
+        public IndexSearcher newSearcher(org.apache.lucene.index.IndexReader r, org.apache.lucene.index.IndexReader previous) {
+            return new IndexSearcher(r, SEARCH_THREADS);
+        }
+    };
+
     private final Directory directory;
     private final IndexWriter writer;          // null when read-only
     private final Analyzer analyzer;
@@ -157,7 +174,7 @@ public final class FeatureIndex implements Closeable {
                     // a close is not an acknowledgement: what was not committed is dropped, exactly as in a crash
                     .setCommitOnClose(false);
             IndexWriter writer = new IndexWriter(directory, config);
-            return new FeatureIndex(directory, writer, analyzer, new SearcherManager(writer, null), minCosine, qualityWeight);
+            return new FeatureIndex(directory, writer, analyzer, new SearcherManager(writer, SEARCHERS), minCosine, qualityWeight);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open feature index at " + dir, e);
         }
@@ -170,7 +187,7 @@ public final class FeatureIndex implements Closeable {
             Directory directory = new MMapDirectory(dir);
             SearcherManager searchers;
             try {
-                searchers = new SearcherManager(directory, null);
+                searchers = new SearcherManager(directory, SEARCHERS);
             } catch (IndexNotFoundException e) {
                 searchers = null;
             }
@@ -289,6 +306,15 @@ public final class FeatureIndex implements Closeable {
      * Embeds labels (as they are indexed) and queries with a Chinese encoder (bge-small-zh, 512 dims) for the kNN beside
      * MiniLM's; the function answers null for a text it should not embed.
      */
+    /**
+     * Where segments hold quantized vectors, the kNN walks the graph for {@code factor} × the candidates it keeps and
+     * rescores them all with the float vectors (default {@link FeatureSearcher#DEFAULT_OVERSAMPLE}); 1: no oversampling.
+     */
+    public FeatureIndex withQuantizedOversample(double factor) {
+        reader.oversample(factor);
+        return this;
+    }
+
     public FeatureIndex withChineseEmbedder(java.util.function.Function<String, float[]> embedder) {
         this.chineseEmbedder = embedder == null ? text -> null : embedder;
         return this;

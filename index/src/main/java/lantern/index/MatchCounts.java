@@ -46,49 +46,104 @@ final class MatchCounts {
      * @param docs      further matching documents (global doc ids: the kNN hits)
      */
     static Counts count(IndexSearcher s, Query textQuery, Collection<Integer> docs) throws IOException {
+        return count(s, textQuery, null, docs);
+    }
+
+    /**
+     * @param textQuery the text side (null: none); a disjunction (as the search builds it) is counted clause by clause,
+     *                  each clause's matches or-ed into the segment's bit set in bulk (iterating the disjunction itself
+     *                  through its priority queue was most of a broad query's time at 10M documents)
+     * @param filter    documents outside it are not counted (null: all count); it only restricts the text matches
+     *                  (the kNN hits given come from a search with the same filter)
+     * @param docs      further matching documents (global doc ids: the kNN hits)
+     */
+    static Counts count(IndexSearcher s, Query textQuery, Query filter, Collection<Integer> docs) throws IOException {
         IndexReader reader = s.getIndexReader();
         List<LeafReaderContext> leaves = reader.leaves();
-        Weight weight = textQuery == null ? null : s.createWeight(s.rewrite(textQuery), ScoreMode.COMPLETE_NO_SCORES, 1f);
+        List<Weight> clauses = new java.util.ArrayList<>();
+        if (textQuery != null) {
+            List<Query> disjuncts = new java.util.ArrayList<>();
+            disjuncts(textQuery, disjuncts);
+            for (Query q : disjuncts) clauses.add(s.createWeight(s.rewrite(q), ScoreMode.COMPLETE_NO_SCORES, 1f));
+        }
+        // through the searcher's query cache: a filter used again (a layer, a model) is read from a cached bit set
+        Weight filterWeight = filter == null || filter instanceof org.apache.lucene.search.MatchAllDocsQuery ? null
+                : s.createWeight(s.rewrite(filter), ScoreMode.COMPLETE_NO_SCORES, 1f);
+        int[] sorted = docs.stream().mapToInt(Integer::intValue).sorted().toArray();
+        // segments are counted in parallel on the searcher's threads (a bulk-loaded index has several large ones)
+        List<java.util.concurrent.Callable<Counts>> tasks = new java.util.ArrayList<>();
+        for (LeafReaderContext leaf : leaves) tasks.add(() -> count(leaf, clauses, filterWeight, sorted));
         long total = 0;
         SortedMap<Integer, Long> layers = new TreeMap<>();
-        int[] sorted = docs.stream().mapToInt(Integer::intValue).sorted().toArray();
-        int next = 0;
-        for (LeafReaderContext leaf : leaves) {
-            int maxDoc = leaf.reader().maxDoc();
-            FixedBitSet bits = new FixedBitSet(maxDoc);
-            if (weight != null) {
-                Scorer scorer = weight.scorer(leaf);
-                if (scorer != null) {
-                    DocIdSetIterator it = scorer.iterator();
-                    it.nextDoc();
-                    it.intoBitSet(DocIdSetIterator.NO_MORE_DOCS, bits, 0);
-                    Bits live = leaf.reader().getLiveDocs(); // a scorer's iterator still walks deleted documents
-                    if (live != null) {
-                        for (int d = bits.nextSetBit(0); d != DocIdSetIterator.NO_MORE_DOCS; d = d + 1 < maxDoc ? bits.nextSetBit(d + 1) : DocIdSetIterator.NO_MORE_DOCS) {
-                            if (!live.get(d)) bits.clear(d);
-                        }
-                    }
-                }
-            }
-            while (next < sorted.length && sorted[next] < leaf.docBase + maxDoc) bits.set(sorted[next++] - leaf.docBase);
-            int n = bits.cardinality();
-            if (n == 0) continue;
-            total += n;
-            Map<Integer, FixedBitSet> byLayer = layerSets(leaf);
-            if (byLayer != null) {
-                for (Map.Entry<Integer, FixedBitSet> e : byLayer.entrySet()) {
-                    long c = FixedBitSet.intersectionCount(bits, e.getValue());
-                    if (c > 0) layers.merge(e.getKey(), c, Long::sum);
-                }
+        for (Counts c : s.getTaskExecutor().invokeAll(tasks)) {
+            total += c.total();
+            c.layers().forEach((layer, n) -> layers.merge(layer, n, Long::sum));
+        }
+        return new Counts(total, layers);
+    }
+
+    /** The clauses whose matches make up {@code q}'s: a pure disjunction's leaves (boosts removed), else q itself. */
+    static void disjuncts(Query q, List<Query> out) {
+        if (q instanceof org.apache.lucene.search.BoostQuery b) {
+            disjuncts(b.getQuery(), out);
+        } else if (q instanceof org.apache.lucene.search.BooleanQuery bq && bq.getMinimumNumberShouldMatch() == 0
+                && !bq.clauses().isEmpty()
+                && bq.clauses().stream().allMatch(c -> c.occur() == org.apache.lucene.search.BooleanClause.Occur.SHOULD)) {
+            for (var c : bq.clauses()) disjuncts(c.query(), out);
+        } else {
+            out.add(q);
+        }
+    }
+
+    /** One segment's counts: its text matches within the filter, and those of {@code sorted} (global ids, ascending) in it. */
+    private static Counts count(LeafReaderContext leaf, List<Weight> clauses, Weight filter, int[] sorted) throws IOException {
+        int maxDoc = leaf.reader().maxDoc();
+        SortedMap<Integer, Long> layers = new TreeMap<>();
+        FixedBitSet bits = new FixedBitSet(maxDoc);
+        for (Weight clause : clauses) {
+            Scorer scorer = clause.scorer(leaf);
+            if (scorer == null) continue;
+            DocIdSetIterator it = scorer.iterator();
+            it.nextDoc();
+            it.intoBitSet(DocIdSetIterator.NO_MORE_DOCS, bits, 0); // sets the clause's matches, keeps the others'
+        }
+        if (!clauses.isEmpty() && filter != null) {
+            Scorer scorer = filter.scorer(leaf);
+            if (scorer == null) {
+                bits.clear();
             } else {
-                SortedNumericDocValues values = leaf.reader().getSortedNumericDocValues(IndexSchema.F_LAYER);
-                if (values == null) continue;
+                FixedBitSet allowed = new FixedBitSet(maxDoc);
+                DocIdSetIterator it = scorer.iterator();
+                it.nextDoc();
+                it.intoBitSet(DocIdSetIterator.NO_MORE_DOCS, allowed, 0);
+                bits.and(allowed);
+            }
+        }
+        Bits live = leaf.reader().getLiveDocs(); // a scorer's iterator still walks deleted documents
+        if (live != null && !clauses.isEmpty()) {
+            for (int d = bits.nextSetBit(0); d != DocIdSetIterator.NO_MORE_DOCS; d = d + 1 < maxDoc ? bits.nextSetBit(d + 1) : DocIdSetIterator.NO_MORE_DOCS) {
+                if (!live.get(d)) bits.clear(d);
+            }
+        }
+        int from = java.util.Arrays.binarySearch(sorted, leaf.docBase);
+        for (int i = from < 0 ? -from - 1 : from; i < sorted.length && sorted[i] < leaf.docBase + maxDoc; i++) bits.set(sorted[i] - leaf.docBase);
+        int n = bits.cardinality();
+        if (n == 0) return new Counts(0, layers);
+        Map<Integer, FixedBitSet> byLayer = layerSets(leaf);
+        if (byLayer != null) {
+            for (Map.Entry<Integer, FixedBitSet> e : byLayer.entrySet()) {
+                long c = FixedBitSet.intersectionCount(bits, e.getValue());
+                if (c > 0) layers.merge(e.getKey(), c, Long::sum);
+            }
+        } else {
+            SortedNumericDocValues values = leaf.reader().getSortedNumericDocValues(IndexSchema.F_LAYER);
+            if (values != null) {
                 for (int d = bits.nextSetBit(0); d != DocIdSetIterator.NO_MORE_DOCS; d = d + 1 < maxDoc ? bits.nextSetBit(d + 1) : DocIdSetIterator.NO_MORE_DOCS) {
                     if (values.advanceExact(d)) layers.merge((int) values.nextValue(), 1L, Long::sum);
                 }
             }
         }
-        return new Counts(total, layers);
+        return new Counts(n, layers);
     }
 
     /** The segment's documents by layer (its first layer value, as the doc-values count reads it); cached per core. */

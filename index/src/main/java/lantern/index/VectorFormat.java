@@ -8,6 +8,7 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
 
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
 
 /**
  * How the index stores the MiniLM vectors its HNSW graph searches: 32-bit floats ({@link #FLOAT}, the default), or
@@ -31,10 +32,19 @@ public enum VectorFormat {
     }
 
     KnnVectorsFormat knnFormat() {
+        return knnFormat(1, null);
+    }
+
+    /**
+     * @param mergeWorkers threads that build a merged segment's HNSW graph together (1: the merging thread alone)
+     * @param mergeExec    where they run (null when {@code mergeWorkers} is 1)
+     */
+    KnnVectorsFormat knnFormat(int mergeWorkers, ExecutorService mergeExec) {
+        int m = IndexSchema.HNSW_M, beam = IndexSchema.HNSW_BEAM_WIDTH;
         return switch (this) {
-            case FLOAT -> new Lucene99HnswVectorsFormat(IndexSchema.HNSW_M, IndexSchema.HNSW_BEAM_WIDTH);
-            case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE, IndexSchema.HNSW_M, IndexSchema.HNSW_BEAM_WIDTH);
-            case INT4 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.PACKED_NIBBLE, IndexSchema.HNSW_M, IndexSchema.HNSW_BEAM_WIDTH);
+            case FLOAT -> new Lucene99HnswVectorsFormat(m, beam, mergeWorkers, mergeExec);
+            case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE, m, beam, mergeWorkers, mergeExec);
+            case INT4 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.PACKED_NIBBLE, m, beam, mergeWorkers, mergeExec);
         };
     }
 
@@ -43,7 +53,12 @@ public enum VectorFormat {
      * vectors, a small side field, stay float).
      */
     Codec codec() {
-        KnnVectorsFormat format = knnFormat(), floats = FLOAT.knnFormat();
+        return codec(1, null);
+    }
+
+    /** As {@link #codec()}, merged HNSW graphs built by {@code mergeWorkers} threads of {@code mergeExec}. */
+    Codec codec(int mergeWorkers, ExecutorService mergeExec) {
+        KnnVectorsFormat format = knnFormat(mergeWorkers, mergeExec), floats = FLOAT.knnFormat(mergeWorkers, mergeExec);
         return new Lucene104Codec() {
             @Override
             public KnnVectorsFormat getKnnVectorsFormatForField(String field) {

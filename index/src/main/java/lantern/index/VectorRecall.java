@@ -30,14 +30,31 @@ public final class VectorRecall {
      * @param service mean recall@k of the top k of the service's kNN ({@code window} candidates, rescored if quantized)
      * @param exactSeconds time of the brute-force pass
      */
-    public record Result(int queries, int k, int window, double raw, double service, double exactSeconds, long vectors) {
+    public record Result(int queries, int k, int window, double raw, double service, double exactSeconds, long vectors,
+                         java.util.SortedMap<Double, Double> byOversample, double serviceWithin,
+                         java.util.SortedMap<Double, Double> byOversampleWithin) {
     }
+
+    /**
+     * The tolerance of the "within" recall, as ann-benchmarks counts a neighbour: a returned document counts when its
+     * exact distance (1 - cosine) is at most the k-th exact neighbour's plus this (their default epsilon, 1e-3), so a
+     * document tied with a true neighbour to the third decimal is not a miss.
+     */
+    public static final double EPSILON = 1e-3;
 
     public static Result measure(FeatureIndex index, float[][] queries, int k, int window) {
-        return index.withSearcher(s -> measure(s, queries, k, window));
+        return measure(index, queries, k, window, FeatureSearcher.DEFAULT_OVERSAMPLE, new double[0]);
     }
 
-    static Result measure(IndexSearcher s, float[][] queries, int k, int window) throws IOException {
+    /**
+     * @param oversample    the service's oversampling factor for quantized vectors ({@link FeatureSearcher#vectorQuery})
+     * @param alsoOversample further factors whose recall is measured against the same exact top k (quantized indexes)
+     */
+    public static Result measure(FeatureIndex index, float[][] queries, int k, int window, double oversample, double[] alsoOversample) {
+        return index.withSearcher(s -> measure(s, queries, k, window, oversample, alsoOversample));
+    }
+
+    static Result measure(IndexSearcher s, float[][] queries, int k, int window, double oversample, double[] alsoOversample) throws IOException {
         float[][] q = new float[queries.length][];
         for (int i = 0; i < q.length; i++) q[i] = IndexSchema.normalized(queries[i], "query " + i);
         long t0 = System.nanoTime();
@@ -62,14 +79,35 @@ public final class VectorRecall {
             }
         }
         double exactSeconds = (System.nanoTime() - t0) / 1e9;
-        double raw = 0, service = 0;
+        double raw = 0, service = 0, serviceWithin = 0;
+        java.util.SortedMap<Double, Double> byOversample = new java.util.TreeMap<>(), byOversampleWithin = new java.util.TreeMap<>();
         for (int i = 0; i < q.length; i++) {
             Set<Integer> truth = new HashSet<>();
             for (int d : exactDocs[i]) if (d >= 0) truth.add(d);
             raw += overlap(truth, s.search(new KnnFloatVectorQuery(IndexSchema.F_VECTOR, q[i], k), k).scoreDocs, k);
-            service += overlap(truth, s.search(FeatureSearcher.vectorQuery(s, q[i], window, null), window).scoreDocs, k);
+            ScoreDoc[] found = s.search(FeatureSearcher.vectorQuery(s, q[i], window, null, oversample), window).scoreDocs;
+            service += overlap(truth, found, k);
+            serviceWithin += within(exactScores[i][k - 1], found, k);
+            for (double f : alsoOversample) {
+                ScoreDoc[] more = s.search(FeatureSearcher.vectorQuery(s, q[i], window, null, f), window).scoreDocs;
+                byOversample.merge(f, overlap(truth, more, k) / q.length, Double::sum);
+                byOversampleWithin.merge(f, within(exactScores[i][k - 1], more, k) / q.length, Double::sum);
+            }
         }
-        return new Result(q.length, k, window, raw / q.length, service / q.length, exactSeconds, vectors);
+        return new Result(q.length, k, window, raw / q.length, service / q.length, exactSeconds, vectors, byOversample,
+                serviceWithin / q.length, byOversampleWithin);
+    }
+
+    /**
+     * The share of the first k hits whose exact dot product is within {@link #EPSILON} of the k-th exact one. The
+     * service's hits carry exact scores (float vectors, or quantized candidates rescored with them): DOT_PRODUCT
+     * scores are (1 + dot) / 2.
+     */
+    private static double within(float kthExact, ScoreDoc[] found, int k) {
+        if (kthExact == Float.NEGATIVE_INFINITY) return 1;
+        int n = 0;
+        for (int i = 0; i < Math.min(k, found.length); i++) if (2.0 * found[i].score - 1 >= kthExact - EPSILON) n++;
+        return n / (double) k;
     }
 
     /** Inserts into a descending top-k list whose last entry the score beats. */

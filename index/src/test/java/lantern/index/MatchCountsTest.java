@@ -65,6 +65,54 @@ class MatchCountsTest {
     }
 
     @Test
+    void disjunctionsCountedClauseByClauseEqualTheQuerysOwnMatchesUnderRandomFilters() throws Exception {
+        Random r = new Random(11);
+        String[] words = {"plural", "nouns", "verbs", "sports", "past", "tense", "numbers", "music"};
+        try (FeatureIndex index = FeatureIndex.open(dir)) {
+            for (int round = 0; round < 4; round++) {
+                List<IndexedExplanation> batch = new ArrayList<>();
+                for (int i = 0; i < 700; i++) {
+                    int f = r.nextInt(30000); // a few features written twice: deleted documents, not enough to merge
+                    String text = words[r.nextInt(words.length)] + " " + words[r.nextInt(words.length)] + " " + f;
+                    batch.add(IndexedExplanation.of((f % 2 == 0 ? "a" : "b") + "/" + f % 5 + "/mlp/" + f, text, "statistical",
+                            r.nextDouble(), null, null, List.of(words[r.nextInt(words.length)]),
+                            Docs.direction(f % 300, (f + 1) % 300, 0.5f), 1L));
+                }
+                index.addAll(batch); // later rounds replace some features: deleted documents in older segments
+            }
+        }
+        try (var reader = DirectoryReader.open(new MMapDirectory(dir))) {
+            IndexSearcher s = new IndexSearcher(reader, java.util.concurrent.Executors.newFixedThreadPool(2));
+            assertThat(reader.leaves()).hasSizeGreaterThan(1);
+            assertThat(reader.hasDeletions()).isTrue();
+            FeatureSearcher searcher = new FeatureSearcher(IndexSchema.analyzer(), 0.35, 0.05);
+            for (int trial = 0; trial < 40; trial++) {
+                String text = words[r.nextInt(words.length)] + " " + words[r.nextInt(words.length)];
+                Query textQuery = searcher.textQueryForTest(text);
+                SearchQuery q = new SearchQuery(text, r.nextBoolean() ? "a" : null, r.nextBoolean() ? r.nextInt(5) : null,
+                        null, null, r.nextBoolean() ? r.nextDouble() : null, null, 0, 10, null);
+                Query filter = FeatureSearcher.filter(q);
+                Set<Integer> extra = new HashSet<>();
+                for (int i = 0; i < 20; i++) extra.add(r.nextInt(reader.maxDoc()));
+                extra.removeIf(d -> { // only live documents, as kNN hits are
+                    var leaf = reader.leaves().get(org.apache.lucene.index.ReaderUtil.subIndex(d, reader.leaves()));
+                    var live = leaf.reader().getLiveDocs();
+                    return live != null && !live.get(d - leaf.docBase);
+                });
+                // the plain way: the query's own iterator over text AND filter, then the extra documents
+                Query both = new org.apache.lucene.search.BooleanQuery.Builder()
+                        .add(textQuery, org.apache.lucene.search.BooleanClause.Occur.MUST)
+                        .add(filter, org.apache.lucene.search.BooleanClause.Occur.FILTER).build();
+                Set<Integer> expected = new HashSet<>(extra);
+                for (var sd : s.search(both, reader.maxDoc()).scoreDocs) expected.add(sd.doc);
+                MatchCounts.Counts c = MatchCounts.count(s, textQuery, filter, extra);
+                assertThat(c.total()).as(text + " " + q).isEqualTo(expected.size());
+                assertThat(c.layers().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(expected.size());
+            }
+        }
+    }
+
+    @Test
     void extraDocumentsAreCountedOnceAndLayersBeyondTheCacheFallBackToDocValues() throws Exception {
         try (FeatureIndex index = FeatureIndex.open(dir)) {
             List<IndexedExplanation> batch = new ArrayList<>();

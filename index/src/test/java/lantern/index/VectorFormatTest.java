@@ -120,6 +120,41 @@ class VectorFormatTest {
     }
 
     @Test
+    void oversamplingRescoresMoreGraphCandidatesAndFindsMoreTrueNeighbours() {
+        float[][] v = vectors(DOCS, 13);
+        try (FeatureIndex index = FeatureIndex.open(dir, VectorFormat.INT4)) {
+            fill(index, v);
+            float[][] queries = new float[20][];
+            Random rq = new Random(7);
+            for (int i = 0; i < queries.length; i++) {
+                float[] q = v[rq.nextInt(DOCS)].clone();
+                for (int d = 0; d < q.length; d++) q[d] += (float) (rq.nextGaussian() * 0.02);
+                queries[i] = unit(q);
+            }
+            // a window of 10: with no oversampling the 4-bit graph's own top 10 is all the rescoring sees
+            VectorRecall.Result r = VectorRecall.measure(index, queries, 10, 10, 1, new double[]{1, 10});
+            assertThat(r.service()).isEqualTo(r.byOversample().get(1.0));
+            assertThat(r.byOversample().get(1.0)).isLessThan(0.9);
+            assertThat(r.byOversample().get(10.0)).isGreaterThanOrEqualTo(0.95);
+            // a true neighbour always counts within the tolerance; a miss only when its score is clearly lower
+            assertThat(r.serviceWithin()).isGreaterThanOrEqualTo(r.service()).isLessThanOrEqualTo(1.0);
+            assertThat(r.byOversampleWithin().get(1.0)).isGreaterThanOrEqualTo(r.byOversample().get(1.0)).isLessThan(1.0);
+            assertThat(r.byOversampleWithin().get(10.0)).isGreaterThanOrEqualTo(r.byOversample().get(10.0));
+
+            // the service's setting: hits of a window of 10 found with oversampling 10 are the exact top 10
+            index.withQuantizedOversample(10);
+            float[] q = queries[3];
+            List<Integer> exact = IntStream.range(0, DOCS).boxed()
+                    .sorted(Comparator.comparingDouble((Integer i) -> -dot(q, v[i]))).limit(10).toList();
+            SearchResult res = index.search(new SearchQuery("zzzz", null, null, null, null, null, 0, 10), q, FeatureIndex.Side.VECTOR);
+            assertThat(res.hits()).extracting(SearchHit::index).containsExactlyElementsOf(exact);
+            for (double bad : new double[]{0.5, 0, -1, Double.NaN, 1000}) {
+                assertThatThrownBy(() -> index.withQuantizedOversample(bad)).isInstanceOf(lantern.errors.InvalidInputException.class);
+            }
+        }
+    }
+
+    @Test
     void theDefaultStaysFloatAndAnIndexOpensWhateverItsWriterWasSetTo() {
         float[][] v = vectors(200, 3);
         try (FeatureIndex index = FeatureIndex.open(dir)) {

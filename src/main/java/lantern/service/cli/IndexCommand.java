@@ -14,9 +14,12 @@ import picocli.CommandLine;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code lantern index check | rebuild}: verify the feature index, or rebuild it from the explanation histories. */
-@CommandLine.Command(name = "index", mixinStandardHelpOptions = true, description = "Check or rebuild the feature index.",
-        subcommands = {IndexCommand.Check.class, IndexCommand.Rebuild.class})
+/**
+ * {@code lantern index check | rebuild | optimize}: verify the feature index, rebuild it from the explanation
+ * histories, or force-merge it to a few segments after a bulk load.
+ */
+@CommandLine.Command(name = "index", mixinStandardHelpOptions = true, description = "Check, rebuild or optimize the feature index.",
+        subcommands = {IndexCommand.Check.class, IndexCommand.Rebuild.class, IndexCommand.Optimize.class})
 public class IndexCommand implements Runnable {
     /** Accepted like every command's (the launcher hands it to the app as lantern.data-dir before start). */
     @CommandLine.Mixin
@@ -71,6 +74,34 @@ public class IndexCommand implements Runnable {
             });
             System.out.printf("rebuilt the index: %d documents for %d features in %.1f s%s%n", r.documents(), r.features(),
                     (System.nanoTime() - t0) / 1e9, r.oldIndex() == null ? "" : "; the old one is at " + r.oldIndex());
+            return 0;
+        }
+    }
+
+    @CommandLine.Command(name = "optimize", description = "Force-merge the index to a few segments, as after a bulk load "
+            + "(a search walks one vector graph per segment). Stop the service first; needs free disk about the index's size. "
+            + "Interrupting it leaves the index as it was.")
+    public static class Optimize implements Callable<Integer> {
+        @Inject
+        LanternConfig config;
+
+        @CommandLine.Option(names = "--segments", defaultValue = "1", description = "At most this many segments after (default: ${DEFAULT-VALUE}).")
+        int segments;
+
+        @CommandLine.Option(names = "--threads", defaultValue = "0", description = "Merge threads (default: every core).")
+        int threads;
+
+        @CommandLine.Option(names = "--format", description = "Vector format of the merged segments: float, int8 or int4 "
+                + "(default: lantern.index.vector-format; merging converts the segments it merges).")
+        String format;
+
+        @Override
+        public Integer call() {
+            var f = format == null ? config.index().vectorFormat() : lantern.index.VectorFormat.parse(format);
+            var r = lantern.index.IndexOptimizer.forceMerge(config.dataDir().resolve("index"), f, segments, threads,
+                    System.out::println, 60);
+            System.out.printf("optimized the index: %d segments -> %d, %d documents, %s vectors, in %.1f s%n",
+                    r.segmentsBefore(), r.segmentsAfter(), r.documents(), f, r.seconds());
             return 0;
         }
     }
