@@ -147,14 +147,14 @@ final class FeatureSearcher {
         String classTag = ranking == FeatureIndex.Ranking.CLASS_AWARE ? ClassQuery.tagOf(q.text()) : null;
         String className = classTag == null ? null : ClassQuery.nameOf(classTag);
         Query textQuery = withText ? textQuery(className == null ? q.text() : q.text() + " " + className) : null;
-        TopDocs text;
-        if (textQuery == null) {
-            text = new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
-        } else {
+        TopDocs text = new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
+        if (textQuery != null) {
             Query scoped = new BooleanQuery.Builder()
                     .add(textQuery, BooleanClause.Occur.MUST)
                     .add(filter, BooleanClause.Occur.FILTER).build();
-            text = s.search(scoped, window);
+            // the text side's total is not needed beyond the window (MatchCounts counts every match), so BM25 may
+            // skip non-competitive documents as soon as the window is full
+            text = s.search(scoped, new org.apache.lucene.search.TopScoreDocCollectorManager(window, null, window));
         }
         TopDocs vector = new TopDocs(new TotalHits(0, TotalHits.Relation.EQUAL_TO), new ScoreDoc[0]);
         if (queryVector != null) {
