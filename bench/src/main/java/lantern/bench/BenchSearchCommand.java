@@ -75,6 +75,10 @@ public class BenchSearchCommand implements Callable<Integer> {
     @CommandLine.Option(names = "--recall-oversample", split = ",",
             description = "Quantized vectors: further oversampling factors to measure recall@10 and latency with (e.g. 1,2,4).")
     double[] recallOversample = new double[0];
+    @CommandLine.Option(names = "--hnsw-m", defaultValue = "16", description = "Neighbours per node of the vector graph (default: ${DEFAULT-VALUE}).")
+    int hnswM;
+    @CommandLine.Option(names = "--hnsw-beam", defaultValue = "64", description = "The vector graph's construction beam width (default: ${DEFAULT-VALUE}).")
+    int hnswBeam;
     @CommandLine.Mixin
     DataOption dataOption;
 
@@ -145,7 +149,7 @@ public class BenchSearchCommand implements Callable<Integer> {
         try {
           if (existing == docs) {
             System.out.printf(Locale.ROOT, "reusing the index in %s (%,d docs); not indexing%n", indexDir, existing);
-          } else try (FeatureIndex index = FeatureIndex.open(indexDir, format, ramBufferMb)) {
+          } else try (FeatureIndex index = FeatureIndex.open(indexDir, format, ramBufferMb, hnswM, hnswBeam)) {
             if (index.size() > 0) throw new IllegalStateException(indexDir + " already holds " + index.size()
                     + " docs; give an empty --dir (or --reuse with --docs " + index.size() + ")");
             long t0 = System.nanoTime(), cpu0 = os.getProcessCpuTime();
@@ -182,7 +186,7 @@ public class BenchSearchCommand implements Callable<Integer> {
           }
           if (forceMerge > 0) {
             long cpu0 = os.getProcessCpuTime();
-            IndexOptimizer.Result m = IndexOptimizer.forceMerge(indexDir, format, forceMerge, 0, System.out::println, 60);
+            IndexOptimizer.Result m = IndexOptimizer.forceMerge(indexDir, format, hnswM, hnswBeam, forceMerge, 0, System.out::println, 60);
             System.out.printf(Locale.ROOT, "force-merged %d segments into %d in %.1f s (%.1f CPU-s); system load average %.1f%n",
                     m.segmentsBefore(), m.segmentsAfter(), m.seconds(), (os.getProcessCpuTime() - cpu0) / 1e9, os.getSystemLoadAverage());
           }

@@ -163,12 +163,26 @@ public final class FeatureIndex implements Closeable {
      * stay off the Java heap, in the operating system's page cache, so a 10-million-feature index opens in a small heap.
      */
     private static FeatureIndex open(Path dir, double minCosine, double qualityWeight, VectorFormat format, int ramBufferMb) {
+        return open(dir, minCosine, qualityWeight, format, ramBufferMb, IndexSchema.HNSW_M, IndexSchema.HNSW_BEAM_WIDTH);
+    }
+
+    /**
+     * As {@link #open(Path, VectorFormat, int)}, new segments' MiniLM graphs built with {@code hnswM} neighbours per node
+     * and construction beam width {@code hnswBeam} (defaults 16 and 64; denser graphs find more true neighbours at the
+     * cost of build time: docs/speed-at-scale.md).
+     */
+    public static FeatureIndex open(Path dir, VectorFormat format, int ramBufferMb, int hnswM, int hnswBeam) {
+        return open(dir, DEFAULT_MIN_COSINE, DEFAULT_QUALITY_WEIGHT, format, ramBufferMb, hnswM, hnswBeam);
+    }
+
+    private static FeatureIndex open(Path dir, double minCosine, double qualityWeight, VectorFormat format, int ramBufferMb,
+                                     int hnswM, int hnswBeam) {
         try {
             Files.createDirectories(dir);
             Directory directory = new MMapDirectory(dir);
             Analyzer analyzer = IndexSchema.analyzer();
             IndexWriterConfig config = new IndexWriterConfig(analyzer)
-                    .setCodec(format.codec())
+                    .setCodec(format.codec(hnswM, hnswBeam, 1, null))
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setRAMBufferSizeMB(ramBufferMb)
                     // a close is not an acknowledgement: what was not committed is dropped, exactly as in a crash

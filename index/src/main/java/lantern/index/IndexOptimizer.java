@@ -41,6 +41,12 @@ public final class IndexOptimizer {
      */
     public static Result forceMerge(Path dir, VectorFormat format, int maxSegments, int threads, Consumer<String> progress,
                                     int progressSeconds) {
+        return forceMerge(dir, format, IndexSchema.HNSW_M, IndexSchema.HNSW_BEAM_WIDTH, maxSegments, threads, progress, progressSeconds);
+    }
+
+    /** As above, the merged vector graphs built with {@code hnswM} neighbours per node and beam width {@code hnswBeam}. */
+    public static Result forceMerge(Path dir, VectorFormat format, int hnswM, int hnswBeam, int maxSegments, int threads,
+                                    Consumer<String> progress, int progressSeconds) {
         if (maxSegments < 1) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
         if (!Files.isDirectory(dir)) throw new lantern.errors.InvalidInputException("no index at " + dir);
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
@@ -65,7 +71,7 @@ public final class IndexOptimizer {
             ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
             scheduler.setMaxMergesAndThreads(Math.max(n, 2) + 4, n);
             IndexWriterConfig config = new IndexWriterConfig(IndexSchema.analyzer())
-                    .setCodec(format.codec(n, workers))
+                    .setCodec(format.codec(hnswM, hnswBeam, n, workers))
                     .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
                     .setMergeScheduler(scheduler)
                     .setCommitOnClose(false);

@@ -40,7 +40,11 @@ public enum VectorFormat {
      * @param mergeExec    where they run (null when {@code mergeWorkers} is 1)
      */
     KnnVectorsFormat knnFormat(int mergeWorkers, ExecutorService mergeExec) {
-        int m = IndexSchema.HNSW_M, beam = IndexSchema.HNSW_BEAM_WIDTH;
+        return knnFormat(IndexSchema.HNSW_M, IndexSchema.HNSW_BEAM_WIDTH, mergeWorkers, mergeExec);
+    }
+
+    /** @param m the HNSW graph's neighbours per node; {@code beam} its construction beam width */
+    KnnVectorsFormat knnFormat(int m, int beam, int mergeWorkers, ExecutorService mergeExec) {
         return switch (this) {
             case FLOAT -> new Lucene99HnswVectorsFormat(m, beam, mergeWorkers, mergeExec);
             case INT8 -> new Lucene104HnswScalarQuantizedVectorsFormat(ScalarEncoding.UNSIGNED_BYTE, m, beam, mergeWorkers, mergeExec);
@@ -58,7 +62,15 @@ public enum VectorFormat {
 
     /** As {@link #codec()}, merged HNSW graphs built by {@code mergeWorkers} threads of {@code mergeExec}. */
     Codec codec(int mergeWorkers, ExecutorService mergeExec) {
-        KnnVectorsFormat format = knnFormat(mergeWorkers, mergeExec), floats = FLOAT.knnFormat(mergeWorkers, mergeExec);
+        return codec(IndexSchema.HNSW_M, IndexSchema.HNSW_BEAM_WIDTH, mergeWorkers, mergeExec);
+    }
+
+    /** As {@link #codec(int, ExecutorService)} with the MiniLM field's graph built with {@code m} and {@code beam}. */
+    Codec codec(int m, int beam, int mergeWorkers, ExecutorService mergeExec) {
+        if (m < 2 || m > 512 || beam < 1 || beam > 3200) {
+            throw new lantern.errors.InvalidInputException("HNSW m must lie in [2, 512] and the beam width in [1, 3200]: " + m + ", " + beam);
+        }
+        KnnVectorsFormat format = knnFormat(m, beam, mergeWorkers, mergeExec), floats = FLOAT.knnFormat(mergeWorkers, mergeExec);
         return new Lucene104Codec() {
             @Override
             public KnnVectorsFormat getKnnVectorsFormatForField(String field) {

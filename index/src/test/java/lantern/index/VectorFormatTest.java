@@ -155,6 +155,20 @@ class VectorFormatTest {
     }
 
     @Test
+    void theGraphsDensityIsAWritersChoiceWithinBounds() {
+        float[][] v = vectors(300, 5);
+        try (FeatureIndex index = FeatureIndex.open(dir, VectorFormat.INT8, 16, 32, 100)) {
+            fill(index, v);
+            assertThat(index.search(new SearchQuery("zzzz", null, null, null, null, null, 0, 1), v[42], FeatureIndex.Side.VECTOR)
+                    .hits()).extracting(SearchHit::index).containsExactly(42);
+        }
+        for (int[] bad : new int[][]{{1, 64}, {16, 0}, {1000, 64}, {16, 5000}}) {
+            assertThatThrownBy(() -> FeatureIndex.open(dir.resolve("bad"), VectorFormat.FLOAT, 16, bad[0], bad[1]))
+                    .isInstanceOf(lantern.errors.InvalidInputException.class).hasMessageContaining("HNSW");
+        }
+    }
+
+    @Test
     void theDefaultStaysFloatAndAnIndexOpensWhateverItsWriterWasSetTo() {
         float[][] v = vectors(200, 3);
         try (FeatureIndex index = FeatureIndex.open(dir)) {
