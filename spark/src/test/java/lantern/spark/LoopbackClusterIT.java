@@ -26,7 +26,11 @@ class LoopbackClusterIT {
                     Map.of("spark.executor.memory", "512m"));
             try {
                 DriverContext ctx = new DriverContext(sc, TestPaths.target("ping-data"), Map.of());
-                // both executors up: a quick job touches two processes
+                // both executors registered (on a loaded machine the second may come up after a short job has run
+                // on the first), then a quick job touches two processes
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (sc.sc().statusTracker().getExecutorInfos().length < 3 && System.nanoTime() < deadline) Thread.sleep(100);
+                assertThat(sc.sc().statusTracker().getExecutorInfos()).as("the driver and two executors").hasSize(3);
                 JsonNode warm = new PingOp().run(ctx, M.readTree("{\"n\":100,\"partitions\":4,\"sleepMs\":200}"), p -> { });
                 assertThat(warm.path("sum").asLong()).isEqualTo(5050);
                 Set<Long> pids = new HashSet<>();
