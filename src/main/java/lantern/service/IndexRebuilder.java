@@ -35,6 +35,12 @@ public final class IndexRebuilder {
     /** As above, writing the new index's vectors in {@code format}. */
     public static Result rebuild(Path dataDir, lantern.index.VectorFormat format, Function<String, float[]> embed,
                                  Function<FeatureId, List<String>> topTokens) {
+        return rebuild(dataDir, format, FeatureIndex.DEFAULT_HNSW_M, FeatureIndex.DEFAULT_HNSW_BEAM_WIDTH, embed, topTokens);
+    }
+
+    /** As above, the new index's vector graph built with {@code hnswM} neighbours per node and beam width {@code hnswBeam}. */
+    public static Result rebuild(Path dataDir, lantern.index.VectorFormat format, int hnswM, int hnswBeam,
+                                 Function<String, float[]> embed, Function<FeatureId, List<String>> topTokens) {
         Path indexDir = dataDir.resolve("index");
         Path aside = null;
         try {
@@ -48,7 +54,7 @@ public final class IndexRebuilder {
         ExplanationStore store = new ExplanationStore(dataDir);
         Path root = dataDir.resolve("explanations");
         int features = 0, docs = 0;
-        try (FeatureIndex index = FeatureIndex.open(indexDir, format)) {
+        try (FeatureIndex index = FeatureIndex.open(indexDir, format, hnswM, hnswBeam)) {
             if (Files.isDirectory(root)) {
                 List<Path> files;
                 try (Stream<Path> walk = Files.walk(root)) {

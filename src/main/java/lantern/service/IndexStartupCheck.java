@@ -25,6 +25,11 @@ public class IndexStartupCheck {
         if (!(oversample >= 1 && oversample <= 100)) { // a setting, not a request: refuse to start, naming it
             throw new IllegalArgumentException("lantern.index.knn-oversample must be in [1, 100], not " + oversample);
         }
+        int m = config.index().hnswM(), beam = config.index().hnswBeamWidth();
+        if (m < 2 || m > 512 || beam < 1 || beam > 3200) {
+            throw new IllegalArgumentException("lantern.index.hnsw-m must be in [2, 512] and lantern.index.hnsw-beam-width in [1, 3200], not "
+                    + m + " and " + beam);
+        }
         boolean serving = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host-enabled", Boolean.class).orElse(true);
         if (!serving) return; // CLI jobs; `lantern index rebuild` must run on a damaged index
         try {

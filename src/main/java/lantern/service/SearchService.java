@@ -34,7 +34,8 @@ public class SearchService {
         FeatureIndex i = index;
         if (i == null) {
             synchronized (this) {
-                if (index == null) index = FeatureIndex.open(config.dataDir().resolve("index"), config.index().vectorFormat())
+                if (index == null) index = FeatureIndex.open(config.dataDir().resolve("index"), config.index().vectorFormat(),
+                                config.index().hnswM(), config.index().hnswBeamWidth())
                         .withQuantizedOversample(config.index().knnOversample()).withChineseEmbedder(this::embedChinese);
                 i = index;
             }

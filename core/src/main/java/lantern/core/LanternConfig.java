@@ -36,6 +36,17 @@ public interface LanternConfig {
          */
         @WithDefault("3")
         double knnOversample();
+
+        /**
+         * Neighbours per node of the MiniLM vectors' HNSW graph in new segments (and merged ones). Denser graphs find
+         * more true neighbours and cost more to build (docs/speed-at-scale.md: at a million labels in one graph).
+         */
+        @WithDefault("16")
+        int hnswM();
+
+        /** The HNSW graph's construction beam width in new and merged segments (Lucene's default is 100). */
+        @WithDefault("64")
+        int hnswBeamWidth();
     }
 
     Audit audit();

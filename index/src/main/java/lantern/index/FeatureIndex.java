@@ -84,6 +84,8 @@ public final class FeatureIndex implements Closeable {
     public static final double DEFAULT_MIN_COSINE = 0.35;
     /** Quality weight of the ranking, tuned on the labelled queries of {@code RankingQualityTest}. */
     public static final double DEFAULT_QUALITY_WEIGHT = 0.05;
+    /** The MiniLM vectors' HNSW graph unless a writer is told otherwise: neighbours per node, construction beam width. */
+    public static final int DEFAULT_HNSW_M = IndexSchema.HNSW_M, DEFAULT_HNSW_BEAM_WIDTH = IndexSchema.HNSW_BEAM_WIDTH;
 
     /**
      * Searchers search a query's segments in parallel on these threads (one per core; the calling thread takes part):
@@ -171,6 +173,10 @@ public final class FeatureIndex implements Closeable {
      * and construction beam width {@code hnswBeam} (defaults 16 and 64; denser graphs find more true neighbours at the
      * cost of build time: docs/speed-at-scale.md).
      */
+    public static FeatureIndex open(Path dir, VectorFormat format, int hnswM, int hnswBeam) {
+        return open(dir, format, DEFAULT_RAM_BUFFER_MB, hnswM, hnswBeam);
+    }
+
     public static FeatureIndex open(Path dir, VectorFormat format, int ramBufferMb, int hnswM, int hnswBeam) {
         return open(dir, DEFAULT_MIN_COSINE, DEFAULT_QUALITY_WEIGHT, format, ramBufferMb, hnswM, hnswBeam);
     }

@@ -64,7 +64,8 @@ public class IndexCommand implements Runnable {
         @Override
         public Integer call() {
             long t0 = System.nanoTime();
-            var r = IndexRebuilder.rebuild(config.dataDir(), config.index().vectorFormat(), text -> models.embedder().embed(text), id -> {
+            var r = IndexRebuilder.rebuild(config.dataDir(), config.index().vectorFormat(),
+                    config.index().hnswM(), config.index().hnswBeamWidth(), text -> models.embedder().embed(text), id -> {
                 try {
                     FeatureRecords fr = records.load(id).orElse(null);
                     return fr == null ? List.of() : lantern.service.AuditFeatureTask.topTokens(fr, 8);
@@ -91,6 +92,14 @@ public class IndexCommand implements Runnable {
         @CommandLine.Option(names = "--threads", defaultValue = "0", description = "Merge threads (default: every core).")
         int threads;
 
+        @CommandLine.Option(names = "--hnsw-m", description = "Neighbours per node of the merged vector graphs (default: lantern.index.hnsw-m).")
+        Integer hnswM;
+
+        @CommandLine.Option(names = "--hnsw-beam-width", description = "The merged vector graphs' construction beam width "
+                + "(default: lantern.index.hnsw-beam-width). The largest segment's graph is kept and grown, so a denser "
+                + "setting reaches the vectors merged into it; `index rebuild` rebuilds every graph.")
+        Integer hnswBeam;
+
         @CommandLine.Option(names = "--format", description = "Vector format of the merged segments: float, int8 or int4 "
                 + "(default: lantern.index.vector-format; merging converts the segments it merges).")
         String format;
@@ -98,7 +107,8 @@ public class IndexCommand implements Runnable {
         @Override
         public Integer call() {
             var f = format == null ? config.index().vectorFormat() : lantern.index.VectorFormat.parse(format);
-            var r = lantern.index.IndexOptimizer.forceMerge(config.dataDir().resolve("index"), f, segments, threads,
+            int m = hnswM != null ? hnswM : config.index().hnswM(), beam = hnswBeam != null ? hnswBeam : config.index().hnswBeamWidth();
+            var r = lantern.index.IndexOptimizer.forceMerge(config.dataDir().resolve("index"), f, m, beam, segments, threads,
                     System.out::println, 60);
             System.out.printf("optimized the index: %d segments -> %d, %d documents, %s vectors, in %.1f s%n",
                     r.segmentsBefore(), r.segmentsAfter(), r.documents(), f, r.seconds());
