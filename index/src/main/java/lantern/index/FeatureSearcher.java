@@ -196,8 +196,9 @@ final class FeatureSearcher {
      * The kNN side: the {@code k} nearest documents by HNSW. Where segments hold quantized vectors ({@link VectorFormat}),
      * the graph walk on the quantized vectors collects {@code oversample} × k candidates, and all of them are rescored with
      * the float vectors stored beside them, the best k kept: hits carry exact cosine scores (the similarity threshold and
-     * the fusion see the same numbers as with float vectors), and a true neighbour that quantization ranked just below
-     * the k-th candidate is still found (at 10M blended documents, recall@10 0.866 with no oversampling; docs/speed-at-scale.md).
+     * the fusion see the same numbers as with float vectors), and a true neighbour the graph walk on quantized scores ranked
+     * below the k-th candidate can still be found (10M blended documents in 2 segments: recall@10 0.778 with no oversampling, 0.832
+     * with 3; docs/speed-at-scale.md).
      */
     static Query vectorQuery(IndexSearcher s, float[] target, int k, Query filter, double oversample) {
         if (!IndexStorage.quantized(s.getIndexReader())) return new KnnFloatVectorQuery(F_VECTOR, target, k, filter);
