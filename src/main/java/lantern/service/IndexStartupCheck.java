@@ -21,14 +21,16 @@ public class IndexStartupCheck {
     LanternConfig config;
 
     void onStart(@Observes StartupEvent event) {
-        double oversample = config.index().knnOversample();
-        if (!(oversample >= 1 && oversample <= 100)) { // a setting, not a request: refuse to start, naming it
-            throw new IllegalArgumentException("lantern.index.knn-oversample must be in [1, 100], not " + oversample);
+        // settings, not requests: refuse to start, naming them (the bounds are the index's own checks)
+        try {
+            lantern.index.FeatureIndex.checkQuantizedOversample(config.index().knnOversample());
+        } catch (lantern.errors.InvalidInputException e) {
+            throw new IllegalArgumentException("lantern.index.knn-oversample: " + e.getMessage());
         }
-        int m = config.index().hnswM(), beam = config.index().hnswBeamWidth();
-        if (m < 2 || m > 512 || beam < 1 || beam > 3200) {
-            throw new IllegalArgumentException("lantern.index.hnsw-m must be in [2, 512] and lantern.index.hnsw-beam-width in [1, 3200], not "
-                    + m + " and " + beam);
+        try {
+            lantern.index.VectorFormat.checkGraph(config.index().hnswM(), config.index().hnswBeamWidth());
+        } catch (lantern.errors.InvalidInputException e) {
+            throw new IllegalArgumentException("lantern.index.hnsw-m, lantern.index.hnsw-beam-width: " + e.getMessage());
         }
         boolean serving = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host-enabled", Boolean.class).orElse(true);
         if (!serving) return; // CLI jobs; `lantern index rebuild` must run on a damaged index

@@ -330,6 +330,11 @@ public final class FeatureIndex implements Closeable {
      * Where segments hold quantized vectors, the kNN walks the graph for {@code factor} × the candidates it keeps and
      * rescores them all with the float vectors (default {@link FeatureSearcher#DEFAULT_OVERSAMPLE}); 1: no oversampling.
      */
+    /** Refuses an oversampling factor {@link #withQuantizedOversample} would refuse (settings are checked at start). */
+    public static void checkQuantizedOversample(double factor) {
+        FeatureSearcher.checkOversample(factor);
+    }
+
     public FeatureIndex withQuantizedOversample(double factor) {
         reader.oversample(factor);
         return this;

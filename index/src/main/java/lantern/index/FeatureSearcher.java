@@ -80,10 +80,15 @@ final class FeatureSearcher {
     private volatile double oversample = DEFAULT_OVERSAMPLE;
 
     void oversample(double factor) {
+        checkOversample(factor);
+        this.oversample = factor;
+    }
+
+    /** Refuses an oversampling factor outside [1, 100]. */
+    static void checkOversample(double factor) {
         if (!(factor >= 1 && factor <= 100)) {
             throw new lantern.errors.InvalidInputException("the quantized kNN oversampling factor must be in [1, 100], not " + factor);
         }
-        this.oversample = factor;
     }
 
     FeatureSearcher(Analyzer analyzer, double minCosine, double qualityWeight) {

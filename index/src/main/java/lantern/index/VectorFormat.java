@@ -31,19 +31,11 @@ public enum VectorFormat {
         }
     }
 
-    KnnVectorsFormat knnFormat() {
-        return knnFormat(1, null);
-    }
-
     /**
+     * @param m            the HNSW graph's neighbours per node; {@code beam} its construction beam width
      * @param mergeWorkers threads that build a merged segment's HNSW graph together (1: the merging thread alone)
      * @param mergeExec    where they run (null when {@code mergeWorkers} is 1)
      */
-    KnnVectorsFormat knnFormat(int mergeWorkers, ExecutorService mergeExec) {
-        return knnFormat(IndexSchema.HNSW_M, IndexSchema.HNSW_BEAM_WIDTH, mergeWorkers, mergeExec);
-    }
-
-    /** @param m the HNSW graph's neighbours per node; {@code beam} its construction beam width */
     KnnVectorsFormat knnFormat(int m, int beam, int mergeWorkers, ExecutorService mergeExec) {
         return switch (this) {
             case FLOAT -> new Lucene99HnswVectorsFormat(m, beam, mergeWorkers, mergeExec);
@@ -52,25 +44,22 @@ public enum VectorFormat {
         };
     }
 
-    /**
-     * The codec a writer uses: Lucene's current one with this format for the MiniLM vectors (the Chinese encoder's
-     * vectors, a small side field, stay float).
-     */
-    Codec codec() {
-        return codec(1, null);
-    }
-
-    /** As {@link #codec()}, merged HNSW graphs built by {@code mergeWorkers} threads of {@code mergeExec}. */
-    Codec codec(int mergeWorkers, ExecutorService mergeExec) {
-        return codec(IndexSchema.HNSW_M, IndexSchema.HNSW_BEAM_WIDTH, mergeWorkers, mergeExec);
-    }
-
-    /** As {@link #codec(int, ExecutorService)} with the MiniLM field's graph built with {@code m} and {@code beam}. */
-    Codec codec(int m, int beam, int mergeWorkers, ExecutorService mergeExec) {
+    /** Refuses an HNSW graph setting outside the bounds a writer accepts: {@code m} in [2, 512], {@code beam} in [1, 3200]. */
+    public static void checkGraph(int m, int beam) {
         if (m < 2 || m > 512 || beam < 1 || beam > 3200) {
             throw new lantern.errors.InvalidInputException("HNSW m must lie in [2, 512] and the beam width in [1, 3200]: " + m + ", " + beam);
         }
-        KnnVectorsFormat format = knnFormat(m, beam, mergeWorkers, mergeExec), floats = FLOAT.knnFormat(mergeWorkers, mergeExec);
+    }
+
+    /**
+     * The codec a writer uses: Lucene's current one with this format for the MiniLM vectors, their graph built with
+     * {@code m} and {@code beam}, merged graphs by {@code mergeWorkers} threads of {@code mergeExec} (the Chinese
+     * encoder's vectors, a small side field, stay float with the default graph).
+     */
+    Codec codec(int m, int beam, int mergeWorkers, ExecutorService mergeExec) {
+        checkGraph(m, beam);
+        KnnVectorsFormat format = knnFormat(m, beam, mergeWorkers, mergeExec),
+                floats = FLOAT.knnFormat(IndexSchema.HNSW_M, IndexSchema.HNSW_BEAM_WIDTH, mergeWorkers, mergeExec);
         return new Lucene104Codec() {
             @Override
             public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
