@@ -79,6 +79,17 @@ public class BenchSearchCommand implements Callable<Integer> {
     int hnswM;
     @CommandLine.Option(names = "--hnsw-beam", defaultValue = "64", description = "The vector graph's construction beam width (default: ${DEFAULT-VALUE}).")
     int hnswBeam;
+    @CommandLine.Option(names = "--sort-into", description = "Before searching, write a copy of the index sorted by layer into this "
+            + "folder (lantern index optimize --sort-by-layer; as many segments as the index, or --force-merge's; its graphs built "
+            + "with --hnsw-m and --hnsw-beam) and search the copy; "
+            + "with --reuse, a copy already there is searched as it is.")
+    Path sortInto;
+    @CommandLine.Option(names = "--modes", split = ",", description = "Query modes to time, of fused, text, vector, fused-layer, "
+            + "text-layer, vector-layer (default: all).")
+    List<String> modes = List.of();
+    @CommandLine.Option(names = "--slowest", defaultValue = "0",
+            description = "Print each mode's N slowest queries with their text and time (what makes the tail; default: ${DEFAULT-VALUE}).")
+    int slowest;
     @CommandLine.Mixin
     DataOption dataOption;
 
@@ -190,7 +201,21 @@ public class BenchSearchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "force-merged %d segments into %d in %.1f s (%.1f CPU-s); system load average %.1f%n",
                     m.segmentsBefore(), m.segmentsAfter(), m.seconds(), (os.getProcessCpuTime() - cpu0) / 1e9, os.getSystemLoadAverage());
           }
-          try (FeatureIndex index = FeatureIndex.open(indexDir, format, ramBufferMb).withQuantizedOversample(oversample)) {
+          Path searched = indexDir;
+          if (sortInto != null) {
+            if (reuse && existingDocs(sortInto) == docs) {
+              System.out.printf(Locale.ROOT, "reusing the sorted copy in %s%n", sortInto);
+            } else {
+              long cpu0 = os.getProcessCpuTime();
+              IndexOptimizer.Result m = IndexOptimizer.sortByLayer(indexDir, sortInto, format, hnswM, hnswBeam,
+                      forceMerge > 0 ? forceMerge : Integer.MAX_VALUE, 0, System.out::println, 60);
+              System.out.printf(Locale.ROOT, "sorted %,d docs by layer into %s: %d segments from %d in %.1f s (%.1f CPU-s); system load average %.1f%n",
+                      m.documents(), sortInto, m.segmentsAfter(), m.segmentsBefore(), m.seconds(), (os.getProcessCpuTime() - cpu0) / 1e9,
+                      os.getSystemLoadAverage());
+            }
+            searched = sortInto;
+          }
+          try (FeatureIndex index = FeatureIndex.open(searched, format, ramBufferMb).withQuantizedOversample(oversample)) {
             if (index.size() != docs) throw new IllegalStateException("index holds " + index.size() + " docs, expected " + docs);
 
             // a sanity check that the bench measures real searches: the plural-nouns query finds plural explanations
@@ -208,8 +233,15 @@ public class BenchSearchCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The four query modes, interleaved query by query so that load from other processes hits them alike. */
+    static final List<String> MODES = List.of("fused", "text", "vector", "fused-layer", "text-layer", "vector-layer");
+
+    /** The query modes, interleaved query by query so that load from other processes hits them alike. */
     private void measure(FeatureIndex index, List<String> qs, float[][] qv, Random rng) {
+        for (String m : modes) {
+            if (!MODES.contains(m)) throw new CommandLine.ParameterException(new CommandLine(this), "--modes takes " + MODES + ", not " + m);
+        }
+        List<Integer> run = new ArrayList<>();
+        for (int m = 0; m < MODES.size(); m++) if (modes.isEmpty() || modes.contains(MODES.get(m))) run.add(m);
         String[] names = {"fused", "text", "vector", "fused + layer filter", "text + layer filter", "vector + layer filter"};
         FeatureIndex.Side[] sides = {FeatureIndex.Side.BOTH, FeatureIndex.Side.TEXT, FeatureIndex.Side.VECTOR, FeatureIndex.Side.BOTH,
                 FeatureIndex.Side.TEXT, FeatureIndex.Side.VECTOR};
@@ -217,15 +249,15 @@ public class BenchSearchCommand implements Callable<Integer> {
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         for (int i = 0; i < 200; i++) { // warm up every path (JIT, page cache)
             int k = i % qs.size();
-            for (int m = 0; m < sides.length; m++) {
-                index.search(new SearchQuery(qs.get(k), null, layers[m], null, null, null, 0, 20), qv[k], sides[m]);
-            }
+            for (int m : run) index.search(new SearchQuery(qs.get(k), null, layers[m], null, null, null, 0, 20), qv[k], sides[m]);
         }
         long[][] wall = new long[sides.length][queries], cpu = new long[sides.length][queries];
+        int[] asked = new int[queries];
         long[] hits = new long[sides.length];
         for (int i = 0; i < queries; i++) {
             int k = rng.nextInt(qs.size());
-            for (int m = 0; m < sides.length; m++) {
+            asked[i] = k;
+            for (int m : run) {
                 SearchQuery q = new SearchQuery(qs.get(k), null, layers[m], null, null, null, 0, 20);
                 long c = threads.getCurrentThreadCpuTime(), s = System.nanoTime();
                 hits[m] += index.search(q, qv[k], sides[m]).hits().size();
@@ -233,11 +265,14 @@ public class BenchSearchCommand implements Callable<Integer> {
                 cpu[m][i] = threads.getCurrentThreadCpuTime() - c;
             }
         }
-        for (int m = 0; m < sides.length; m++) {
+        for (int m : run) {
             double p99 = pct(wall[m], 99);
             System.out.printf(Locale.ROOT, "%-22s wall p50 %6.2f ms  p99 %6.2f ms | CPU p50 %6.2f ms  p99 %6.2f ms  (%.1f hits/query)%s%n",
                     names[m], pct(wall[m], 50), p99, pct(cpu[m], 50), pct(cpu[m], 99), hits[m] / (double) queries,
                     m == 0 || m == 3 ? String.format(Locale.ROOT, "  goal p99 < 20 ms: %.2fx", 20 / p99) : "");
+            long[] w = wall[m];
+            java.util.stream.IntStream.range(0, queries).boxed().sorted((a, b) -> Long.compare(w[b], w[a])).limit(slowest)
+                    .forEach(i -> System.out.printf(Locale.ROOT, "    slow: %7.2f ms  \"%s\"%n", w[i] / 1e6, qs.get(asked[i])));
         }
     }
 

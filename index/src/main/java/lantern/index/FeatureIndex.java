@@ -184,6 +184,7 @@ public final class FeatureIndex implements Closeable {
     private static FeatureIndex open(Path dir, double minCosine, double qualityWeight, VectorFormat format, int ramBufferMb,
                                      int hnswM, int hnswBeam) {
         try {
+            IndexOptimizer.recover(dir);
             Files.createDirectories(dir);
             Directory directory = new MMapDirectory(dir);
             Analyzer analyzer = IndexSchema.analyzer();
@@ -193,6 +194,8 @@ public final class FeatureIndex implements Closeable {
                     .setRAMBufferSizeMB(ramBufferMb)
                     // a close is not an acknowledgement: what was not committed is dropped, exactly as in a crash
                     .setCommitOnClose(false);
+            org.apache.lucene.search.Sort order = IndexSchema.sortOf(directory);
+            if (order != null) config.setIndexSort(order); // an index written before indexes were sorted keeps its order
             IndexWriter writer = new IndexWriter(directory, config);
             return new FeatureIndex(directory, writer, analyzer, new SearcherManager(writer, SEARCHERS), minCosine, qualityWeight);
         } catch (IOException e) {

@@ -1,7 +1,11 @@
 package lantern.index;
 
+import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.ConcurrentMergeScheduler;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SlowCodecReaderWrapper;
+import org.apache.lucene.index.SortingCodecReader;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -98,6 +102,186 @@ public final class IndexOptimizer {
         } finally {
             ticker.shutdownNow();
             if (workers != null) workers.shutdownNow();
+        }
+    }
+
+    /**
+     * Sorts the index in {@code dir} by layer ({@link #sortByLayer}): the sorted copy is written beside it
+     * ({@code <dir>.sorting}) while the index's write lock is held, then put in its place by two atomic renames (the old
+     * index passes through {@code <dir>.unsorted}, deleted at the end). A crash before the second rename leaves the old
+     * index to be put back by {@link #recover}, which every open of the index calls; a crash after it leaves the sorted
+     * index in place. Needs free disk about the index's size.
+     */
+    public static Result sortInPlace(Path dir, VectorFormat format, int hnswM, int hnswBeam, int maxSegments, int threads,
+                                     Consumer<String> progress, int progressSeconds) {
+        recover(dir);
+        if (!Files.isDirectory(dir)) throw new lantern.errors.InvalidInputException("no index at " + dir);
+        Path sorting = sibling(dir, ".sorting"), unsorted = sibling(dir, ".unsorted");
+        Result r;
+        try (Directory held = new MMapDirectory(dir)) {
+            org.apache.lucene.store.Lock lock;
+            try {
+                lock = held.obtainLock(IndexWriter.WRITE_LOCK_NAME);
+            } catch (org.apache.lucene.store.LockObtainFailedException e) {
+                throw new lantern.errors.ConflictException("the index at " + dir + " is open for writing by another process; "
+                        + "stop the service first");
+            }
+            try (lock) {
+                deleteTree(sorting); // a copy an interrupted run left
+                r = sortByLayer(dir, sorting, format, hnswM, hnswBeam, maxSegments, threads, progress, progressSeconds);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sort the index at " + dir, e);
+        }
+        try {
+            Files.move(dir, unsorted, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(sorting, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            deleteTree(unsorted);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot put the sorted index in place of " + dir + " (the old one: " + unsorted + ")", e);
+        }
+        return r;
+    }
+
+    /**
+     * After a crash inside {@link #sortInPlace}'s renames: puts the old index back where the index is missing, and
+     * deletes what is left of the old index where the sorted one is in place.
+     */
+    static void recover(Path dir) {
+        Path unsorted = sibling(dir, ".unsorted");
+        if (!Files.exists(unsorted)) return;
+        try {
+            if (Files.exists(dir)) deleteTree(unsorted);
+            else Files.move(unsorted, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot recover the index at " + dir + " from " + unsorted, e);
+        }
+    }
+
+    private static Path sibling(Path dir, String suffix) {
+        return dir.resolveSibling(dir.getFileName() + suffix);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (java.util.stream.Stream<Path> walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+        }
+    }
+
+    /**
+     * Writes a copy of the index in {@code from} into the empty folder {@code to}, its documents sorted by layer
+     * ({@link IndexSchema#LAYER_SORT}): a layer's documents then sit side by side in every segment, so a search with a layer
+     * filter reads only that stretch of each term's postings instead of leap-frogging through all of them. At most
+     * {@code maxSegments} segments come out (the source's segments grouped by size, the groups written side by side);
+     * their vector graphs are built again with {@code hnswM} and {@code hnswBeam} (Lucene's intra-merge workers).
+     * {@code from} is only read. Interrupted, {@code to} holds no commit (or an empty one) and may be deleted.
+     */
+    public static Result sortByLayer(Path from, Path to, VectorFormat format, int hnswM, int hnswBeam, int maxSegments, int threads,
+                                     Consumer<String> progress, int progressSeconds) {
+        if (maxSegments < 1) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
+        if (!Files.isDirectory(from)) throw new lantern.errors.InvalidInputException("no index at " + from);
+        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+        ExecutorService workers = n > 1 ? Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "hnsw-merge-worker");
+            t.setDaemon(true);
+            return t;
+        }) : null;
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sort-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        long t0 = System.nanoTime();
+        try (Directory source = new MMapDirectory(from); Directory target = new MMapDirectory(to)) {
+            if (DirectoryReader.indexExists(target)) {
+                throw new lantern.errors.ConflictException("there is an index at " + to + " already; the sorted copy needs an empty folder");
+            }
+            DirectoryReader reader;
+            try {
+                reader = DirectoryReader.open(source);
+            } catch (IndexNotFoundException e) {
+                throw new lantern.errors.InvalidInputException("no index at " + from);
+            }
+            try (reader) {
+                CodecReader[] sorted = new CodecReader[reader.leaves().size()];
+                for (int i = 0; i < sorted.length; i++) {
+                    LeafReaderContext leaf = reader.leaves().get(i);
+                    sorted[i] = SortingCodecReader.wrap(SlowCodecReaderWrapper.wrap(leaf.reader()), IndexSchema.LAYER_SORT);
+                }
+                ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
+                scheduler.setMaxMergesAndThreads(Math.max(n, 2) + 4, n);
+                IndexWriterConfig config = new IndexWriterConfig(IndexSchema.analyzer())
+                        .setCodec(format.codec(hnswM, hnswBeam, n, workers))
+                        .setIndexSort(IndexSchema.LAYER_SORT)
+                        .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+                        .setMergeScheduler(scheduler)
+                        .setCommitOnClose(false);
+                try (IndexWriter writer = new IndexWriter(target, config)) {
+                    ticker.scheduleAtFixedRate(() -> progress.accept(String.format(java.util.Locale.ROOT,
+                                    "  sorting by layer: %,d of %,d documents written, %.0f s", writer.getDocStats().maxDoc,
+                                    reader.maxDoc(), (System.nanoTime() - t0) / 1e9)),
+                            progressSeconds, progressSeconds, TimeUnit.SECONDS);
+                    addSideBySide(writer, groups(sorted, maxSegments));
+                    writer.commit();
+                }
+                try (DirectoryReader r = DirectoryReader.open(target)) {
+                    return new Result(sorted.length, r.leaves().size(), r.numDocs(), (System.nanoTime() - t0) / 1e9);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a sorted copy of the index at " + from + " to " + to, e);
+        } finally {
+            ticker.shutdownNow();
+            if (workers != null) workers.shutdownNow();
+        }
+    }
+
+    /** The readers in at most {@code n} groups of about equal documents (largest first, each into the smallest group). */
+    static java.util.List<java.util.List<CodecReader>> groups(CodecReader[] readers, int n) {
+        java.util.List<java.util.List<CodecReader>> groups = new java.util.ArrayList<>();
+        long[] size = new long[Math.min(n, readers.length)];
+        for (int g = 0; g < size.length; g++) groups.add(new java.util.ArrayList<>());
+        CodecReader[] bySize = readers.clone();
+        java.util.Arrays.sort(bySize, java.util.Comparator.comparingInt(CodecReader::maxDoc).reversed());
+        for (CodecReader r : bySize) {
+            int smallest = 0;
+            for (int g = 1; g < size.length; g++) if (size[g] < size[smallest]) smallest = g;
+            groups.get(smallest).add(r);
+            size[smallest] += r.maxDoc();
+        }
+        return groups;
+    }
+
+    /** Each group merged into one segment by {@link IndexWriter#addIndexes(CodecReader...)}, the groups on threads of their own. */
+    private static void addSideBySide(IndexWriter writer, java.util.List<java.util.List<CodecReader>> groups) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, groups.size()), r -> {
+            Thread t = new Thread(r, "sort-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
+            for (java.util.List<CodecReader> g : groups) {
+                running.add(pool.submit(() -> {
+                    writer.addIndexes(g.toArray(CodecReader[]::new));
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof IOException io) throw io;
+                    if (e.getCause() instanceof RuntimeException re) throw re;
+                    throw new IllegalStateException(e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while sorting the index");
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 }

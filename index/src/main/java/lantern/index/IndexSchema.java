@@ -80,6 +80,23 @@ final class IndexSchema {
 
     /** HNSW graph: 16 links per node; a 64-wide build beam (Lucene's default is 100) builds faster at little recall cost. */
     static final int HNSW_M = 16, HNSW_BEAM_WIDTH = 64;
+    /**
+     * The order of documents in a sorted index: by layer (then as added), so that a layer filter selects one stretch of
+     * document ids in each segment.
+     */
+    static final org.apache.lucene.search.Sort LAYER_SORT = new org.apache.lucene.search.Sort(
+            new org.apache.lucene.search.SortedNumericSortField(F_LAYER, org.apache.lucene.search.SortField.Type.INT));
+    /**
+     * The document order a writer keeps in {@code dir}: the order of the index already there (a writer cannot change
+     * it), {@link #LAYER_SORT} for a new index.
+     */
+    static org.apache.lucene.search.Sort sortOf(org.apache.lucene.store.Directory dir) throws java.io.IOException {
+        if (!org.apache.lucene.index.DirectoryReader.indexExists(dir)) return LAYER_SORT;
+        org.apache.lucene.index.SegmentInfos infos = org.apache.lucene.index.SegmentInfos.readLatestCommit(dir);
+        if (infos.size() == 0) return LAYER_SORT; // an empty commit: no segment to keep the order of
+        return infos.info(0).info.getIndexSort();
+    }
+
     /** The vector format a writer uses unless told otherwise ({@link VectorFormat}). */
     static final VectorFormat DEFAULT_VECTOR_FORMAT = VectorFormat.FLOAT;
 

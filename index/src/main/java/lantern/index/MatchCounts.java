@@ -100,25 +100,32 @@ final class MatchCounts {
         int maxDoc = leaf.reader().maxDoc();
         SortedMap<Integer, Long> layers = new TreeMap<>();
         FixedBitSet bits = new FixedBitSet(maxDoc);
+        // the filter first: only the stretch of ids between its first and last document is read from each clause's
+        // postings (in an index sorted by layer, a layer filter's stretch is the layer's documents alone)
+        FixedBitSet allowed = null;
+        int lo = 0, hi = maxDoc - 1;
+        if (!clauses.isEmpty() && filter != null) {
+            Scorer scorer = filter.scorer(leaf);
+            if (scorer == null) {
+                clauses = List.of();
+            } else {
+                allowed = new FixedBitSet(maxDoc);
+                DocIdSetIterator it = scorer.iterator();
+                it.nextDoc();
+                it.intoBitSet(DocIdSetIterator.NO_MORE_DOCS, allowed, 0);
+                lo = allowed.nextSetBit(0);
+                hi = lo == DocIdSetIterator.NO_MORE_DOCS ? -1 : allowed.prevSetBit(maxDoc - 1);
+                if (hi < 0) clauses = List.of();
+            }
+        }
         for (Weight clause : clauses) {
             Scorer scorer = clause.scorer(leaf);
             if (scorer == null) continue;
             DocIdSetIterator it = scorer.iterator();
-            it.nextDoc();
-            it.intoBitSet(DocIdSetIterator.NO_MORE_DOCS, bits, 0); // sets the clause's matches, keeps the others'
+            if (it.advance(lo) > hi) continue;
+            it.intoBitSet(hi + 1, bits, 0); // sets the clause's matches in [lo, hi], keeps the others'
         }
-        if (!clauses.isEmpty() && filter != null) {
-            Scorer scorer = filter.scorer(leaf);
-            if (scorer == null) {
-                bits.clear();
-            } else {
-                FixedBitSet allowed = new FixedBitSet(maxDoc);
-                DocIdSetIterator it = scorer.iterator();
-                it.nextDoc();
-                it.intoBitSet(DocIdSetIterator.NO_MORE_DOCS, allowed, 0);
-                bits.and(allowed);
-            }
-        }
+        if (allowed != null) bits.and(allowed);
         Bits live = leaf.reader().getLiveDocs(); // a scorer's iterator still walks deleted documents
         if (live != null && !clauses.isEmpty()) {
             for (int d = bits.nextSetBit(0); d != DocIdSetIterator.NO_MORE_DOCS; d = d + 1 < maxDoc ? bits.nextSetBit(d + 1) : DocIdSetIterator.NO_MORE_DOCS) {
