@@ -79,6 +79,8 @@ public final class IndexOptimizer {
                     .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
                     .setMergeScheduler(scheduler)
                     .setCommitOnClose(false);
+            org.apache.lucene.search.Sort order = IndexSchema.sortOf(directory);
+            if (order != null) config.setIndexSort(order); // merged segments keep the index's order
             IndexWriter opened;
             try {
                 opened = new IndexWriter(directory, config);
@@ -218,11 +220,14 @@ public final class IndexOptimizer {
                         .setMergeScheduler(scheduler)
                         .setCommitOnClose(false);
                 try (IndexWriter writer = new IndexWriter(target, config)) {
+                    int segmentsOut = Math.min(maxSegments, sorted.length);
+                    java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
                     ticker.scheduleAtFixedRate(() -> progress.accept(String.format(java.util.Locale.ROOT,
-                                    "  sorting by layer: %,d of %,d documents written, %.0f s", writer.getDocStats().maxDoc,
-                                    reader.maxDoc(), (System.nanoTime() - t0) / 1e9)),
+                                    "  sorting by layer: %d of %d segments written (%,d of %,d documents), %.1f GB on disk, %.0f s",
+                                    written.get(), segmentsOut, writer.getDocStats().maxDoc, reader.maxDoc(), bytes(to) / 1e9,
+                                    (System.nanoTime() - t0) / 1e9)),
                             progressSeconds, progressSeconds, TimeUnit.SECONDS);
-                    addSideBySide(writer, groups(sorted, maxSegments));
+                    addSideBySide(writer, groups(sorted, maxSegments), written);
                     writer.commit();
                 }
                 try (DirectoryReader r = DirectoryReader.open(target)) {
@@ -254,7 +259,8 @@ public final class IndexOptimizer {
     }
 
     /** Each group merged into one segment by {@link IndexWriter#addIndexes(CodecReader...)}, the groups on threads of their own. */
-    private static void addSideBySide(IndexWriter writer, java.util.List<java.util.List<CodecReader>> groups) throws IOException {
+    private static void addSideBySide(IndexWriter writer, java.util.List<java.util.List<CodecReader>> groups,
+                                      java.util.concurrent.atomic.AtomicInteger written) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, groups.size()), r -> {
             Thread t = new Thread(r, "sort-writer");
             t.setDaemon(true);
@@ -265,6 +271,7 @@ public final class IndexOptimizer {
             for (java.util.List<CodecReader> g : groups) {
                 running.add(pool.submit(() -> {
                     writer.addIndexes(g.toArray(CodecReader[]::new));
+                    written.incrementAndGet();
                     return null;
                 }));
             }
@@ -282,6 +289,14 @@ public final class IndexOptimizer {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static long bytes(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            return files.mapToLong(f -> f.toFile().length()).sum();
+        } catch (IOException | RuntimeException e) {
+            return 0; // only a progress line
         }
     }
 }

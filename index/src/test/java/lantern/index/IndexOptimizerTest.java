@@ -17,7 +17,7 @@ class IndexOptimizerTest {
     Path dir;
 
     @Test
-    void mergesSegmentsIntoOneAndEverySearchAnswersAsBefore() {
+    void mergesSegmentsIntoOneAndEverySearchAnswersAsBefore() throws Exception {
         float[][] v = VectorFormatTest.vectors(1200, 21);
         Random r = new Random(3);
         // 24 words, ~50 documents each: a query's matches all fit the fused window, so no tie among equal BM25
@@ -43,6 +43,8 @@ class IndexOptimizerTest {
         assertThat(m.segmentsAfter()).isEqualTo(1);
         assertThat(m.documents()).isEqualTo(1200);
 
+        assertThat(segmentOrder(dir)).as("a new index is sorted by layer, and merging keeps it so")
+                .containsExactly(IndexSchema.LAYER_SORT + " ascending");
         try (FeatureIndex index = FeatureIndex.openReadOnly(dir)) {
             assertThat(index.storage().segments()).isEqualTo(1);
             assertThat(index.storage().quantized()).isTrue();
