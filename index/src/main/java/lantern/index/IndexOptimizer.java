@@ -54,16 +54,8 @@ public final class IndexOptimizer {
         if (maxSegments < 1) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
         if (!Files.isDirectory(dir)) throw new lantern.errors.InvalidInputException("no index at " + dir);
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        ExecutorService workers = n > 1 ? Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, "hnsw-merge-worker");
-            t.setDaemon(true);
-            return t;
-        }) : null;
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "merge-progress");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService workers = n > 1 ? Executors.newFixedThreadPool(n, daemons("hnsw-merge-worker")) : null;
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemons("merge-progress"));
         long t0 = System.nanoTime();
         try (Directory directory = new MMapDirectory(dir)) {
             int before;
@@ -72,12 +64,10 @@ public final class IndexOptimizer {
             } catch (IndexNotFoundException e) {
                 throw new lantern.errors.InvalidInputException("no index at " + dir);
             }
-            ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
-            scheduler.setMaxMergesAndThreads(Math.max(n, 2) + 4, n);
             IndexWriterConfig config = new IndexWriterConfig(IndexSchema.analyzer())
                     .setCodec(format.codec(hnswM, hnswBeam, n, workers))
                     .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
-                    .setMergeScheduler(scheduler)
+                    .setMergeScheduler(scheduler(n))
                     .setCommitOnClose(false);
             org.apache.lucene.search.Sort order = IndexSchema.sortOf(directory);
             if (order != null) config.setIndexSort(order); // merged segments keep the index's order
@@ -184,16 +174,8 @@ public final class IndexOptimizer {
         if (maxSegments < 1) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
         if (!Files.isDirectory(from)) throw new lantern.errors.InvalidInputException("no index at " + from);
         int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        ExecutorService workers = n > 1 ? Executors.newFixedThreadPool(n, r -> {
-            Thread t = new Thread(r, "hnsw-merge-worker");
-            t.setDaemon(true);
-            return t;
-        }) : null;
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "sort-progress");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService workers = n > 1 ? Executors.newFixedThreadPool(n, daemons("hnsw-merge-worker")) : null;
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemons("sort-progress"));
         long t0 = System.nanoTime();
         try (Directory source = new MMapDirectory(from); Directory target = new MMapDirectory(to)) {
             if (DirectoryReader.indexExists(target)) {
@@ -211,13 +193,11 @@ public final class IndexOptimizer {
                     LeafReaderContext leaf = reader.leaves().get(i);
                     sorted[i] = SortingCodecReader.wrap(SlowCodecReaderWrapper.wrap(leaf.reader()), IndexSchema.LAYER_SORT);
                 }
-                ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
-                scheduler.setMaxMergesAndThreads(Math.max(n, 2) + 4, n);
                 IndexWriterConfig config = new IndexWriterConfig(IndexSchema.analyzer())
                         .setCodec(format.codec(hnswM, hnswBeam, n, workers))
                         .setIndexSort(IndexSchema.LAYER_SORT)
                         .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
-                        .setMergeScheduler(scheduler)
+                        .setMergeScheduler(scheduler(n))
                         .setCommitOnClose(false);
                 try (IndexWriter writer = new IndexWriter(target, config)) {
                     int segmentsOut = Math.min(maxSegments, sorted.length);
@@ -261,11 +241,7 @@ public final class IndexOptimizer {
     /** Each group merged into one segment by {@link IndexWriter#addIndexes(CodecReader...)}, the groups on threads of their own. */
     private static void addSideBySide(IndexWriter writer, java.util.List<java.util.List<CodecReader>> groups,
                                       java.util.concurrent.atomic.AtomicInteger written) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, groups.size()), r -> {
-            Thread t = new Thread(r, "sort-writer");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, groups.size()), daemons("sort-writer"));
         try {
             java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
             for (java.util.List<CodecReader> g : groups) {
@@ -298,5 +274,20 @@ public final class IndexOptimizer {
         } catch (IOException | RuntimeException e) {
             return 0; // only a progress line
         }
+    }
+
+    private static java.util.concurrent.ThreadFactory daemons(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Merges on {@code n} threads, a few more queued. */
+    private static ConcurrentMergeScheduler scheduler(int n) {
+        ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
+        scheduler.setMaxMergesAndThreads(Math.max(n, 2) + 4, n);
+        return scheduler;
     }
 }
