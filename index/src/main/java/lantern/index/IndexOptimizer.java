@@ -121,16 +121,19 @@ public final class IndexOptimizer {
             try (lock) {
                 deleteTree(sorting); // a copy an interrupted run left
                 r = sortByLayer(dir, sorting, format, hnswM, hnswBeam, maxSegments, threads, progress, progressSeconds);
+                // renamed while the old index's lock is held (it moves with it), so no writer can open the old index
+                // between the sort and the renames and write to what is then deleted
+                try {
+                    Files.move(dir, unsorted, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    Files.move(sorting, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot put the sorted index in place of " + dir + " (the old one: "
+                            + (Files.exists(unsorted) ? unsorted : dir) + ")", e);
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot sort the index at " + dir, e);
-        }
-        try {
-            Files.move(dir, unsorted, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            Files.move(sorting, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             deleteTree(unsorted);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot put the sorted index in place of " + dir + " (the old one: " + unsorted + ")", e);
+            throw new UncheckedIOException("cannot sort the index at " + dir, e);
         }
         return r;
     }
