@@ -120,6 +120,9 @@ public class BenchSearchCommand implements Callable<Integer> {
         if (!vectorModel.equals("clustered") && !vectorModel.equals("blended")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--vectors is clustered or blended, not " + vectorModel);
         }
+        for (String m : modes) {
+            if (!MODES.contains(m)) throw new CommandLine.ParameterException(new CommandLine(this), "--modes takes " + MODES + ", not " + m);
+        }
         boolean blended = vectorModel.equals("blended");
         int cores = Runtime.getRuntime().availableProcessors();
         int nThreads = threads > 0 ? threads : cores;
@@ -237,9 +240,6 @@ public class BenchSearchCommand implements Callable<Integer> {
 
     /** The query modes, interleaved query by query so that load from other processes hits them alike. */
     private void measure(FeatureIndex index, List<String> qs, float[][] qv, Random rng) {
-        for (String m : modes) {
-            if (!MODES.contains(m)) throw new CommandLine.ParameterException(new CommandLine(this), "--modes takes " + MODES + ", not " + m);
-        }
         List<Integer> run = new ArrayList<>();
         for (int m = 0; m < MODES.size(); m++) if (modes.isEmpty() || modes.contains(MODES.get(m))) run.add(m);
         String[] names = {"fused", "text", "vector", "fused + layer filter", "text + layer filter", "vector + layer filter"};

@@ -53,11 +53,8 @@ public final class IndexOptimizer {
                                     Consumer<String> progress, int progressSeconds) {
         if (maxSegments < 1) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
         if (!Files.isDirectory(dir)) throw new lantern.errors.InvalidInputException("no index at " + dir);
-        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        ExecutorService workers = n > 1 ? Executors.newFixedThreadPool(n, daemons("hnsw-merge-worker")) : null;
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemons("merge-progress"));
         long t0 = System.nanoTime();
-        try (Directory directory = new MMapDirectory(dir)) {
+        try (Pools pools = Pools.start(threads, "merge-progress"); Directory directory = new MMapDirectory(dir)) {
             int before;
             try (DirectoryReader r = DirectoryReader.open(directory)) {
                 before = r.leaves().size();
@@ -65,9 +62,9 @@ public final class IndexOptimizer {
                 throw new lantern.errors.InvalidInputException("no index at " + dir);
             }
             IndexWriterConfig config = new IndexWriterConfig(IndexSchema.analyzer())
-                    .setCodec(format.codec(hnswM, hnswBeam, n, workers))
+                    .setCodec(format.codec(hnswM, hnswBeam, pools.threads(), pools.workers()))
                     .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
-                    .setMergeScheduler(scheduler(n))
+                    .setMergeScheduler(scheduler(pools.threads()))
                     .setCommitOnClose(false);
             org.apache.lucene.search.Sort order = IndexSchema.sortOf(directory);
             if (order != null) config.setIndexSort(order); // merged segments keep the index's order
@@ -79,7 +76,7 @@ public final class IndexOptimizer {
                         + "stop the service first");
             }
             try (IndexWriter writer = opened) {
-                ticker.scheduleAtFixedRate(() -> progress.accept(String.format(java.util.Locale.ROOT,
+                pools.ticker().scheduleAtFixedRate(() -> progress.accept(String.format(java.util.Locale.ROOT,
                                 "  merging: %d segments in running merges, %.0f s", writer.getMergingSegments().size(),
                                 (System.nanoTime() - t0) / 1e9)),
                         progressSeconds, progressSeconds, TimeUnit.SECONDS);
@@ -91,9 +88,6 @@ public final class IndexOptimizer {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot merge the index at " + dir, e);
-        } finally {
-            ticker.shutdownNow();
-            if (workers != null) workers.shutdownNow();
         }
     }
 
@@ -176,11 +170,9 @@ public final class IndexOptimizer {
                                      Consumer<String> progress, int progressSeconds) {
         if (maxSegments < 1) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
         if (!Files.isDirectory(from)) throw new lantern.errors.InvalidInputException("no index at " + from);
-        int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-        ExecutorService workers = n > 1 ? Executors.newFixedThreadPool(n, daemons("hnsw-merge-worker")) : null;
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemons("sort-progress"));
         long t0 = System.nanoTime();
-        try (Directory source = new MMapDirectory(from); Directory target = new MMapDirectory(to)) {
+        try (Pools pools = Pools.start(threads, "sort-progress"); Directory source = new MMapDirectory(from);
+             Directory target = new MMapDirectory(to)) {
             if (DirectoryReader.indexExists(target)) {
                 throw new lantern.errors.ConflictException("there is an index at " + to + " already; the sorted copy needs an empty folder");
             }
@@ -197,15 +189,15 @@ public final class IndexOptimizer {
                     sorted[i] = SortingCodecReader.wrap(SlowCodecReaderWrapper.wrap(leaf.reader()), IndexSchema.LAYER_SORT);
                 }
                 IndexWriterConfig config = new IndexWriterConfig(IndexSchema.analyzer())
-                        .setCodec(format.codec(hnswM, hnswBeam, n, workers))
+                        .setCodec(format.codec(hnswM, hnswBeam, pools.threads(), pools.workers()))
                         .setIndexSort(IndexSchema.LAYER_SORT)
                         .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
-                        .setMergeScheduler(scheduler(n))
+                        .setMergeScheduler(scheduler(pools.threads()))
                         .setCommitOnClose(false);
                 try (IndexWriter writer = new IndexWriter(target, config)) {
                     int segmentsOut = Math.min(maxSegments, sorted.length);
                     java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
-                    ticker.scheduleAtFixedRate(() -> progress.accept(String.format(java.util.Locale.ROOT,
+                    pools.ticker().scheduleAtFixedRate(() -> progress.accept(String.format(java.util.Locale.ROOT,
                                     "  sorting by layer: %d of %d segments written (%,d of %,d documents), %.1f GB on disk, %.0f s",
                                     written.get(), segmentsOut, writer.getDocStats().maxDoc, reader.maxDoc(), bytes(to) / 1e9,
                                     (System.nanoTime() - t0) / 1e9)),
@@ -219,9 +211,6 @@ public final class IndexOptimizer {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a sorted copy of the index at " + from + " to " + to, e);
-        } finally {
-            ticker.shutdownNow();
-            if (workers != null) workers.shutdownNow();
         }
     }
 
@@ -292,5 +281,20 @@ public final class IndexOptimizer {
         ConcurrentMergeScheduler scheduler = new ConcurrentMergeScheduler();
         scheduler.setMaxMergesAndThreads(Math.max(n, 2) + 4, n);
         return scheduler;
+    }
+
+    /** A merge's or a sort's threads: {@code threads} HNSW merge workers (cores: 0; none for one) and a progress ticker. */
+    private record Pools(int threads, ExecutorService workers, ScheduledExecutorService ticker) implements AutoCloseable {
+        static Pools start(int threads, String progressName) {
+            int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+            return new Pools(n, n > 1 ? Executors.newFixedThreadPool(n, daemons("hnsw-merge-worker")) : null,
+                    Executors.newSingleThreadScheduledExecutor(daemons(progressName)));
+        }
+
+        @Override
+        public void close() {
+            ticker.shutdownNow();
+            if (workers != null) workers.shutdownNow();
+        }
     }
 }
