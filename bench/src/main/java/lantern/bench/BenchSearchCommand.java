@@ -84,6 +84,9 @@ public class BenchSearchCommand implements Callable<Integer> {
             + "with --hnsw-m and --hnsw-beam) and search the copy; "
             + "with --reuse, a copy already there is searched as it is.")
     Path sortInto;
+    @CommandLine.Option(names = "--segment-per-layer", description = "With --sort-into: a segment per layer in the copy "
+            + "(lantern index optimize --segment-per-layer) instead of as many as the index.")
+    boolean segmentPerLayer;
     @CommandLine.Option(names = "--modes", split = ",", description = "Query modes to time, of fused, text, vector, fused-layer, "
             + "text-layer, vector-layer (default: all).")
     List<String> modes = List.of();
@@ -211,7 +214,8 @@ public class BenchSearchCommand implements Callable<Integer> {
             } else {
               long cpu0 = os.getProcessCpuTime();
               IndexOptimizer.Result m = IndexOptimizer.sortByLayer(indexDir, sortInto, format, hnswM, hnswBeam,
-                      forceMerge > 0 ? forceMerge : Integer.MAX_VALUE, 0, System.out::println, 60);
+                      segmentPerLayer ? IndexOptimizer.SEGMENT_PER_LAYER : forceMerge > 0 ? forceMerge : Integer.MAX_VALUE, 0,
+                      System.out::println, 60);
               System.out.printf(Locale.ROOT, "sorted %,d docs by layer into %s: %d segments from %d in %.1f s (%.1f CPU-s); system load average %.1f%n",
                       m.documents(), sortInto, m.segmentsAfter(), m.segmentsBefore(), m.seconds(), (os.getProcessCpuTime() - cpu0) / 1e9,
                       os.getSystemLoadAverage());

@@ -33,6 +33,14 @@ public final class IndexOptimizer {
     private IndexOptimizer() {
     }
 
+    /**
+     * {@link #sortByLayer}'s and {@link #sortInPlace}'s {@code maxSegments} for one segment per layer: a layer filter then
+     * searches one whole segment (its vector graph walked unfiltered, every other segment skipped), and each graph is a
+     * layer's size, which finds more of the true neighbours than one graph of every layer; a search without a filter walks
+     * one graph per layer. A writer's later merges may join small layers again; sorting again splits them.
+     */
+    public static final int SEGMENT_PER_LAYER = 0;
+
     /** What the merge did. */
     public record Result(int segmentsBefore, int segmentsAfter, int documents, double seconds) {
     }
@@ -100,6 +108,7 @@ public final class IndexOptimizer {
      */
     public static Result sortInPlace(Path dir, VectorFormat format, int hnswM, int hnswBeam, int maxSegments, int threads,
                                      Consumer<String> progress, int progressSeconds) {
+        if (maxSegments < 0) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
         recover(dir);
         if (!Files.isDirectory(dir)) throw new lantern.errors.InvalidInputException("no index at " + dir);
         Path sorting = sibling(dir, ".sorting"), unsorted = sibling(dir, ".unsorted");
@@ -162,13 +171,14 @@ public final class IndexOptimizer {
      * Writes a copy of the index in {@code from} into the empty folder {@code to}, its documents sorted by layer
      * ({@link IndexSchema#LAYER_SORT}): a layer's documents then sit side by side in every segment, so a search with a layer
      * filter reads only that stretch of each term's postings instead of leap-frogging through all of them. At most
-     * {@code maxSegments} segments come out (the source's segments grouped by size, the groups written side by side);
+     * {@code maxSegments} segments come out (the source's segments grouped by size, the groups written side by side), or
+     * one per layer with {@link #SEGMENT_PER_LAYER};
      * their vector graphs are built again with {@code hnswM} and {@code hnswBeam} (Lucene's intra-merge workers).
      * {@code from} is only read. Interrupted, {@code to} holds no commit (or an empty one) and may be deleted.
      */
     public static Result sortByLayer(Path from, Path to, VectorFormat format, int hnswM, int hnswBeam, int maxSegments, int threads,
                                      Consumer<String> progress, int progressSeconds) {
-        if (maxSegments < 1) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
+        if (maxSegments < 0) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
         if (!Files.isDirectory(from)) throw new lantern.errors.InvalidInputException("no index at " + from);
         long t0 = System.nanoTime();
         try (Pools pools = Pools.start(threads, "sort-progress"); Directory source = new MMapDirectory(from);
@@ -183,30 +193,36 @@ public final class IndexOptimizer {
                 throw new lantern.errors.InvalidInputException("no index at " + from);
             }
             try (reader) {
-                CodecReader[] sorted = new CodecReader[reader.leaves().size()];
-                for (int i = 0; i < sorted.length; i++) {
-                    LeafReaderContext leaf = reader.leaves().get(i);
-                    sorted[i] = SortingCodecReader.wrap(SlowCodecReaderWrapper.wrap(leaf.reader()), IndexSchema.LAYER_SORT);
+                CodecReader[] leaves = new CodecReader[reader.leaves().size()];
+                for (int i = 0; i < leaves.length; i++) leaves[i] = SlowCodecReaderWrapper.wrap(reader.leaves().get(i).reader());
+                // each reader merged once, through a sorting view of its own (the view caches for one merge)
+                java.util.List<java.util.List<CodecReader>> groups = new java.util.ArrayList<>();
+                for (java.util.List<CodecReader> g : maxSegments == SEGMENT_PER_LAYER ? LayerSlices.byLayer(leaves).values()
+                        : groups(leaves, maxSegments)) {
+                    java.util.List<CodecReader> sorted = new java.util.ArrayList<>();
+                    for (CodecReader r : g) sorted.add(SortingCodecReader.wrap(r, IndexSchema.LAYER_SORT));
+                    groups.add(sorted);
                 }
                 IndexWriterConfig config = new IndexWriterConfig(IndexSchema.analyzer())
                         .setCodec(format.codec(hnswM, hnswBeam, pools.threads(), pools.workers()))
                         .setIndexSort(IndexSchema.LAYER_SORT)
                         .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+                        .setMergePolicy(new OnlyAddedIndexes()) // exactly the segments asked for
                         .setMergeScheduler(scheduler(pools.threads()))
                         .setCommitOnClose(false);
                 try (IndexWriter writer = new IndexWriter(target, config)) {
-                    int segmentsOut = Math.min(maxSegments, sorted.length);
+                    int segmentsOut = groups.size();
                     java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
                     pools.ticker().scheduleAtFixedRate(() -> progress.accept(String.format(java.util.Locale.ROOT,
                                     "  sorting by layer: %d of %d segments written (%,d of %,d documents), %.1f GB on disk, %.0f s",
                                     written.get(), segmentsOut, writer.getDocStats().maxDoc, reader.maxDoc(), bytes(to) / 1e9,
                                     (System.nanoTime() - t0) / 1e9)),
                             progressSeconds, progressSeconds, TimeUnit.SECONDS);
-                    addSideBySide(writer, groups(sorted, maxSegments), written);
+                    addSideBySide(writer, groups, pools.threads(), written);
                     writer.commit();
                 }
                 try (DirectoryReader r = DirectoryReader.open(target)) {
-                    return new Result(sorted.length, r.leaves().size(), r.numDocs(), (System.nanoTime() - t0) / 1e9);
+                    return new Result(leaves.length, r.leaves().size(), r.numDocs(), (System.nanoTime() - t0) / 1e9);
                 }
             }
         } catch (IOException e) {
@@ -230,10 +246,10 @@ public final class IndexOptimizer {
         return groups;
     }
 
-    /** Each group merged into one segment by {@link IndexWriter#addIndexes(CodecReader...)}, the groups on threads of their own. */
-    private static void addSideBySide(IndexWriter writer, java.util.List<java.util.List<CodecReader>> groups,
+    /** Each group merged into one segment by {@link IndexWriter#addIndexes(CodecReader...)}, up to {@code threads} groups at once. */
+    private static void addSideBySide(IndexWriter writer, java.util.List<java.util.List<CodecReader>> groups, int threads,
                                       java.util.concurrent.atomic.AtomicInteger written) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, groups.size()), daemons("sort-writer"));
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, groups.size())), daemons("sort-writer"));
         try {
             java.util.List<java.util.concurrent.Future<?>> running = new java.util.ArrayList<>();
             for (java.util.List<CodecReader> g : groups) {
@@ -274,6 +290,19 @@ public final class IndexOptimizer {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** Writes what {@link IndexWriter#addIndexes(CodecReader...)} is given as one segment each call, and merges nothing after. */
+    private static final class OnlyAddedIndexes extends org.apache.lucene.index.FilterMergePolicy {
+        OnlyAddedIndexes() {
+            super(new org.apache.lucene.index.TieredMergePolicy());
+        }
+
+        @Override
+        public MergeSpecification findMerges(org.apache.lucene.index.MergeTrigger trigger, org.apache.lucene.index.SegmentInfos infos,
+                                             MergeContext context) {
+            return null;
+        }
     }
 
     /** Merges on {@code n} threads, a few more queued. */

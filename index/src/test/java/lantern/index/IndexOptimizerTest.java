@@ -181,6 +181,53 @@ class IndexOptimizerTest {
     }
 
     @Test
+    void aSegmentPerLayerHoldsThatLayerAloneDropsNothingAndEverySearchAnswersAsBefore() throws Exception {
+        float[][] v = VectorFormatTest.vectors(1200, 21);
+        String[] words = new String[24];
+        for (int w = 0; w < words.length; w++) words[w] = "word" + (char) ('a' + w) + " labels";
+        writeUnsorted(dir, v, words, 4);
+        try (FeatureIndex index = FeatureIndex.open(dir, VectorFormat.INT8)) { // deleted documents stay deleted
+            for (int i = 0; i < 1200; i += 100) index.deleteFeature(index.search(new SearchQuery("" + i, null, null, null, null,
+                    null, 0, 1), v[i], FeatureIndex.Side.TEXT).hits().get(0).featureId());
+            index.commit();
+            assertThat(index.size()).isEqualTo(1188);
+        }
+        List<SearchResult> before = searches(v);
+
+        IndexOptimizer.Result m = IndexOptimizer.sortInPlace(dir, VectorFormat.INT8, 16, 64, IndexOptimizer.SEGMENT_PER_LAYER, 2,
+                s -> { }, 1);
+        assertThat(m.segmentsBefore()).isEqualTo(4);
+        assertThat(m.segmentsAfter()).isEqualTo(6);
+        assertThat(m.documents()).isEqualTo(1188);
+        List<Integer> layersPerSegment = new ArrayList<>();
+        try (var directory = new org.apache.lucene.store.MMapDirectory(dir);
+             var reader = org.apache.lucene.index.DirectoryReader.open(directory)) {
+            for (var leaf : reader.leaves()) {
+                assertThat(leaf.reader().numDeletedDocs()).isZero();
+                var layers = leaf.reader().getSortedNumericDocValues(IndexSchema.F_LAYER);
+                java.util.Set<Long> seen = new java.util.TreeSet<>();
+                while (layers.nextDoc() != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS) seen.add(layers.nextValue());
+                layersPerSegment.add(seen.size());
+            }
+        }
+        assertThat(layersPerSegment).containsExactly(1, 1, 1, 1, 1, 1);
+
+        List<SearchResult> after = searches(v);
+        FeatureIndex.Side[] sides = FeatureIndex.Side.values();
+        for (int i = 0; i < before.size(); i++) {
+            SearchResult b = before.get(i), a = after.get(i);
+            assertThat(a.total()).as("search %d", i).isEqualTo(b.total());
+            assertThat(a.layerFacets()).as("search %d", i).isEqualTo(b.layerFacets());
+            List<String> ids = b.hits().stream().map(SearchHit::featureId).toList();
+            switch (sides[i % sides.length]) {
+                case VECTOR -> assertThat(a.hits()).extracting(SearchHit::featureId).containsExactlyElementsOf(ids);
+                case TEXT -> assertThat(a.hits()).extracting(SearchHit::featureId).containsExactlyInAnyOrderElementsOf(ids);
+                default -> assertThat(a.hits()).hasSameSizeAs(b.hits());
+            }
+        }
+    }
+
+    @Test
     void newIndexesAreSortedAndOldOnesStayWritableInTheirOrder() throws Exception {
         float[][] v = VectorFormatTest.vectors(60, 5);
         try (FeatureIndex index = FeatureIndex.open(dir.resolve("new"), VectorFormat.INT8)) {

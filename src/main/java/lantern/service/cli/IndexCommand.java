@@ -109,16 +109,24 @@ public class IndexCommand implements Runnable {
                 + "Writes a sorted copy beside the index (every vector graph built again) and puts it in its place.")
         boolean sortByLayer;
 
+        @CommandLine.Option(names = "--segment-per-layer", description = "Sort by layer and write each layer into a segment of "
+                + "its own (instead of --segments): a search with a layer filter walks that layer's vector graph alone, "
+                + "unfiltered, and each graph finds more of the true neighbours; a search without a filter walks one graph per "
+                + "layer. Writes a copy beside the index, as --sort-by-layer does.")
+        boolean segmentPerLayer;
+
         @Override
         public Integer call() {
             var f = format == null ? config.index().vectorFormat() : lantern.index.VectorFormat.parse(format);
             int m = hnswM != null ? hnswM : config.index().hnswM(), beam = hnswBeam != null ? hnswBeam : config.index().hnswBeamWidth();
             var dir = config.dataDir().resolve("index");
-            var r = sortByLayer
-                    ? lantern.index.IndexOptimizer.sortInPlace(dir, f, m, beam, segments, threads, System.out::println, 60)
+            var r = sortByLayer || segmentPerLayer
+                    ? lantern.index.IndexOptimizer.sortInPlace(dir, f, m, beam,
+                            segmentPerLayer ? lantern.index.IndexOptimizer.SEGMENT_PER_LAYER : segments, threads, System.out::println, 60)
                     : lantern.index.IndexOptimizer.forceMerge(dir, f, m, beam, segments, threads, System.out::println, 60);
             System.out.printf("optimized the index: %d segments -> %d, %d documents, %s vectors,%s in %.1f s%n",
-                    r.segmentsBefore(), r.segmentsAfter(), r.documents(), f, sortByLayer ? " sorted by layer," : "", r.seconds());
+                    r.segmentsBefore(), r.segmentsAfter(), r.documents(), f,
+                    segmentPerLayer ? " a segment per layer," : sortByLayer ? " sorted by layer," : "", r.seconds());
             return 0;
         }
     }
