@@ -206,6 +206,7 @@ public final class FeatureIndex implements Closeable {
     /** Opens the last commit of the index in {@code dir} for searching only (no write lock); empty if there is none. */
     public static FeatureIndex openReadOnly(Path dir) {
         try {
+            dir = IndexOptimizer.readable(dir); // between a sort's two renames, the old index (reading moves nothing)
             if (!Files.isDirectory(dir)) return new FeatureIndex(null, null, IndexSchema.analyzer(), null, DEFAULT_MIN_COSINE, DEFAULT_QUALITY_WEIGHT);
             Directory directory = new MMapDirectory(dir);
             SearcherManager searchers;

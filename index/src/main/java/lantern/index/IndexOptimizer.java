@@ -156,6 +156,12 @@ public final class IndexOptimizer {
         }
     }
 
+    /** Where to read the index in {@code dir}: itself, or while a sort has moved it aside and not yet put its copy there, the old one. */
+    static Path readable(Path dir) {
+        Path unsorted = sibling(dir, ".unsorted");
+        return !Files.isDirectory(dir) && Files.isDirectory(unsorted) ? unsorted : dir;
+    }
+
     private static Path sibling(Path dir, String suffix) {
         return dir.resolveSibling(dir.getFileName() + suffix);
     }

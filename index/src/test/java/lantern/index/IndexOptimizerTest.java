@@ -254,6 +254,10 @@ class IndexOptimizerTest {
         java.nio.file.Files.move(index, dir.resolve("index.unsorted"));
         java.nio.file.Files.createDirectories(dir.resolve("index.sorting"));
         java.nio.file.Files.writeString(dir.resolve("index.sorting/_0.cfs"), "half written");
+        try (FeatureIndex reading = FeatureIndex.openReadOnly(index)) { // a search in that moment reads the old index
+            assertThat(reading.size()).isEqualTo(60);
+        }
+        assertThat(dir.resolve("index.unsorted")).isDirectory();
         try (FeatureIndex opened = FeatureIndex.open(index, VectorFormat.INT8)) {
             assertThat(opened.size()).isEqualTo(60);
         }
