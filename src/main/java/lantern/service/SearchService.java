@@ -36,7 +36,8 @@ public class SearchService {
             synchronized (this) {
                 if (index == null) index = FeatureIndex.open(config.dataDir().resolve("index"), config.index().vectorFormat(),
                                 config.index().hnswM(), config.index().hnswBeamWidth())
-                        .withQuantizedOversample(config.index().knnOversample()).withChineseEmbedder(this::embedChinese);
+                        .withQuantizedOversample(config.index().knnOversample()).withOptimisticKnn(config.index().knnOptimistic())
+                        .withChineseEmbedder(this::embedChinese);
                 i = index;
             }
         }

@@ -72,6 +72,10 @@ public class BenchSearchCommand implements Callable<Integer> {
             description = "Quantized vectors: graph candidates per kept kNN hit, all rescored with the floats (the service's "
                     + "lantern.index.knn-oversample; default: ${DEFAULT-VALUE}).")
     double oversample;
+    @CommandLine.Option(names = "--knn-optimistic", arity = "1", defaultValue = "true",
+            description = "Lucene's optimistic kNN over several segments (the service's lantern.index.knn-optimistic; "
+                    + "false: every segment's graph walked for all candidates; default: ${DEFAULT-VALUE}).")
+    boolean knnOptimistic;
     @CommandLine.Option(names = "--recall-oversample", split = ",",
             description = "Quantized vectors: further oversampling factors to measure recall@10 and latency with (e.g. 1,2,4).")
     double[] recallOversample = new double[0];
@@ -222,7 +226,8 @@ public class BenchSearchCommand implements Callable<Integer> {
             }
             searched = sortInto;
           }
-          try (FeatureIndex index = FeatureIndex.open(searched, format, ramBufferMb).withQuantizedOversample(oversample)) {
+          try (FeatureIndex index = FeatureIndex.open(searched, format, ramBufferMb).withQuantizedOversample(oversample)
+                  .withOptimisticKnn(knnOptimistic)) {
             if (index.size() != docs) throw new IllegalStateException("index holds " + index.size() + " docs, expected " + docs);
 
             // a sanity check that the bench measures real searches: the plural-nouns query finds plural explanations

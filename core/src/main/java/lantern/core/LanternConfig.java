@@ -38,6 +38,16 @@ public interface LanternConfig {
         double knnOversample();
 
         /**
+         * The kNN over several segments: Lucene's optimistic search (true: each segment's graph walked for its share of
+         * the candidates, again where that share was competitive), or every graph walked for all of them (false): more
+         * of the true neighbours where segments are many and alike, as after {@code index optimize --segment-per-layer}
+         * (10M labels: recall@10 0.928 → 0.950), much slower with a layer filter on an index of a few mixed segments
+         * (docs/speed-at-scale.md).
+         */
+        @WithDefault("true")
+        boolean knnOptimistic();
+
+        /**
          * Neighbours per node of the MiniLM vectors' HNSW graph in new segments (and merged ones). Denser graphs find
          * more true neighbours and cost more to build (docs/speed-at-scale.md: at a million labels in one graph).
          */

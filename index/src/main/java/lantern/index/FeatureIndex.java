@@ -330,18 +330,32 @@ public final class FeatureIndex implements Closeable {
      * Embeds labels (as they are indexed) and queries with a Chinese encoder (bge-small-zh, 512 dims) for the kNN beside
      * MiniLM's; the function answers null for a text it should not embed.
      */
-    /**
-     * Where segments hold quantized vectors, the kNN walks the graph for {@code factor} × the candidates it keeps and
-     * rescores them all with the float vectors (default {@link FeatureSearcher#DEFAULT_OVERSAMPLE}); 1: no oversampling.
-     */
     /** Refuses an oversampling factor {@link #withQuantizedOversample} would refuse (settings are checked at start). */
     public static void checkQuantizedOversample(double factor) {
         FeatureSearcher.checkOversample(factor);
     }
 
+    /**
+     * Where segments hold quantized vectors, the kNN walks the graph for {@code factor} × the candidates it keeps and
+     * rescores them all with the float vectors (default {@link FeatureSearcher#DEFAULT_OVERSAMPLE}); 1: no oversampling.
+     */
     public FeatureIndex withQuantizedOversample(double factor) {
         reader.oversample(factor);
         return this;
+    }
+
+    /**
+     * Lucene's optimistic kNN over several segments (true, the default: each segment walked for its share of the
+     * candidates, again where that share was competitive), or false: every segment walked for all of them, which finds
+     * more true neighbours where segments are many and alike ({@link IndexOptimizer#SEGMENT_PER_LAYER}).
+     */
+    public FeatureIndex withOptimisticKnn(boolean optimistic) {
+        reader.optimistic(optimistic);
+        return this;
+    }
+
+    public boolean optimisticKnn() {
+        return reader.optimistic();
     }
 
     public FeatureIndex withChineseEmbedder(java.util.function.Function<String, float[]> embedder) {

@@ -51,10 +51,11 @@ public final class VectorRecall {
      * @param alsoOversample further factors whose recall is measured against the same exact top k (quantized indexes)
      */
     public static Result measure(FeatureIndex index, float[][] queries, int k, int window, double oversample, double[] alsoOversample) {
-        return index.withSearcher(s -> measure(s, queries, k, window, oversample, alsoOversample));
+        return index.withSearcher(s -> measure(s, queries, k, window, oversample, index.optimisticKnn(), alsoOversample));
     }
 
-    static Result measure(IndexSearcher s, float[][] queries, int k, int window, double oversample, double[] alsoOversample) throws IOException {
+    static Result measure(IndexSearcher s, float[][] queries, int k, int window, double oversample, boolean optimistic,
+                          double[] alsoOversample) throws IOException {
         float[][] q = new float[queries.length][];
         for (int i = 0; i < q.length; i++) q[i] = IndexSchema.normalized(queries[i], "query " + i);
         long t0 = System.nanoTime();
@@ -85,11 +86,11 @@ public final class VectorRecall {
             Set<Integer> truth = new HashSet<>();
             for (int d : exactDocs[i]) if (d >= 0) truth.add(d);
             raw += overlap(truth, s.search(new KnnFloatVectorQuery(IndexSchema.F_VECTOR, q[i], k), k).scoreDocs, k);
-            ScoreDoc[] found = s.search(FeatureSearcher.vectorQuery(s, q[i], window, null, oversample), window).scoreDocs;
+            ScoreDoc[] found = s.search(FeatureSearcher.vectorQuery(s, q[i], window, null, oversample, optimistic), window).scoreDocs;
             service += overlap(truth, found, k);
             serviceWithin += within(exactScores[i][k - 1], found, k);
             for (double f : alsoOversample) {
-                ScoreDoc[] more = s.search(FeatureSearcher.vectorQuery(s, q[i], window, null, f), window).scoreDocs;
+                ScoreDoc[] more = s.search(FeatureSearcher.vectorQuery(s, q[i], window, null, f, optimistic), window).scoreDocs;
                 byOversample.merge(f, overlap(truth, more, k) / q.length, Double::sum);
                 byOversampleWithin.merge(f, within(exactScores[i][k - 1], more, k) / q.length, Double::sum);
             }
