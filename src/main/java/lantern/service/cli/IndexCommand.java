@@ -86,8 +86,8 @@ public class IndexCommand implements Runnable {
         @Inject
         LanternConfig config;
 
-        @CommandLine.Option(names = "--segments", defaultValue = "1", description = "At most this many segments after (default: ${DEFAULT-VALUE}).")
-        int segments;
+        @CommandLine.Option(names = "--segments", description = "At most this many segments after (default: 1).")
+        Integer segments;
 
         @CommandLine.Option(names = "--threads", defaultValue = "0", description = "Merge threads (default: every core).")
         int threads;
@@ -119,14 +119,23 @@ public class IndexCommand implements Runnable {
         public Integer call() {
             var f = format == null ? config.index().vectorFormat() : lantern.index.VectorFormat.parse(format);
             int m = hnswM != null ? hnswM : config.index().hnswM(), beam = hnswBeam != null ? hnswBeam : config.index().hnswBeamWidth();
+            if (segmentPerLayer && segments != null) {
+                throw new lantern.errors.InvalidInputException("--segments and --segment-per-layer exclude each other: "
+                        + "a segment per layer makes as many segments as the index has layers");
+            }
+            int n = segments == null ? 1 : segments;
             var dir = config.dataDir().resolve("index");
             var r = sortByLayer || segmentPerLayer
                     ? lantern.index.IndexOptimizer.sortInPlace(dir, f, m, beam,
-                            segmentPerLayer ? lantern.index.IndexOptimizer.SEGMENT_PER_LAYER : segments, threads, System.out::println, 60)
-                    : lantern.index.IndexOptimizer.forceMerge(dir, f, m, beam, segments, threads, System.out::println, 60);
+                            segmentPerLayer ? lantern.index.IndexOptimizer.SEGMENT_PER_LAYER : n, threads, System.out::println, 60)
+                    : lantern.index.IndexOptimizer.forceMerge(dir, f, m, beam, n, threads, System.out::println, 60);
             System.out.printf("optimized the index: %d segments -> %d, %d documents, %s vectors,%s in %.1f s%n",
                     r.segmentsBefore(), r.segmentsAfter(), r.documents(), f,
                     segmentPerLayer ? " a segment per layer," : sortByLayer ? " sorted by layer," : "", r.seconds());
+            if (segmentPerLayer && config.index().knnOptimistic()) {
+                System.out.println("to find as many true neighbours in it as in one graph, search it with "
+                        + "lantern.index.knn-optimistic=false (every layer's graph walked for all candidates; docs/speed-at-scale.md)");
+            }
             return 0;
         }
     }
