@@ -76,6 +76,9 @@ public class BenchSearchCommand implements Callable<Integer> {
             description = "Lucene's optimistic kNN over several segments (the service's lantern.index.knn-optimistic; "
                     + "false: every segment's graph walked for all candidates; default: ${DEFAULT-VALUE}).")
     boolean knnOptimistic;
+    @CommandLine.Option(names = "--recall-layer", description = "Also measure recall@10 within this layer: its exact top 10 "
+            + "against the service's search with the layer filter.")
+    Integer recallLayer;
     @CommandLine.Option(names = "--recall-oversample", split = ",",
             description = "Quantized vectors: further oversampling factors to measure recall@10 and latency with (e.g. 1,2,4).")
     double[] recallOversample = new double[0];
@@ -302,10 +305,16 @@ public class BenchSearchCommand implements Callable<Integer> {
 
     /** Recall@10 of the kNN against exact search, on a sample of the query vectors. */
     private void recall(FeatureIndex index, float[][] queryVectors) {
+        recall(index, queryVectors, null);
+        if (recallLayer != null) recall(index, queryVectors, recallLayer);
+    }
+
+    private void recall(FeatureIndex index, float[][] queryVectors, Integer layer) {
         if (recallQueries <= 0) return;
         float[][] sample = Arrays.copyOf(queryVectors, Math.min(recallQueries, queryVectors.length));
+        if (layer != null) System.out.printf(Locale.ROOT, "within layer %d (exact top 10 of its documents; searched with its filter):%n", layer);
         VectorRecall.Result r = VectorRecall.measure(index, sample, 10, 100, oversample,
-                index.storage().quantized() ? recallOversample : new double[0]);
+                index.storage().quantized() ? recallOversample : new double[0], layer);
         System.out.printf(Locale.ROOT, "exact search: %,d vectors x %d queries in %.1f s%n", r.vectors(), r.queries(), r.exactSeconds());
         System.out.printf(Locale.ROOT, "recall@10 (HNSW k=10, %s vectors, no rescoring) = %.3f%n", format, r.raw());
         boolean quantized = index.storage().quantized();

@@ -51,11 +51,19 @@ public final class VectorRecall {
      * @param alsoOversample further factors whose recall is measured against the same exact top k (quantized indexes)
      */
     public static Result measure(FeatureIndex index, float[][] queries, int k, int window, double oversample, double[] alsoOversample) {
-        return index.withSearcher(s -> measure(s, queries, k, window, oversample, index.optimisticKnn(), alsoOversample));
+        return measure(index, queries, k, window, oversample, alsoOversample, null);
+    }
+
+    /** As above; with a {@code layer}, within that layer: its exact top k against the search with its layer filter. */
+    public static Result measure(FeatureIndex index, float[][] queries, int k, int window, double oversample, double[] alsoOversample,
+                                 Integer layer) {
+        return index.withSearcher(s -> measure(s, queries, k, window, oversample, index.optimisticKnn(), alsoOversample, layer));
     }
 
     static Result measure(IndexSearcher s, float[][] queries, int k, int window, double oversample, boolean optimistic,
-                          double[] alsoOversample) throws IOException {
+                          double[] alsoOversample, Integer layer) throws IOException {
+        org.apache.lucene.search.Query filter = layer == null ? null
+                : org.apache.lucene.document.IntField.newExactQuery(IndexSchema.F_LAYER, layer);
         float[][] q = new float[queries.length][];
         for (int i = 0; i < q.length; i++) q[i] = IndexSchema.normalized(queries[i], "query " + i);
         long t0 = System.nanoTime();
@@ -68,9 +76,11 @@ public final class VectorRecall {
             FloatVectorValues values = leaf.reader().getFloatVectorValues(IndexSchema.F_VECTOR);
             if (values == null) continue;
             Bits live = leaf.reader().getLiveDocs();
+            org.apache.lucene.index.SortedNumericDocValues layers = leaf.reader().getSortedNumericDocValues(IndexSchema.F_LAYER);
             KnnVectorValues.DocIndexIterator it = values.iterator();
             for (int doc = it.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = it.nextDoc()) {
                 if (live != null && !live.get(doc)) continue;
+                if (layer != null && (layers == null || !layers.advanceExact(doc) || layers.nextValue() != layer)) continue;
                 float[] v = values.vectorValue(it.index());
                 vectors++;
                 for (int i = 0; i < q.length; i++) {
@@ -85,12 +95,12 @@ public final class VectorRecall {
         for (int i = 0; i < q.length; i++) {
             Set<Integer> truth = new HashSet<>();
             for (int d : exactDocs[i]) if (d >= 0) truth.add(d);
-            raw += overlap(truth, s.search(new KnnFloatVectorQuery(IndexSchema.F_VECTOR, q[i], k), k).scoreDocs, k);
-            ScoreDoc[] found = s.search(FeatureSearcher.vectorQuery(s, q[i], window, null, oversample, optimistic), window).scoreDocs;
+            raw += overlap(truth, s.search(new KnnFloatVectorQuery(IndexSchema.F_VECTOR, q[i], k, filter), k).scoreDocs, k);
+            ScoreDoc[] found = s.search(FeatureSearcher.vectorQuery(s, q[i], window, filter, oversample, optimistic), window).scoreDocs;
             service += overlap(truth, found, k);
             serviceWithin += within(exactScores[i][k - 1], found, k);
             for (double f : alsoOversample) {
-                ScoreDoc[] more = s.search(FeatureSearcher.vectorQuery(s, q[i], window, null, f, optimistic), window).scoreDocs;
+                ScoreDoc[] more = s.search(FeatureSearcher.vectorQuery(s, q[i], window, filter, f, optimistic), window).scoreDocs;
                 byOversample.merge(f, overlap(truth, more, k) / q.length, Double::sum);
                 byOversampleWithin.merge(f, within(exactScores[i][k - 1], more, k) / q.length, Double::sum);
             }

@@ -116,6 +116,10 @@ class VectorFormatTest {
             // rescored with the float vectors, the top 10 of 100 candidates are the exact top 10 on this small index
             assertThat(r.service()).isGreaterThanOrEqualTo(0.95);
             assertThat(r.raw()).isBetween(0.0, 1.0);
+            // within a layer: its exact top 10 (most of the overall top 10 are other layers') against the filtered search
+            VectorRecall.Result w = VectorRecall.measure(index, queries, 10, 100, 3, new double[0], 2);
+            assertThat(w.vectors()).isEqualTo(DOCS / 6);
+            assertThat(w.service()).isGreaterThanOrEqualTo(0.95);
         }
     }
 
