@@ -22,8 +22,7 @@ class IndexOptimizerTest {
         Random r = new Random(3);
         // 24 words, ~50 documents each: a query's matches all fit the fused window, so no tie among equal BM25
         // scores is broken by document order (which a merge may change)
-        String[] words = new String[24];
-        for (int w = 0; w < words.length; w++) words[w] = "word" + (char) ('a' + w) + " labels";
+        String[] words = twentyFourWords();
         try (FeatureIndex index = FeatureIndex.open(dir, VectorFormat.INT8)) {
             for (int round = 0; round < 4; round++) { // one segment a batch
                 List<IndexedExplanation> batch = new ArrayList<>();
@@ -66,6 +65,32 @@ class IndexOptimizerTest {
                 // every match fits the window; equal BM25 scores may be ordered by the new document order
                 case TEXT -> assertThat(a.hits()).extracting(SearchHit::featureId).containsExactlyInAnyOrderElementsOf(ids);
                 default -> { } // fused: rank fusion breaks those ties too, so only the counts above are compared
+            }
+        }
+    }
+
+    /** 24 words, ~50 documents each: a query's matches all fit the fused window. */
+    private static String[] twentyFourWords() {
+        String[] words = new String[24];
+        for (int w = 0; w < words.length; w++) words[w] = "word" + (char) ('a' + w) + " labels";
+        return words;
+    }
+
+    /**
+     * The same totals and facets; the same vector hits in the same order, the same text hits in any order (equal BM25
+     * scores may follow the new document order), as many fused hits.
+     */
+    private static void answersAsBefore(List<SearchResult> before, List<SearchResult> after) {
+        FeatureIndex.Side[] sides = FeatureIndex.Side.values();
+        for (int i = 0; i < before.size(); i++) {
+            SearchResult b = before.get(i), a = after.get(i);
+            assertThat(a.total()).as("search %d", i).isEqualTo(b.total());
+            assertThat(a.layerFacets()).as("search %d", i).isEqualTo(b.layerFacets());
+            List<String> ids = b.hits().stream().map(SearchHit::featureId).toList();
+            switch (sides[i % sides.length]) {
+                case VECTOR -> assertThat(a.hits()).extracting(SearchHit::featureId).containsExactlyElementsOf(ids);
+                case TEXT -> assertThat(a.hits()).extracting(SearchHit::featureId).containsExactlyInAnyOrderElementsOf(ids);
+                default -> assertThat(a.hits()).hasSameSizeAs(b.hits());
             }
         }
     }
@@ -143,9 +168,7 @@ class IndexOptimizerTest {
     @Test
     void sortsAnOldIndexByLayerInPlaceAndEverySearchAnswersAsBefore() throws Exception {
         float[][] v = VectorFormatTest.vectors(1200, 21);
-        String[] words = new String[24];
-        for (int w = 0; w < words.length; w++) words[w] = "word" + (char) ('a' + w) + " labels";
-        writeUnsorted(dir, v, words, 4);
+        writeUnsorted(dir, v, twentyFourWords(), 4);
         assertThat(segmentOrder(dir)).hasSize(4).allMatch(seg -> seg.equals("null mixed"));
         List<SearchResult> before = searches(v);
 
@@ -158,19 +181,7 @@ class IndexOptimizerTest {
         assertThat(dir.resolveSibling(dir.getFileName() + ".sorting")).doesNotExist();
         assertThat(dir.resolveSibling(dir.getFileName() + ".unsorted")).doesNotExist();
 
-        List<SearchResult> after = searches(v);
-        FeatureIndex.Side[] sides = FeatureIndex.Side.values();
-        for (int i = 0; i < before.size(); i++) {
-            SearchResult b = before.get(i), a = after.get(i);
-            assertThat(a.total()).as("search %d", i).isEqualTo(b.total());
-            assertThat(a.layerFacets()).as("search %d", i).isEqualTo(b.layerFacets());
-            List<String> ids = b.hits().stream().map(SearchHit::featureId).toList();
-            switch (sides[i % sides.length]) {
-                case VECTOR -> assertThat(a.hits()).extracting(SearchHit::featureId).containsExactlyElementsOf(ids);
-                case TEXT -> assertThat(a.hits()).extracting(SearchHit::featureId).containsExactlyInAnyOrderElementsOf(ids);
-                default -> assertThat(a.hits()).hasSameSizeAs(b.hits());
-            }
-        }
+        answersAsBefore(before, searches(v));
         // the service's writer keeps the order: what it adds later is sorted too
         try (FeatureIndex index = FeatureIndex.open(dir, VectorFormat.INT8)) {
             index.addAll(List.of(IndexedExplanation.of("m/0/mlp/5000", "late nouns", "statistical", 0.5, null, null, List.of(), v[0], 1L),
@@ -183,9 +194,7 @@ class IndexOptimizerTest {
     @Test
     void aSegmentPerLayerHoldsThatLayerAloneDropsNothingAndEverySearchAnswersAsBefore() throws Exception {
         float[][] v = VectorFormatTest.vectors(1200, 21);
-        String[] words = new String[24];
-        for (int w = 0; w < words.length; w++) words[w] = "word" + (char) ('a' + w) + " labels";
-        writeUnsorted(dir, v, words, 4);
+        writeUnsorted(dir, v, twentyFourWords(), 4);
         try (FeatureIndex index = FeatureIndex.open(dir, VectorFormat.INT8)) { // deleted documents stay deleted
             for (int i = 0; i < 1200; i += 100) index.deleteFeature(index.search(new SearchQuery("" + i, null, null, null, null,
                     null, 0, 1), v[i], FeatureIndex.Side.TEXT).hits().get(0).featureId());
@@ -212,19 +221,7 @@ class IndexOptimizerTest {
         }
         assertThat(layersPerSegment).containsExactly(1, 1, 1, 1, 1, 1);
 
-        List<SearchResult> after = searches(v);
-        FeatureIndex.Side[] sides = FeatureIndex.Side.values();
-        for (int i = 0; i < before.size(); i++) {
-            SearchResult b = before.get(i), a = after.get(i);
-            assertThat(a.total()).as("search %d", i).isEqualTo(b.total());
-            assertThat(a.layerFacets()).as("search %d", i).isEqualTo(b.layerFacets());
-            List<String> ids = b.hits().stream().map(SearchHit::featureId).toList();
-            switch (sides[i % sides.length]) {
-                case VECTOR -> assertThat(a.hits()).extracting(SearchHit::featureId).containsExactlyElementsOf(ids);
-                case TEXT -> assertThat(a.hits()).extracting(SearchHit::featureId).containsExactlyInAnyOrderElementsOf(ids);
-                default -> assertThat(a.hits()).hasSameSizeAs(b.hits());
-            }
-        }
+        answersAsBefore(before, searches(v));
     }
 
     @Test
