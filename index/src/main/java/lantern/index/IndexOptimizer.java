@@ -40,6 +40,11 @@ public final class IndexOptimizer {
      */
     public static final int SEGMENT_PER_LAYER = 0;
 
+    /** Refuses a segment count below {@code least} (1, or {@link #SEGMENT_PER_LAYER} where a sort allows it). */
+    private static void checkSegments(int maxSegments, int least) {
+        if (maxSegments < least) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
+    }
+
     /** What the merge did. */
     public record Result(int segmentsBefore, int segmentsAfter, int documents, double seconds) {
     }
@@ -58,7 +63,7 @@ public final class IndexOptimizer {
     /** As above, the merged vector graphs built with {@code hnswM} neighbours per node and beam width {@code hnswBeam}. */
     public static Result forceMerge(Path dir, VectorFormat format, int hnswM, int hnswBeam, int maxSegments, int threads,
                                     Consumer<String> progress, int progressSeconds) {
-        if (maxSegments < 1) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
+        checkSegments(maxSegments, 1);
         if (!Files.isDirectory(dir)) throw new lantern.errors.InvalidInputException("no index at " + dir);
         long t0 = System.nanoTime();
         try (Pools pools = Pools.start(threads, "merge-progress"); Directory directory = new MMapDirectory(dir)) {
@@ -107,7 +112,7 @@ public final class IndexOptimizer {
      */
     public static Result sortInPlace(Path dir, VectorFormat format, int hnswM, int hnswBeam, int maxSegments, int threads,
                                      Consumer<String> progress, int progressSeconds) {
-        if (maxSegments < 0) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
+        checkSegments(maxSegments, SEGMENT_PER_LAYER);
         recover(dir);
         if (!Files.isDirectory(dir)) throw new lantern.errors.InvalidInputException("no index at " + dir);
         Path sorting = sibling(dir, ".sorting"), unsorted = sibling(dir, ".unsorted");
@@ -183,7 +188,7 @@ public final class IndexOptimizer {
      */
     public static Result sortByLayer(Path from, Path to, VectorFormat format, int hnswM, int hnswBeam, int maxSegments, int threads,
                                      Consumer<String> progress, int progressSeconds) {
-        if (maxSegments < 0) throw new lantern.errors.InvalidInputException("segments must be at least 1, not " + maxSegments);
+        checkSegments(maxSegments, SEGMENT_PER_LAYER);
         if (!Files.isDirectory(from)) throw new lantern.errors.InvalidInputException("no index at " + from);
         long t0 = System.nanoTime();
         try (Pools pools = Pools.start(threads, "sort-progress"); Directory source = new MMapDirectory(from);
