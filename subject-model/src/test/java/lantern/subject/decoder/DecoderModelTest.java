@@ -24,6 +24,30 @@ class DecoderModelTest {
     Path tmp;
 
     @Test
+    void geluTanhInPlaceGivesTheSameBitsAsWithGradientsAndMatchesTheFormula() {
+        java.util.Random rng = new java.util.Random(7);
+        float[] v = new float[4 * 5 * 96];
+        for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * 3);
+        boolean before = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(v).reshape(4, 5, 96);
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            float[] inPlace = DecoderModel.geluTanh(x).toFloatArray();
+            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            float[] outOfPlace = DecoderModel.geluTanh(x).toFloatArray();
+            assertThat(inPlace).containsExactly(outOfPlace);
+            assertThat(x.toFloatArray()).containsExactly(v); // the input is left as it was
+            for (int i = 0; i < v.length; i++) {
+                double a = v[i];
+                double want = 0.5 * a * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (a + 0.044715 * a * a * a)));
+                assertThat((double) inPlace[i]).as("gelu_new(%s)", a).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5 * Math.max(1, Math.abs(want))));
+            }
+        } finally {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(before);
+        }
+    }
+
+    @Test
     void gpt2MatchesReference() throws Exception {
         Map<String, float[]> w = TinyModels.gpt2Weights(S, 1);
         TinyModels.writeGpt2(tmp.resolve("g"), S, w, "F32", "");
