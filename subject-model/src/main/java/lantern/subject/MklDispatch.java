@@ -61,6 +61,7 @@ public final class MklDispatch {
 
     /** Loads the shim once per process when it applies; call before anything loads libtorch. */
     public static synchronized State ensure() {
+        HugePageTensors.ensure(); // the other setting libtorch reads only once, when it loads
         if (state == null) state = decide();
         return state;
     }
@@ -98,6 +99,15 @@ public final class MklDispatch {
         } catch (IOException | UnsatisfiedLinkError e) {
             LOG.warning("cannot load the MKL vendor shim (" + e.getMessage() + "): libtorch GEMM runs MKL's AVX2 path");
             return State.UNAVAILABLE;
+        }
+    }
+
+    /** True when libtorch is mapped into this process already. */
+    static boolean libtorchLoaded() {
+        try {
+            return Files.readString(Path.of("/proc/self/maps")).contains("libtorch_cpu.so");
+        } catch (IOException e) {
+            return false;
         }
     }
 
