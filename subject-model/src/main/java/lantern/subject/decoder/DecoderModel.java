@@ -8,7 +8,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.norm.LayerNorm;
-import ai.djl.pytorch.jni.JniUtils;
 import lantern.subject.HookNames;
 import lantern.subject.HookPass;
 import lantern.subject.Hooks;
@@ -261,11 +260,11 @@ public final class DecoderModel implements HookedModel {
             int f = config.dMlp();
             NDArray gate = hook(hooks, lm, HookNames.mlpPre(l), gateUp.get(new NDIndex(":, :, 0:{}", f)));
             NDArray up = gateUp.get(new NDIndex(":, :, {}:", f));
-            post = gate.mul(Activation.sigmoid(gate)).mul(up);
+            post = MlpNonlinearity.swiglu(gate, up);
         } else {
             NDArray pre = hook(hooks, lm, HookNames.mlpPre(l), addBias(h2.matMul(w.mlpIn()), w.mlpInBias()));
             post = switch (config.activation()) {
-                case GELU_TANH -> geluTanh(pre);
+                case GELU_TANH -> MlpNonlinearity.geluTanh(pre);
                 case GELU_ERF -> Activation.gelu(pre);
                 case RELU -> Activation.relu(pre);
                 default -> throw new IllegalStateException();
@@ -336,35 +335,6 @@ public final class DecoderModel implements HookedModel {
 
     private static NDArray addBias(NDArray x, NDArray bias) {
         return bias == null ? x : x.add(bias);
-    }
-
-    /**
-     * GPT-2's GELU (gelu_new): 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))), with x^3 as two products. Outside
-     * autograd it is computed in two arrays written in place, the first freed at once: the formula written out of
-     * place makes eight arrays of the MLP's size ({@code [32, 64, 3072]}: 25 MB each at GPT-2 small), each fresh
-     * memory the kernel must fault in (docs/speed.md, session 13). With gradients recorded (training, integrated
-     * gradients) it stays out of place, since autograd needs the intermediates unchanged. Both ways do the same float
-     * operations in the same order, so they give the same bits (a pass's activations do not depend on which thread ran
-     * it: {@code HookedModelTest}).
-     */
-    static NDArray geluTanh(NDArray x) {
-        NDManager m = x.getManager();
-        if (JniUtils.isGradMode()) {
-            NDArray inner = Scalars.mul(Scalars.mul(x.mul(x).mul(x), 0.044715f).add(x), (float) Math.sqrt(2.0 / Math.PI));
-            return Scalars.mul(inner.tanh().add(Scalars.of(m, 1f)).mul(x), 0.5f);
-        }
-        NDArray out;
-        try (NDArray inner = x.mul(x)) {
-            inner.muli(x);
-            inner.muli(Scalars.of(m, 0.044715f));
-            inner.addi(x);
-            inner.muli(Scalars.of(m, (float) Math.sqrt(2.0 / Math.PI)));
-            out = inner.tanh();
-        }
-        out.addi(Scalars.of(m, 1f));
-        out.muli(x);
-        out.muli(Scalars.of(m, 0.5f));
-        return out;
     }
 
     private static NDArray repeatKv(NDArray kv, int groups) {
