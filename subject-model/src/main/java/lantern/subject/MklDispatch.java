@@ -84,7 +84,7 @@ public final class MklDispatch {
         // Loaded already in this process, e.g. by this class in another class loader (Quarkus tests run the app in
         // its own): the process-wide symbol is in place.
         if (maps.contains(FILE_PREFIX)) return State.ENABLED;
-        if (maps.contains("libtorch_cpu.so")) {
+        if (libtorchLoaded()) {
             LOG.warning("libtorch was loaded before MklDispatch.ensure(): MKL keeps its AVX2 path (about half speed)");
             return State.TOO_LATE;
         }
