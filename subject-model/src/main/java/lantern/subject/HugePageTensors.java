@@ -1,6 +1,5 @@
 package lantern.subject;
 
-import com.sun.jna.Function;
 import com.sun.jna.NativeLibrary;
 
 import java.util.Locale;
@@ -55,14 +54,12 @@ public final class HugePageTensors {
         if (setting.equalsIgnoreCase("false") || setting.equalsIgnoreCase("off")) return State.DISABLED;
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) return State.UNAVAILABLE;
         try {
-            NativeLibrary libc = NativeLibrary.getInstance("c");
-            Function getenv = libc.getFunction("getenv");
-            if (getenv.invokeString(new Object[]{VARIABLE}, false) != null) return State.USER_VALUE;
+            if (nativeValue() != null) return State.USER_VALUE;
             if (MklDispatch.libtorchLoaded()) {
                 LOG.warning("libtorch was loaded before HugePageTensors.ensure(): its tensors stay on small pages");
                 return State.TOO_LATE;
             }
-            int rc = libc.getFunction("setenv").invokeInt(new Object[]{VARIABLE, "1", 0});
+            int rc = NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[]{VARIABLE, "1", 0});
             return rc == 0 ? State.ENABLED : State.UNAVAILABLE;
         } catch (UnsatisfiedLinkError | RuntimeException e) {
             LOG.info("cannot set " + VARIABLE + " (" + e.getMessage() + "): libtorch's tensors stay on small pages");

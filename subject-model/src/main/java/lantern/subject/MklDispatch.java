@@ -48,6 +48,8 @@ public final class MklDispatch {
     private static final Logger LOG = Logger.getLogger(MklDispatch.class.getName());
     private static final String RESOURCE = "/native/linux-x86_64/liblantern_mkl_vendor.so";
     private static final String FILE_PREFIX = "lantern-mkl-vendor";
+    /** libtorch's CPU library, as /proc/self/maps names it once loaded. */
+    private static final String LIBTORCH = "libtorch_cpu.so";
     private static final int RTLD_NOW = 0x2;
     private static final int RTLD_GLOBAL = 0x100;
     private static final Set<String> NEEDED_FLAGS = Set.of("avx512f", "avx512dq", "avx512bw", "avx512vl");
@@ -84,7 +86,7 @@ public final class MklDispatch {
         // Loaded already in this process, e.g. by this class in another class loader (Quarkus tests run the app in
         // its own): the process-wide symbol is in place.
         if (maps.contains(FILE_PREFIX)) return State.ENABLED;
-        if (libtorchLoaded()) {
+        if (maps.contains(LIBTORCH)) {
             LOG.warning("libtorch was loaded before MklDispatch.ensure(): MKL keeps its AVX2 path (about half speed)");
             return State.TOO_LATE;
         }
@@ -105,7 +107,7 @@ public final class MklDispatch {
     /** True when libtorch is mapped into this process already. */
     static boolean libtorchLoaded() {
         try {
-            return Files.readString(Path.of("/proc/self/maps")).contains("libtorch_cpu.so");
+            return Files.readString(Path.of("/proc/self/maps")).contains(LIBTORCH);
         } catch (IOException e) {
             return false;
         }
