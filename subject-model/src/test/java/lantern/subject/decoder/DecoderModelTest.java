@@ -28,22 +28,15 @@ class DecoderModelTest {
         java.util.Random rng = new java.util.Random(7);
         float[] v = new float[4 * 5 * 96];
         for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * 3);
-        boolean before = ai.djl.pytorch.jni.JniUtils.isGradMode();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(v).reshape(4, 5, 96);
-            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-            float[] inPlace = MlpNonlinearity.geluTanh(x).toFloatArray();
-            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
-            float[] outOfPlace = MlpNonlinearity.geluTanh(x).toFloatArray();
-            assertThat(inPlace).containsExactly(outOfPlace);
+            float[] inPlace = sameBitsWithAndWithoutGradients(() -> MlpNonlinearity.geluTanh(x));
             assertThat(x.toFloatArray()).containsExactly(v); // the input is left as it was
             for (int i = 0; i < v.length; i++) {
                 double a = v[i];
                 double want = 0.5 * a * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (a + 0.044715 * a * a * a)));
                 assertThat((double) inPlace[i]).as("gelu_new(%s)", a).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5 * Math.max(1, Math.abs(want))));
             }
-        } finally {
-            ai.djl.pytorch.jni.JniUtils.setGradMode(before);
         }
     }
 
@@ -56,21 +49,32 @@ class DecoderModelTest {
             g[i] = (float) (rng.nextGaussian() * 3);
             u[i] = (float) rng.nextGaussian();
         }
-        boolean before = ai.djl.pytorch.jni.JniUtils.isGradMode();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray gate = m.create(g).reshape(3, 4, 64);
             NDArray up = m.create(u).reshape(3, 4, 64);
-            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-            float[] inPlace = MlpNonlinearity.swiglu(gate, up).toFloatArray();
-            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
-            float[] outOfPlace = MlpNonlinearity.swiglu(gate, up).toFloatArray();
-            assertThat(inPlace).containsExactly(outOfPlace);
+            float[] inPlace = sameBitsWithAndWithoutGradients(() -> MlpNonlinearity.swiglu(gate, up));
             assertThat(gate.toFloatArray()).containsExactly(g);
             assertThat(up.toFloatArray()).containsExactly(u);
             for (int i = 0; i < g.length; i++) {
                 double want = g[i] / (1 + Math.exp(-g[i])) * u[i];
                 assertThat((double) inPlace[i]).isCloseTo(want, org.assertj.core.data.Offset.offset(1e-5 * Math.max(1, Math.abs(want))));
             }
+        }
+    }
+
+    /**
+     * Runs {@code f} outside autograd (its in-place way) and with gradients recorded (out of place), asserts both give
+     * the same bits, and returns them; the thread's grad mode is put back after.
+     */
+    private static float[] sameBitsWithAndWithoutGradients(java.util.function.Supplier<NDArray> f) {
+        boolean before = ai.djl.pytorch.jni.JniUtils.isGradMode();
+        try {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+            float[] inPlace = f.get().toFloatArray();
+            ai.djl.pytorch.jni.JniUtils.setGradMode(true);
+            float[] outOfPlace = f.get().toFloatArray();
+            assertThat(inPlace).containsExactly(outOfPlace);
+            return inPlace;
         } finally {
             ai.djl.pytorch.jni.JniUtils.setGradMode(before);
         }
