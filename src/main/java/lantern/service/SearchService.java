@@ -28,6 +28,8 @@ public class SearchService {
     @Inject
     VocabService vocab;
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(SearchService.class);
+
     private volatile FeatureIndex index;
 
     public FeatureIndex index() {
@@ -39,6 +41,7 @@ public class SearchService {
                         .withQuantizedOversample(config.index().knnOversample()).withOptimisticKnn(config.index().knnOptimistic())
                         .withChineseEmbedder(this::embedChinese);
                 i = index;
+                lantern.index.PageCacheFit.ofThisMachine(i.storage().bytesOnDisk()).warning().ifPresent(LOG::warn);
             }
         }
         return i;

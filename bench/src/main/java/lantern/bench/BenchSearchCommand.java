@@ -264,6 +264,7 @@ public class BenchSearchCommand implements Callable<Integer> {
             for (int m : run) index.search(new SearchQuery(qs.get(k), null, layers[m], null, null, null, 0, 20), qv[k], sides[m]);
         }
         long[][] wall = new long[sides.length][queries], cpu = new long[sides.length][queries];
+        long[][] faults = new long[sides.length][queries]; // major page faults of the process during each search
         int[] asked = new int[queries];
         long[] hits = new long[sides.length];
         for (int i = 0; i < queries; i++) {
@@ -271,10 +272,11 @@ public class BenchSearchCommand implements Callable<Integer> {
             asked[i] = k;
             for (int m : run) {
                 SearchQuery q = new SearchQuery(qs.get(k), null, layers[m], null, null, null, 0, 20);
-                long c = threads.getCurrentThreadCpuTime(), s = System.nanoTime();
+                long f = ProcessCpu.majorFaults(), c = threads.getCurrentThreadCpuTime(), s = System.nanoTime();
                 hits[m] += index.search(q, qv[k], sides[m]).hits().size();
                 wall[m][i] = System.nanoTime() - s;
                 cpu[m][i] = threads.getCurrentThreadCpuTime() - c;
+                faults[m][i] = ProcessCpu.majorFaults() - f;
             }
         }
         for (int m : run) {
@@ -282,9 +284,11 @@ public class BenchSearchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "%-22s wall p50 %6.2f ms  p99 %6.2f ms | CPU p50 %6.2f ms  p99 %6.2f ms  (%.1f hits/query)%s%n",
                     names[m], pct(wall[m], 50), p99, pct(cpu[m], 50), pct(cpu[m], 99), hits[m] / (double) queries,
                     m == 0 || m == 3 ? String.format(Locale.ROOT, "  goal p99 < 20 ms: %.2fx", 20 / p99) : "");
-            long[] w = wall[m];
+            if (ProcessCpu.majorFaults() >= 0) PageFaultSplit.print(wall[m], faults[m]);
+            long[] w = wall[m], pf = faults[m];
             java.util.stream.IntStream.range(0, queries).boxed().sorted((a, b) -> Long.compare(w[b], w[a])).limit(slowest)
-                    .forEach(i -> System.out.printf(Locale.ROOT, "    slow: %7.2f ms  \"%s\"%n", w[i] / 1e6, qs.get(asked[i])));
+                    .forEach(i -> System.out.printf(Locale.ROOT, "    slow: %7.2f ms  %d major faults  \"%s\"%n", w[i] / 1e6,
+                            pf[i], qs.get(asked[i])));
         }
     }
 
@@ -301,6 +305,9 @@ public class BenchSearchCommand implements Callable<Integer> {
                 st.bytesOnDisk() / 1e9, off);
         System.out.printf(Locale.ROOT, "heap used after GC with the index open: %.0f MB (max heap %.0f MB)%n",
                 heap / 1e6, rt.maxMemory() / 1e6);
+        lantern.index.PageCacheFit fit = lantern.index.PageCacheFit.ofThisMachine(st.bytesOnDisk());
+        System.out.println(fit.warning().map(w -> "warning: " + w).orElse(String.format(Locale.ROOT,
+                "page cache: the index fits (%.2f GB of about %.2f GB left beside the heap)", st.bytesOnDisk() / 1e9, fit.cacheBytes() / 1e9)));
     }
 
     /** Recall@10 of the kNN against exact search, on a sample of the query vectors. */
@@ -365,7 +372,7 @@ public class BenchSearchCommand implements Callable<Integer> {
         }
     }
 
-    private static double pct(long[] ns, int p) {
+    static double pct(long[] ns, int p) {
         long[] s = ns.clone();
         Arrays.sort(s);
         return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1e6;
