@@ -6,10 +6,10 @@ import java.util.Optional;
 /**
  * Whether an index can stay whole in the operating system's page cache beside the JVM's heap. The index is memory
  * mapped, not read into the heap, so a search reads it through the page cache; where the cache cannot hold it, the
- * pages a search needs are read from disk again and again. Measured at 1M documents (docs/speed-at-scale.md): with
- * 97 % of the index cached a vector search read 0.03 pages from disk and took p50 7.6 ms, with 86 % 819 pages and
- * 173 ms, with 79 % 976 pages and 523 ms: not a gentle slope but a cliff, because a search's graph walk reads
- * quantized vectors and graph pages all over the index.
+ * pages a search needs are read from disk again and again. Measured at 1M documents (docs/speed-at-scale.md,
+ * scripts/page-cache-bench.sh): with 94–97 % of the index cached a vector search read at most 0.03 pages from disk and
+ * took p50 5.5–7.6 ms, with 86–88 % 549–819 pages and 118–173 ms, with 79 % 953–976 pages and 443–523 ms: not a gentle
+ * slope but a cliff, because a search's graph walk reads quantized vectors and graph pages all over the index.
  *
  * @param indexBytes   the index on disk
  * @param memoryBytes  the machine's memory (the container's limit where there is one, as the JVM reports it)
@@ -46,7 +46,7 @@ public record PageCacheFit(long indexBytes, long memoryBytes, long maxHeapBytes)
         if (fits()) return Optional.empty();
         return Optional.of(String.format(Locale.ROOT, "the index (%.2f GB) may not stay in the page cache: this machine has "
                         + "%.2f GB of memory and the heap may take %.2f GB of it, leaving about %.2f GB; searches that must read "
-                        + "the index from disk are 20-70 times slower (docs/speed-at-scale.md). Give the machine more memory or the "
+                        + "the index from disk are 20 to 100 times slower (docs/speed-at-scale.md). Give the machine more memory or the "
                         + "JVM a smaller heap (LANTERN_HEAP).",
                 indexBytes / 1e9, memoryBytes / 1e9, maxHeapBytes / 1e9, cacheBytes() / 1e9));
     }
