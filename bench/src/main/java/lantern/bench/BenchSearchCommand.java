@@ -3,7 +3,6 @@ package lantern.bench;
 import lantern.cli.DataOption;
 import lantern.index.FeatureIndex;
 import lantern.index.IndexOptimizer;
-import lantern.index.IndexedExplanation;
 import lantern.index.SearchHit;
 import lantern.index.SearchQuery;
 import lantern.index.VectorFormat;
@@ -103,28 +102,6 @@ public class BenchSearchCommand implements Callable<Integer> {
     @CommandLine.Mixin
     DataOption dataOption;
 
-    static final List<String> TEMPLATES = List.of(
-            "{pos} in the {form} form", "the word \"{word}\" and its variants", "{pos} related to {topic}",
-            "tokens following \"{word}\"", "{pos} at the start of a {unit}", "words about {topic}, especially \"{word}\"",
-            "the suffix \"{suffix}\" on {pos}", "{topic} vocabulary in {genre} texts", "{punct} inside {unit}s",
-            "{form} {pos} after \"{word}\"", "{pos} in {genre} writing about {topic}", "{punct} before {pos}");
-    static final String[] POS = {"nouns", "verbs", "adjectives", "adverbs", "pronouns", "prepositions", "determiners",
-            "proper nouns", "numbers", "modal verbs", "conjunctions", "auxiliary verbs"};
-    static final String[] FORM = {"plural", "singular", "past tense", "present tense", "possessive", "comparative",
-            "superlative", "gerund", "negated", "capitalized"};
-    static final String[] WORD = {"the", "of", "not", "said", "would", "Mr.", "which", "could", "first", "new", "time",
-            "people", "state", "government", "year", "church", "water", "president", "school", "war"};
-    static final String[] TOPIC = {"food", "sports", "politics", "religion", "music", "weather", "money", "family",
-            "law", "medicine", "science", "war", "travel", "education", "art"};
-    static final String[] UNIT = {"sentence", "paragraph", "quotation", "title", "headline", "list", "parenthetical"};
-    static final String[] SUFFIX = {"-ing", "-ed", "-ly", "-tion", "-s", "-ness", "-ment", "-er", "-est", "-able"};
-    static final String[] GENRE = {"news", "fiction", "religious", "academic", "humor", "government"};
-    static final String[] PUNCT = {"commas", "periods", "quotation marks", "hyphens", "semicolons", "parentheses"};
-    static final List<String> QUERIES = List.of("plural nouns", "past tense verbs", "negation", "sports words",
-            "start of a sentence", "food and cooking", "possessive", "punctuation in quotes", "numbers", "religious words",
-            "words about money", "capital letters", "comparative adjectives", "the word said", "legal language",
-            "music terms", "weather", "family members", "-ing endings", "headlines");
-
     @Override
     public Integer call() throws Exception {
         if (!vectorModel.equals("clustered") && !vectorModel.equals("blended")) {
@@ -141,10 +118,9 @@ public class BenchSearchCommand implements Callable<Integer> {
 
         List<String> real = realTexts();
         Set<String> pool = new LinkedHashSet<>(real);
-        while (pool.size() < Math.max(distinct, real.size())) pool.add(generate(rng));
+        while (pool.size() < Math.max(distinct, real.size())) pool.add(SyntheticLabels.generate(rng));
         List<String> texts = new ArrayList<>(pool);
-        List<String> queryTexts = new ArrayList<>(QUERIES);
-        while (queryTexts.size() < 100) queryTexts.add(pick(rng, FORM) + " " + pick(rng, POS));
+        List<String> queryTexts = SyntheticLabels.queries(rng);
 
         System.out.printf(Locale.ROOT, "bench search: %,d docs, %,d distinct texts (%,d real), %s vectors, %d indexing threads, %d cores%n",
                 docs, texts.size(), real.size(), vectorModel, nThreads, cores);
@@ -187,7 +163,7 @@ public class BenchSearchCommand implements Callable<Integer> {
                     long seq = -1;
                     int inBatch = 0;
                     for (int i = thread; i < docs; i += nThreads) {
-                        seq = index.add(document(i, texts, docVectors, blended));
+                        seq = index.add(SyntheticLabels.document(i, texts, docVectors, blended));
                         if (thread == 0 && i % progressEvery < nThreads) {
                             System.out.printf(Locale.ROOT, "  %,d docs indexed (%.0f s)%n", i, (System.nanoTime() - t0) / 1e9);
                         }
@@ -382,21 +358,6 @@ public class BenchSearchCommand implements Callable<Integer> {
      * Doc i: a text from the pool and its embedding plus a little noise, so no two vectors are the same; blended, the
      * embedding is first mixed with another text's (weight 0.5-1 on its own), so documents fill the space between texts.
      */
-    static IndexedExplanation document(int i, List<String> texts, float[][] vectors, boolean blended) {
-        Random r = new Random(i * 0x9E3779B97F4A7C15L);
-        int t = r.nextInt(texts.size());
-        float[] v = vectors[t].clone();
-        if (blended) {
-            float[] other = vectors[r.nextInt(texts.size())];
-            float w = (float) (0.5 + 0.5 * r.nextDouble());
-            for (int d = 0; d < v.length; d++) v[d] = w * v[d] + (1 - w) * other[d];
-        }
-        for (int d = 0; d < v.length; d++) v[d] += (float) (r.nextGaussian() * 0.01);
-        int layer = i % 6;
-        return IndexedExplanation.of("bench/" + layer + "/mlp/" + i / 6, texts.get(t), i % 3 == 0 ? "statistical" : "llm",
-                r.nextDouble(), r.nextDouble(), r.nextDouble(), List.of(), v, 0L);
-    }
-
     private static float[][] embed(EncoderModel m, List<String> texts) {
         float[][] out = new float[texts.size()][];
         for (int from = 0; from < texts.size(); from += 64) {
@@ -421,17 +382,6 @@ public class BenchSearchCommand implements Callable<Integer> {
             System.err.println("bench search: cannot read real explanations (" + e.getMessage() + "); using generated ones");
             return List.of();
         }
-    }
-
-    private static String generate(Random r) {
-        String t = TEMPLATES.get(r.nextInt(TEMPLATES.size()));
-        return t.replace("{pos2}", pick(r, POS)).replace("{pos}", pick(r, POS)).replace("{form}", pick(r, FORM))
-                .replace("{word}", pick(r, WORD)).replace("{topic}", pick(r, TOPIC)).replace("{unit}", pick(r, UNIT))
-                .replace("{suffix}", pick(r, SUFFIX)).replace("{genre}", pick(r, GENRE)).replace("{punct}", pick(r, PUNCT));
-    }
-
-    private static String pick(Random r, String[] words) {
-        return words[r.nextInt(words.length)];
     }
 
     private static void deleteTree(Path p) {
