@@ -354,10 +354,6 @@ public class BenchSearchCommand implements Callable<Integer> {
         return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)] / 1e6;
     }
 
-    /**
-     * Doc i: a text from the pool and its embedding plus a little noise, so no two vectors are the same; blended, the
-     * embedding is first mixed with another text's (weight 0.5-1 on its own), so documents fill the space between texts.
-     */
     private static float[][] embed(EncoderModel m, List<String> texts) {
         float[][] out = new float[texts.size()][];
         for (int from = 0; from < texts.size(); from += 64) {

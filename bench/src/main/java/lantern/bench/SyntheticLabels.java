@@ -44,6 +44,10 @@ final class SyntheticLabels {
         return queryTexts;
     }
 
+    /**
+     * Doc i: a text from the pool and its embedding plus a little noise, so no two vectors are the same; blended, the
+     * embedding is first mixed with another text's (weight 0.5-1 on its own), so documents fill the space between texts.
+     */
     static IndexedExplanation document(int i, List<String> texts, float[][] vectors, boolean blended) {
         Random r = new Random(i * 0x9E3779B97F4A7C15L);
         int t = r.nextInt(texts.size());
